@@ -1,0 +1,13 @@
+//! Protocol edge of the Horme quote bot.
+//!
+//! This crate turns platform events (a mail in an IMAP mailbox, a Telegram update, a Slack
+//! event, an HTTP upload) into [`InboundMessage`]s and sends [`OutboundReply`]s back into the
+//! same thread. It knows nothing of the database or the quotation pipeline: the application
+//! stores what arrives before acknowledging it and drains an outbox through these senders.
+
+pub mod email;
+pub mod error;
+pub mod message;
+
+pub use error::ChannelError;
+pub use message::{Attachment, ChannelKind, InboundMessage, OutboundReply, Sender, ThreadRef};
