@@ -1,0 +1,77 @@
+//! The product catalog: import, the search vocabulary, candidate search in PostgreSQL, and
+//! quantity price tiers. PostgreSQL is the source of truth for all of it.
+
+pub mod import;
+pub mod search;
+pub mod store;
+pub mod tiers;
+pub mod vocabulary;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// A catalog product as matching and pricing see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Product {
+    pub sku: String,
+    pub name: String,
+    pub brand: Option<String>,
+    pub category: Option<String>,
+    pub unit: String,
+    /// None: price on request.
+    pub price: Option<Decimal>,
+    pub currency: String,
+    pub stock: Option<i32>,
+    pub lead_time_days: Option<i32>,
+    /// Normalised name tokens (see `pipeline::normalize`).
+    pub tokens: Vec<String>,
+}
+
+/// The weighted `tsvector` literal for a product: name tokens weight A, brand B, category C,
+/// description D. Built here rather than by `to_tsvector` so that codes such as `302-25`,
+/// `1/2in` or `100x1.2x16` stay single lexemes, exactly as the normaliser produced them.
+pub fn search_vector_literal(
+    name_tokens: &[String],
+    brand: Option<&str>,
+    category: Option<&str>,
+    description: Option<&str>,
+) -> String {
+    use crate::pipeline::normalize::tokens;
+    let mut out = String::new();
+    let mut pos = 1usize;
+    let mut push = |toks: &[String], weight: char| {
+        for t in toks {
+            if pos > 16383 {
+                return;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push('\'');
+            out.push_str(&t.replace('\\', "\\\\").replace('\'', "''"));
+            out.push_str(&format!("':{pos}{weight}"));
+            pos += 1;
+        }
+    };
+    push(name_tokens, 'A');
+    push(&brand.map(tokens).unwrap_or_default(), 'B');
+    push(&category.map(tokens).unwrap_or_default(), 'C');
+    push(&description.map(tokens).unwrap_or_default(), 'D');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vector_literal_keeps_codes_whole_and_weights_sections() {
+        let v = search_vector_literal(
+            &["weiconlock".into(), "302-25".into(), "king's".into()],
+            Some("WEICON"),
+            Some("Chemicals"),
+            None,
+        );
+        assert_eq!(v, "'weiconlock':1A '302-25':2A 'king''s':3A 'weicon':4B 'chemicals':5C");
+    }
+}

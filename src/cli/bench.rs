@@ -1,0 +1,176 @@
+//! `horme bench DIR`: the one-shot pipeline (read → extract → match → price → render) over a
+//! directory of RFPs, timed per step. Nothing is written to the database. Reports, over the
+//! documents, the median and p95 of each document's median time across runs.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::catalog::{search, tiers};
+use crate::config::Settings;
+use crate::pipeline::customer::{self, SenderHint};
+use crate::pipeline::quotation::{self, PricingContext};
+use crate::pipeline::render::{self, RenderContext};
+use crate::pipeline::requirements;
+use crate::pipeline::sources::{self, Content, Source};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Directory of RFP files.
+    pub dir: PathBuf,
+    /// Runs per document.
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+}
+
+const STEPS: [&str; 5] = ["read", "extract", "match", "price", "render"];
+
+pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
+    let app = super::app(settings).await?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&args.dir)
+        .with_context(|| format!("reading {}", args.dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let tiers = tiers::load(&app.pool).await?;
+    let vocab = app.vocabulary();
+    let policy = app.match_policy();
+    let limits = app.limits();
+    let terms = crate::templates::quotation_terms(&app.settings);
+    let pricing = &app.settings.pricing;
+    let ctx = PricingContext {
+        tiers: &tiers,
+        tax_rate: pricing.tax_rate,
+        currency: &pricing.currency,
+        default_lead_time_days: pricing.default_lead_time_days,
+    };
+    // per document: per run: per step milliseconds
+    let mut per_doc: Vec<(String, usize, Vec<[f64; 5]>)> = Vec::new();
+    for path in &files {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+        let msg = match super::quote::message_from_file(path, None) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("skipping {name}: {e:#}");
+                continue;
+            }
+        };
+        let mut runs = Vec::with_capacity(args.runs);
+        let mut lines = 0;
+        for _ in 0..args.runs.max(1) {
+            let mut t = [0.0; 5];
+            let clock = Instant::now();
+            let content = Content {
+                text: msg.text.clone(),
+                html: msg.html.clone(),
+                attachments: msg
+                    .attachments
+                    .iter()
+                    .map(|a| Source {
+                        name: a.filename.clone(),
+                        media_type: Some(a.media_type.clone()),
+                        bytes: a.content.clone(),
+                    })
+                    .collect(),
+            };
+            let read = sources::read(&content, &limits);
+            t[0] = ms(clock);
+            let clock = Instant::now();
+            let Ok(items) = requirements::extract_rules(&read.documents) else {
+                eprintln!("skipping {name}: no line items found");
+                break;
+            };
+            let info = customer::extract(&read.documents, &SenderHint::default());
+            t[1] = ms(clock);
+            let clock = Instant::now();
+            let mut matched = Vec::with_capacity(items.len());
+            for item in items {
+                let m = search::match_description(&app.pool, &vocab, &item.description, &policy).await?;
+                matched.push((item, m));
+            }
+            t[2] = ms(clock);
+            let clock = Instant::now();
+            lines = matched.len();
+            let q = quotation::build(&name, info, matched, &ctx);
+            t[3] = ms(clock);
+            let clock = Instant::now();
+            let rctx = RenderContext {
+                company: &app.settings.company,
+                tax_label: &pricing.tax_label,
+                terms: &terms,
+            };
+            render::render(&q, &rctx)?;
+            t[4] = ms(clock);
+            runs.push(t);
+        }
+        if !runs.is_empty() {
+            per_doc.push((name, lines, runs));
+        }
+    }
+    report(&per_doc, args.runs);
+    Ok(())
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    percentile(&v, 50.0)
+}
+
+fn report(per_doc: &[(String, usize, Vec<[f64; 5]>)], runs: usize) {
+    println!(
+        "{:<24} {:>5} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "document", "lines", STEPS[0], STEPS[1], STEPS[2], STEPS[3], STEPS[4], "total"
+    );
+    let mut totals = Vec::new();
+    let mut steps: [Vec<f64>; 5] = Default::default();
+    for (name, lines, doc_runs) in per_doc {
+        let step_medians: Vec<f64> = (0..5)
+            .map(|s| median(doc_runs.iter().map(|r| r[s]).collect()))
+            .collect();
+        let total = median(doc_runs.iter().map(|r| r.iter().sum()).collect());
+        println!(
+            "{:<24} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
+            name, lines, step_medians[0], step_medians[1], step_medians[2], step_medians[3], step_medians[4], total
+        );
+        for (s, m) in step_medians.into_iter().enumerate() {
+            steps[s].push(m);
+        }
+        totals.push(total);
+    }
+    totals.sort_by(f64::total_cmp);
+    println!();
+    println!(
+        "{} documents, {runs} runs each (median of runs per document), milliseconds:",
+        per_doc.len()
+    );
+    for (s, v) in steps.iter_mut().enumerate() {
+        v.sort_by(f64::total_cmp);
+        println!(
+            "  {:<8} median {:>8.2}  p95 {:>8.2}",
+            STEPS[s],
+            percentile(v, 50.0),
+            percentile(v, 95.0)
+        );
+    }
+    println!(
+        "  {:<8} median {:>8.2}  p95 {:>8.2}",
+        "total",
+        percentile(&totals, 50.0),
+        percentile(&totals, 95.0)
+    );
+}

@@ -1,0 +1,151 @@
+//! `horme catalog import` and `horme catalog search`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::catalog::import::{self, Rejection};
+use crate::catalog::search;
+use crate::catalog::store::{self, ImportReport};
+use crate::config::Settings;
+use crate::pipeline::normalize;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Products file (CSV or XLSX): sku, name/description, brand, category, unit, price,
+    /// currency, stock, lead_time_days.
+    #[arg(long, value_name = "FILE")]
+    pub products: Option<PathBuf>,
+    /// Price tiers file (CSV or XLSX): scope, min_qty, discount_pct.
+    #[arg(long, value_name = "FILE")]
+    pub tiers: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What a buyer wrote.
+    pub text: String,
+    #[arg(long, default_value_t = 5)]
+    pub limit: usize,
+}
+
+pub async fn import(settings: Settings, args: ImportArgs) -> anyhow::Result<()> {
+    if args.products.is_none() && args.tiers.is_none() {
+        anyhow::bail!("nothing to import: give --products FILE and/or --tiers FILE");
+    }
+    let currency = settings.pricing.currency.clone();
+    let app = super::app(settings).await?;
+    let mut report = ImportReport::default();
+    let started = Instant::now();
+    if let Some(path) = &args.products {
+        let file = tokio::task::spawn_blocking({
+            let path = path.clone();
+            move || import::read_products(&path)
+        })
+        .await??;
+        report.rows_read = file.rows.len() + file.rejected.len();
+        report.without_price = file.without_price;
+        report.rejected = file.rejected;
+        let bar = progress_bar(file.rows.len() as u64);
+        let (inserted, updated) = store::upsert_products(&app.pool, &file.rows, &currency, |done, _| {
+            if let Some(b) = &bar {
+                b.set_position(done as u64);
+            }
+        })
+        .await?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        report.imported = inserted;
+        report.updated = updated;
+        report.unchanged = file.rows.len() - inserted - updated;
+        store::refresh_vocabulary(&app.pool)
+            .await
+            .context("refreshing the search vocabulary")?;
+    }
+    if let Some(path) = &args.tiers {
+        let file = import::read_tiers(path)?;
+        report.tiers_imported = store::upsert_tiers(&app.pool, &file.rows).await?;
+        report.tiers_rejected = file.rejected;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(&report, started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("importing {bar:40} {pos}/{len} rows ({per_sec}, {eta})")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn print_report(r: &ImportReport, seconds: f64) {
+    if r.rows_read > 0 {
+        println!(
+            "products: {} rows read in {seconds:.1} s: {} imported, {} updated, {} unchanged, {} rejected; {} without a price (price on request)",
+            r.rows_read,
+            r.imported,
+            r.updated,
+            r.unchanged,
+            r.rejected.len(),
+            r.without_price
+        );
+        print_rejections(&r.rejected);
+    }
+    if r.tiers_imported > 0 || !r.tiers_rejected.is_empty() {
+        println!(
+            "price tiers: {} imported, {} rejected",
+            r.tiers_imported,
+            r.tiers_rejected.len()
+        );
+        print_rejections(&r.tiers_rejected);
+    }
+}
+
+fn print_rejections(rejected: &[Rejection]) {
+    const SHOWN: usize = 20;
+    for x in rejected.iter().take(SHOWN) {
+        println!("  row {}: {} ({})", x.row, x.reason, x.sku.as_deref().unwrap_or("-"));
+    }
+    if rejected.len() > SHOWN {
+        println!("  … and {} more (use --json for all)", rejected.len() - SHOWN);
+    }
+}
+
+pub async fn search(settings: Settings, args: SearchArgs) -> anyhow::Result<()> {
+    let app = super::app(settings).await?;
+    let vocab = app.vocabulary();
+    let tokens = normalize::tokens(&args.text);
+    println!("tokens: {}", tokens.join(" "));
+    let c = search::candidates(&app.pool, &tokens, &vocab, search::CANDIDATES).await?;
+    if !c.expansions.is_empty() {
+        println!("read as: {:?}", c.expansions);
+    }
+    let m = crate::pipeline::matching::classify(&tokens, c.products, &c.expansions, &vocab, &app.match_policy());
+    println!("status: {}", m.status.as_str());
+    for s in m.best.iter().chain(m.alternatives.iter()).take(args.limit) {
+        println!(
+            "{:.3}  {:<16} {}  {}",
+            s.confidence,
+            s.product.sku,
+            s.product.price.map(|p| p.to_string()).unwrap_or_else(|| "POR".into()),
+            s.product.name
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! `horme config check`: the effective configuration, secrets redacted, and a database check.
+
+use crate::config::Settings;
+
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    println!("{}", settings.redacted_toml());
+    let mut warnings = Vec::new();
+    if settings.http.api_tokens.is_empty() {
+        warnings.push("http.api_tokens is empty: the upload API refuses every request");
+    }
+    if settings.company.name.is_empty() {
+        warnings.push("company.name is empty: quotations carry no company block");
+    }
+    for w in &warnings {
+        println!("# warning: {w}");
+    }
+    let pool = crate::db::connect(&settings.database).await?;
+    let version: String = sqlx::query_scalar!(r#"select version() as "v!""#)
+        .fetch_one(&pool)
+        .await?;
+    println!(
+        "# database: reachable ({})",
+        version.split(" on ").next().unwrap_or(&version)
+    );
+    let applied = crate::db::MIGRATOR.iter().count();
+    let done: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+        .fetch_one(&pool)
+        .await
+        .unwrap_or(0);
+    println!("# migrations: {done} of {applied} applied");
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! The command line: one binary, subcommands per DESIGN §3.
+
+mod bench;
+mod catalog;
+mod config_check;
+mod quote;
+mod serve;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::startup::App;
+
+#[derive(Debug, Parser)]
+#[command(name = "horme", version, about = "Requests for quotation in, priced quotations out")]
+pub struct Cli {
+    /// Configuration file (TOML); default: $HORME_CONFIG, else ./horme.toml if present.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply database migrations.
+    Migrate,
+    /// Configuration commands.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Catalog commands.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// Run the whole pipeline on one RFP file (.pdf .docx .xlsx .xls .ods .csv .txt .html .eml).
+    Quote(quote::QuoteArgs),
+    /// Print the customer details and requested lines of one RFP file.
+    Extract(quote::ExtractArgs),
+    /// Run the HTTP API, the workers and every configured channel.
+    Serve,
+    /// Run workers only.
+    Worker,
+    /// Measure the one-shot pipeline over a directory of RFPs (median and p95 per document).
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (secrets redacted) and check the database.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Import products (and price tiers) from CSV or XLSX.
+    Import(catalog::ImportArgs),
+    /// Search the catalog as the matcher does and show the scored candidates.
+    Search(catalog::SearchArgs),
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref()).context("loading the configuration")?;
+    crate::telemetry::init(&settings.log);
+    match cli.command {
+        Command::Migrate => {
+            let pool = crate::db::connect(&settings.database).await?;
+            crate::db::migrate(&pool).await?;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => config_check::run(settings).await,
+        Command::Catalog {
+            command: CatalogCommand::Import(args),
+        } => catalog::import(settings, args).await,
+        Command::Catalog {
+            command: CatalogCommand::Search(args),
+        } => catalog::search(settings, args).await,
+        Command::Quote(args) => quote::quote(settings, args).await,
+        Command::Extract(args) => quote::extract(settings, args).await,
+        Command::Serve => serve::serve(settings, true).await,
+        Command::Worker => serve::serve(settings, false).await,
+        Command::Bench(args) => bench::run(settings, args).await,
+    }
+}
+
+/// Connects and migrates: every command that needs the database starts here.
+async fn app(settings: Settings) -> anyhow::Result<App> {
+    App::start(settings, true).await.context("starting")
+}

@@ -1,0 +1,215 @@
+//! `horme quote FILE` and `horme extract FILE`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use channels::{Attachment, ChannelKind, InboundMessage, Sender, ThreadRef};
+use clap::Args;
+use uuid::Uuid;
+
+use crate::config::Settings;
+use crate::domain::EmailAddress;
+use crate::jobs::worker;
+use crate::pipeline::customer::{self, SenderHint};
+use crate::pipeline::requirements;
+use crate::pipeline::sources::{self, Content, Source};
+use crate::pipeline::text::Format;
+use crate::quotations::store;
+
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    pub file: PathBuf,
+    /// Print the quotation as one JSON object (DESIGN §3).
+    #[arg(long)]
+    pub json: bool,
+    /// Write the quotation PDF here.
+    #[arg(long, value_name = "OUT.pdf")]
+    pub pdf: Option<PathBuf>,
+    /// The customer's mail address (for customer-specific prices).
+    #[arg(long, value_name = "EMAIL")]
+    pub customer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    pub file: PathBuf,
+    /// Print JSON (the only output format).
+    #[arg(long)]
+    pub json: bool,
+    /// Also print the structured text that was read (lines and table rows).
+    #[arg(long)]
+    pub blocks: bool,
+}
+
+/// Reads the file into the message a channel would have delivered.
+pub(super) fn message_from_file(path: &Path, customer: Option<&str>) -> anyhow::Result<InboundMessage> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_string)
+        .with_context(|| format!("{}: not a file name", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let format = Format::from_name(&name).with_context(|| {
+        format!("{name}: unsupported file type (we read .pdf .docx .xlsx .xls .ods .csv .txt .html .eml)")
+    })?;
+    if bytes.is_empty() {
+        bail!("{name}: the file is empty");
+    }
+    let run_id = Uuid::now_v7().to_string();
+    let mut msg = if format == Format::Eml {
+        let mail = channels::email::parse(&bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        InboundMessage {
+            channel: ChannelKind::Cli,
+            external_id: run_id.clone(),
+            thread: ThreadRef::Cli { run_id },
+            ..mail.message
+        }
+    } else {
+        InboundMessage {
+            channel: ChannelKind::Cli,
+            external_id: run_id.clone(),
+            thread: ThreadRef::Cli { run_id },
+            sender: Sender {
+                address: "cli".into(),
+                display_name: None,
+            },
+            subject: None,
+            text: String::new(),
+            html: None,
+            attachments: vec![Attachment {
+                filename: name,
+                media_type: "application/octet-stream".into(),
+                content: bytes,
+            }],
+            raw: None,
+        }
+    };
+    if let Some(c) = customer {
+        msg.sender.address = EmailAddress::parse(c)?.to_string();
+    }
+    Ok(msg)
+}
+
+pub async fn quote(settings: Settings, args: QuoteArgs) -> anyhow::Result<()> {
+    let msg = message_from_file(&args.file, args.customer.as_deref())?;
+    let app = super::app(settings).await?;
+    let stored = crate::ingest::store(&app.pool, &msg, app.settings.workers.max_attempts).await?;
+    let status = worker::drain_rfp(&app, stored.rfp_id, Duration::from_secs(600)).await?;
+    if status != "done" {
+        let reason: Option<String> =
+            sqlx::query_scalar!("select failure_reason from rfps where id = $1", stored.rfp_id)
+                .fetch_one(&app.pool)
+                .await?;
+        bail!(
+            "{}",
+            reason.unwrap_or_else(|| format!("the request did not finish (status {status})"))
+        );
+    }
+    let q = store::load_by_rfp(&app.pool, stored.rfp_id)
+        .await?
+        .context("the quotation disappeared")?;
+    if let Some(out) = &args.pdf {
+        let pdf = store::pdf(&app.pool, &q.number)
+            .await?
+            .context("the quotation has no PDF")?;
+        std::fs::write(out, pdf).with_context(|| format!("writing {}", out.display()))?;
+        eprintln!("quotation {} written to {}", q.number, out.display());
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&q.view)?);
+    } else {
+        print_summary(&q.view);
+    }
+    Ok(())
+}
+
+fn print_summary(q: &crate::pipeline::quotation::Quotation) {
+    println!(
+        "Quotation {} for {} ({} lines)",
+        q.number.as_deref().unwrap_or("-"),
+        q.customer.company.as_deref().unwrap_or("unknown customer"),
+        q.lines.len()
+    );
+    for l in &q.lines {
+        println!(
+            "{:>3}  {:<16} {:>8} {:<5} {:>10}  {}",
+            l.line,
+            l.status.as_str(),
+            l.requested.quantity,
+            l.requested.unit,
+            l.line_total.map(|t| t.to_string()).unwrap_or_default(),
+            l.matched
+                .as_ref()
+                .map(|m| format!("{} {}", m.sku, m.name))
+                .unwrap_or_else(|| l.requested.description.clone())
+        );
+    }
+    println!(
+        "subtotal {} {}  tax {}  total {}",
+        q.currency, q.subtotal, q.tax, q.total
+    );
+}
+
+/// Extraction only: no database needed.
+pub async fn extract(settings: Settings, args: ExtractArgs) -> anyhow::Result<()> {
+    let msg = message_from_file(&args.file, None)?;
+    let limits = crate::pipeline::text::Limits {
+        max_document_bytes: settings.pipeline.max_document_bytes,
+        max_text_bytes: settings.pipeline.max_text_bytes,
+        max_pdf_pages: settings.pipeline.max_pdf_pages,
+    };
+    let content = Content {
+        text: msg.text.clone(),
+        html: msg.html.clone(),
+        attachments: msg
+            .attachments
+            .iter()
+            .map(|a| Source {
+                name: a.filename.clone(),
+                media_type: Some(a.media_type.clone()),
+                bytes: a.content.clone(),
+            })
+            .collect(),
+    };
+    let read = tokio::task::spawn_blocking(move || sources::read(&content, &limits)).await?;
+    let hint = SenderHint {
+        address: Some(msg.sender.address.clone()).filter(|a| a.contains('@')),
+        display_name: msg.sender.display_name.clone(),
+        subject: msg.subject.clone(),
+        own_domains: settings
+            .company
+            .email
+            .rsplit_once('@')
+            .map(|(_, d)| vec![d.to_string()])
+            .unwrap_or_default(),
+    };
+    let info = customer::extract(&read.documents, &hint);
+    let lines = match requirements::extract_rules(&read.documents) {
+        Ok(lines) => lines,
+        Err(e) if args.blocks => {
+            println!("{}", serde_json::to_string_pretty(&read.documents)?);
+            bail!(e)
+        }
+        Err(e) => {
+            let mut reason = e.to_string();
+            for err in &read.errors {
+                reason.push_str(&format!("; {err}"));
+            }
+            bail!(reason);
+        }
+    };
+    let out = serde_json::json!({
+        "source": args.file.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+        "customer": info,
+        "lines": lines,
+        "unreadable": read.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "skipped": read.skipped,
+    });
+    let mut out = out;
+    if args.blocks {
+        out["documents"] = serde_json::to_value(&read.documents)?;
+    }
+    println!("{}", serde_json::to_string(&out)?);
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! `horme serve` (HTTP + workers + channels) and `horme worker` (workers only), under one
+//! `tokio::select!` with graceful shutdown on Ctrl-C or SIGTERM.
+
+use anyhow::Context;
+use sqlx::postgres::PgListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::catalog::store::CATALOG_CHANNEL;
+use crate::config::Settings;
+use crate::http::{self, HttpState};
+use crate::jobs::worker;
+use crate::startup::App;
+
+pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
+    let metrics = http::install_recorder();
+    let app = super::app(settings).await?;
+    let shutdown = CancellationToken::new();
+    tokio::spawn(signal(shutdown.clone()));
+    tokio::spawn(follow_catalog(app.clone(), shutdown.clone()));
+    let workers = tokio::spawn(worker::run_pool(
+        app.clone(),
+        app.settings.workers.count,
+        shutdown.clone(),
+    ));
+    if with_http {
+        let bind = app.settings.http.bind.clone();
+        let listener = tokio::net::TcpListener::bind(&bind)
+            .await
+            .with_context(|| format!("binding {bind}"))?;
+        tracing::info!(address = %listener.local_addr()?, "HTTP listening");
+        let router = http::router(HttpState {
+            app: app.clone(),
+            metrics,
+        });
+        let stop = shutdown.clone();
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await
+            .context("HTTP server")?;
+    } else {
+        shutdown.cancelled().await;
+    }
+    tracing::info!("shutting down: waiting for workers");
+    let _ = workers.await;
+    Ok(())
+}
+
+async fn signal(token: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                token.cancel();
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutdown requested");
+    token.cancel();
+}
+
+/// Reloads the search vocabulary whenever a catalog import announces a change.
+async fn follow_catalog(app: App, shutdown: CancellationToken) {
+    let Ok(mut listener) = PgListener::connect_with(&app.pool).await else {
+        tracing::warn!("cannot follow catalog changes; restart workers after an import");
+        return;
+    };
+    if listener.listen(CATALOG_CHANNEL).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            n = listener.recv() => match n {
+                Ok(_) => match app.reload_vocabulary().await {
+                    Ok(()) => tracing::info!("catalog changed: search vocabulary reloaded"),
+                    Err(e) => tracing::warn!(error = %e, "cannot reload the search vocabulary"),
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "catalog listener lost its connection");
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! One typed [`Settings`] from a TOML file plus an environment overlay.
+//!
+//! Sources, later ones winning: built-in defaults, the TOML file (`--config`, `HORME_CONFIG`,
+//! or `./horme.toml` when present), `HORME__SECTION__KEY` variables, and `DATABASE_URL`.
+//! Secrets are [`SecretString`]s: they never reach `Debug` output, logs or `config check`.
+
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("invalid configuration: {0}")]
+    Invalid(#[from] config::ConfigError),
+    #[error("invalid configuration: {0}")]
+    Rule(String),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub database: DatabaseSettings,
+    pub http: HttpSettings,
+    pub workers: WorkerSettings,
+    pub pipeline: PipelineSettings,
+    pub matching: MatchingSettings,
+    pub pricing: PricingSettings,
+    pub company: CompanySettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    #[serde(serialize_with = "redact_url")]
+    pub url: SecretString,
+    pub max_connections: u32,
+    pub acquire_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    pub bind: String,
+    /// Bearer tokens accepted by the upload API. Empty: uploads are refused.
+    #[serde(serialize_with = "redact_list")]
+    pub api_tokens: Vec<SecretString>,
+    pub max_upload_bytes: usize,
+    pub request_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerSettings {
+    pub count: usize,
+    pub lease_seconds: u64,
+    pub poll_interval_ms: u64,
+    pub max_attempts: i32,
+    pub backoff_base_seconds: u64,
+    pub backoff_max_seconds: u64,
+    pub shutdown_grace_seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExtractorKind {
+    Rules,
+    Llm,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSettings {
+    pub extractor: ExtractorKind,
+    /// Largest single document (attachment or upload) the pipeline reads.
+    pub max_document_bytes: usize,
+    /// Largest text a document may expand to (guards against zip and XML bombs).
+    pub max_text_bytes: usize,
+    pub max_pdf_pages: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingSettings {
+    /// Below this confidence a line is `needs_review`.
+    pub review_threshold: f64,
+    /// Below this confidence nothing is offered: the line is `unmatched`.
+    pub unmatched_threshold: f64,
+    pub max_alternatives: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricingSettings {
+    pub currency: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub tax_rate: Decimal,
+    /// The name the tax has on the quotation ("GST").
+    pub tax_label: String,
+    pub validity_days: u32,
+    /// Lead time quoted when a product has none and is out of stock.
+    pub default_lead_time_days: i32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompanySettings {
+    pub name: String,
+    pub address: Vec<String>,
+    pub registration_no: String,
+    pub gst_no: String,
+    pub email: String,
+    pub phone: String,
+    pub website: String,
+    /// A PNG or JPEG logo; relative paths are taken from the working directory.
+    pub logo: Option<PathBuf>,
+    /// Directory with quotation terms and reply texts.
+    pub templates_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A `tracing_subscriber::EnvFilter` directive; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+/// The built-in defaults: enough to run the demo against a local PostgreSQL.
+const DEFAULTS: &str = include_str!("../deploy/config/defaults.toml");
+
+impl Settings {
+    /// Loads defaults, then `file` (or the default file if present), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut builder =
+            config::Config::builder().add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
+        let file = match file {
+            Some(path) => Some(path.to_path_buf()),
+            None => std::env::var_os("HORME_CONFIG").map(PathBuf::from),
+        };
+        match file {
+            Some(path) => {
+                if !path.exists() {
+                    return Err(ConfigError::MissingFile(path));
+                }
+                builder = builder.add_source(config::File::from(path));
+            }
+            None => builder = builder.add_source(config::File::with_name("horme.toml").required(false)),
+        }
+        builder = builder.add_source(
+            config::Environment::with_prefix("HORME")
+                .prefix_separator("__")
+                .separator("__")
+                .list_separator(",")
+                .with_list_parse_key("http.api_tokens")
+                .with_list_parse_key("company.address")
+                .try_parsing(true),
+        );
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            builder = builder.set_override("database.url", url)?;
+        }
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let rule = |ok: bool, msg: &str| if ok { Ok(()) } else { Err(ConfigError::Rule(msg.into())) };
+        rule(self.workers.count >= 1, "workers.count must be at least 1")?;
+        rule(
+            self.workers.max_attempts >= 1,
+            "workers.max_attempts must be at least 1",
+        )?;
+        rule(
+            self.workers.lease_seconds >= 5,
+            "workers.lease_seconds must be at least 5",
+        )?;
+        rule(
+            self.pricing.tax_rate >= Decimal::ZERO && self.pricing.tax_rate < Decimal::ONE,
+            "pricing.tax_rate must be a fraction such as \"0.09\"",
+        )?;
+        rule(
+            self.pricing.currency.len() == 3 && self.pricing.currency.chars().all(|c| c.is_ascii_uppercase()),
+            "pricing.currency must be an ISO 4217 code such as \"SGD\"",
+        )?;
+        rule(
+            (0.0..=1.0).contains(&self.matching.review_threshold)
+                && (0.0..=1.0).contains(&self.matching.unmatched_threshold)
+                && self.matching.unmatched_threshold <= self.matching.review_threshold,
+            "matching thresholds must lie in 0..=1 with unmatched_threshold <= review_threshold",
+        )?;
+        Ok(())
+    }
+
+    /// The effective configuration as TOML, every secret replaced by `[redacted]`.
+    pub fn redacted_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot print: {e}"))
+    }
+}
+
+impl HttpSettings {
+    /// Whether `token` is one of the configured API tokens (compared in constant time).
+    pub fn accepts_token(&self, token: &str) -> bool {
+        self.api_tokens
+            .iter()
+            .any(|t| constant_time_eq(t.expose_secret().as_bytes(), token.as_bytes()))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn redact_list<S: Serializer>(v: &[SecretString], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|_| "[redacted]"))
+}
+
+/// Shows a database URL with its password replaced.
+fn redact_url<S: Serializer>(v: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&redacted_url(v.expose_secret()))
+}
+
+/// `postgres://user:pw@host/db` → `postgres://user:[redacted]@host/db`.
+pub fn redacted_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:[redacted]@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_and_validate() {
+        let s: Settings = config::Config::builder()
+            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .expect("defaults parse");
+        s.validate().expect("defaults are valid");
+        assert_eq!(s.pricing.tax_rate, Decimal::new(9, 2));
+        assert_eq!(s.pricing.currency, "SGD");
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redacted_url("postgres://horme:s3cret@db:5432/horme"),
+            "postgres://horme:[redacted]@db:5432/horme"
+        );
+        assert_eq!(redacted_url("postgres://127.0.0.1/horme"), "postgres://127.0.0.1/horme");
+    }
+
+    #[test]
+    fn printed_configuration_holds_no_secret() {
+        let mut s: Settings = config::Config::builder()
+            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .expect("defaults parse");
+        s.http.api_tokens = vec![SecretString::from("tok-very-secret")];
+        s.database.url = SecretString::from("postgres://u:pw-very-secret@h/db");
+        let printed = s.redacted_toml();
+        assert!(!printed.contains("very-secret"), "{printed}");
+        assert!(printed.contains("[redacted]"));
+        assert!(!format!("{s:?}").contains("very-secret"));
+    }
+
+    #[test]
+    fn tokens_compare_exactly() {
+        let h = HttpSettings {
+            bind: "127.0.0.1:0".into(),
+            api_tokens: vec![SecretString::from("abc")],
+            max_upload_bytes: 1,
+            request_timeout_seconds: 1,
+        };
+        assert!(h.accepts_token("abc"));
+        assert!(!h.accepts_token("abd"));
+        assert!(!h.accepts_token("ab"));
+        assert!(!h.accepts_token(""));
+    }
+}

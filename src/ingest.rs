@@ -1,0 +1,122 @@
+//! Ingest: an [`InboundMessage`] is stored (raw bytes, every attachment with its sha256) and
+//! its processing enqueued in one transaction, before the channel acknowledges it. Storing is
+//! idempotent on `(channel, external_id)`: the same message delivered twice is stored once.
+
+use channels::InboundMessage;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::jobs::queue::{self, NewJob};
+use crate::jobs::steps;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ingested {
+    pub message_id: Uuid,
+    pub rfp_id: Uuid,
+    /// True when this message had been stored before (nothing new was written).
+    pub duplicate: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("database error while storing the message: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Stores the message and enqueues the pipeline for it.
+#[tracing::instrument(skip_all, fields(channel = %msg.channel, external_id = %msg.external_id))]
+pub async fn store(pool: &PgPool, msg: &InboundMessage, max_attempts: i32) -> Result<Ingested, IngestError> {
+    let mut tx = pool.begin().await?;
+    let message_id = Uuid::now_v7();
+    let thread = serde_json::to_value(&msg.thread).unwrap_or_default();
+    let inserted = sqlx::query_scalar!(
+        r#"insert into inbound_messages (id, channel, external_id, thread, sender, sender_name,
+                                         subject, body_text, body_html, raw)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           on conflict (channel, external_id) do nothing
+           returning id"#,
+        message_id,
+        msg.channel.as_str(),
+        msg.external_id,
+        thread,
+        msg.sender.address,
+        msg.sender.display_name,
+        msg.subject,
+        msg.text,
+        msg.html,
+        msg.raw.as_deref()
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(message_id) = inserted else {
+        tx.rollback().await?;
+        let existing = sqlx::query!(
+            r#"select m.id, r.id as "rfp_id?" from inbound_messages m left join rfps r on r.inbound_message_id = m.id
+               where m.channel = $1 and m.external_id = $2"#,
+            msg.channel.as_str(),
+            msg.external_id
+        )
+        .fetch_one(pool)
+        .await?;
+        return Ok(Ingested {
+            message_id: existing.id,
+            rfp_id: existing.rfp_id.unwrap_or_default(),
+            duplicate: true,
+        });
+    };
+    for (i, a) in msg.attachments.iter().enumerate() {
+        let digest = Sha256::digest(&a.content);
+        sqlx::query!(
+            r#"insert into documents (id, inbound_message_id, ordinal, filename, media_type, size_bytes, sha256, content)
+               values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+            Uuid::now_v7(),
+            message_id,
+            i as i32,
+            a.filename,
+            a.media_type,
+            a.content.len() as i64,
+            digest.as_slice(),
+            a.content
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let rfp_id = Uuid::now_v7();
+    let source_name = msg
+        .attachments
+        .iter()
+        .map(|a| a.filename.as_str())
+        .find(|_| msg.attachments.len() == 1)
+        .map(str::to_string)
+        .or_else(|| msg.subject.clone().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| format!("{} message from {}", msg.channel, msg.sender.address));
+    sqlx::query!(
+        "insert into rfps (id, inbound_message_id, source_name) values ($1, $2, $3)",
+        rfp_id,
+        message_id,
+        source_name
+    )
+    .execute(&mut *tx)
+    .await?;
+    queue::enqueue(
+        &mut tx,
+        NewJob {
+            kind: steps::EXTRACT,
+            payload: json!({}),
+            rfp_id: Some(rfp_id),
+            dedupe_key: Some(format!("{}:{rfp_id}", steps::EXTRACT)),
+            priority: 0,
+            max_attempts,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    metrics::counter!("horme_inbound_messages_total", "channel" => msg.channel.as_str()).increment(1);
+    Ok(Ingested {
+        message_id,
+        rfp_id,
+        duplicate: false,
+    })
+}

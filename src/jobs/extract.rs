@@ -1,0 +1,125 @@
+//! Step 1: read the message and its attachments, extract the customer block and the
+//! requested items. Zero items is a failure with a reason, never an empty quotation.
+
+use anyhow::Context;
+
+use super::queue::Job;
+use super::steps::{self, StepError};
+use crate::config::ExtractorKind;
+use crate::pipeline::customer::{self, SenderHint};
+use crate::pipeline::requirements::{self, Requirement};
+use crate::pipeline::sources::{self, Content, Source};
+use crate::startup::App;
+
+pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
+    let Some(rfp) = steps::begin(app, job, &["received", "extracting"], "extracting").await? else {
+        return steps::skip(app, job).await;
+    };
+    let msg = sqlx::query!(
+        r#"select m.id, m.sender, m.sender_name, m.subject, m.body_text, m.body_html
+           from rfps r join inbound_messages m on m.id = r.inbound_message_id where r.id = $1"#,
+        rfp
+    )
+    .fetch_one(&app.pool)
+    .await?;
+    let docs = sqlx::query!(
+        "select filename, media_type, content from documents where inbound_message_id = $1 order by ordinal",
+        msg.id
+    )
+    .fetch_all(&app.pool)
+    .await?;
+    let content = Content {
+        text: msg.body_text,
+        html: msg.body_html,
+        attachments: docs
+            .into_iter()
+            .map(|d| Source {
+                name: d.filename,
+                media_type: Some(d.media_type),
+                bytes: d.content,
+            })
+            .collect(),
+    };
+    let hint = SenderHint {
+        address: Some(msg.sender).filter(|s| s.contains('@')),
+        display_name: msg.sender_name,
+        subject: msg.subject,
+        own_domains: own_domains(app),
+    };
+    let limits = app.limits();
+    let extractor = app.settings.pipeline.extractor;
+    // Parsing is CPU work on untrusted bytes: keep it off the async threads.
+    let (read, outcome) = tokio::task::spawn_blocking(move || {
+        let read = sources::read(&content, &limits);
+        let outcome = match extractor {
+            ExtractorKind::Rules => requirements::extract_rules(&read.documents).map_err(|e| e.to_string()),
+            ExtractorKind::Llm => Err("the llm extractor is not available in this build".to_string()),
+        };
+        (read, outcome)
+    })
+    .await
+    .context("extraction task")?;
+    let items: Vec<Requirement> = match outcome {
+        Ok(items) => items,
+        Err(reason) => return Err(StepError::Permanent(failure_reason(&reason, &read))),
+    };
+    let info = customer::extract(&read.documents, &hint);
+
+    let mut tx = steps::commit_tx(app, job).await?;
+    sqlx::query!("delete from requirement_lines where rfp_id = $1", rfp)
+        .execute(&mut *tx)
+        .await?;
+    for (i, item) in items.iter().enumerate() {
+        sqlx::query!(
+            "insert into requirement_lines (rfp_id, line_no, description, quantity, unit) values ($1, $2, $3, $4, $5)",
+            rfp,
+            i as i32 + 1,
+            item.description,
+            item.quantity,
+            item.unit
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query!(
+        "update rfps set customer = $2, extractor = $3 where id = $1",
+        rfp,
+        serde_json::to_value(&info).unwrap_or_default(),
+        match extractor {
+            ExtractorKind::Rules => "rules",
+            ExtractorKind::Llm => "llm",
+        }
+    )
+    .execute(&mut *tx)
+    .await?;
+    steps::finish(&mut tx, app, job, rfp, "matching", Some(steps::MATCH)).await?;
+    tx.commit().await?;
+    tracing::info!(
+        items = items.len(),
+        unreadable = read.errors.len(),
+        "requirements extracted"
+    );
+    Ok(())
+}
+
+/// "no line items found", with what could not be read when that explains it.
+fn failure_reason(reason: &str, read: &sources::Read) -> String {
+    let mut parts = vec![reason.to_string()];
+    parts.extend(read.errors.iter().map(ToString::to_string));
+    if read.documents.is_empty() && read.errors.is_empty() {
+        parts.push(if read.skipped.is_empty() {
+            "the message is empty".into()
+        } else {
+            format!("no readable document (skipped: {})", read.skipped.join(", "))
+        });
+    }
+    parts.join("; ")
+}
+
+fn own_domains(app: &App) -> Vec<String> {
+    let email = &app.settings.company.email;
+    email
+        .rsplit_once('@')
+        .map(|(_, d)| vec![d.to_ascii_lowercase()])
+        .unwrap_or_default()
+}

@@ -1,0 +1,19 @@
+//! Horme quote bot: requests for quotation in, priced quotations out.
+//!
+//! The binary (`src/main.rs`) is a thin command-line front; everything lives here so that the
+//! CLI, the HTTP API, the workers and the tests share one code path.
+
+pub mod audit;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod http;
+pub mod ingest;
+pub mod jobs;
+pub mod pipeline;
+pub mod quotations;
+pub mod startup;
+pub mod telemetry;
+pub mod templates;

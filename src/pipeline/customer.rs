@@ -1,0 +1,282 @@
+//! The customer block of a request: company, contact, mail address, phone, RFQ reference and
+//! due date, from mail headers and from the text itself (letterheads, signatures, labels).
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::text::{Block, ExtractedDocument};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerInfo {
+    pub company: Option<String>,
+    pub contact: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub reference: Option<String>,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// What the channel already knows about the sender.
+#[derive(Debug, Clone, Default)]
+pub struct SenderHint {
+    pub address: Option<String>,
+    pub display_name: Option<String>,
+    pub subject: Option<String>,
+    /// Our own addresses: never the customer's.
+    pub own_domains: Vec<String>,
+}
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b").expect("regex"));
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:tel|phone|mobile|mob|hp|ph|contact|fax)\b\.?\s*(?:no\.?)?\s*[:.]?\s*|)(?P<p>\+\d{1,3}[\s-]?\(?\d{1,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}|\(?\b\d{3,4}\)?[\s-]\d{3,4}[\s-]?\d{3,4}\b)")
+        .expect("regex")
+});
+static PHONE_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:tel|phone|mobile|mob|hp|ph)\b").expect("regex"));
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:our\s+ref(?:erence)?|ref(?:erence)?(?:\s+no\.?)?|rfq\s*(?:no\.?|number|#)?|rfp\s*(?:no\.?|#)?|enquiry\s+no\.?|inquiry\s+no\.?|pr\s+no\.?)\s*[:#.]?\s*(?P<r>[A-Z]{0,6}[-/#]?[A-Z0-9]*\d[A-Z0-9/_.-]*[A-Z0-9])")
+        .expect("regex")
+});
+static REFERENCE_BARE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?P<r>(?:RFQ|RFP|RFI|PR|ENQ|INQ|REQ)[-/#]?\d[\dA-Z/_.-]*\d)\b").expect("regex"));
+static DUE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:quote\s+by|quotation\s+by|respond\s+by|reply\s+by|submit(?:ted)?\s+by|closing\s+date|due(?:\s+date)?|deadline|before|no\s+later\s+than|by)\s*[:.]?\s*(?P<d>\d{1,2}(?:st|nd|rd|th)?[\s./-]+(?:[a-z]{3,9}|\d{1,2})[\s./-]+\d{2,4}|\d{4}-\d{2}-\d{2}|[a-z]{3,9}\s+\d{1,2},?\s+\d{4})")
+        .expect("regex")
+});
+static CONTACT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:contact(?:\s+person)?|attn|attention|requested\s+by|buyer)\s*[:.]\s*(?P<n>[A-Z][A-Za-z.'-]+(?:\s+[A-Z][A-Za-z.'-]+){0,3})").expect("regex")
+});
+static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:best\s+|kind\s+|warm\s+)?(?:regards|thanks|thank\s+you|sincerely|yours\s+(?:faithfully|sincerely|truly)|cheers)[,.!]?$").expect("regex")
+});
+static COMPANY_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:pte\.?\s*ltd|ltd|limited|llc|llp|inc|gmbh|sdn\.?\s*bhd|co\.|corp(?:oration)?|company|services|engineering|construction|enterprises?|industries|holdings|trading|supplies|works|management|fabrication|components|marine|shipyard|logistics|group|solutions)\b\.?$").expect("regex")
+});
+static INTENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<c>[A-Z][\w&.,' -]{2,80}?)\s+(?:would like|wishes|is pleased|requests|invites)\b").expect("regex")
+});
+
+/// Reads the customer block from the documents, preferring what the channel knows for sure.
+pub fn extract(docs: &[ExtractedDocument], hint: &SenderHint) -> CustomerInfo {
+    let lines: Vec<String> = docs.iter().flat_map(text_lines).collect();
+    let mut info = CustomerInfo {
+        email: hint.address.clone().filter(|a| !is_own(a, hint)),
+        ..Default::default()
+    };
+    for line in &lines {
+        if info.email.is_none() {
+            info.email = EMAIL
+                .find_iter(line)
+                .map(|m| m.as_str().to_ascii_lowercase())
+                .find(|a| !is_own(a, hint));
+        }
+        if info.phone.is_none() {
+            info.phone = phone(line);
+        }
+        if info.reference.is_none() {
+            info.reference = REFERENCE
+                .captures(line)
+                .or_else(|| REFERENCE_BARE.captures(line))
+                .map(|c| c["r"].trim_end_matches(['.', ',']).to_string());
+        }
+        if info.due_date.is_none() {
+            info.due_date = DUE_LABEL.captures(line).and_then(|c| parse_date(&c["d"]));
+        }
+        if info.contact.is_none() {
+            info.contact = CONTACT_LABEL.captures(line).map(|c| c["n"].trim().to_string());
+        }
+        if info.company.is_none() {
+            info.company = INTENT.captures(line).map(|c| c["c"].trim().to_string());
+        }
+    }
+    if info.reference.is_none() {
+        info.reference = hint
+            .subject
+            .as_deref()
+            .and_then(|s| REFERENCE.captures(s).or_else(|| REFERENCE_BARE.captures(s)))
+            .map(|c| c["r"].to_string());
+    }
+    let (sig_contact, sig_company) = signature(&lines);
+    info.contact = info
+        .contact
+        .or(sig_contact)
+        .or_else(|| hint.display_name.clone().filter(|n| !n.contains('@')));
+    info.company = info.company.or(sig_company).or_else(|| letterhead(docs)).or_else(|| {
+        lines
+            .iter()
+            .find(|l| COMPANY_SUFFIX.is_match(l) && l.len() < 80)
+            .cloned()
+    });
+    info
+}
+
+fn is_own(address: &str, hint: &SenderHint) -> bool {
+    let domain = address.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
+    hint.own_domains.iter().any(|d| d.eq_ignore_ascii_case(&domain))
+}
+
+fn text_lines(doc: &ExtractedDocument) -> Vec<String> {
+    doc.blocks
+        .iter()
+        .flat_map(|b| match b {
+            Block::Line { text } | Block::ListItem { text } => vec![text.clone()],
+            // Only short tables (contact blocks) are read for customer details.
+            Block::Table { rows } if rows.len() <= 6 => rows.iter().map(|r| r.join(" ")).collect(),
+            Block::Table { .. } => Vec::new(),
+        })
+        .collect()
+}
+
+fn phone(line: &str) -> Option<String> {
+    let c = PHONE.captures(line)?;
+    let p = c.name("p")?.as_str().trim();
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    // Without a country code, trust only numbers that carry a label.
+    if !(8..=15).contains(&digits) || (!p.starts_with('+') && !PHONE_LABEL.is_match(line)) {
+        return None;
+    }
+    Some(p.to_string())
+}
+
+/// "Regards,\nFarah Aziz\nSentosa Maintenance Services" → (contact, company).
+fn signature(lines: &[String]) -> (Option<String>, Option<String>) {
+    let Some(at) = lines.iter().rposition(|l| SIGN_OFF.is_match(l.trim())) else {
+        return (None, None);
+    };
+    let mut rest = lines[at + 1..]
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty() && !EMAIL.is_match(l) && phone(l).is_none() && !l.starts_with('+'));
+    let name = rest.next().filter(|n| looks_like_name(n)).map(str::to_string);
+    let company = rest
+        .next()
+        .filter(|c| c.len() < 80 && !c.chars().any(|ch| ch.is_ascii_digit()))
+        .map(str::to_string);
+    (name, company)
+}
+
+fn looks_like_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    (1..=5).contains(&words.len())
+        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && !s.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A document's first line when it reads like an organisation name (title of a letterhead).
+fn letterhead(docs: &[ExtractedDocument]) -> Option<String> {
+    docs.iter().find_map(|d| {
+        let first = d.blocks.iter().find_map(|b| match b {
+            Block::Line { text } => Some(text.clone()),
+            Block::Table { rows } => rows.first().and_then(|r| r.iter().find(|c| !c.is_empty()).cloned()),
+            Block::ListItem { .. } => None,
+        })?;
+        let lower = first.to_ascii_lowercase();
+        let generic = [
+            "request for",
+            "quotation",
+            "dear",
+            "hi",
+            "hello",
+            "rfq",
+            "purchase",
+            "enquiry",
+            "inquiry",
+        ];
+        (first.len() < 80
+            && !generic.iter().any(|g| lower.starts_with(g))
+            && first.split_whitespace().count() <= 8
+            && first.chars().next().is_some_and(char::is_uppercase)
+            && !first.contains(':'))
+        .then_some(first)
+    })
+}
+
+/// "24 Jan 2027", "24/01/2027" (day first), "2027-01-24", "January 24, 2027".
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim().replace(',', "");
+    let s = Regex::new(r"(\d)(?:st|nd|rd|th)")
+        .ok()?
+        .replace_all(&s, "$1")
+        .into_owned();
+    for fmt in [
+        "%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d-%b-%Y", "%b %d %Y", "%B %d %Y",
+        "%d %b %y", "%d/%m/%y",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(&s, fmt) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::text::{Format, lines};
+
+    fn doc(text: &str) -> ExtractedDocument {
+        ExtractedDocument {
+            name: "rfq.txt".into(),
+            format: Format::Txt,
+            blocks: lines(text),
+        }
+    }
+
+    #[test]
+    fn reads_a_plain_request() {
+        let d = doc(
+            "Dear Sales Team,\n\nSentosa Maintenance Services would like to request a quotation for the items below (our ref RFQ-8402/2026). Please quote by 24 Jan 2027; delivery within 14 days of PO.\n\n1. Gloves - 5 pcs\nContact: Farah Aziz, +65 68812311\n\nRegards,\nFarah Aziz\nSentosa Maintenance Services\n",
+        );
+        let c = extract(&[d], &SenderHint::default());
+        assert_eq!(c.company.as_deref(), Some("Sentosa Maintenance Services"));
+        assert_eq!(c.contact.as_deref(), Some("Farah Aziz"));
+        assert_eq!(c.phone.as_deref(), Some("+65 68812311"));
+        assert_eq!(c.reference.as_deref(), Some("RFQ-8402/2026"));
+        assert_eq!(c.due_date, NaiveDate::from_ymd_opt(2027, 1, 24));
+    }
+
+    #[test]
+    fn letterhead_and_labels() {
+        let d = doc(
+            "Changi Aero Components\nREQUEST FOR QUOTATION\nReference: RFQ-6933/2026  Closing date: 09 Dec 2026\nContact: Jonathan Ong (jonathan.ong@changiaero.example, +65 62546727)\n",
+        );
+        let c = extract(&[d], &SenderHint::default());
+        assert_eq!(c.company.as_deref(), Some("Changi Aero Components"));
+        assert_eq!(c.contact.as_deref(), Some("Jonathan Ong"));
+        assert_eq!(c.email.as_deref(), Some("jonathan.ong@changiaero.example"));
+        assert_eq!(c.reference.as_deref(), Some("RFQ-6933/2026"));
+        assert_eq!(c.due_date, NaiveDate::from_ymd_opt(2026, 12, 9));
+    }
+
+    #[test]
+    fn sender_hint_wins_for_the_address_but_not_our_own() {
+        let hint = SenderHint {
+            address: Some("sales@horme.example".into()),
+            own_domains: vec!["horme.example".into()],
+            ..Default::default()
+        };
+        let c = extract(
+            &[doc("Please call +65 6123 4567. Mail me: buyer@client.example")],
+            &hint,
+        );
+        assert_eq!(c.email.as_deref(), Some("buyer@client.example"));
+    }
+
+    #[test]
+    fn dates_in_several_spellings() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 5);
+        for s in [
+            "05 Dec 2026",
+            "5th December 2026",
+            "2026-12-05",
+            "05/12/2026",
+            "December 5, 2026",
+        ] {
+            assert_eq!(parse_date(s), d, "{s}");
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! One normaliser for catalog names and requested descriptions, so that both sides of a match
+//! speak the same tokens: `4"` = `4 in` = `4 inch` → `4in`; `400 ML` → `400ml`;
+//! `100*1.2*16` = `100 x 1.2 x 16` → `100x1.2x16`; `#240` = `G240` = `grit 240` → `g240`;
+//! `SIZE:08` = `size 8` = a trailing `- 08` → `size8`; `AN 302-25` keeps `302-25` and adds
+//! the parts; `2.0 kg` → `2kg`. Words are lower-cased, accents and ® dropped.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+/// Words that say nothing about the product ("… or equivalent").
+const STOP_WORDS: &[&str] = &[
+    "or",
+    "equivalent",
+    "equiv",
+    "eqv",
+    "similar",
+    "the",
+    "of",
+    "for",
+    "with",
+    "and",
+    "to",
+    "a",
+    "is",
+    "on",
+    "per",
+    "approx",
+    "model",
+    "type",
+    "brand",
+    "c/w",
+    "w/",
+];
+
+/// Unit spellings and their canonical form.
+const UNITS: &[(&str, &str)] = &[
+    ("mm", "mm"),
+    ("cm", "cm"),
+    ("m", "m"),
+    ("mtr", "m"),
+    ("mtrs", "m"),
+    ("meter", "m"),
+    ("meters", "m"),
+    ("metre", "m"),
+    ("metres", "m"),
+    ("km", "km"),
+    ("in", "in"),
+    ("inch", "in"),
+    ("inches", "in"),
+    ("ft", "ft"),
+    ("feet", "ft"),
+    ("ml", "ml"),
+    ("l", "l"),
+    ("lt", "l"),
+    ("ltr", "l"),
+    ("ltrs", "l"),
+    ("litre", "l"),
+    ("litres", "l"),
+    ("liter", "l"),
+    ("liters", "l"),
+    ("g", "g"),
+    ("gm", "g"),
+    ("gms", "g"),
+    ("gram", "g"),
+    ("grams", "g"),
+    ("kg", "kg"),
+    ("kgs", "kg"),
+    ("oz", "oz"),
+    ("lb", "lb"),
+    ("lbs", "lb"),
+    ("w", "w"),
+    ("kw", "kw"),
+    ("v", "v"),
+    ("a", "a"),
+    ("ah", "ah"),
+    ("mah", "mah"),
+    ("hp", "hp"),
+    ("bar", "bar"),
+    ("psi", "psi"),
+    ("rpm", "rpm"),
+    ("cc", "cc"),
+    ("hz", "hz"),
+    ("kva", "kva"),
+    ("pc", "pc"),
+    ("pcs", "pcs"),
+    ("mpa", "mpa"),
+    ("nm", "nm"),
+];
+
+fn unit(s: &str) -> Option<&'static str> {
+    UNITS.iter().find(|(k, _)| *k == s).map(|(_, v)| *v)
+}
+
+static RE_INCH_QUOTES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(\d)\s*(?:''|"|”|“|″|’’)"#).expect("regex"));
+static RE_DIM_SEP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d(?:mm|cm|m|in)?)\s*[x×*]\s*(\d)").expect("regex"));
+static RE_TRAILING_SIZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s-\s*(\d{1,2})\s*(?:\(|$)").expect("regex"));
+static RE_SIZE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:size|sz)\s*[:.]?\s*(?:(?:uk|eu|us)\s*[-:]?\s*)?0*(\d{1,2})\b|\buk\s*-?\s*0*(\d{1,2})\b")
+        .expect("regex")
+});
+static RE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+(?:\.\d+)?$").expect("regex"));
+static RE_FRACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\d+-)?\d+/\d+$").expect("regex"));
+static RE_MEASURE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^((?:\d+-)?\d+/\d+|\d+(?:\.\d+)?)([a-z]{1,6})$").expect("regex"));
+
+/// Normalised tokens of a product name or a requested description, in order.
+pub fn tokens(text: &str) -> Vec<String> {
+    let prepared = prepare(text);
+    let raw: Vec<&str> = prepared.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::with_capacity(raw.len() + 4);
+    let mut i = 0;
+    while i < raw.len() {
+        let t = raw[i].trim_matches(|c: char| matches!(c, '-' | '/' | '.' | '\''));
+        i += 1;
+        if t.is_empty() {
+            continue;
+        }
+        // A number followed by a unit word: "400 ml", "2.0 kg", "5 inch".
+        if (RE_NUMBER.is_match(t) || RE_FRACTION.is_match(t))
+            && let Some(u) = raw.get(i).and_then(|n| unit(n))
+        {
+            out.push(format!("{}{u}", tidy_number(t)));
+            i += 1;
+            continue;
+        }
+        push_token(t, &mut out);
+    }
+    merge_sizes(&mut out);
+    out.retain(|t| !STOP_WORDS.contains(&t.as_str()));
+    out
+}
+
+/// The tokens joined by spaces: what the catalog stores as `search_text`.
+pub fn normalize(text: &str) -> String {
+    tokens(text).join(" ")
+}
+
+/// String-level rewrites before splitting into tokens.
+fn prepare(text: &str) -> String {
+    let mut s: String = text
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '‘' | '’' | '′' | '`' | '´' => '\'',
+            '®' | '™' | '©' => ' ',
+            '–' | '—' | '‐' | '‑' => '-',
+            c => c,
+        })
+        .collect();
+    s = strip_accents(&s);
+    // 4" / 4'' / 4” → 4in
+    s = RE_INCH_QUOTES.replace_all(&s, "${1}in ").into_owned();
+    // A trailing " - 08" (or before a bracket) is a size in shoe and glove names.
+    s = RE_TRAILING_SIZE.replace_all(&s, " size ${1} ").into_owned();
+    // "size:08", "size uk-8", "uk-8" → "size8"
+    s = RE_SIZE
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            format!(" size{} ", c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str()))
+        })
+        .into_owned();
+    // 100*1.2*16, 100 x 1.2 x 16, 480w x 560d → joined with "x" (twice for chains).
+    for _ in 0..2 {
+        s = RE_DIM_SEP.replace_all(&s, "${1}x${2}").into_owned();
+    }
+    // Punctuation that never belongs to a token.
+    s.chars()
+        .map(|c| match c {
+            ',' | '(' | ')' | '[' | ']' | '{' | '}' | ':' | ';' | '+' | '&' | '*' | '!' | '?' | '"' | '=' | '~'
+            | '|' | '@' | '<' | '>' | '^' | '_' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+fn strip_accents(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect()
+}
+
+/// "2.0" → "2", "04" → "4" (for measures), "1.50" → "1.5".
+fn tidy_number(n: &str) -> String {
+    if RE_FRACTION.is_match(n) {
+        return n.to_string();
+    }
+    let n = if n.contains('.') {
+        n.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        n
+    };
+    let trimmed = n.trim_start_matches('0');
+    if trimmed.is_empty() || trimmed.starts_with('.') {
+        format!("0{trimmed}")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn push_token(t: &str, out: &mut Vec<String>) {
+    // Grit: #240, g240, p240 → g240.
+    if let Some(n) = t
+        .strip_prefix('#')
+        .filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty())
+    {
+        out.push(format!("g{}", tidy_number(n)));
+        return;
+    }
+    if let Some(n) = t.strip_prefix('#') {
+        push_token(n, out);
+        return;
+    }
+    if t.len() >= 3
+        && (t.starts_with('p') || t.starts_with('g'))
+        && t[1..].bytes().all(|b| b.is_ascii_digit())
+        && t.len() <= 5
+    {
+        out.push(format!("g{}", tidy_number(&t[1..])));
+        return;
+    }
+    // Dimensions: 100x1.2x16, 4inx2.5mm → one token, plus its measures.
+    if t.contains('x') {
+        let parts: Vec<&str> = t.split('x').collect();
+        if parts.len() >= 2 && parts.iter().all(|p| is_measure_like(p)) {
+            let canon: Vec<String> = parts.iter().map(|p| canonical_measure(p)).collect();
+            out.push(canon.join("x"));
+            for p in canon {
+                if p.chars().any(|c| c.is_ascii_alphabetic()) {
+                    out.push(p);
+                }
+            }
+            return;
+        }
+    }
+    // A measure written together: 400ml, 2.0kg, 5in, 1-1/2in.
+    if let Some(c) = RE_MEASURE.captures(t)
+        && let Some(u) = unit(&c[2])
+    {
+        out.push(format!("{}{u}", tidy_number(&c[1])));
+        return;
+    }
+    if RE_FRACTION.is_match(t) {
+        out.push(t.to_string());
+        return;
+    }
+    if t.contains('-') || t.contains('/') {
+        let parts: Vec<&str> = t.split(['-', '/']).filter(|p| !p.is_empty()).collect();
+        let has_digit = t.bytes().any(|b| b.is_ascii_digit());
+        if has_digit {
+            // A code: keep it whole, compacted, and its parts.
+            out.push(t.to_string());
+            let compact: String = parts.concat();
+            if compact != t {
+                out.push(compact);
+            }
+        }
+        for p in parts {
+            push_token(p, out);
+        }
+        return;
+    }
+    let t = t.replace('\'', "");
+    if t.is_empty() {
+        return;
+    }
+    if RE_NUMBER.is_match(&t) {
+        out.push(tidy_number(&t));
+    } else {
+        out.push(t);
+    }
+}
+
+fn is_measure_like(p: &str) -> bool {
+    RE_NUMBER.is_match(p)
+        || RE_MEASURE
+            .captures(p)
+            .is_some_and(|c| unit(&c[2]).is_some() || c[2].len() == 1)
+}
+
+fn canonical_measure(p: &str) -> String {
+    if RE_NUMBER.is_match(p) {
+        return tidy_number(p);
+    }
+    match RE_MEASURE.captures(p) {
+        Some(c) => format!("{}{}", tidy_number(&c[1]), unit(&c[2]).unwrap_or(&c[2])),
+        None => p.to_string(),
+    }
+}
+
+/// "size 08" / "size uk-8" / "uk 8" → "size8"; "grit 240" → "g240" ("grit g240" too).
+fn merge_sizes(tokens: &mut Vec<String>) {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = tokens[i].as_str();
+        if t == "grit"
+            && let Some(n) = tokens.get(i + 1)
+        {
+            if n.bytes().all(|b| b.is_ascii_digit()) {
+                out.push(format!("g{}", tidy_number(n)));
+                i += 2;
+                continue;
+            }
+            if n.starts_with('g') && n.len() > 1 && n[1..].bytes().all(|b| b.is_ascii_digit()) {
+                i += 1;
+                continue;
+            }
+        }
+        if t == "size" || t == "sz" || t == "uk" {
+            let mut j = i + 1;
+            if tokens.get(j).is_some_and(|n| n == "uk") {
+                j += 1;
+            }
+            if let Some(n) = tokens
+                .get(j)
+                .filter(|n| n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+            {
+                out.push(format!("size{}", tidy_number(n)));
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(tokens[i].clone());
+        i += 1;
+    }
+    *tokens = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        normalize(s)
+    }
+
+    #[test]
+    fn inches_in_every_spelling() {
+        for s in ["4\"", "4 inch", "4inch", "4 In", "4”", "4''", "4in"] {
+            assert_eq!(n(&format!("disc {s}")), "disc 4in", "{s}");
+        }
+        assert_eq!(n("1-1/2 Inch"), "1-1/2in");
+        assert_eq!(n("5/16In"), "5/16in");
+    }
+
+    #[test]
+    fn volumes_and_weights() {
+        assert_eq!(n("400 ML"), "400ml");
+        assert_eq!(n("400ml"), "400ml");
+        assert_eq!(n("20 Ltr"), "20l");
+        assert_eq!(n("2.0 Kg"), "2kg");
+        assert_eq!(n("10.0kg"), "10kg");
+        assert_eq!(n("500 grams"), "500g");
+    }
+
+    #[test]
+    fn dimensions_in_every_spelling() {
+        assert_eq!(n("100*1.2*16"), "100x1.2x16");
+        assert_eq!(n("100 x 1.2 x 16"), "100x1.2x16");
+        assert_eq!(n("100X1.2X16"), "100x1.2x16");
+        assert_eq!(n("800Mmx300Mm"), "800mmx300mm 800mm 300mm");
+    }
+
+    #[test]
+    fn grits() {
+        for s in ["#240", "G240", "grit 240", "Grit:240", "P240", "grit #240"] {
+            assert!(
+                n(&format!("paper {s}")).ends_with("g240"),
+                "{s} → {}",
+                n(&format!("paper {s}"))
+            );
+        }
+    }
+
+    #[test]
+    fn shoe_sizes() {
+        assert_eq!(n("SAFETY SHOE SIZE:08"), "safety shoe size8");
+        assert_eq!(n("safety shoe size 8"), "safety shoe size8");
+        assert_eq!(n("KING'S SAFETY SHOE KR7000 - 08"), "kings safety shoe kr7000 size8");
+        assert_eq!(n("Parkes Zip 512758 (Black) - 06"), "parkes zip 512758 black size6");
+        assert_eq!(n("SHOE SIZE:UK-11"), "shoe size11");
+    }
+
+    #[test]
+    fn part_numbers_keep_whole_and_parts() {
+        assert_eq!(n("WEICONLOCK® AN 302-25"), "weiconlock an 302-25 30225 302 25");
+        assert_eq!(n("W3000-10"), "w3000-10 w300010 w3000 10");
+    }
+
+    #[test]
+    fn or_equivalent_is_noise() {
+        assert_eq!(n("Glue 1Oz (3M Or Equivalent)"), "glue 1oz 3m");
+    }
+
+    #[test]
+    fn numbers_drop_leading_zeros() {
+        assert_eq!(n("Item 0425"), "item 425");
+    }
+}

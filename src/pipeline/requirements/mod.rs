@@ -1,0 +1,140 @@
+//! Requirement extraction: the line items a request asks for, as written.
+//!
+//! Two extractors sit behind [`Extractor`]: `rules` (offline, deterministic: tables with a
+//! quantity column, list lines in the many ways buyers write them) and `llm` (an
+//! OpenAI-compatible model with structured output). Both return the same [`Requirement`]s.
+
+mod lines;
+mod tables;
+pub mod units;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::text::{Block, ExtractedDocument};
+use crate::domain::Quantity;
+
+/// One requested item: the description exactly as the buyer wrote it, a quantity and a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub description: String,
+    #[serde(with = "quantity_json")]
+    pub quantity: Decimal,
+    pub unit: String,
+}
+
+impl Requirement {
+    pub(crate) fn new(description: &str, quantity: Quantity, unit: &str) -> Option<Self> {
+        let description = tidy_description(description);
+        if description.chars().filter(|c| c.is_alphabetic()).count() < 2 || description.len() > 400 {
+            return None;
+        }
+        Some(Self {
+            description,
+            quantity: quantity.value(),
+            unit: unit.to_string(),
+        })
+    }
+}
+
+/// Quantities are JSON numbers: whole ones print without a decimal point (24, not 24.0).
+mod quantity_json {
+    use rust_decimal::Decimal;
+    use rust_decimal::prelude::ToPrimitive;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        match (v.fract().is_zero(), v.to_i64(), v.to_f64()) {
+            (true, Some(i), _) => s.serialize_i64(i),
+            (_, _, Some(f)) => s.serialize_f64(f),
+            _ => s.serialize_str(&v.to_string()),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Num {
+            F(f64),
+            S(String),
+        }
+        match Num::deserialize(d)? {
+            Num::F(f) => Decimal::try_from(f)
+                .map(|d| d.normalize())
+                .map_err(serde::de::Error::custom),
+            Num::S(s) => s.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// Strips separators and empty brackets left behind when the quantity was cut out.
+fn tidy_description(s: &str) -> String {
+    let mut d = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    loop {
+        let before = d.len();
+        d = d
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | ':' | ',' | ';' | '|' | '='))
+            .to_string();
+        for empty in ["()", "[]", "( )"] {
+            if let Some(rest) = d.strip_suffix(empty) {
+                d = rest.to_string();
+            }
+        }
+        if d.len() == before {
+            return d;
+        }
+    }
+}
+
+/// Why no requirements could be extracted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    #[error("no line items found")]
+    NoItems,
+}
+
+/// The `rules` extractor: tables first (they are explicit), then item lines.
+pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, ExtractError> {
+    let mut out = Vec::new();
+    for doc in docs {
+        for block in &doc.blocks {
+            match block {
+                Block::Table { rows } => match tables::items(rows) {
+                    Some(items) => out.extend(items),
+                    // Not an item table: its rows may still be item lines ("Gloves 20 pcs").
+                    None => out.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
+                },
+                Block::Line { text } | Block::ListItem { text } => out.extend(lines::item(text)),
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(ExtractError::NoItems);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidies_leftover_separators() {
+        assert_eq!(tidy_description(" Ear plugs - "), "Ear plugs");
+        assert_eq!(tidy_description("Glue (  ) "), "Glue");
+        assert_eq!(tidy_description("Gloves ()"), "Gloves");
+        assert_eq!(tidy_description("Glue (3M or equivalent)"), "Glue (3M or equivalent)");
+    }
+
+    #[test]
+    fn no_items_is_an_error() {
+        let doc = ExtractedDocument {
+            name: "a.txt".into(),
+            format: crate::pipeline::text::Format::Txt,
+            blocks: vec![Block::Line {
+                text: "Dear Sir, please call me.".into(),
+            }],
+        };
+        assert_eq!(extract_rules(&[doc]), Err(ExtractError::NoItems));
+    }
+}

@@ -1,0 +1,73 @@
+//! Units of count as buyers write them, normalised: "PCS", "pieces", "Nos", "ea", "prs" …
+
+/// Canonical unit for a spelling, or None if the word is not a unit of count.
+pub fn canonical(word: &str) -> Option<&'static str> {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+    Some(match w.as_str() {
+        "pc" | "pcs" | "pce" | "pces" | "piece" | "pieces" | "pcs." => "pcs",
+        "no" | "nos" | "nr" | "nrs" | "number" | "numbers" => "nos",
+        "ea" | "each" => "ea",
+        "unit" | "units" => "units",
+        "set" | "sets" => "sets",
+        "box" | "boxes" | "bx" => "boxes",
+        "roll" | "rolls" | "rl" => "rolls",
+        "pair" | "pairs" | "pr" | "prs" => "pairs",
+        "pack" | "packs" | "pk" | "pkt" | "pkts" | "packet" | "packets" => "packs",
+        "bottle" | "bottles" | "btl" | "btls" => "bottles",
+        "can" | "cans" => "cans",
+        "tin" | "tins" => "tins",
+        "drum" | "drums" => "drums",
+        "pail" | "pails" => "pails",
+        "carton" | "cartons" | "ctn" | "ctns" => "cartons",
+        "bag" | "bags" => "bags",
+        "tube" | "tubes" => "tubes",
+        "sheet" | "sheets" => "sheets",
+        "dozen" | "doz" | "dz" => "dozen",
+        "length" | "lengths" => "lengths",
+        "ream" | "reams" => "reams",
+        "coil" | "coils" => "coils",
+        "lot" | "lots" => "lots",
+        "kit" | "kits" => "kits",
+        "tray" | "trays" => "trays",
+        "case" | "cases" => "cases",
+        _ => return None,
+    })
+}
+
+/// Measures that are units only where the document says so (a Unit column, "qty: 50 m"):
+/// in running text "hose 50m" is a size.
+pub fn canonical_measure(word: &str) -> Option<&'static str> {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+    Some(match w.as_str() {
+        "m" | "mtr" | "mtrs" | "meter" | "meters" | "metre" | "metres" | "lm" => "m",
+        "kg" | "kgs" | "kilogram" | "kilograms" => "kg",
+        "l" | "ltr" | "ltrs" | "litre" | "litres" | "liter" | "liters" => "l",
+        "gal" | "gallon" | "gallons" => "gal",
+        "ft" | "feet" => "ft",
+        "m2" | "sqm" => "m2",
+        "m3" | "cbm" => "m3",
+        _ => return None,
+    })
+}
+
+/// Any unit a Unit column may hold.
+pub fn canonical_any(word: &str) -> Option<&'static str> {
+    canonical(word).or_else(|| canonical_measure(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_normalise() {
+        assert_eq!(canonical("PCS"), Some("pcs"));
+        assert_eq!(canonical("Pieces"), Some("pcs"));
+        assert_eq!(canonical("Nos."), Some("nos"));
+        assert_eq!(canonical("ea"), Some("ea"));
+        assert_eq!(canonical("prs"), Some("pairs"));
+        assert_eq!(canonical("days"), None);
+        assert_eq!(canonical("m"), None);
+        assert_eq!(canonical_any("Mtrs"), Some("m"));
+    }
+}

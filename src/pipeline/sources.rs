@@ -1,0 +1,142 @@
+//! The readable sources of one inbound message: the mail body (HTML tables kept) and every
+//! attachment, forwarded mails opened recursively. A source that cannot be read is reported
+//! with its specific reason; the others are still read.
+
+use super::text::{self, ExtractedDocument, Format, Limits, TextError};
+
+/// A file as received.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub media_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// What a message carries.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub text: String,
+    pub html: Option<String>,
+    pub attachments: Vec<Source>,
+}
+
+/// Everything readable, plus what could not be read and why.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub documents: Vec<ExtractedDocument>,
+    pub errors: Vec<TextError>,
+    /// Attachments that are not documents (images, archives …): skipped, but named.
+    pub skipped: Vec<String>,
+}
+
+/// Forwarded mails inside forwarded mails are opened this deep.
+const MAX_NESTING: usize = 3;
+
+pub fn read(content: &Content, limits: &Limits) -> Read {
+    let mut out = Read::default();
+    read_into(content, limits, 0, &mut out);
+    out
+}
+
+fn read_into(content: &Content, limits: &Limits, depth: usize, out: &mut Read) {
+    if let Some(body) = body(content) {
+        out.documents.push(body);
+    }
+    for a in &content.attachments {
+        let format = Format::from_name(&a.name).or_else(|| a.media_type.as_deref().and_then(Format::from_media_type));
+        match format {
+            None => out.skipped.push(a.name.clone()),
+            Some(Format::Eml) if depth < MAX_NESTING => match channels::email::parse(&a.bytes) {
+                Ok(mail) => {
+                    let m = mail.message;
+                    let nested = Content {
+                        text: m.text,
+                        html: m.html,
+                        attachments: m
+                            .attachments
+                            .into_iter()
+                            .map(|x| Source {
+                                name: x.filename,
+                                media_type: Some(x.media_type),
+                                bytes: x.content,
+                            })
+                            .collect(),
+                    };
+                    read_into(&nested, limits, depth + 1, out);
+                }
+                Err(e) => out.errors.push(TextError::Corrupt {
+                    name: a.name.clone(),
+                    format: "mail",
+                    detail: e.to_string(),
+                }),
+            },
+            Some(Format::Eml) => out.skipped.push(a.name.clone()),
+            Some(_) => match text::extract(&a.name, a.media_type.as_deref(), &a.bytes, limits) {
+                Ok(doc) => out.documents.push(doc),
+                Err(e) => out.errors.push(e),
+            },
+        }
+    }
+}
+
+/// The mail body: its HTML when that holds a table (items are often a table there),
+/// otherwise its text.
+fn body(content: &Content) -> Option<ExtractedDocument> {
+    let html_blocks = content
+        .html
+        .as_deref()
+        .filter(|h| h.to_ascii_lowercase().contains("<table"))
+        .map(text::html_to_blocks);
+    let blocks = match html_blocks {
+        Some(b) => b,
+        None if !content.text.trim().is_empty() => text::lines(&content.text),
+        None => content.html.as_deref().map(text::html_to_blocks).unwrap_or_default(),
+    };
+    let doc = ExtractedDocument {
+        name: "message body".into(),
+        format: if content.html.is_some() {
+            Format::Html
+        } else {
+            Format::Txt
+        },
+        blocks,
+    };
+    (!doc.is_empty()).then_some(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_prefers_html_tables_and_attachments_are_read() {
+        let c = Content {
+            text: "see table".into(),
+            html: Some(
+                "<p>x</p><table><tr><td>Item</td><td>Qty</td></tr><tr><td>Mop</td><td>2</td></tr></table>".into(),
+            ),
+            attachments: vec![
+                Source {
+                    name: "logo.png".into(),
+                    media_type: Some("image/png".into()),
+                    bytes: vec![1, 2],
+                },
+                Source {
+                    name: "list.csv".into(),
+                    media_type: None,
+                    bytes: b"Item,Qty\nGloves,5\n".to_vec(),
+                },
+                Source {
+                    name: "broken.pdf".into(),
+                    media_type: None,
+                    bytes: b"junk".to_vec(),
+                },
+            ],
+        };
+        let r = read(&c, &Limits::default());
+        assert_eq!(r.documents.len(), 2);
+        assert_eq!(r.documents[0].format, Format::Html);
+        assert_eq!(r.skipped, vec!["logo.png".to_string()]);
+        assert!(matches!(r.errors.as_slice(), [TextError::Corrupt { name, .. }] if name == "broken.pdf"));
+    }
+}

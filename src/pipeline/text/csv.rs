@@ -1,0 +1,99 @@
+//! CSV with delimiter sniffing (`,` `;` tab `|`) and encoding detection.
+
+use super::{Block, Limits, TextError, decode};
+
+pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Block>, TextError> {
+    let text = decode::decode_text(name, bytes)?;
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut size = 0usize;
+    for record in reader.records() {
+        let record = record.map_err(|e| TextError::Corrupt {
+            name: name.into(),
+            format: "CSV",
+            detail: e.to_string(),
+        })?;
+        let row: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        if row.iter().all(String::is_empty) {
+            continue;
+        }
+        size += row.iter().map(String::len).sum::<usize>();
+        if size > limits.max_text_bytes {
+            return Err(TextError::Bomb {
+                name: name.into(),
+                limit: limits.max_text_bytes,
+            });
+        }
+        rows.push(row);
+    }
+    Ok(vec![Block::Table { rows }])
+}
+
+/// The delimiter that splits the first lines into the most consistent number of fields.
+fn sniff_delimiter(text: &str) -> u8 {
+    let sample: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let mut best = (b',', 0usize);
+    for d in [b',', b';', b'\t', b'|'] {
+        let counts: Vec<usize> = sample.iter().map(|l| count_outside_quotes(l, d)).collect();
+        let Some(&first) = counts.first() else { continue };
+        if first == 0 {
+            continue;
+        }
+        // How many lines agree with the header's field count.
+        let agreeing = counts.iter().filter(|c| **c == first).count();
+        let score = agreeing * 100 + first;
+        if score > best.1 {
+            best = (d, score);
+        }
+    }
+    best.0
+}
+
+fn count_outside_quotes(line: &str, d: u8) -> usize {
+    let mut quoted = false;
+    line.bytes()
+        .filter(|b| {
+            if *b == b'"' {
+                quoted = !quoted;
+            }
+            !quoted && *b == d
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(bytes: &[u8]) -> Vec<Vec<String>> {
+        match extract("a.csv", bytes, &Limits::default()).expect("parses").remove(0) {
+            Block::Table { rows } => rows,
+            other => panic!("not a table: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn comma_with_quotes_and_grouped_numbers() {
+        let r = rows(b"No.,Description,Qty\n1,\"BALL VALVE 1/4\"\" (x)\",\"1,000\"\n");
+        assert_eq!(r[1], vec!["1", "BALL VALVE 1/4\" (x)", "1,000"]);
+    }
+
+    #[test]
+    fn semicolon_and_tab_are_sniffed() {
+        assert_eq!(
+            rows(b"No;Item;Qty\n1;Gloves, nitrile;20\n")[1],
+            vec!["1", "Gloves, nitrile", "20"]
+        );
+        assert_eq!(rows(b"No\tItem\tQty\n1\tGloves\t20\n")[1], vec!["1", "Gloves", "20"]);
+    }
+
+    #[test]
+    fn windows_1252_is_decoded() {
+        assert_eq!(rows(b"Item;Qty\nCaster 5\x94;4\n")[1], vec!["Caster 5”", "4"]);
+    }
+}

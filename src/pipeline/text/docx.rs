@@ -1,0 +1,84 @@
+//! Word documents through docx-rs: paragraphs, list items and tables in reading order.
+
+use docx_rs::{DocumentChild, Paragraph, Table, TableCellContent, TableChild, TableRowChild};
+
+use super::{Block, Limits, TextError, zipguard};
+
+pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Block>, TextError> {
+    zipguard::check(name, "DOCX", bytes)?;
+    let docx = docx_rs::read_docx(bytes).map_err(|e| TextError::Corrupt {
+        name: name.into(),
+        format: "DOCX",
+        detail: e.to_string(),
+    })?;
+    let mut blocks = Vec::new();
+    let mut size = 0usize;
+    for child in &docx.document.children {
+        match child {
+            DocumentChild::Paragraph(p) => {
+                let text = clean(&p.raw_text());
+                if text.is_empty() {
+                    continue;
+                }
+                size += text.len();
+                blocks.push(if is_list_item(p) {
+                    Block::ListItem { text }
+                } else {
+                    Block::Line { text }
+                });
+            }
+            DocumentChild::Table(t) => {
+                let rows = table_rows(t);
+                size += rows.iter().flatten().map(String::len).sum::<usize>();
+                blocks.push(Block::Table { rows });
+            }
+            _ => {}
+        }
+        if size > limits.max_text_bytes {
+            return Err(TextError::Bomb {
+                name: name.into(),
+                limit: limits.max_text_bytes,
+            });
+        }
+    }
+    Ok(blocks)
+}
+
+fn is_list_item(p: &Paragraph) -> bool {
+    p.property.numbering_property.is_some()
+        || p.property
+            .style
+            .as_ref()
+            .is_some_and(|s| s.val.to_ascii_lowercase().contains("list"))
+}
+
+/// Rows of cell texts; a cell's paragraphs are joined with spaces, nested tables flattened.
+fn table_rows(table: &Table) -> Vec<Vec<String>> {
+    table
+        .rows
+        .iter()
+        .map(|TableChild::TableRow(row)| {
+            row.cells
+                .iter()
+                .map(|TableRowChild::TableCell(cell)| {
+                    let mut parts = Vec::new();
+                    for content in &cell.children {
+                        match content {
+                            TableCellContent::Paragraph(p) => parts.push(p.raw_text()),
+                            TableCellContent::Table(t) => parts.extend(table_rows(t).into_iter().map(|r| r.join(" "))),
+                            _ => {}
+                        }
+                    }
+                    clean(&parts.join(" "))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn clean(s: &str) -> String {
+    s.replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,217 @@
+//! HTML (mail bodies) to lines and tables. Walks the DOM with an explicit stack, so deeply
+//! nested markup cannot overflow the call stack.
+
+use scraper::{ElementRef, Html, Node};
+
+use super::Block;
+
+const BLOCK_ELEMENTS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
+];
+const SKIPPED: &[&str] = &["script", "style", "head", "title", "noscript", "template"];
+
+pub fn html_to_blocks(html: &str) -> Vec<Block> {
+    let doc = Html::parse_document(html);
+    let mut out = Walker::default();
+    out.walk(doc.root_element());
+    out.flush_line();
+    out.blocks
+}
+
+#[derive(Default)]
+struct Walker {
+    blocks: Vec<Block>,
+    line: String,
+    in_list_item: bool,
+}
+
+impl Walker {
+    fn walk(&mut self, root: ElementRef<'_>) {
+        enum Step<'a> {
+            Enter(ego_tree::NodeRef<'a, Node>),
+            Exit(&'a str),
+        }
+        let mut stack = vec![Step::Enter(*root)];
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Exit(name) => {
+                    if BLOCK_ELEMENTS.contains(&name) {
+                        self.flush_line();
+                    }
+                    if name == "li" {
+                        self.in_list_item = false;
+                    }
+                }
+                Step::Enter(node) => match node.value() {
+                    Node::Text(t) => self.push_text(t),
+                    Node::Element(e) => {
+                        let name = e.name();
+                        if SKIPPED.contains(&name) {
+                            continue;
+                        }
+                        if name == "table" {
+                            self.flush_line();
+                            if let Some(el) = ElementRef::wrap(node) {
+                                self.blocks.push(Block::Table { rows: table_rows(el) });
+                            }
+                            continue;
+                        }
+                        if BLOCK_ELEMENTS.contains(&name) {
+                            self.flush_line();
+                        }
+                        if name == "li" {
+                            self.in_list_item = true;
+                        }
+                        stack.push(Step::Exit(name));
+                        let children: Vec<_> = node.children().collect();
+                        stack.extend(children.into_iter().rev().map(Step::Enter));
+                    }
+                    _ => {
+                        let children: Vec<_> = node.children().collect();
+                        stack.extend(children.into_iter().rev().map(Step::Enter));
+                    }
+                },
+            }
+        }
+    }
+
+    fn push_text(&mut self, t: &str) {
+        let t = t.replace('\u{a0}', " ");
+        if t.starts_with(char::is_whitespace) && !self.line.ends_with(' ') {
+            self.line.push(' ');
+        }
+        self.line.push_str(&t.split_whitespace().collect::<Vec<_>>().join(" "));
+        if t.ends_with(char::is_whitespace) {
+            self.line.push(' ');
+        }
+    }
+
+    fn flush_line(&mut self) {
+        let text = self.line.trim().to_string();
+        self.line.clear();
+        if text.is_empty() {
+            return;
+        }
+        self.blocks.push(if self.in_list_item {
+            Block::ListItem { text }
+        } else {
+            Block::Line { text }
+        });
+    }
+}
+
+/// The rows of a table, cells as text; rows of nested tables are not mixed in.
+fn table_rows(table: ElementRef<'_>) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut stack: Vec<ElementRef<'_>> = vec![table];
+    // Depth-first over this table's own sections, stopping at nested tables.
+    let mut ordered = Vec::new();
+    while let Some(el) = stack.pop() {
+        for child in el.children().rev().filter_map(ElementRef::wrap) {
+            match child.value().name() {
+                "tr" => ordered.push(child),
+                "thead" | "tbody" | "tfoot" => stack.push(child),
+                _ => {}
+            }
+        }
+    }
+    ordered.reverse();
+    for tr in ordered {
+        let cells: Vec<String> = tr
+            .children()
+            .filter_map(ElementRef::wrap)
+            .filter(|c| matches!(c.value().name(), "td" | "th"))
+            .map(|c| {
+                c.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .replace('\u{a0}', " ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        if !cells.iter().all(String::is_empty) {
+            rows.push(cells);
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_become_rows_and_text_lines() {
+        let b = html_to_blocks(
+            "<html><body><p>Dear Sir,</p><p>Please quote (RFQ-1):</p>\
+             <table border=1><tr><th>No.</th><th>Description</th><th>Qty</th></tr>\
+             <tr><td>1</td><td>weicon zinc  coating&nbsp;375ml</td><td>20</td></tr></table>\
+             <p>Regards,<br>Ken</p></body></html>",
+        );
+        assert_eq!(
+            b[0],
+            Block::Line {
+                text: "Dear Sir,".into()
+            }
+        );
+        assert_eq!(
+            b[2],
+            Block::Table {
+                rows: vec![
+                    vec!["No.".into(), "Description".into(), "Qty".into()],
+                    vec!["1".into(), "weicon zinc coating 375ml".into(), "20".into()],
+                ]
+            }
+        );
+        assert_eq!(
+            b[3],
+            Block::Line {
+                text: "Regards,".into()
+            }
+        );
+        assert_eq!(b[4], Block::Line { text: "Ken".into() });
+    }
+
+    #[test]
+    fn list_items_and_inline_markup() {
+        let b = html_to_blocks("<ul><li><b>Gloves</b> nitrile - 20 pcs</li><li>Mop</li></ul><style>x{}</style>");
+        assert_eq!(
+            b[0],
+            Block::ListItem {
+                text: "Gloves nitrile - 20 pcs".into()
+            }
+        );
+        assert_eq!(b.len(), 2);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = "<div>".repeat(100_000) + "x" + &"</div>".repeat(100_000);
+        let b = html_to_blocks(&html);
+        assert_eq!(b, vec![Block::Line { text: "x".into() }]);
+    }
+}

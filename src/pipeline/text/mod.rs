@@ -1,0 +1,293 @@
+//! Text extraction that keeps structure: paragraphs stay lines, tables stay rows and cells.
+//!
+//! Every format lands in the same [`ExtractedDocument`] so that the requirement extractors do
+//! not care whether a table came from a PDF, a spreadsheet or an HTML mail.
+
+mod csv;
+mod decode;
+mod docx;
+mod html;
+mod pdf;
+mod sheet;
+mod zipguard;
+
+pub use decode::decode_text;
+pub use html::html_to_blocks;
+
+use serde::{Deserialize, Serialize};
+
+/// A piece of a document in reading order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// One line or paragraph of running text.
+    Line { text: String },
+    /// A list item (a numbered or bulleted paragraph in a word processor).
+    ListItem { text: String },
+    /// A table as rows of cells; cells are trimmed, empty cells kept as "".
+    Table { rows: Vec<Vec<String>> },
+}
+
+/// The readable content of one file or mail body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractedDocument {
+    pub name: String,
+    pub format: Format,
+    pub blocks: Vec<Block>,
+}
+
+impl ExtractedDocument {
+    /// All text, tables flattened with " | " between cells: for display, search and the LLM.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        for block in &self.blocks {
+            match block {
+                Block::Line { text } | Block::ListItem { text } => {
+                    out.push_str(text);
+                    out.push('\n');
+                }
+                Block::Table { rows } => {
+                    for row in rows {
+                        out.push_str(&row.join(" | "));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.iter().all(|b| match b {
+            Block::Line { text } | Block::ListItem { text } => text.trim().is_empty(),
+            Block::Table { rows } => rows.iter().all(|r| r.iter().all(|c| c.trim().is_empty())),
+        })
+    }
+}
+
+/// The formats the pipeline reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Pdf,
+    Docx,
+    Xlsx,
+    Xls,
+    Ods,
+    Csv,
+    Txt,
+    Html,
+    Eml,
+}
+
+impl Format {
+    /// The format a file name promises, from its extension.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "pdf" => Self::Pdf,
+            "docx" => Self::Docx,
+            "xlsx" | "xlsm" => Self::Xlsx,
+            "xls" => Self::Xls,
+            "ods" => Self::Ods,
+            "csv" | "tsv" => Self::Csv,
+            "txt" | "text" => Self::Txt,
+            "html" | "htm" => Self::Html,
+            "eml" => Self::Eml,
+            _ => return None,
+        })
+    }
+
+    /// The format a MIME type announces (for attachments whose names are missing or odd).
+    pub fn from_media_type(media_type: &str) -> Option<Self> {
+        let mt = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        Some(match mt.as_str() {
+            "application/pdf" => Self::Pdf,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Self::Docx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => Self::Xlsx,
+            "application/vnd.ms-excel" => Self::Xls,
+            "application/vnd.oasis.opendocument.spreadsheet" => Self::Ods,
+            "text/csv" | "text/tab-separated-values" => Self::Csv,
+            "text/plain" => Self::Txt,
+            "text/html" => Self::Html,
+            "message/rfc822" => Self::Eml,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
+            Self::Xlsx => "xlsx",
+            Self::Xls => "xls",
+            Self::Ods => "ods",
+            Self::Csv => "csv",
+            Self::Txt => "txt",
+            Self::Html => "html",
+            Self::Eml => "eml",
+        }
+    }
+}
+
+/// Limits that keep hostile or broken files from eating the machine.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_document_bytes: usize,
+    pub max_text_bytes: usize,
+    pub max_pdf_pages: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_document_bytes: 25 * 1024 * 1024,
+            max_text_bytes: 8 * 1024 * 1024,
+            max_pdf_pages: 500,
+        }
+    }
+}
+
+/// Why a document could not be read. Each variant is a specific, user-facing reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("{name}: unsupported file type (we read PDF, DOCX, XLSX, XLS, ODS, CSV, TXT, HTML and EML)")]
+    Unsupported { name: String },
+    #[error("{name}: the file is empty")]
+    Empty { name: String },
+    #[error("{name}: the file is {size} bytes, more than the limit of {limit} bytes")]
+    TooLarge { name: String, size: usize, limit: usize },
+    #[error("{name}: the PDF is password-protected (encrypted); please send it without a password")]
+    Encrypted { name: String },
+    #[error("{name}: the file is damaged or not a valid {format} file ({detail})")]
+    Corrupt {
+        name: String,
+        format: &'static str,
+        detail: String,
+    },
+    #[error("{name}: scanned document without a text layer")]
+    Scanned { name: String },
+    #[error("{name}: the PDF has {pages} pages, more than the limit of {limit}")]
+    TooManyPages { name: String, pages: usize, limit: usize },
+    #[error("{name}: the file expands to more than {limit} bytes (a compression bomb?)")]
+    Bomb { name: String, limit: usize },
+    #[error("{name}: the file holds no readable text")]
+    NoText { name: String },
+}
+
+/// Reads one file into structured text. `name` decides the format (by extension, then by
+/// `media_type`); the bytes must agree with it.
+pub fn extract(
+    name: &str,
+    media_type: Option<&str>,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<ExtractedDocument, TextError> {
+    let format = Format::from_name(name)
+        .or_else(|| media_type.and_then(Format::from_media_type))
+        .ok_or_else(|| TextError::Unsupported { name: name.into() })?;
+    if bytes.is_empty() {
+        return Err(TextError::Empty { name: name.into() });
+    }
+    if bytes.len() > limits.max_document_bytes {
+        return Err(TextError::TooLarge {
+            name: name.into(),
+            size: bytes.len(),
+            limit: limits.max_document_bytes,
+        });
+    }
+    let blocks = match format {
+        Format::Pdf => pdf::extract(name, bytes, limits)?,
+        Format::Docx => docx::extract(name, bytes, limits)?,
+        Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(name, format, bytes, limits)?,
+        Format::Csv => csv::extract(name, bytes, limits)?,
+        Format::Txt => lines(&decode::decode_text(name, bytes)?),
+        Format::Html => html::html_to_blocks(&decode::decode_text(name, bytes)?),
+        // A mail is unpacked by the MIME parser before it gets here.
+        Format::Eml => return Err(TextError::Unsupported { name: name.into() }),
+    };
+    let doc = ExtractedDocument {
+        name: name.into(),
+        format,
+        blocks,
+    };
+    if doc.is_empty() {
+        return Err(match format {
+            Format::Pdf => TextError::Scanned { name: name.into() },
+            _ => TextError::NoText { name: name.into() },
+        });
+    }
+    Ok(doc)
+}
+
+/// Running text to one [`Block::Line`] per non-blank line.
+pub fn lines(text: &str) -> Vec<Block> {
+    text.lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| Block::Line {
+            text: l.trim().to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_from_extension_and_media_type() {
+        assert_eq!(Format::from_name("RFQ-1.PDF"), Some(Format::Pdf));
+        assert_eq!(Format::from_name("a.b.xlsx"), Some(Format::Xlsx));
+        assert_eq!(Format::from_name("noext"), None);
+        assert_eq!(Format::from_media_type("application/pdf; name=x"), Some(Format::Pdf));
+        assert_eq!(Format::from_media_type("image/png"), None);
+    }
+
+    #[test]
+    fn empty_and_unknown_files_have_specific_errors() {
+        let l = Limits::default();
+        assert_eq!(
+            extract("a.txt", None, b"", &l),
+            Err(TextError::Empty { name: "a.txt".into() })
+        );
+        assert!(matches!(
+            extract("a.exe", None, b"MZ", &l),
+            Err(TextError::Unsupported { .. })
+        ));
+        let small = Limits {
+            max_document_bytes: 3,
+            ..l
+        };
+        assert!(matches!(
+            extract("a.txt", None, b"abcd", &small),
+            Err(TextError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            extract("a.txt", None, b"  \n \n", &l),
+            Err(TextError::NoText { .. })
+        ));
+    }
+
+    #[test]
+    fn text_lines_are_trimmed_and_blank_lines_dropped() {
+        let doc = extract(
+            "a.txt",
+            None,
+            b"Dear Sir,\r\n\r\n1. Gloves - 20 pcs  \n",
+            &Limits::default(),
+        )
+        .expect("reads");
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Line {
+                    text: "Dear Sir,".into()
+                },
+                Block::Line {
+                    text: "1. Gloves - 20 pcs".into()
+                }
+            ]
+        );
+    }
+}
