@@ -142,6 +142,16 @@ pub struct LogSettings {
 const DEFAULTS: &str = include_str!("../deploy/config/defaults.toml");
 
 impl Settings {
+    /// The built-in defaults alone: no file, no environment (tests and tools start here).
+    pub fn builtin() -> Result<Self, ConfigError> {
+        let settings: Settings = config::Config::builder()
+            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+            .build()?
+            .try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
     /// Loads defaults, then `file` (or the default file if present), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let mut builder =
@@ -255,12 +265,7 @@ mod tests {
 
     #[test]
     fn defaults_load_and_validate() {
-        let s: Settings = config::Config::builder()
-            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
-            .build()
-            .and_then(|c| c.try_deserialize())
-            .expect("defaults parse");
-        s.validate().expect("defaults are valid");
+        let s = Settings::builtin().expect("defaults are valid");
         assert_eq!(s.pricing.tax_rate, Decimal::new(9, 2));
         assert_eq!(s.pricing.currency, "SGD");
     }
@@ -276,11 +281,7 @@ mod tests {
 
     #[test]
     fn printed_configuration_holds_no_secret() {
-        let mut s: Settings = config::Config::builder()
-            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
-            .build()
-            .and_then(|c| c.try_deserialize())
-            .expect("defaults parse");
+        let mut s = Settings::builtin().expect("defaults parse");
         s.http.api_tokens = vec![SecretString::from("tok-very-secret")];
         s.database.url = SecretString::from("postgres://u:pw-very-secret@h/db");
         let printed = s.redacted_toml();

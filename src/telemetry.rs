@@ -4,11 +4,25 @@ use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 use crate::config::{LogFormat, LogSettings};
 
+/// How much a command logs when `RUST_LOG` does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// Long-running services: the configured filter.
+    Service,
+    /// One-shot commands: errors only, since the command reports its own outcome (a failed
+    /// `horme quote` prints one `error:` line, not a warning and then the same error).
+    OneShot,
+}
+
 /// Installs the global subscriber. Logs go to stderr so that stdout stays machine-readable
 /// (`horme quote --json` prints exactly one JSON object there).
-pub fn init(settings: &LogSettings) {
+pub fn init(settings: &LogSettings, verbosity: Verbosity) {
+    let configured = match verbosity {
+        Verbosity::Service => settings.filter.as_str(),
+        Verbosity::OneShot => "error",
+    };
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&settings.filter))
+        .or_else(|_| EnvFilter::try_new(configured))
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let registry = tracing_subscriber::registry().with(filter);
     let result = match settings.format {

@@ -7,8 +7,14 @@ pub mod store;
 pub mod tiers;
 pub mod vocabulary;
 
+use std::path::Path;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
+use sqlx::PgPool;
+
+use self::import::ImportError;
+use self::store::ImportReport;
 
 /// A catalog product as matching and pricing see it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,6 +31,42 @@ pub struct Product {
     pub lead_time_days: Option<i32>,
     /// Normalised name tokens (see `pipeline::normalize`).
     pub tokens: Vec<String>,
+}
+
+/// Imports a products file and/or a price tiers file (CSV or XLSX): reads and validates every
+/// row, upserts by SKU, refreshes the search vocabulary and announces the change. `progress`
+/// is called with (rows written, rows to write).
+pub async fn import_files(
+    pool: &PgPool,
+    products: Option<&Path>,
+    tiers: Option<&Path>,
+    default_currency: &str,
+    progress: impl FnMut(usize, usize),
+) -> Result<ImportReport, ImportError> {
+    let mut report = ImportReport::default();
+    if let Some(path) = products {
+        let path = path.to_path_buf();
+        let file = tokio::task::spawn_blocking(move || import::read_products(&path))
+            .await
+            .map_err(|e| ImportError::Malformed {
+                path: "(reader task)".into(),
+                detail: e.to_string(),
+            })??;
+        report.rows_read = file.rows.len() + file.rejected.len();
+        report.without_price = file.without_price;
+        report.rejected = file.rejected;
+        let (inserted, updated) = store::upsert_products(pool, &file.rows, default_currency, progress).await?;
+        report.imported = inserted;
+        report.updated = updated;
+        report.unchanged = file.rows.len() - inserted - updated;
+        store::refresh_vocabulary(pool).await?;
+    }
+    if let Some(path) = tiers {
+        let file = import::read_tiers(path)?;
+        report.tiers_imported = store::upsert_tiers(pool, &file.rows).await?;
+        report.tiers_rejected = file.rejected;
+    }
+    Ok(report)
 }
 
 /// The weighted `tsvector` literal for a product: name tokens weight A, brand B, category C,

@@ -7,9 +7,9 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use crate::catalog::import::{self, Rejection};
+use crate::catalog::import::Rejection;
 use crate::catalog::search;
-use crate::catalog::store::{self, ImportReport};
+use crate::catalog::store::ImportReport;
 use crate::config::Settings;
 use crate::pipeline::normalize;
 
@@ -41,38 +41,24 @@ pub async fn import(settings: Settings, args: ImportArgs) -> anyhow::Result<()> 
     }
     let currency = settings.pricing.currency.clone();
     let app = super::app(settings).await?;
-    let mut report = ImportReport::default();
     let started = Instant::now();
-    if let Some(path) = &args.products {
-        let file = tokio::task::spawn_blocking({
-            let path = path.clone();
-            move || import::read_products(&path)
-        })
-        .await??;
-        report.rows_read = file.rows.len() + file.rejected.len();
-        report.without_price = file.without_price;
-        report.rejected = file.rejected;
-        let bar = progress_bar(file.rows.len() as u64);
-        let (inserted, updated) = store::upsert_products(&app.pool, &file.rows, &currency, |done, _| {
+    let bar = progress_bar();
+    let report = crate::catalog::import_files(
+        &app.pool,
+        args.products.as_deref(),
+        args.tiers.as_deref(),
+        &currency,
+        |done, total| {
             if let Some(b) = &bar {
+                b.set_length(total as u64);
                 b.set_position(done as u64);
             }
-        })
-        .await?;
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
-        report.imported = inserted;
-        report.updated = updated;
-        report.unchanged = file.rows.len() - inserted - updated;
-        store::refresh_vocabulary(&app.pool)
-            .await
-            .context("refreshing the search vocabulary")?;
-    }
-    if let Some(path) = &args.tiers {
-        let file = import::read_tiers(path)?;
-        report.tiers_imported = store::upsert_tiers(&app.pool, &file.rows).await?;
-        report.tiers_rejected = file.rejected;
+        },
+    )
+    .await
+    .context("importing the catalog")?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -82,11 +68,11 @@ pub async fn import(settings: Settings, args: ImportArgs) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
+fn progress_bar() -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(len);
+    let bar = indicatif::ProgressBar::new(0);
     if let Ok(style) = indicatif::ProgressStyle::with_template("importing {bar:40} {pos}/{len} rows ({per_sec}, {eta})")
     {
         bar.set_style(style);

@@ -12,6 +12,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
+use crate::telemetry::Verbosity;
+pub use quote::{message_from_file, quote_once};
+
 use crate::startup::App;
 
 #[derive(Debug, Parser)]
@@ -66,7 +69,11 @@ pub enum CatalogCommand {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref()).context("loading the configuration")?;
-    crate::telemetry::init(&settings.log);
+    let verbosity = match cli.command {
+        Command::Serve | Command::Worker => Verbosity::Service,
+        _ => Verbosity::OneShot,
+    };
+    crate::telemetry::init(&settings.log, verbosity);
     match cli.command {
         Command::Migrate => {
             let pool = crate::db::connect(&settings.database).await?;

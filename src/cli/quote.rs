@@ -15,7 +15,8 @@ use crate::pipeline::customer::{self, SenderHint};
 use crate::pipeline::requirements;
 use crate::pipeline::sources::{self, Content, Source};
 use crate::pipeline::text::Format;
-use crate::quotations::store;
+use crate::quotations::store::{self, QuotationRecord};
+use crate::startup::App;
 
 #[derive(Debug, Args)]
 pub struct QuoteArgs {
@@ -43,7 +44,7 @@ pub struct ExtractArgs {
 }
 
 /// Reads the file into the message a channel would have delivered.
-pub(super) fn message_from_file(path: &Path, customer: Option<&str>) -> anyhow::Result<InboundMessage> {
+pub fn message_from_file(path: &Path, customer: Option<&str>) -> anyhow::Result<InboundMessage> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -92,23 +93,8 @@ pub(super) fn message_from_file(path: &Path, customer: Option<&str>) -> anyhow::
 }
 
 pub async fn quote(settings: Settings, args: QuoteArgs) -> anyhow::Result<()> {
-    let msg = message_from_file(&args.file, args.customer.as_deref())?;
     let app = super::app(settings).await?;
-    let stored = crate::ingest::store(&app.pool, &msg, app.settings.workers.max_attempts).await?;
-    let status = worker::drain_rfp(&app, stored.rfp_id, Duration::from_secs(600)).await?;
-    if status != "done" {
-        let reason: Option<String> =
-            sqlx::query_scalar!("select failure_reason from rfps where id = $1", stored.rfp_id)
-                .fetch_one(&app.pool)
-                .await?;
-        bail!(
-            "{}",
-            reason.unwrap_or_else(|| format!("the request did not finish (status {status})"))
-        );
-    }
-    let q = store::load_by_rfp(&app.pool, stored.rfp_id)
-        .await?
-        .context("the quotation disappeared")?;
+    let q = quote_once(&app, &args.file, args.customer.as_deref()).await?;
     if let Some(out) = &args.pdf {
         let pdf = store::pdf(&app.pool, &q.number)
             .await?
@@ -122,6 +108,27 @@ pub async fn quote(settings: Settings, args: QuoteArgs) -> anyhow::Result<()> {
         print_summary(&q.view);
     }
     Ok(())
+}
+
+/// The one-shot pipeline: stores the file as a message received from the command line, runs
+/// its jobs to the end in this process and returns the quotation (or the request's failure).
+pub async fn quote_once(app: &App, file: &Path, customer: Option<&str>) -> anyhow::Result<QuotationRecord> {
+    let msg = message_from_file(file, customer)?;
+    let stored = crate::ingest::store(&app.pool, &msg, app.settings.workers.max_attempts).await?;
+    let status = worker::drain_rfp(app, stored.rfp_id, Duration::from_secs(600)).await?;
+    if status != "done" {
+        let reason: Option<String> =
+            sqlx::query_scalar!("select failure_reason from rfps where id = $1", stored.rfp_id)
+                .fetch_one(&app.pool)
+                .await?;
+        bail!(
+            "{}",
+            reason.unwrap_or_else(|| format!("the request did not finish (status {status})"))
+        );
+    }
+    store::load_by_rfp(&app.pool, stored.rfp_id)
+        .await?
+        .context("the quotation disappeared")
 }
 
 fn print_summary(q: &crate::pipeline::quotation::Quotation) {

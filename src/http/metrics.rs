@@ -1,5 +1,6 @@
 //! Prometheus metrics: jobs by state (read at scrape time), step durations, HTTP latency.
 
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -11,15 +12,21 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use super::HttpState;
 use crate::jobs::queue;
 
-/// Installs the process-wide recorder (once; later calls return None).
+/// Installs the process-wide recorder once and returns its handle (the same one on every
+/// call; None if another recorder was installed first).
 pub fn install_recorder() -> Option<PrometheusHandle> {
-    PrometheusBuilder::new()
-        .set_buckets(&[
-            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
-        ])
-        .ok()?
-        .install_recorder()
-        .ok()
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+                ])
+                .ok()?
+                .install_recorder()
+                .ok()
+        })
+        .clone()
 }
 
 pub async fn track(req: Request, next: Next) -> Response {

@@ -1,0 +1,98 @@
+//! Bad input to `horme quote` gets one clear line on stderr and a non-zero exit: never a panic.
+
+mod common;
+
+use sqlx::PgPool;
+
+fn assert_one_line_error(code: i32, stderr: &str, expected: &str) {
+    assert_ne!(code, 0, "must fail: {stderr}");
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    assert!(!stderr.contains("stack backtrace"), "backtrace: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected: {stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(
+        lines[0].contains(expected),
+        "{:?} should mention {expected:?}",
+        lines[0]
+    );
+}
+
+#[sqlx::test]
+async fn bad_files_get_a_clear_one_line_error(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, b"").expect("write");
+    let odd = dir.path().join("rfp.jpeg");
+    std::fs::write(&odd, b"\xff\xd8\xff").expect("write");
+    let corrupt = dir.path().join("corrupt.pdf");
+    std::fs::write(&corrupt, b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage").expect("write");
+    let junk = dir.path().join("junk.pdf");
+    std::fs::write(&junk, (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>()).expect("write");
+    let missing = dir.path().join("nope.pdf");
+    let path = |p: &std::path::Path| p.to_str().expect("utf-8 path").to_string();
+
+    let cases = [
+        (path(&missing), "cannot read"),
+        (path(&odd), "unsupported file type"),
+        (path(&empty), "the file is empty"),
+        (path(&corrupt), "corrupt.pdf"),
+        (path(&junk), "junk.pdf"),
+    ];
+    for (file, expected) in cases {
+        let (code, stdout, stderr) = common::horme(&pool, &["quote", &file, "--json"]);
+        assert_one_line_error(code, &stderr, expected);
+        assert!(stdout.is_empty(), "nothing on stdout for {file}: {stdout}");
+    }
+}
+
+#[sqlx::test]
+async fn a_document_without_items_fails_with_that_reason(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let letter = dir.path().join("letter.txt");
+    std::fs::write(
+        &letter,
+        "Dear team,\nplease call me back about our account.\nRegards, Tan",
+    )
+    .expect("write");
+    let (code, _, stderr) = common::horme(&pool, &["quote", letter.to_str().expect("path"), "--json"]);
+    assert_one_line_error(code, &stderr, "no line items found");
+}
+
+#[sqlx::test]
+async fn quote_prints_one_json_object_and_writes_the_pdf(pool: PgPool) {
+    let (code, _, stderr) = common::horme(
+        &pool,
+        &[
+            "catalog",
+            "import",
+            "--products",
+            "deploy/demo/products.csv",
+            "--tiers",
+            "deploy/demo/price_tiers.csv",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = dir.path().join("q.pdf");
+    let rfp = common::fixture("corpus/rfps/rfp-001.pdf");
+    let (code, stdout, stderr) = common::horme(
+        &pool,
+        &[
+            "quote",
+            rfp.to_str().expect("path"),
+            "--json",
+            "--pdf",
+            pdf.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("exactly one JSON object");
+    assert_eq!(v["source"], "rfp-001.pdf");
+    assert!(!v["lines"].as_array().expect("lines").is_empty());
+    for key in ["subtotal", "tax_rate", "tax", "total", "currency"] {
+        assert!(v[key].is_string(), "{key} is a string: {v}");
+    }
+    let bytes = std::fs::read(&pdf).expect("pdf written");
+    assert!(bytes.starts_with(b"%PDF-"));
+}
