@@ -31,6 +31,8 @@ pub struct Settings {
     pub matching: MatchingSettings,
     pub pricing: PricingSettings,
     pub company: CompanySettings,
+    pub approval: ApprovalSettings,
+    pub schedule: ScheduleSettings,
     pub log: LogSettings,
 }
 
@@ -123,6 +125,31 @@ pub struct CompanySettings {
     pub templates_dir: PathBuf,
 }
 
+/// Who may approve quotations, and when no person needs to.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalSettings {
+    /// Identities allowed to approve (mail addresses, or chat identities such as
+    /// "telegram:12345"); the `approvers` table adds to these.
+    pub approvers: Vec<String>,
+    /// Approve without a person when every line is matched with at least
+    /// `auto_approve_min_confidence` and the total is below `auto_approve_below`.
+    pub auto_approve: bool,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub auto_approve_below: Decimal,
+    pub auto_approve_min_confidence: f64,
+    /// Sales are reminded of quotations waiting for approval longer than this.
+    pub remind_after_hours: u32,
+}
+
+/// Scheduled housekeeping (cron expressions with seconds: "sec min hour day month weekday").
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleSettings {
+    /// Expire quotations past their validity and remind approvers of waiting drafts.
+    pub maintenance: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -176,6 +203,7 @@ impl Settings {
                 .list_separator(",")
                 .with_list_parse_key("http.api_tokens")
                 .with_list_parse_key("company.address")
+                .with_list_parse_key("approval.approvers")
                 .try_parsing(true),
         );
         if let Ok(url) = std::env::var("DATABASE_URL") {
@@ -204,6 +232,15 @@ impl Settings {
         rule(
             self.pricing.currency.len() == 3 && self.pricing.currency.chars().all(|c| c.is_ascii_uppercase()),
             "pricing.currency must be an ISO 4217 code such as \"SGD\"",
+        )?;
+        rule(
+            self.schedule.maintenance.parse::<cron::Schedule>().is_ok(),
+            "schedule.maintenance must be a cron expression with seconds, e.g. \"0 */15 * * * *\"",
+        )?;
+        rule(
+            self.approval.auto_approve_below >= Decimal::ZERO
+                && (0.0..=1.0).contains(&self.approval.auto_approve_min_confidence),
+            "approval.auto_approve_below must be >= 0 and auto_approve_min_confidence in 0..=1",
         )?;
         rule(
             (0.0..=1.0).contains(&self.matching.review_threshold)

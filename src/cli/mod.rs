@@ -3,6 +3,7 @@
 mod bench;
 mod catalog;
 mod config_check;
+mod quotation;
 mod quote;
 mod serve;
 
@@ -49,6 +50,16 @@ pub enum Command {
     Serve,
     /// Run workers only.
     Worker,
+    /// Quotation lifecycle: show, list, approve, reject, send, accept.
+    Quotation {
+        #[command(subcommand)]
+        command: quotation::QuotationCommand,
+    },
+    /// Who may approve quotations.
+    Approvers {
+        #[command(subcommand)]
+        command: quotation::ApproversCommand,
+    },
     /// Measure the one-shot pipeline over a directory of RFPs (median and p95 per document).
     Bench(bench::BenchArgs),
 }
@@ -92,6 +103,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => catalog::search(settings, args).await,
         Command::Quote(args) => quote::quote(settings, args).await,
         Command::Extract(args) => quote::extract(settings, args).await,
+        Command::Quotation { command } => quotation::run(settings, command).await,
+        Command::Approvers { command } => quotation::approvers(settings, command).await,
         Command::Serve => serve::serve(settings, true).await,
         Command::Worker => serve::serve(settings, false).await,
         Command::Bench(args) => bench::run(settings, args).await,

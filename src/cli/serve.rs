@@ -17,6 +17,7 @@ pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     tokio::spawn(signal(shutdown.clone()));
     tokio::spawn(follow_catalog(app.clone(), shutdown.clone()));
+    tokio::spawn(crate::jobs::schedule::run(app.clone(), shutdown.clone()));
     let workers = tokio::spawn(worker::run_pool(
         app.clone(),
         app.settings.workers.count,

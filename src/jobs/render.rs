@@ -4,8 +4,7 @@ use anyhow::Context;
 
 use super::queue::Job;
 use super::steps::{self, StepError};
-use crate::pipeline::render::{self, RenderContext};
-use crate::quotations::store;
+use crate::quotations::{Status, document, lifecycle, store};
 use crate::startup::App;
 
 pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
@@ -15,22 +14,16 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     let record = store::load_by_rfp(&app.pool, rfp)
         .await?
         .ok_or_else(|| StepError::Permanent("no quotation to render".into()))?;
-    let settings = app.settings.clone();
-    let view = record.view.clone();
-    let pdf = tokio::task::spawn_blocking(move || {
-        let terms = crate::templates::quotation_terms(&settings);
-        let ctx = RenderContext {
-            company: &settings.company,
-            tax_label: &settings.pricing.tax_label,
-            terms: &terms,
-        };
-        render::render(&view, &ctx)
-    })
-    .await
-    .context("render task")?
-    .context("render")?;
+    let pdf = document::render_pdf(app.settings.clone(), record.view.clone())
+        .await
+        .context("rendering the quotation")?;
     let mut tx = steps::commit_tx(app, job).await?;
     store::set_pdf(&mut tx, record.id, &pdf).await?;
+    if record.status == Status::Draft.as_str() {
+        lifecycle::submit_for_approval(&mut tx, app, &record.number, &record.view)
+            .await
+            .context("submitting for approval")?;
+    }
     steps::finish(&mut tx, app, job, rfp, "done", None).await?;
     tx.commit().await?;
     metrics::counter!("horme_quotations_rendered_total").increment(1);

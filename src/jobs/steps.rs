@@ -54,6 +54,8 @@ pub async fn run(app: &App, job: &Job) -> Result<(), sqlx::Error> {
         MATCH => super::match_lines::run(app, job).await,
         PRICE => super::price::run(app, job).await,
         RENDER => super::render::run(app, job).await,
+        crate::quotations::events::EVENT_JOB => super::events::run(app, job).await,
+        super::maintenance::MAINTENANCE => super::maintenance::run(app, job).await,
         other => Err(StepError::Permanent(format!("unknown job kind {other:?}"))),
     };
     metrics::histogram!("horme_step_duration_seconds", "step" => job.kind.clone())
@@ -196,6 +198,14 @@ pub(super) async fn commit_tx<'a>(app: &'a App, job: &Job) -> Result<sqlx::Trans
         return Err(StepError::LeaseLost);
     }
     Ok(tx)
+}
+
+/// Completes a job that has no request (events, housekeeping) once its work is done.
+pub(super) async fn complete(app: &App, job: &Job) -> Result<(), StepError> {
+    let mut tx = commit_tx(app, job).await?;
+    queue::complete(&mut tx, job).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A step whose request is no longer at its stage completes without doing anything.

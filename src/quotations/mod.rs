@@ -1,7 +1,17 @@
-//! Quotations as stored records: gapless numbering, drafts from the pipeline, the PDF, and
-//! the JSON view of DESIGN §3.
+//! Quotations as stored records: gapless numbering, drafts from the pipeline, the PDF, the
+//! JSON view of DESIGN §3, and the lifecycle from draft to accepted.
 
+pub mod approval;
+pub mod document;
+pub mod events;
+pub mod housekeeping;
+pub mod lifecycle;
 pub mod numbering;
+pub mod revision;
+pub mod status;
 pub mod store;
 
+pub use lifecycle::{Actor, LifecycleError, Transition};
+pub use revision::Adjustments;
+pub use status::Status;
 pub use store::{QuotationRecord, load_by_number, load_by_rfp};

@@ -94,6 +94,46 @@ pub async fn save_draft(
     Ok((id, number))
 }
 
+/// A revision about to be stored.
+pub struct NewRevision<'a> {
+    pub id: Uuid,
+    pub number: &'a str,
+    pub base_number: &'a str,
+    pub revision: i32,
+    pub rfp_id: Option<Uuid>,
+    pub revised_from: Uuid,
+    pub extra_discount_pct: Decimal,
+    pub valid_until: NaiveDate,
+}
+
+/// Stores a revision (status `draft` until the lifecycle moves it) with its lines.
+pub async fn insert_revision(conn: &mut PgConnection, r: NewRevision<'_>, q: &Quotation) -> Result<(), sqlx::Error> {
+    let customer = serde_json::to_value(&q.customer).unwrap_or_default();
+    sqlx::query!(
+        r#"insert into quotations (id, number, base_number, revision, rfp_id, source, status, customer,
+               currency, subtotal, tax_rate, tax, total, valid_until, extra_discount_pct, revised_from)
+           values ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, $9, $10, $11, $12, $13, $14, $15)"#,
+        r.id,
+        r.number,
+        r.base_number,
+        r.revision,
+        r.rfp_id,
+        q.source,
+        customer,
+        q.currency,
+        q.subtotal,
+        q.tax_rate,
+        q.tax,
+        q.total,
+        r.valid_until,
+        r.extra_discount_pct,
+        r.revised_from
+    )
+    .execute(&mut *conn)
+    .await?;
+    insert_lines(conn, r.id, &q.lines).await
+}
+
 async fn insert_lines(conn: &mut PgConnection, id: Uuid, lines: &[QuoteLine]) -> Result<(), sqlx::Error> {
     let mut b = LineArrays::default();
     for l in lines {
@@ -206,13 +246,19 @@ pub async fn load_by_rfp(pool: &PgPool, rfp_id: Uuid) -> Result<Option<Quotation
 }
 
 pub async fn load(pool: &PgPool, id: Uuid) -> Result<Option<QuotationRecord>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    load_in(&mut conn, id).await
+}
+
+/// [`load`] on a given connection (inside a transaction that holds the row).
+pub async fn load_in(conn: &mut PgConnection, id: Uuid) -> Result<Option<QuotationRecord>, sqlx::Error> {
     let Some(h) = sqlx::query!(
         r#"select id, number, status, rfp_id, source, customer, currency, subtotal, tax_rate, tax,
                   total, valid_until, created_at, pdf is not null as "has_pdf!"
            from quotations where id = $1"#,
         id
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
@@ -223,7 +269,7 @@ pub async fn load(pool: &PgPool, id: Uuid) -> Result<Option<QuotationRecord>, sq
            from quotation_lines where quotation_id = $1 order by line_no"#,
         id
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let lines = lines
         .into_iter()

@@ -1,0 +1,236 @@
+//! Revisions: an approver's changes (an extra discount, another SKU for a line) produce a new
+//! quotation `Q-…-R2` priced by the same rule (DESIGN §4), rendered, and approved; the
+//! previous revision stays as history with status `revised`.
+//!
+//! The extra discount `e` is applied on top of a line's tier discount `d`:
+//! `unit_price = round_half_up(list_price × (1 − d/100) × (1 − e/100), 2)`, shown as the
+//! combined discount `100 − (100 − d)(100 − e)/100`.
+
+use std::collections::HashMap;
+
+use chrono::{Days, Utc};
+use rust_decimal::Decimal;
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::document;
+use super::lifecycle::{self, Actor, Change, Head, LifecycleError, Transition};
+use super::status::Status;
+use super::store;
+use crate::catalog::{Product, search, tiers};
+use crate::domain::QuoteNumber;
+use crate::pipeline::matching::MatchStatus;
+use crate::pipeline::pricing;
+use crate::pipeline::quotation::{ProductRef, Quotation};
+use crate::startup::App;
+
+/// What an approver changes while approving.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Adjustments {
+    /// An extra discount in percent on every priced line.
+    pub extra_discount_pct: Option<Decimal>,
+    /// (line number, SKU): the product to quote on that line instead.
+    pub skus: Vec<(u32, String)>,
+}
+
+impl Adjustments {
+    pub fn is_empty(&self) -> bool {
+        self.extra_discount_pct.is_none_or(|d| d.is_zero()) && self.skus.is_empty()
+    }
+}
+
+/// The combined discount of a tier discount `d` and an extra discount `e` (percent).
+pub fn combined_discount(d: Decimal, e: Decimal) -> Decimal {
+    let hundred = Decimal::ONE_HUNDRED;
+    (hundred - (hundred - d) * (hundred - e) / hundred).normalize()
+}
+
+/// Re-prices `view` with the adjustments; `products` holds the newly chosen SKUs.
+pub fn reprice(
+    view: &Quotation,
+    adj: &Adjustments,
+    products: &HashMap<String, Product>,
+    tier_list: &[tiers::Tier],
+) -> Result<Quotation, LifecycleError> {
+    let extra = adj.extra_discount_pct.unwrap_or(Decimal::ZERO);
+    if extra < Decimal::ZERO || extra >= Decimal::ONE_HUNDRED {
+        return Err(LifecycleError::InvalidAdjustment(format!(
+            "an extra discount must be at least 0 and below 100 percent, not {extra}"
+        )));
+    }
+    let mut q = view.clone();
+    for (line_no, sku) in &adj.skus {
+        let line = q
+            .lines
+            .iter_mut()
+            .find(|l| l.line == *line_no)
+            .ok_or_else(|| LifecycleError::InvalidAdjustment(format!("there is no line {line_no}")))?;
+        let p = products
+            .get(sku)
+            .ok_or_else(|| LifecycleError::InvalidAdjustment(format!("no product with SKU {sku} in the catalog")))?;
+        line.matched = Some(ProductRef {
+            sku: p.sku.clone(),
+            name: p.name.clone(),
+            confidence: 1.0,
+        });
+        line.status = if p.price.is_some() {
+            MatchStatus::Matched
+        } else {
+            MatchStatus::PriceOnRequest
+        };
+        line.list_price = p.price;
+        line.discount_pct = Some(pricing::tier_discount(
+            &p.sku,
+            p.category.as_deref(),
+            line.requested.quantity,
+            tier_list,
+        ));
+        line.unit_price = None;
+        line.line_total = None;
+    }
+    for line in &mut q.lines {
+        match (line.status, line.list_price) {
+            (MatchStatus::Matched, Some(list)) => {
+                let d = combined_discount(line.discount_pct.unwrap_or(Decimal::ZERO), extra);
+                let priced = pricing::price_line(list, d, line.requested.quantity);
+                line.discount_pct = Some(d);
+                line.unit_price = Some(priced.unit_price);
+                line.line_total = Some(priced.line_total);
+            }
+            _ => {
+                line.list_price = line.list_price.filter(|_| line.status == MatchStatus::Matched);
+                line.discount_pct = None;
+                line.unit_price = None;
+                line.line_total = None;
+            }
+        }
+    }
+    let t = pricing::totals(q.lines.iter().filter_map(|l| l.line_total), q.tax_rate);
+    q.subtotal = t.subtotal;
+    q.tax = t.tax;
+    q.total = t.total;
+    Ok(q)
+}
+
+/// Inside `lifecycle::approve`: the pending quotation `head` becomes `revised`, its successor
+/// is stored, rendered and approved.
+pub(super) async fn approve_revised(
+    conn: &mut PgConnection,
+    app: &App,
+    head: &Head,
+    actor: &Actor,
+    channel: &str,
+    adj: &Adjustments,
+) -> Result<Transition, LifecycleError> {
+    if head.status != Status::PendingApproval {
+        return Err(LifecycleError::InvalidTransition {
+            number: head.number.clone(),
+            from: head.status,
+            to: Status::Approved,
+        });
+    }
+    let current = store::load_in(conn, head.id)
+        .await?
+        .ok_or_else(|| LifecycleError::NotFound(head.number.clone()))?;
+    let skus: Vec<String> = adj.skus.iter().map(|(_, s)| s.clone()).collect();
+    let products = search::products(&app.pool, &skus).await?;
+    let tier_list = tiers::load(&app.pool).await?;
+    let mut next = reprice(&current.view, adj, &products, &tier_list)?;
+
+    let base = QuoteNumber::parse(&head.number)
+        .map_err(|e| LifecycleError::InvalidAdjustment(e.to_string()))?
+        .with_revision(1);
+    let revision = sqlx::query_scalar!(
+        r#"select coalesce(max(revision), 1) + 1 as "n!" from quotations where base_number = $1"#,
+        base.base()
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let number = base.with_revision(revision).to_string();
+    let today = Utc::now().date_naive();
+    let valid_until = today
+        .checked_add_days(Days::new(u64::from(app.settings.pricing.validity_days)))
+        .unwrap_or(today);
+    next.number = Some(number.clone());
+    next.date = Some(today);
+    next.valid_until = Some(valid_until);
+    let id = Uuid::now_v7();
+    store::insert_revision(
+        conn,
+        store::NewRevision {
+            id,
+            number: &number,
+            base_number: &base.base(),
+            revision,
+            rfp_id: head.rfp_id,
+            revised_from: head.id,
+            extra_discount_pct: adj.extra_discount_pct.unwrap_or(Decimal::ZERO),
+            valid_until,
+        },
+        &next,
+    )
+    .await?;
+    let pdf = document::render_pdf(app.settings.clone(), next.clone())
+        .await
+        .map_err(|e| LifecycleError::Render(e.to_string()))?;
+    store::set_pdf(conn, id, &pdf).await?;
+
+    let changes = json!({
+        "revision": number,
+        "extra_discount_pct": adj.extra_discount_pct.map(|d| d.to_string()),
+        "skus": adj.skus.iter().map(|(l, s)| json!({"line": l, "sku": s})).collect::<Vec<_>>(),
+    });
+    lifecycle::apply(
+        conn,
+        app,
+        head,
+        Change {
+            to: Status::Revised,
+            actor,
+            channel,
+            reason: None,
+            detail: changes.clone(),
+        },
+    )
+    .await?;
+    let new_head = lifecycle::lock(conn, &number).await?;
+    let mut detail = changes;
+    detail["revised_from"] = json!(head.number);
+    detail["total"] = json!(next.total.to_string());
+    let mut t = lifecycle::apply(
+        conn,
+        app,
+        &new_head,
+        Change {
+            to: Status::Approved,
+            actor,
+            channel,
+            reason: None,
+            detail,
+        },
+    )
+    .await?;
+    t.revision = Some(number);
+    t.from = head.status;
+    t.number = head.number.clone();
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal")
+    }
+
+    #[test]
+    fn discounts_combine_multiplicatively() {
+        assert_eq!(combined_discount(d("0"), d("5")), d("5"));
+        assert_eq!(combined_discount(d("6"), d("0")), d("6"));
+        // 6 % then 5 %: 1 − 0.94 × 0.95 = 10.7 %
+        assert_eq!(combined_discount(d("6"), d("5")), d("10.7"));
+    }
+}
