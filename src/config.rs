@@ -233,6 +233,9 @@ impl Settings {
             self.pricing.currency.len() == 3 && self.pricing.currency.chars().all(|c| c.is_ascii_uppercase()),
             "pricing.currency must be an ISO 4217 code such as \"SGD\"",
         )?;
+        if let Some(logo) = &self.company.logo {
+            rule(logo.is_file(), "company.logo must name an existing PNG or JPEG file")?;
+        }
         rule(
             self.schedule.maintenance.parse::<cron::Schedule>().is_ok(),
             "schedule.maintenance must be a cron expression with seconds, e.g. \"0 */15 * * * *\"",

@@ -101,6 +101,7 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
                 company: &app.settings.company,
                 tax_label: &pricing.tax_label,
                 terms: &terms,
+                logo: None,
             };
             render::render(&q, &rctx)?;
             t[4] = ms(clock);

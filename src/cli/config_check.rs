@@ -14,6 +14,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     for w in &warnings {
         println!("# warning: {w}");
     }
+    if let Some(path) = &settings.company.logo {
+        let img = crate::quotations::document::logo(path)?;
+        println!("# logo: {} ({}×{} px)", path.display(), img.width, img.height);
+    }
     let pool = crate::db::connect(&settings.database).await?;
     let version: String = sqlx::query_scalar!(r#"select version() as "v!""#)
         .fetch_one(&pool)

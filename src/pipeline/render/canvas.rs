@@ -15,6 +15,8 @@ pub struct Canvas<'f> {
     pub fonts: &'f Fonts,
     pub font_ids: [printpdf::FontId; 2],
     pub pages: Vec<Vec<Op>>,
+    /// The page being drawn on (an index into `pages`).
+    pub page: usize,
     /// Current position from the top of the page, in mm.
     pub y: f32,
 }
@@ -33,16 +35,18 @@ impl<'f> Canvas<'f> {
             fonts,
             font_ids,
             pages: vec![Vec::new()],
+            page: 0,
             y: MARGIN,
         }
     }
 
     fn ops(&mut self) -> &mut Vec<Op> {
-        self.pages.last_mut().expect("a page")
+        &mut self.pages[self.page]
     }
 
     pub fn new_page(&mut self) {
         self.pages.push(Vec::new());
+        self.page = self.pages.len() - 1;
         self.y = MARGIN;
     }
 
@@ -104,6 +108,25 @@ impl<'f> Canvas<'f> {
             },
         ];
         self.ops().extend(ops);
+    }
+
+    /// An image `height` mm tall at (`x`, `top`), its width from its aspect ratio; returns
+    /// the width in mm.
+    pub fn image(&mut self, id: printpdf::XObjectId, px: (usize, usize), x: f32, top: f32, height: f32) -> f32 {
+        let (w_px, h_px) = (px.0.max(1) as f32, px.1.max(1) as f32);
+        // printpdf sizes an image by its dpi: choose the dpi that makes it `height` mm tall.
+        let dpi = h_px * 25.4 / height;
+        let width = w_px / dpi * 25.4;
+        self.ops().push(Op::UseXobject {
+            id,
+            transform: printpdf::XObjectTransform {
+                translate_x: Some(pt(x)),
+                translate_y: Some(pt(PAGE_H - top - height)),
+                dpi: Some(dpi),
+                ..Default::default()
+            },
+        });
+        width
     }
 
     pub fn fill_rect(&mut self, x: f32, top: f32, w: f32, h: f32, color: (f32, f32, f32)) {

@@ -38,13 +38,13 @@ impl Fonts {
     /// Width of `text` in points at `size`.
     pub fn width(&self, text: &str, size: f32, w: Weight) -> f32 {
         let font = self.font(w);
-        let upem = f32::from(font.units_per_em.max(1));
+        let upem = f32::from(font.font_metrics.units_per_em.max(1));
         let units: u32 = text
             .chars()
             .map(|c| {
                 font.lookup_glyph_index(c as u32)
-                    .and_then(|g| font.get_glyph_width(g))
-                    .map_or(600, u32::from)
+                    .and_then(|g| font.get_glyph_width_internal(g))
+                    .map_or(600, |w| w as u32)
             })
             .sum();
         units as f32 / upem * size

@@ -14,9 +14,9 @@ use super::matching::MatchStatus;
 use super::quotation::{Quotation, QuoteLine};
 use crate::config::CompanySettings;
 use crate::domain::format_amount;
-use canvas::{ACCENT, BLACK, Canvas, GREY, MARGIN, PAGE_H, PAGE_W};
+use canvas::{ACCENT, BLACK, Canvas, FOOTER as FOOTER_SPACE, GREY, MARGIN, PAGE_H, PAGE_W};
+use fonts::FONTS;
 pub use fonts::Weight;
-use fonts::{FONTS, Fonts};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -31,6 +31,8 @@ pub struct RenderContext<'a> {
     pub tax_label: &'a str,
     /// Terms and conditions, one paragraph per line (from `templates/`).
     pub terms: &'a str,
+    /// The company logo, decoded once per process (see `quotations::document`).
+    pub logo: Option<&'a printpdf::RawImage>,
 }
 
 const BODY: f32 = 8.5;
@@ -54,9 +56,10 @@ pub fn render(q: &Quotation, ctx: &RenderContext<'_>) -> Result<Vec<u8>, RenderE
     let number = q.number.clone().unwrap_or_else(|| "DRAFT".into());
     let mut doc = PdfDocument::new(&format!("Quotation {number}"));
     let ids = [doc.add_font(&fonts.regular), doc.add_font(&fonts.bold)];
+    let logo = ctx.logo.map(|img| (doc.add_image(img), (img.width, img.height)));
     let mut c = Canvas::new(fonts, ids);
 
-    header(&mut c, q, ctx, &number);
+    header(&mut c, q, ctx, &number, logo);
     customer(&mut c, q);
     let priced: Vec<&QuoteLine> = q.lines.iter().filter(|l| l.status == MatchStatus::Matched).collect();
     let open: Vec<&QuoteLine> = q.lines.iter().filter(|l| l.status != MatchStatus::Matched).collect();
@@ -76,10 +79,23 @@ pub fn render(q: &Quotation, ctx: &RenderContext<'_>) -> Result<Vec<u8>, RenderE
     Ok(doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))
 }
 
-fn header(c: &mut Canvas<'_>, q: &Quotation, ctx: &RenderContext<'_>, number: &str) {
+/// Height of the logo in the company block, mm.
+const LOGO_H: f32 = 14.0;
+
+fn header(
+    c: &mut Canvas<'_>,
+    q: &Quotation,
+    ctx: &RenderContext<'_>,
+    number: &str,
+    logo: Option<(printpdf::XObjectId, (usize, usize))>,
+) {
     let co = ctx.company;
     let top = c.y;
     let mut y = top;
+    if let Some((id, px)) = logo {
+        c.image(id, px, MARGIN, top, LOGO_H);
+        y += LOGO_H + 2.0;
+    }
     c.text(MARGIN, y, &co.name, 15.0, Weight::Bold, ACCENT);
     y += 7.0;
     for line in &co.address {
@@ -195,7 +211,7 @@ fn priced_table(c: &mut Canvas<'_>, lines: &[&QuoteLine], currency: &str) {
         c.y += LINE + 2.0;
         return;
     }
-    for (n, l) in lines.iter().enumerate() {
+    for l in lines {
         let desc_w = (COLS[1].1 - 2.0) / 0.3528;
         let name = l.matched.as_ref().map(|m| m.name.clone()).unwrap_or_default();
         let name_lines = c.fonts.wrap(&name, BODY, Weight::Regular, desc_w);
@@ -218,7 +234,8 @@ fn priced_table(c: &mut Canvas<'_>, lines: &[&QuoteLine], currency: &str) {
         }
         let top = c.y;
         let cells = [
-            (n + 1).to_string(),
+            // The request's own line number: the same in both tables and in the customer's list.
+            l.line.to_string(),
             String::new(),
             fmt_qty(l.requested.quantity),
             l.requested.unit.clone(),
@@ -357,12 +374,23 @@ fn terms(c: &mut Canvas<'_>, terms: &str) {
     if terms.trim().is_empty() {
         return;
     }
-    c.ensure(14.0);
+    let width = (PAGE_W - 2.0 * MARGIN) / 0.3528;
+    let paragraphs: Vec<Vec<String>> = terms
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|p| c.fonts.wrap(p.trim(), SMALL, Weight::Regular, width))
+        .collect();
+    // The terms stay together on one page when they fit on one.
+    let height = 4.5
+        + paragraphs
+            .iter()
+            .map(|p| p.len() as f32 * SMALL_LINE + 0.8)
+            .sum::<f32>();
+    c.ensure(height.min(PAGE_H - 2.0 * MARGIN - FOOTER_SPACE));
     c.text(MARGIN, c.y, "Terms and conditions", 9.0, Weight::Bold, ACCENT);
     c.y += 4.5;
-    let width = (PAGE_W - 2.0 * MARGIN) / 0.3528;
-    for para in terms.lines().filter(|l| !l.trim().is_empty()) {
-        for s in c.fonts.wrap(para.trim(), SMALL, Weight::Regular, width) {
+    for para in paragraphs {
+        for s in para {
             c.ensure(SMALL_LINE);
             c.text(MARGIN, c.y, &s, SMALL, Weight::Regular, BLACK);
             c.y += SMALL_LINE;
@@ -373,12 +401,8 @@ fn terms(c: &mut Canvas<'_>, terms: &str) {
 
 fn footers(c: &mut Canvas<'_>, company: &CompanySettings, number: &str) {
     let total = c.pages.len();
-    let fonts: &Fonts = c.fonts;
-    let _ = fonts;
     for i in 0..total {
-        // Draw on page i by temporarily making it the last page.
-        let page = c.pages.remove(i);
-        c.pages.push(page);
+        c.page = i;
         let y = PAGE_H - MARGIN - 4.0;
         c.hline(MARGIN, PAGE_W - MARGIN, y - 1.5, 0.3, GREY);
         let left = if company.name.is_empty() {
@@ -395,8 +419,6 @@ fn footers(c: &mut Canvas<'_>, company: &CompanySettings, number: &str) {
             Weight::Regular,
             GREY,
         );
-        let page = c.pages.pop().expect("page");
-        c.pages.insert(i, page);
     }
 }
 
