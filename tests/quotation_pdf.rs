@@ -100,3 +100,33 @@ async fn sixty_lines(pool: PgPool) {
 async fn two_hundred_fifty_lines(pool: PgPool) {
     check(pool, 250).await;
 }
+
+#[sqlx::test]
+async fn the_configured_logo_is_embedded(pool: PgPool) {
+    let mut settings = common::settings();
+    settings.company.logo = Some(common::fixture("logo.png"));
+    let app = common::app_with(pool, settings).await;
+    common::import_demo_catalog(&app).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("rfp.txt");
+    std::fs::write(&file, rfp_text(2)).expect("write");
+    let q: Value = common::quote_file(&app, &file).await.expect("quote");
+    let number = q["number"].as_str().expect("number");
+    let pdf = horme::quotations::store::pdf(&app.pool, number)
+        .await
+        .expect("db")
+        .expect("pdf");
+    let path = dir.path().join("q.pdf");
+    std::fs::write(&path, &pdf).expect("write");
+    let out = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+        .expect("pdfimages");
+    let list = String::from_utf8_lossy(&out.stdout);
+    // A header line, a rule, and one image of the logo's size on page 1.
+    let images: Vec<&str> = list.lines().skip(2).collect();
+    assert_eq!(images.len(), 1, "{list}");
+    let cols: Vec<&str> = images[0].split_whitespace().collect();
+    assert_eq!((cols[0], cols[3], cols[4]), ("1", "300", "100"), "{list}");
+}
