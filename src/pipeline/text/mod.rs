@@ -167,6 +167,8 @@ pub enum TextError {
     },
     #[error("{name}: scanned document without a text layer")]
     Scanned { name: String },
+    #[error("{name}: scanned document without a text layer, and OCR failed ({detail})")]
+    Ocr { name: String, detail: String },
     #[error("{name}: the PDF has {pages} pages, more than the limit of {limit}")]
     TooManyPages { name: String, pages: usize, limit: usize },
     #[error("{name}: the file expands to more than {limit} bytes (a compression bomb?)")]

@@ -6,6 +6,7 @@
 //! own thread with a large stack, behind `catch_unwind`, after a cheap structural pre-scan.
 
 mod layout;
+mod ocr;
 mod scan;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -35,7 +36,7 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
         .spawn(move || catch_unwind(AssertUnwindSafe(|| parse(&owned, max_pages, max_glyphs))))
         .map_err(|e| corrupt(format!("cannot start parser: {e}")))?
         .join();
-    let glyphs = match outcome {
+    let (glyphs, pages) = match outcome {
         Ok(Ok(result)) => result.map_err(|e| e.into_text_error(name, limits))?,
         Ok(Err(panic)) | Err(panic) => {
             let detail = panic
@@ -46,7 +47,28 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
             return Err(corrupt(detail));
         }
     };
-    Ok(layout::blocks(glyphs))
+    if glyphs.iter().any(|g| !g.text.trim().is_empty()) {
+        return Ok(layout::blocks(glyphs));
+    }
+    // No text layer: a scan. Read it with OCR when the tools are there.
+    if !ocr::available() {
+        return Err(TextError::Scanned { name: name.into() });
+    }
+    if pages > ocr::MAX_PAGES {
+        return Err(TextError::TooManyPages {
+            name: name.into(),
+            pages,
+            limit: ocr::MAX_PAGES,
+        });
+    }
+    let words = ocr::read(bytes, pages).map_err(|detail| TextError::Ocr {
+        name: name.into(),
+        detail,
+    })?;
+    if words.is_empty() {
+        return Err(TextError::Scanned { name: name.into() });
+    }
+    Ok(layout::blocks(words))
 }
 
 enum ParseError {
@@ -78,7 +100,8 @@ impl ParseError {
     }
 }
 
-fn parse(bytes: &[u8], max_pages: usize, max_glyphs: usize) -> Result<Vec<Glyph>, ParseError> {
+/// The glyphs of every page, and the page count.
+fn parse(bytes: &[u8], max_pages: usize, max_glyphs: usize) -> Result<(Vec<Glyph>, usize), ParseError> {
     let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| ParseError::Corrupt(e.to_string()))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(ParseError::Encrypted);
@@ -97,7 +120,7 @@ fn parse(bytes: &[u8], max_pages: usize, max_glyphs: usize) -> Result<Vec<Glyph>
         max_glyphs,
     };
     match pdf_extract::output_doc(&doc, &mut collector) {
-        Ok(()) => Ok(collector.glyphs),
+        Ok(()) => Ok((collector.glyphs, pages)),
         Err(_) if collector.glyphs.len() >= max_glyphs => Err(ParseError::TooMuchText),
         Err(e) => Err(ParseError::Corrupt(e.to_string())),
     }
