@@ -6,6 +6,7 @@
 mod csv;
 mod decode;
 mod docx;
+mod guard;
 mod html;
 mod pdf;
 mod sheet;
@@ -115,6 +116,21 @@ impl Format {
         })
     }
 
+    /// The name used in messages ("PDF", "DOCX" …).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+            Self::Docx => "DOCX",
+            Self::Xlsx => "XLSX",
+            Self::Xls => "XLS",
+            Self::Ods => "ODS",
+            Self::Csv => "CSV",
+            Self::Txt => "text",
+            Self::Html => "HTML",
+            Self::Eml => "mail",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pdf => "pdf",
@@ -198,16 +214,16 @@ pub fn extract(
             limit: limits.max_document_bytes,
         });
     }
-    let blocks = match format {
-        Format::Pdf => pdf::extract(name, bytes, limits)?,
-        Format::Docx => docx::extract(name, bytes, limits)?,
-        Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(name, format, bytes, limits)?,
-        Format::Csv => csv::extract(name, bytes, limits)?,
-        Format::Txt => lines(&decode::decode_text(name, bytes)?),
-        Format::Html => html::html_to_blocks(&decode::decode_text(name, bytes)?),
+    let blocks = guard::isolated(name, format.label(), || match format {
+        Format::Pdf => pdf::extract(name, bytes, limits),
+        Format::Docx => docx::extract(name, bytes, limits),
+        Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(name, format, bytes, limits),
+        Format::Csv => csv::extract(name, bytes, limits),
+        Format::Txt => Ok(lines(&decode::decode_text(name, bytes)?)),
+        Format::Html => Ok(html::html_to_blocks(&decode::decode_text(name, bytes)?)),
         // A mail is unpacked by the MIME parser before it gets here.
-        Format::Eml => return Err(TextError::Unsupported { name: name.into() }),
-    };
+        Format::Eml => Err(TextError::Unsupported { name: name.into() }),
+    })?;
     let doc = ExtractedDocument {
         name: name.into(),
         format,

@@ -2,23 +2,18 @@
 //! lines become cells split at wide gaps, and aligned lines become tables (multi-line cells
 //! joined, headers repeated on later pages dropped).
 //!
-//! pdf-extract and lopdf can panic or recurse deeply on hostile files, so parsing runs on its
-//! own thread with a large stack, behind `catch_unwind`, after a cheap structural pre-scan.
+//! pdf-extract and lopdf can panic or recurse deeply on hostile files: parsing runs isolated
+//! (see `guard`), after a cheap structural pre-scan.
 
 mod layout;
 mod ocr;
 mod scan;
-
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
 use super::{Block, Limits, TextError};
 
 pub(super) use layout::Glyph;
-
-/// Stack for the parser thread: lopdf recurses over nested objects.
-const PARSER_STACK: usize = 64 * 1024 * 1024;
 
 pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Block>, TextError> {
     let corrupt = |detail: String| TextError::Corrupt {
@@ -27,26 +22,8 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
         detail,
     };
     scan::check(bytes).map_err(|d| corrupt(d.into()))?;
-    let owned = bytes.to_vec();
-    let max_pages = limits.max_pdf_pages;
-    let max_glyphs = limits.max_text_bytes;
-    let outcome = std::thread::Builder::new()
-        .name("pdf-parse".into())
-        .stack_size(PARSER_STACK)
-        .spawn(move || catch_unwind(AssertUnwindSafe(|| parse(&owned, max_pages, max_glyphs))))
-        .map_err(|e| corrupt(format!("cannot start parser: {e}")))?
-        .join();
-    let (glyphs, pages) = match outcome {
-        Ok(Ok(result)) => result.map_err(|e| e.into_text_error(name, limits))?,
-        Ok(Err(panic)) | Err(panic) => {
-            let detail = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "the parser gave up".into());
-            return Err(corrupt(detail));
-        }
-    };
+    let (glyphs, pages) =
+        parse(bytes, limits.max_pdf_pages, limits.max_text_bytes).map_err(|e| e.into_text_error(name, limits))?;
     if glyphs.iter().any(|g| !g.text.trim().is_empty()) {
         return Ok(layout::blocks(glyphs));
     }

@@ -87,7 +87,7 @@ fn words(tsv: &str, page: u32) -> Vec<Glyph> {
     };
     for row in tsv.lines().skip(1) {
         let f: Vec<&str> = row.split('\t').collect();
-        if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
+        if f.len() < 12 || f[0] != "5" || is_rule(f[11]) {
             continue;
         }
         let num = |i: usize| f[i].trim().parse::<f64>().unwrap_or(0.0);
@@ -101,6 +101,13 @@ fn words(tsv: &str, page: u32) -> Vec<Glyph> {
     }
     flush(&mut line, &mut out);
     out
+}
+
+/// Table borders and underlines that OCR reads as characters ("|", "[", "__"): not words.
+fn is_rule(word: &str) -> bool {
+    word.trim()
+        .chars()
+        .all(|c| matches!(c, '|' | '[' | ']' | '_' | '—' | '‖' | '¦' | '│'))
 }
 
 /// Runs a command to its end within `timeout`; returns its stdout.
@@ -161,6 +168,7 @@ mod tests {
         let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
                    5\t1\t1\t1\t1\t1\t300\t600\t100\t40\t96\tToilet\n\
                    5\t1\t1\t1\t1\t2\t420\t600\t90\t52\t96\tbrush\n\
+                   5\t1\t1\t1\t1\t3\t520\t590\t8\t70\t96\t|\n\
                    5\t1\t1\t1\t2\t1\t300\t700\t50\t40\t96\t10\n";
         let g = words(tsv, 1);
         assert_eq!(g.len(), 3);
