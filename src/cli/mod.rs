@@ -1,6 +1,7 @@
 //! The command line: one binary, subcommands per DESIGN §3.
 
 mod bench;
+mod bench_extract;
 mod catalog;
 mod config_check;
 mod quote;
