@@ -114,9 +114,9 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         for block in &doc.blocks {
             match block {
                 Block::Table { rows } => match tables::items(rows) {
-                    Some(items) => out.extend(items),
+                    Some(items) if !items.is_empty() => out.extend(items),
                     // Not an item table: its rows may still be item lines ("Gloves 20 pcs").
-                    None => out.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
+                    _ => out.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
                 },
                 Block::Line { text } | Block::ListItem { text } => out.extend(lines::item(text)),
             }

@@ -9,11 +9,13 @@ mod docx;
 mod guard;
 mod html;
 mod pdf;
+mod plain;
 mod sheet;
 mod zipguard;
 
 pub use decode::decode_text;
 pub use html::html_to_blocks;
+pub use plain::lines;
 
 use serde::{Deserialize, Serialize};
 
@@ -236,17 +238,6 @@ pub fn extract(
         });
     }
     Ok(doc)
-}
-
-/// Running text to one [`Block::Line`] per non-blank line.
-pub fn lines(text: &str) -> Vec<Block> {
-    text.lines()
-        .map(|l| l.trim_end_matches('\r'))
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| Block::Line {
-            text: l.trim().to_string(),
-        })
-        .collect()
 }
 
 #[cfg(test)]
