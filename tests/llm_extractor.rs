@@ -441,3 +441,38 @@ fn blocks_of_a_document_reach_the_model_unchanged() {
     let c = horme::llm::chunks(&[d], 12_000);
     assert_eq!(c[0].text, "Description | Qty\nMop | 2");
 }
+
+/// `horme extract --json` uses the configured extractor: with `llm` the lines are the
+/// model's, and the token usage is printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_extract_command_honours_the_configured_extractor() {
+    let fake = FakeOpenAi::start(|_, _| Reply::items(good_items())).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rfp = write_rfp(&dir, "rfp.txt", RFP);
+    let base = fake.base_url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_horme"))
+            .args(["extract", "--json"])
+            .arg(&rfp)
+            .env("HORME_CONFIG", common::fixture("horme-test.toml"))
+            .env("HORME__PIPELINE__EXTRACTOR", "llm")
+            .env("HORME__LLM__BASE_URL", base)
+            .env("HORME__LLM__API_KEY", "sk-test-key")
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run horme")
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(v["extractor"], "llm");
+    assert_eq!(
+        v["lines"][1],
+        json!({"description": "Safety helmet, white", "quantity": 15, "unit": "pcs"})
+    );
+    assert_eq!(v["customer"]["reference"], "RFQ-2027/118");
+    assert!(v["llm_usage"][0]["total_tokens"].as_u64().is_some_and(|t| t > 0), "{v}");
+    assert_eq!(fake.requests().len(), 1);
+}
