@@ -16,8 +16,24 @@ fn limits() -> Limits {
     }
 }
 
+/// libFuzzer's panic hook aborts on every panic. Panics on the parser threads are part of
+/// the design (third-party parsers run behind `catch_unwind` and their panic becomes a
+/// "damaged file" error), so only those are let through; any other panic still aborts.
+fn contain_parser_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let abort = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !std::thread::current().name().is_some_and(|n| n.starts_with("parse-")) {
+                abort(info);
+            }
+        }));
+    });
+}
+
 /// Reads `data` as an attachment called `name` and runs the extractors over the result.
 pub fn run(name: &str, data: &[u8]) {
+    contain_parser_panics();
     let content = Content {
         text: String::new(),
         html: None,

@@ -75,6 +75,11 @@ fn find_header(rows: &[Vec<String>]) -> Option<(usize, Vec<Role>)> {
     rows.iter().take(10).enumerate().find_map(|(i, row)| {
         let mut roles: Vec<Role> = row.iter().map(|c| header_role(c)).collect();
         let qty = roles.iter().position(|r| *r == Role::Quantity)?;
+        // Rows below may be wider than the header: their extra columns are unnamed.
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        if roles.len() < width {
+            roles.resize(width, Role::Other);
+        }
         if !roles.contains(&Role::Description) {
             // Unnamed description column: the widest text column in the rows below.
             let widest = widest_text_column(&rows[i + 1..], &roles)?;
@@ -263,6 +268,16 @@ mod tests {
                 one("Hex bolt M10 x 50", "200", "ea"),
                 one("Flat washer M10", "400", "ea")
             ])
+        );
+    }
+
+    #[test]
+    fn rows_wider_than_their_header() {
+        // Found by the csv fuzz target: the description column lies beyond the header.
+        let got = t(&[&["Qty"], &["5", "Mop head cotton"], &["2", "Bucket 10 l"]]);
+        assert_eq!(
+            got,
+            Some(vec![one("Mop head cotton", "5", "pcs"), one("Bucket 10 l", "2", "pcs")])
         );
     }
 
