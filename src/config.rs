@@ -28,6 +28,7 @@ pub struct Settings {
     pub http: HttpSettings,
     pub workers: WorkerSettings,
     pub pipeline: PipelineSettings,
+    pub llm: LlmSettings,
     pub matching: MatchingSettings,
     pub pricing: PricingSettings,
     pub company: CompanySettings,
@@ -84,6 +85,39 @@ pub struct PipelineSettings {
     /// Largest text a document may expand to (guards against zip and XML bombs).
     pub max_text_bytes: usize,
     pub max_pdf_pages: usize,
+}
+
+/// The OpenAI-compatible endpoint behind the `llm` extractor (OpenAI, Azure OpenAI, Ollama,
+/// vLLM …). Only read when `pipeline.extractor = "llm"`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LlmSettings {
+    /// The API base, up to and including the version (`https://api.openai.com/v1`,
+    /// `http://127.0.0.1:11434/v1` for Ollama, `https://RESOURCE.openai.azure.com/openai`).
+    pub base_url: String,
+    /// Sent as a bearer token (as `api-key` for Azure); empty for servers without auth.
+    #[serde(serialize_with = "redact_secret")]
+    pub api_key: SecretString,
+    /// The model (the deployment name for Azure).
+    pub model: String,
+    /// Set for Azure OpenAI (e.g. "2024-10-21"): the deployment URL scheme is used.
+    pub azure_api_version: Option<String>,
+    /// One HTTP attempt may take this long.
+    pub timeout_seconds: u64,
+    /// Retries of one request on 429, 5xx, timeouts and connection errors.
+    pub max_retries: u32,
+    /// Backoff before retry n: `backoff_base_ms × 2^(n−1)`, capped; a Retry-After header wins.
+    pub backoff_base_ms: u64,
+    pub backoff_max_seconds: u64,
+    /// A Retry-After longer than this is not waited out in the worker: the job fails
+    /// transiently and the queue retries it later.
+    pub max_retry_after_seconds: u64,
+    /// Documents are sent in chunks of at most this many characters (never truncated).
+    pub chunk_chars: usize,
+    /// `max_completion_tokens` of a request; unset: the server's default.
+    pub max_output_tokens: Option<u32>,
+    /// Largest quantity accepted from the model; larger is treated as a misreading.
+    pub max_quantity: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -251,6 +285,17 @@ impl Settings {
                 && self.matching.unmatched_threshold <= self.matching.review_threshold,
             "matching thresholds must lie in 0..=1 with unmatched_threshold <= review_threshold",
         )?;
+        if self.pipeline.extractor == ExtractorKind::Llm {
+            rule(
+                !self.llm.base_url.trim().is_empty() && !self.llm.model.trim().is_empty(),
+                "pipeline.extractor = \"llm\" needs llm.base_url and llm.model",
+            )?;
+        }
+        rule(self.llm.chunk_chars >= 1000, "llm.chunk_chars must be at least 1000")?;
+        rule(
+            self.llm.timeout_seconds >= 1 && self.llm.max_quantity >= 1,
+            "llm.timeout_seconds and llm.max_quantity must be at least 1",
+        )?;
         Ok(())
     }
 
@@ -274,6 +319,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn redact_secret<S: Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("[redacted]")
 }
 
 fn redact_list<S: Serializer>(v: &[SecretString], s: S) -> Result<S::Ok, S::Error> {
@@ -324,6 +373,7 @@ mod tests {
         let mut s = Settings::builtin().expect("defaults parse");
         s.http.api_tokens = vec![SecretString::from("tok-very-secret")];
         s.database.url = SecretString::from("postgres://u:pw-very-secret@h/db");
+        s.llm.api_key = SecretString::from("sk-very-secret");
         let printed = s.redacted_toml();
         assert!(!printed.contains("very-secret"), "{printed}");
         assert!(printed.contains("[redacted]"));

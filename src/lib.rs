@@ -12,6 +12,7 @@ pub mod domain;
 pub mod http;
 pub mod ingest;
 pub mod jobs;
+pub mod llm;
 pub mod pipeline;
 pub mod quotations;
 pub mod startup;

@@ -23,11 +23,21 @@ pub struct BenchArgs {
     /// Runs per document.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
+    /// Time document understanding only (read, rules extractor, customer block): no
+    /// database; medians per format.
+    #[arg(long)]
+    pub extract_only: bool,
+    /// With --extract-only: also generate and time a PDF of this many pages (ten item rows each).
+    #[arg(long, value_name = "PAGES", requires = "extract_only")]
+    pub synthetic_pages: Option<usize>,
 }
 
 const STEPS: [&str; 5] = ["read", "extract", "match", "price", "render"];
 
 pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
+    if args.extract_only {
+        return tokio::task::spawn_blocking(move || super::bench_extract::run(&settings, &args)).await?;
+    }
     let app = super::app(settings).await?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&args.dir)
         .with_context(|| format!("reading {}", args.dir.display()))?

@@ -1,6 +1,7 @@
 //! The command line: one binary, subcommands per DESIGN §3.
 
 mod bench;
+mod bench_extract;
 mod catalog;
 mod config_check;
 mod quotation;
@@ -14,6 +15,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
 use crate::telemetry::Verbosity;
+pub use bench_extract::synthetic_pdf;
 pub use quote::{message_from_file, quote_once};
 
 use crate::startup::App;

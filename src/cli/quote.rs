@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::domain::EmailAddress;
 use crate::jobs::worker;
 use crate::pipeline::customer::{self, SenderHint};
-use crate::pipeline::requirements;
+use crate::pipeline::requirements::Extractor;
 use crate::pipeline::sources::{self, Content, Source};
 use crate::pipeline::text::Format;
 use crate::quotations::store::{self, QuotationRecord};
@@ -192,7 +192,10 @@ pub async fn extract(settings: Settings, args: ExtractArgs) -> anyhow::Result<()
             .unwrap_or_default(),
     };
     let info = customer::extract(&read.documents, &hint);
-    let lines = match requirements::extract_rules(&read.documents) {
+    // The configured extractor, as the worker uses it; an LLM failure is the command's error.
+    let extractor = Extractor::from_settings(&settings)?;
+    let extraction = extractor.extract(&read.documents).await;
+    let lines = match extraction.items {
         Ok(lines) => lines,
         Err(e) if args.blocks => {
             println!("{}", serde_json::to_string_pretty(&read.documents)?);
@@ -212,8 +215,13 @@ pub async fn extract(settings: Settings, args: ExtractArgs) -> anyhow::Result<()
         "lines": lines,
         "unreadable": read.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "skipped": read.skipped,
+        "extractor": extractor.kind(),
     });
     let mut out = out;
+    if !extraction.usage.is_empty() {
+        out["llm_usage"] = serde_json::to_value(&extraction.usage)?;
+        out["rejected"] = extraction.rejected.iter().map(ToString::to_string).collect();
+    }
     if args.blocks {
         out["documents"] = serde_json::to_value(&read.documents)?;
     }

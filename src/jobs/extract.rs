@@ -6,8 +6,9 @@ use anyhow::Context;
 use super::queue::Job;
 use super::steps::{self, StepError};
 use crate::config::ExtractorKind;
+use crate::llm::Usage;
 use crate::pipeline::customer::{self, SenderHint};
-use crate::pipeline::requirements::{self, Requirement};
+use crate::pipeline::requirements::{Extractor, Requirement};
 use crate::pipeline::sources::{self, Content, Source};
 use crate::startup::App;
 
@@ -47,21 +48,18 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
         own_domains: own_domains(app),
     };
     let limits = app.limits();
-    let extractor = app.settings.pipeline.extractor;
     // Parsing is CPU work on untrusted bytes: keep it off the async threads.
-    let (read, outcome) = tokio::task::spawn_blocking(move || {
-        let read = sources::read(&content, &limits);
-        let outcome = match extractor {
-            ExtractorKind::Rules => requirements::extract_rules(&read.documents).map_err(|e| e.to_string()),
-            ExtractorKind::Llm => Err("the llm extractor is not available in this build".to_string()),
-        };
-        (read, outcome)
-    })
-    .await
-    .context("extraction task")?;
-    let items: Vec<Requirement> = match outcome {
+    let read = tokio::task::spawn_blocking(move || sources::read(&content, &limits))
+        .await
+        .context("reading the documents")?;
+    let extractor = Extractor::from_settings(&app.settings).map_err(|e| StepError::Permanent(e.to_string()))?;
+    let extraction = extractor.extract(&read.documents).await;
+    // Tokens are spent whether or not the extraction succeeded: record them first.
+    record_usage(app, rfp, job.id, &extraction.usage).await?;
+    let items: Vec<Requirement> = match extraction.items {
         Ok(items) => items,
-        Err(reason) => return Err(StepError::Permanent(failure_reason(&reason, &read))),
+        Err(e) if e.is_transient() => return Err(StepError::Transient(anyhow::Error::new(e))),
+        Err(e) => return Err(StepError::Permanent(failure_reason(&e.to_string(), &read))),
     };
     let info = customer::extract(&read.documents, &hint);
 
@@ -85,7 +83,7 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
         "update rfps set customer = $2, extractor = $3 where id = $1",
         rfp,
         serde_json::to_value(&info).unwrap_or_default(),
-        match extractor {
+        match extractor.kind() {
             ExtractorKind::Rules => "rules",
             ExtractorKind::Llm => "llm",
         }
@@ -96,6 +94,7 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     tx.commit().await?;
     tracing::info!(
         items = items.len(),
+        rejected = extraction.rejected.len(),
         unreadable = read.errors.len(),
         "requirements extracted"
     );
@@ -114,6 +113,31 @@ fn failure_reason(reason: &str, read: &sources::Read) -> String {
         });
     }
     parts.join("; ")
+}
+
+/// One `llm_usage` row per request the `llm` extractor made.
+async fn record_usage(app: &App, rfp: uuid::Uuid, job: i64, usage: &[Usage]) -> Result<(), StepError> {
+    let count = usage.len() as i32;
+    for u in usage {
+        sqlx::query!(
+            r#"insert into llm_usage (rfp_id, job_id, model, prompt_version, chunk_no, chunk_count,
+                   prompt_tokens, completion_tokens, total_tokens, duration_ms)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
+            rfp,
+            job,
+            u.model,
+            u.prompt_version,
+            u.chunk_no as i32,
+            count,
+            u.prompt_tokens as i32,
+            u.completion_tokens as i32,
+            u.total_tokens as i32,
+            u.duration_ms as i32
+        )
+        .execute(&app.pool)
+        .await?;
+    }
+    Ok(())
 }
 
 fn own_domains(app: &App) -> Vec<String> {

@@ -38,7 +38,7 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 static PHONE_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:tel|phone|mobile|mob|hp|ph)\b").expect("regex"));
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:our\s+ref(?:erence)?|ref(?:erence)?(?:\s+no\.?)?|rfq\s*(?:no\.?|number|#)?|rfp\s*(?:no\.?|#)?|enquiry\s+no\.?|inquiry\s+no\.?|pr\s+no\.?)\s*[:#.]?\s*(?P<r>[A-Z]{0,6}[-/#]?[A-Z0-9]*\d[A-Z0-9/_.-]*[A-Z0-9])")
+    Regex::new(r"(?i)\b(?:our\s+ref(?:erence)?|ref(?:erence)?(?:\s+no\.?)?|rfq\s*(?:no\.?|number|#)?|rfp\s*(?:no\.?|#)?|enquiry\s+no\.?|inquiry\s+no\.?|pr\s+no\.?)(?:\s*[:#.]\s*|\s+)(?P<r>[A-Z]{0,6}[-/#]?[A-Z0-9]*\d[A-Z0-9/_.-]*[A-Z0-9])")
         .expect("regex")
 });
 static REFERENCE_BARE: LazyLock<Regex> =
@@ -250,6 +250,20 @@ mod tests {
         assert_eq!(c.email.as_deref(), Some("jonathan.ong@changiaero.example"));
         assert_eq!(c.reference.as_deref(), Some("RFQ-6933/2026"));
         assert_eq!(c.due_date, NaiveDate::from_ymd_opt(2026, 12, 9));
+    }
+
+    #[test]
+    fn references_keep_their_prefix() {
+        for (line, want) in [
+            ("REQUEST FOR QUOTATION RFQ-9146/2026", "RFQ-9146/2026"),
+            ("RFQ No: 2026/118", "2026/118"),
+            ("RFQ#4471", "4471"),
+            ("Our ref. PO-7781-A, please quote", "PO-7781-A"),
+            ("Enquiry No. ENQ/26/0042", "ENQ/26/0042"),
+        ] {
+            let c = extract(&[doc(line)], &SenderHint::default());
+            assert_eq!(c.reference.as_deref(), Some(want), "{line}");
+        }
     }
 
     #[test]

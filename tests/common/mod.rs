@@ -2,6 +2,8 @@
 //! `#[sqlx::test]` created, the bundled demo catalog, and running one request to its end.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod fake_openai;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

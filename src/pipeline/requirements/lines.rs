@@ -63,7 +63,7 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         // "Qty 20 pcs desc" / "need 20 pcs of desc" / "please supply 20 units desc"
         p(
             format!(
-                r"(?i)^(?:(?:we\s+)?(?:please\s+|kindly\s+|pls\s+)?(?:need|require|want|supply|send|quote|provide|order)(?:\s+us)?(?:\s+for)?|qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}\s+)?(?:of\s+|x\s+|[-–:]\s*)?(?P<d>.+)$"
+                r"(?i)^(?:(?:(?:also|and|plus|additionally|in\s+addition)[,]?\s+)?(?:(?:we|i)\s+(?:also\s+|will\s+|would\s+)?)?(?:please\s+|kindly\s+|pls\s+)?(?:need|require|want|supply|send|quote|provide|order)(?:\s+us)?(?:\s+for)?|qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}\s+)?(?:of\s+|x\s+|[-–:]\s*)?(?P<d>.+?)\.?$"
             ),
             UnitRule::Optional,
         ),
@@ -160,6 +160,11 @@ mod tests {
             some("safety helmets", "20", "pcs")
         );
         assert_eq!(r("Qty 20 - toilet brush"), some("toilet brush", "20", "pcs"));
+        assert_eq!(
+            r("Also need 3 sets of allen keys (metric)."),
+            some("allen keys (metric)", "3", "sets")
+        );
+        assert_eq!(r("And we need 4 units of ladder 6ft"), some("ladder 6ft", "4", "units"));
         assert_eq!(r("Item: Mop head; Qty: 5; Unit: sets"), some("Mop head", "5", "sets"));
         assert_eq!(r("Hose reel 15M - Qty: 2 rolls"), some("Hose reel 15M", "2", "rolls"));
         assert_eq!(r("20 x Gloves, nitrile"), some("Gloves, nitrile", "20", "pcs"));

@@ -4,9 +4,12 @@
 //! quantity column, list lines in the many ways buyers write them) and `llm` (an
 //! OpenAI-compatible model with structured output). Both return the same [`Requirement`]s.
 
+mod extractor;
 mod lines;
 mod tables;
 pub mod units;
+
+pub use extractor::{Extraction, Extractor};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -91,6 +94,17 @@ fn tidy_description(s: &str) -> String {
 pub enum ExtractError {
     #[error("no line items found")]
     NoItems,
+    #[error("no line items found: the {proposed} lines the LLM proposed failed validation (first: {first})")]
+    NoValidItems { proposed: usize, first: String },
+    #[error(transparent)]
+    Llm(#[from] crate::llm::LlmError),
+}
+
+impl ExtractError {
+    /// Whether trying again later may succeed (an LLM outage, not the document).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Llm(e) if e.is_transient())
+    }
 }
 
 /// The `rules` extractor: tables first (they are explicit), then item lines.
@@ -100,9 +114,9 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         for block in &doc.blocks {
             match block {
                 Block::Table { rows } => match tables::items(rows) {
-                    Some(items) => out.extend(items),
+                    Some(items) if !items.is_empty() => out.extend(items),
                     // Not an item table: its rows may still be item lines ("Gloves 20 pcs").
-                    None => out.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
+                    _ => out.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
                 },
                 Block::Line { text } | Block::ListItem { text } => out.extend(lines::item(text)),
             }

@@ -19,15 +19,15 @@ enum Role {
 }
 
 static QTY_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|order(?:ed)? qty|req(?:uired|\.)? qty|count|menge|cantidad)\b")
+    Regex::new(r"(?i)^\s*(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|order(?:ed)? qty|req(?:uired|\.)? qty|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|jumlah|bilangan)(?:\b|$)")
         .expect("regex")
 });
 static DESC_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|spec|details|name|article|requirement|service)\b")
+    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|spec|details|name|article|requirement|service|bezeichnung|artikelbezeichnung|beschreibung|artikel|descripci[óo]n|d[ée]signation|descrizione|articolo|keterangan|barang|perkara)\b")
         .expect("regex")
 });
 static UNIT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:unit(?:s)?|uom|u/m|u\.o\.m\.?|unit of (?:measure|issue)|pack(?:ing)?|measure)\s*$")
+    Regex::new(r"(?i)^\s*(?:unit(?:s)?|uom|u/m|u\.o\.m\.?|unit of (?:measure|issue)|pack(?:ing)?|measure|einheit|mengeneinheit|me|unidad|unit[ée]|unità|satuan|unit[ée] de mesure)\s*$")
         .expect("regex")
 });
 static OTHER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
@@ -75,10 +75,33 @@ fn find_header(rows: &[Vec<String>]) -> Option<(usize, Vec<Role>)> {
     rows.iter().take(10).enumerate().find_map(|(i, row)| {
         let mut roles: Vec<Role> = row.iter().map(|c| header_role(c)).collect();
         let qty = roles.iter().position(|r| *r == Role::Quantity)?;
+        // Rows below may be wider than the header: their extra columns are unnamed.
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        if roles.len() < width {
+            roles.resize(width, Role::Other);
+        }
         if !roles.contains(&Role::Description) {
             // Unnamed description column: the widest text column in the rows below.
             let widest = widest_text_column(&rows[i + 1..], &roles)?;
             roles[widest] = Role::Description;
+        } else if roles.iter().filter(|r| **r == Role::Description).count() > 1 {
+            // Several candidates ("Item" numbers beside "Description"): the one holding text.
+            let candidates: Vec<Role> = roles
+                .iter()
+                .map(|r| {
+                    if *r == Role::Description {
+                        Role::Other
+                    } else {
+                        Role::Quantity
+                    }
+                })
+                .collect();
+            let best = widest_text_column(&rows[i + 1..], &candidates)?;
+            for (c, r) in roles.iter_mut().enumerate() {
+                if *r == Role::Description && c != best {
+                    *r = Role::Other;
+                }
+            }
         }
         // Only one quantity column: prefer the first.
         for r in roles.iter_mut().skip(qty + 1) {
@@ -229,6 +252,32 @@ mod tests {
                 one("Gloves nitrile", "20", "pcs"),
                 one("Toilet brush", "5", "pcs")
             ])
+        );
+    }
+
+    #[test]
+    fn of_several_description_like_columns_the_one_with_text_wins() {
+        let got = t(&[
+            &["ITEM", "PART NO", "DESCRIPTION", "QTY", "UOM"],
+            &["0010", "HX-M10-50", "Hex bolt M10 x 50", "200", "EA"],
+            &["0020", "WSH-M10", "Flat washer M10", "400", "EA"],
+        ]);
+        assert_eq!(
+            got,
+            Some(vec![
+                one("Hex bolt M10 x 50", "200", "ea"),
+                one("Flat washer M10", "400", "ea")
+            ])
+        );
+    }
+
+    #[test]
+    fn rows_wider_than_their_header() {
+        // Found by the csv fuzz target: the description column lies beyond the header.
+        let got = t(&[&["Qty"], &["5", "Mop head cotton"], &["2", "Bucket 10 l"]]);
+        assert_eq!(
+            got,
+            Some(vec![one("Mop head cotton", "5", "pcs"), one("Bucket 10 l", "2", "pcs")])
         );
     }
 

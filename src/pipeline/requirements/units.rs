@@ -5,20 +5,25 @@ pub fn canonical(word: &str) -> Option<&'static str> {
     let w = word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
     Some(match w.as_str() {
         "pc" | "pcs" | "pce" | "pces" | "piece" | "pieces" | "pcs." => "pcs",
+        // Pieces as other languages write them (de, fr, es, it, ms).
+        "stk" | "stck" | "stück" | "pièce" | "pièces" | "pza" | "pzas" | "pieza" | "piezas" | "pezzi" | "biji"
+        | "buah" => "pcs",
         "no" | "nos" | "nr" | "nrs" | "number" | "numbers" => "nos",
         "ea" | "each" => "ea",
-        "unit" | "units" => "units",
-        "set" | "sets" => "sets",
-        "box" | "boxes" | "bx" => "boxes",
-        "roll" | "rolls" | "rl" => "rolls",
-        "pair" | "pairs" | "pr" | "prs" => "pairs",
+        "unit" | "units" | "unidad" | "unidades" | "uds" | "unité" | "unités" => "units",
+        "set" | "sets" | "satz" => "sets",
+        "box" | "boxes" | "bx" | "kotak" | "caja" | "cajas" | "boîte" | "boîtes" => "boxes",
+        "roll" | "rolls" | "rl" | "rolle" | "rollen" | "rouleau" | "rouleaux" | "rollo" | "rollos" | "gulung" => {
+            "rolls"
+        }
+        "pair" | "pairs" | "pr" | "prs" | "paar" | "pasang" | "paire" | "paires" | "pares" => "pairs",
         "pack" | "packs" | "pk" | "pkt" | "pkts" | "packet" | "packets" => "packs",
         "bottle" | "bottles" | "btl" | "btls" => "bottles",
         "can" | "cans" => "cans",
         "tin" | "tins" => "tins",
         "drum" | "drums" => "drums",
         "pail" | "pails" => "pails",
-        "carton" | "cartons" | "ctn" | "ctns" => "cartons",
+        "carton" | "cartons" | "ctn" | "ctns" | "karton" | "kartons" | "kart" => "cartons",
         "bag" | "bags" => "bags",
         "tube" | "tubes" => "tubes",
         "sheet" | "sheets" => "sheets",
@@ -69,5 +74,8 @@ mod tests {
         assert_eq!(canonical("days"), None);
         assert_eq!(canonical("m"), None);
         assert_eq!(canonical_any("Mtrs"), Some("m"));
+        assert_eq!(canonical("Stk"), Some("pcs"));
+        assert_eq!(canonical("pasang"), Some("pairs"));
+        assert_eq!(canonical("Rolle"), Some("rolls"));
     }
 }

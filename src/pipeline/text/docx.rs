@@ -2,11 +2,14 @@
 
 use docx_rs::{DocumentChild, Paragraph, Table, TableCellContent, TableChild, TableRowChild};
 
+use std::io::{Cursor, Write};
+
 use super::{Block, Limits, TextError, zipguard};
 
 pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Block>, TextError> {
     zipguard::check(name, "DOCX", bytes)?;
-    let docx = docx_rs::read_docx(bytes).map_err(|e| TextError::Corrupt {
+    let slim = without_styles(bytes);
+    let docx = docx_rs::read_docx(slim.as_deref().unwrap_or(bytes)).map_err(|e| TextError::Corrupt {
         name: name.into(),
         format: "DOCX",
         detail: e.to_string(),
@@ -42,6 +45,28 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
         }
     }
     Ok(blocks)
+}
+
+/// The style sheet carries nothing we read (list items are known by their own numbering or
+/// style id), yet Word's template makes it the largest part to parse: a copy of the archive
+/// with an empty one is several times faster to read. None when the copy cannot be made.
+fn without_styles(bytes: &[u8]) -> Option<Vec<u8>> {
+    const STYLES: &str = "word/styles.xml";
+    const EMPTY: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>"#;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).ok()?;
+        if entry.name() == STYLES {
+            drop(entry);
+            let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+            out.start_file(STYLES, stored).ok()?;
+            out.write_all(EMPTY).ok()?;
+        } else {
+            out.raw_copy_file(entry).ok()?;
+        }
+    }
+    out.finish().ok().map(Cursor::into_inner)
 }
 
 fn is_list_item(p: &Paragraph) -> bool {

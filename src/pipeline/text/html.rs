@@ -1,7 +1,34 @@
 //! HTML (mail bodies) to lines and tables. Walks the DOM with an explicit stack, so deeply
 //! nested markup cannot overflow the call stack.
 
+use std::collections::HashSet;
+
+use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node};
+
+/// Nested tables closer than this to their enclosing table make it a layout table.
+const LAYOUT_DEPTH: usize = 64;
+
+/// Tables with a table inside: each table marks its nearest enclosing table (looking a
+/// bounded number of levels up, so hostile nesting stays linear).
+fn layout_tables(doc: &Html) -> HashSet<NodeId> {
+    let is_table = |n: &ego_tree::NodeRef<'_, Node>| matches!(n.value(), Node::Element(e) if e.name() == "table");
+    let mut layout = HashSet::new();
+    for node in doc.tree.nodes().filter(is_table) {
+        let mut up = node.parent();
+        for _ in 0..LAYOUT_DEPTH {
+            match up {
+                Some(p) if is_table(&p) => {
+                    layout.insert(p.id());
+                    break;
+                }
+                Some(p) => up = p.parent(),
+                None => break,
+            }
+        }
+    }
+    layout
+}
 
 use super::Block;
 
@@ -29,12 +56,18 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "hr",
     "dd",
     "dt",
+    // Cells of layout tables (data tables are read whole, as rows).
+    "td",
+    "th",
 ];
 const SKIPPED: &[&str] = &["script", "style", "head", "title", "noscript", "template"];
 
 pub fn html_to_blocks(html: &str) -> Vec<Block> {
     let doc = Html::parse_document(html);
-    let mut out = Walker::default();
+    let mut out = Walker {
+        layout: layout_tables(&doc),
+        ..Walker::default()
+    };
     out.walk(doc.root_element());
     out.flush_line();
     out.blocks
@@ -42,6 +75,8 @@ pub fn html_to_blocks(html: &str) -> Vec<Block> {
 
 #[derive(Default)]
 struct Walker {
+    /// Tables that hold other tables: page layout (HTML mail), read as running content.
+    layout: HashSet<NodeId>,
     blocks: Vec<Block>,
     line: String,
     in_list_item: bool,
@@ -71,7 +106,7 @@ impl Walker {
                         if SKIPPED.contains(&name) {
                             continue;
                         }
-                        if name == "table" {
+                        if name == "table" && !self.layout.contains(&node.id()) {
                             self.flush_line();
                             if let Some(el) = ElementRef::wrap(node) {
                                 self.blocks.push(Block::Table { rows: table_rows(el) });
@@ -206,6 +241,26 @@ mod tests {
             }
         );
         assert_eq!(b.len(), 2);
+    }
+
+    #[test]
+    fn layout_tables_are_read_as_content_and_their_data_table_as_rows() {
+        let b = html_to_blocks(
+            "<table><tr><td><p>Dear Sir,</p><table><tr><th>Item</th><th>Qty</th></tr>\
+             <tr><td>Mop</td><td>2</td></tr></table><p>Regards</p></td></tr></table>",
+        );
+        assert_eq!(
+            b,
+            vec![
+                Block::Line {
+                    text: "Dear Sir,".into()
+                },
+                Block::Table {
+                    rows: vec![vec!["Item".into(), "Qty".into()], vec!["Mop".into(), "2".into()]]
+                },
+                Block::Line { text: "Regards".into() },
+            ]
+        );
     }
 
     #[test]

@@ -6,13 +6,16 @@
 mod csv;
 mod decode;
 mod docx;
+mod guard;
 mod html;
 mod pdf;
+mod plain;
 mod sheet;
 mod zipguard;
 
 pub use decode::decode_text;
 pub use html::html_to_blocks;
+pub use plain::lines;
 
 use serde::{Deserialize, Serialize};
 
@@ -115,6 +118,21 @@ impl Format {
         })
     }
 
+    /// The name used in messages ("PDF", "DOCX" …).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+            Self::Docx => "DOCX",
+            Self::Xlsx => "XLSX",
+            Self::Xls => "XLS",
+            Self::Ods => "ODS",
+            Self::Csv => "CSV",
+            Self::Txt => "text",
+            Self::Html => "HTML",
+            Self::Eml => "mail",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pdf => "pdf",
@@ -167,6 +185,8 @@ pub enum TextError {
     },
     #[error("{name}: scanned document without a text layer")]
     Scanned { name: String },
+    #[error("{name}: scanned document without a text layer, and OCR failed ({detail})")]
+    Ocr { name: String, detail: String },
     #[error("{name}: the PDF has {pages} pages, more than the limit of {limit}")]
     TooManyPages { name: String, pages: usize, limit: usize },
     #[error("{name}: the file expands to more than {limit} bytes (a compression bomb?)")]
@@ -196,16 +216,16 @@ pub fn extract(
             limit: limits.max_document_bytes,
         });
     }
-    let blocks = match format {
-        Format::Pdf => pdf::extract(name, bytes, limits)?,
-        Format::Docx => docx::extract(name, bytes, limits)?,
-        Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(name, format, bytes, limits)?,
-        Format::Csv => csv::extract(name, bytes, limits)?,
-        Format::Txt => lines(&decode::decode_text(name, bytes)?),
-        Format::Html => html::html_to_blocks(&decode::decode_text(name, bytes)?),
+    let blocks = guard::isolated(name, format.label(), || match format {
+        Format::Pdf => pdf::extract(name, bytes, limits),
+        Format::Docx => docx::extract(name, bytes, limits),
+        Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(name, format, bytes, limits),
+        Format::Csv => csv::extract(name, bytes, limits),
+        Format::Txt => Ok(lines(&decode::decode_text(name, bytes)?)),
+        Format::Html => Ok(html::html_to_blocks(&decode::decode_text(name, bytes)?)),
         // A mail is unpacked by the MIME parser before it gets here.
-        Format::Eml => return Err(TextError::Unsupported { name: name.into() }),
-    };
+        Format::Eml => Err(TextError::Unsupported { name: name.into() }),
+    })?;
     let doc = ExtractedDocument {
         name: name.into(),
         format,
@@ -218,17 +238,6 @@ pub fn extract(
         });
     }
     Ok(doc)
-}
-
-/// Running text to one [`Block::Line`] per non-blank line.
-pub fn lines(text: &str) -> Vec<Block> {
-    text.lines()
-        .map(|l| l.trim_end_matches('\r'))
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| Block::Line {
-            text: l.trim().to_string(),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -2,22 +2,18 @@
 //! lines become cells split at wide gaps, and aligned lines become tables (multi-line cells
 //! joined, headers repeated on later pages dropped).
 //!
-//! pdf-extract and lopdf can panic or recurse deeply on hostile files, so parsing runs on its
-//! own thread with a large stack, behind `catch_unwind`, after a cheap structural pre-scan.
+//! pdf-extract and lopdf can panic or recurse deeply on hostile files: parsing runs isolated
+//! (see `guard`), after a cheap structural pre-scan.
 
 mod layout;
+mod ocr;
 mod scan;
-
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
 use super::{Block, Limits, TextError};
 
 pub(super) use layout::Glyph;
-
-/// Stack for the parser thread: lopdf recurses over nested objects.
-const PARSER_STACK: usize = 64 * 1024 * 1024;
 
 pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Block>, TextError> {
     let corrupt = |detail: String| TextError::Corrupt {
@@ -26,27 +22,30 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
         detail,
     };
     scan::check(bytes).map_err(|d| corrupt(d.into()))?;
-    let owned = bytes.to_vec();
-    let max_pages = limits.max_pdf_pages;
-    let max_glyphs = limits.max_text_bytes;
-    let outcome = std::thread::Builder::new()
-        .name("pdf-parse".into())
-        .stack_size(PARSER_STACK)
-        .spawn(move || catch_unwind(AssertUnwindSafe(|| parse(&owned, max_pages, max_glyphs))))
-        .map_err(|e| corrupt(format!("cannot start parser: {e}")))?
-        .join();
-    let glyphs = match outcome {
-        Ok(Ok(result)) => result.map_err(|e| e.into_text_error(name, limits))?,
-        Ok(Err(panic)) | Err(panic) => {
-            let detail = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "the parser gave up".into());
-            return Err(corrupt(detail));
-        }
-    };
-    Ok(layout::blocks(glyphs))
+    let (glyphs, pages) =
+        parse(bytes, limits.max_pdf_pages, limits.max_text_bytes).map_err(|e| e.into_text_error(name, limits))?;
+    if glyphs.iter().any(|g| !g.text.trim().is_empty()) {
+        return Ok(layout::blocks(glyphs));
+    }
+    // No text layer: a scan. Read it with OCR when the tools are there.
+    if !ocr::available() {
+        return Err(TextError::Scanned { name: name.into() });
+    }
+    if pages > ocr::MAX_PAGES {
+        return Err(TextError::TooManyPages {
+            name: name.into(),
+            pages,
+            limit: ocr::MAX_PAGES,
+        });
+    }
+    let words = ocr::read(bytes, pages).map_err(|detail| TextError::Ocr {
+        name: name.into(),
+        detail,
+    })?;
+    if words.is_empty() {
+        return Err(TextError::Scanned { name: name.into() });
+    }
+    Ok(layout::blocks(words))
 }
 
 enum ParseError {
@@ -78,7 +77,8 @@ impl ParseError {
     }
 }
 
-fn parse(bytes: &[u8], max_pages: usize, max_glyphs: usize) -> Result<Vec<Glyph>, ParseError> {
+/// The glyphs of every page, and the page count.
+fn parse(bytes: &[u8], max_pages: usize, max_glyphs: usize) -> Result<(Vec<Glyph>, usize), ParseError> {
     let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| ParseError::Corrupt(e.to_string()))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(ParseError::Encrypted);
@@ -97,7 +97,7 @@ fn parse(bytes: &[u8], max_pages: usize, max_glyphs: usize) -> Result<Vec<Glyph>
         max_glyphs,
     };
     match pdf_extract::output_doc(&doc, &mut collector) {
-        Ok(()) => Ok(collector.glyphs),
+        Ok(()) => Ok((collector.glyphs, pages)),
         Err(_) if collector.glyphs.len() >= max_glyphs => Err(ParseError::TooMuchText),
         Err(e) => Err(ParseError::Corrupt(e.to_string())),
     }

@@ -1,0 +1,4 @@
+#![no_main]
+//! Fuzzes the docx reader (and the extractors behind it) with arbitrary bytes.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| horme_fuzz::run("fuzz.docx", data));

@@ -1,0 +1,192 @@
+//! Plain text (TXT files, mail bodies) to blocks: one line per non-blank line, except runs
+//! of lines laid out in columns — cells separated by a tab or by two or more spaces, as ERP
+//! exports and pasted reports are — which become a table. Cells are placed by their
+//! character position under the first line's columns, so an empty cell stays empty and a
+//! right-aligned number still lands under its header.
+
+use super::Block;
+
+/// Running text to blocks.
+pub fn lines(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    for raw in text.lines() {
+        let line = raw.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            flush(&mut run, &mut blocks);
+        } else if spans(line).len() >= 3 || (!run.is_empty() && is_rule(line)) {
+            run.push(line);
+        } else {
+            flush(&mut run, &mut blocks);
+            blocks.push(Block::Line {
+                text: line.trim().to_string(),
+            });
+        }
+    }
+    flush(&mut run, &mut blocks);
+    blocks
+}
+
+/// A separator line such as "----  ------  ---".
+fn is_rule(line: &str) -> bool {
+    line.chars().any(|c| matches!(c, '-' | '=' | '_'))
+        && line
+            .chars()
+            .all(|c| matches!(c, '-' | '=' | '_' | '+' | '|' | ' ' | '\t'))
+}
+
+/// Cells of a line: (first char index, end char index, text), split at tabs and runs of
+/// two or more spaces.
+fn spans(line: &str) -> Vec<(usize, usize, String)> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < chars.len() {
+            let gap = chars[i] == '\t' || (chars[i] == ' ' && chars.get(i + 1).is_some_and(|c| c.is_whitespace()));
+            if gap {
+                break;
+            }
+            i += 1;
+        }
+        if i > start {
+            out.push((start, i, chars[start..i].iter().collect::<String>().trim().to_string()));
+        }
+    }
+    out
+}
+
+/// Emits a run as a table when it looks like one (two or more lines, numbers in a column),
+/// else as lines.
+fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
+    let lines: Vec<&str> = run.drain(..).filter(|l| !is_rule(l)).collect();
+    let numeric_rows = lines
+        .iter()
+        .skip(1)
+        .filter(|l| spans(l).iter().any(|(_, _, t)| looks_numeric(t)))
+        .count();
+    if lines.len() < 2 || numeric_rows * 2 < lines.len() - 1 {
+        blocks.extend(lines.iter().map(|l| Block::Line {
+            text: l.trim().to_string(),
+        }));
+        return;
+    }
+    if lines.iter().all(|l| l.contains('\t')) {
+        // Tab-separated: cells by position in the line, empty ones kept.
+        let rows = lines
+            .iter()
+            .map(|l| l.split('\t').map(|c| c.trim().to_string()).collect())
+            .collect();
+        blocks.push(Block::Table { rows });
+        return;
+    }
+    let header = spans(lines[0]);
+    let starts: Vec<usize> = header.iter().map(|(s, _, _)| *s).collect();
+    let rows = lines
+        .iter()
+        .enumerate()
+        .map(|(n, line)| {
+            if n == 0 {
+                return header.iter().map(|(_, _, t)| t.clone()).collect();
+            }
+            let mut row = vec![String::new(); starts.len()];
+            for (s, e, text) in spans(line) {
+                let col = column_of(&starts, s, e);
+                if !row[col].is_empty() {
+                    row[col].push(' ');
+                }
+                row[col].push_str(&text);
+            }
+            row
+        })
+        .collect();
+    blocks.push(Block::Table { rows });
+}
+
+/// The column a cell [s, e) overlaps most; column i spans [starts[i], starts[i+1]).
+fn column_of(starts: &[usize], s: usize, e: usize) -> usize {
+    (0..starts.len())
+        .max_by_key(|&i| {
+            let lo = starts[i];
+            let hi = starts.get(i + 1).copied().unwrap_or(usize::MAX);
+            (e.min(hi).saturating_sub(s.max(lo)), usize::MAX - i)
+        })
+        .unwrap_or(0)
+}
+
+fn looks_numeric(t: &str) -> bool {
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    digits > 0
+        && t.split_whitespace()
+            .next()
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(t: &str) -> Block {
+        Block::Line { text: t.into() }
+    }
+
+    #[test]
+    fn prose_stays_lines() {
+        assert_eq!(
+            lines("Dear Sir,\r\n\r\n1. Gloves - 20 pcs  \n"),
+            vec![line("Dear Sir,"), line("1. Gloves - 20 pcs")]
+        );
+        let signature = "Tel:  6555 0199    Fax:  6555 0198\nMail:  a@b.example    Web:  b.example\n";
+        assert_eq!(lines(signature).len(), 2);
+        assert!(lines(signature).iter().all(|b| matches!(b, Block::Line { .. })));
+    }
+
+    #[test]
+    fn columns_become_a_table_with_cells_under_their_headers() {
+        let text = "ITEM  DESCRIPTION        QTY  UOM   PRICE\n\
+                    ----  -----------------  ---  ----  -----\n\
+                    0010  Hex bolt M10          200  EA\n\
+                    0030  Threadlocker 50ml     6  BTL\n";
+        assert_eq!(
+            lines(text),
+            vec![Block::Table {
+                rows: vec![
+                    vec![
+                        "ITEM".into(),
+                        "DESCRIPTION".into(),
+                        "QTY".into(),
+                        "UOM".into(),
+                        "PRICE".into()
+                    ],
+                    vec![
+                        "0010".into(),
+                        "Hex bolt M10".into(),
+                        "200".into(),
+                        "EA".into(),
+                        "".into()
+                    ],
+                    vec![
+                        "0030".into(),
+                        "Threadlocker 50ml".into(),
+                        "6".into(),
+                        "BTL".into(),
+                        "".into()
+                    ],
+                ]
+            }]
+        );
+    }
+
+    #[test]
+    fn tab_separated_lines_too() {
+        let b = lines("No\tItem\tQty\n1\tGloves nitrile\t20\n2\tMop\t3\n");
+        assert!(
+            matches!(&b[0], Block::Table { rows } if rows[1] == vec!["1", "Gloves nitrile", "20"]),
+            "{b:?}"
+        );
+    }
+}
