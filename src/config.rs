@@ -35,6 +35,7 @@ pub struct Settings {
     pub approval: ApprovalSettings,
     pub schedule: ScheduleSettings,
     pub log: LogSettings,
+    pub mail: crate::mail::settings::MailSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -238,6 +239,8 @@ impl Settings {
                 .with_list_parse_key("http.api_tokens")
                 .with_list_parse_key("company.address")
                 .with_list_parse_key("approval.approvers")
+                .with_list_parse_key("mail.own_addresses")
+                .with_list_parse_key("mail.trusted_authserv_ids")
                 .try_parsing(true),
         );
         if let Ok(url) = std::env::var("DATABASE_URL") {
@@ -296,6 +299,9 @@ impl Settings {
             self.llm.timeout_seconds >= 1 && self.llm.max_quantity >= 1,
             "llm.timeout_seconds and llm.max_quantity must be at least 1",
         )?;
+        if self.mail.enabled {
+            self.mail.validate().map_err(ConfigError::Rule)?;
+        }
         Ok(())
     }
 
@@ -325,7 +331,7 @@ fn redact_secret<S: Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S::Erro
     s.serialize_str("[redacted]")
 }
 
-fn redact_list<S: Serializer>(v: &[SecretString], s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn redact_list<S: Serializer>(v: &[SecretString], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(v.iter().map(|_| "[redacted]"))
 }
 

@@ -5,7 +5,7 @@
 use channels::InboundMessage;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::jobs::queue::{self, NewJob};
@@ -29,6 +29,39 @@ pub enum IngestError {
 #[tracing::instrument(skip_all, fields(channel = %msg.channel, external_id = %msg.external_id))]
 pub async fn store(pool: &PgPool, msg: &InboundMessage, max_attempts: i32) -> Result<Ingested, IngestError> {
     let mut tx = pool.begin().await?;
+    let Some(message_id) = insert_message(&mut tx, msg).await? else {
+        tx.rollback().await?;
+        return Ok(existing(pool, msg).await?);
+    };
+    let rfp_id = start_rfp(&mut tx, message_id, msg, max_attempts).await?;
+    tx.commit().await?;
+    Ok(Ingested {
+        message_id,
+        rfp_id,
+        duplicate: false,
+    })
+}
+
+/// The stored message with the same `(channel, external_id)` and its request, if any.
+pub async fn existing(pool: &PgPool, msg: &InboundMessage) -> Result<Ingested, sqlx::Error> {
+    let existing = sqlx::query!(
+        r#"select m.id, r.id as "rfp_id?" from inbound_messages m left join rfps r on r.inbound_message_id = m.id
+           where m.channel = $1 and m.external_id = $2"#,
+        msg.channel.as_str(),
+        msg.external_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Ingested {
+        message_id: existing.id,
+        rfp_id: existing.rfp_id.unwrap_or_default(),
+        duplicate: true,
+    })
+}
+
+/// Stores the message and its attachments in the caller's transaction. `None` when a message
+/// with the same `(channel, external_id)` is already stored (nothing was written).
+pub async fn insert_message(conn: &mut PgConnection, msg: &InboundMessage) -> Result<Option<Uuid>, sqlx::Error> {
     let message_id = Uuid::now_v7();
     let thread = serde_json::to_value(&msg.thread).unwrap_or_default();
     let inserted = sqlx::query_scalar!(
@@ -48,23 +81,10 @@ pub async fn store(pool: &PgPool, msg: &InboundMessage, max_attempts: i32) -> Re
         msg.html,
         msg.raw.as_deref()
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(message_id) = inserted else {
-        tx.rollback().await?;
-        let existing = sqlx::query!(
-            r#"select m.id, r.id as "rfp_id?" from inbound_messages m left join rfps r on r.inbound_message_id = m.id
-               where m.channel = $1 and m.external_id = $2"#,
-            msg.channel.as_str(),
-            msg.external_id
-        )
-        .fetch_one(pool)
-        .await?;
-        return Ok(Ingested {
-            message_id: existing.id,
-            rfp_id: existing.rfp_id.unwrap_or_default(),
-            duplicate: true,
-        });
+        return Ok(None);
     };
     for (i, a) in msg.attachments.iter().enumerate() {
         let digest = Sha256::digest(&a.content);
@@ -80,9 +100,21 @@ pub async fn store(pool: &PgPool, msg: &InboundMessage, max_attempts: i32) -> Re
             digest.as_slice(),
             a.content
         )
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
+    metrics::counter!("horme_inbound_messages_total", "channel" => msg.channel.as_str()).increment(1);
+    Ok(Some(message_id))
+}
+
+/// Opens the request for a stored message and enqueues its first step, in the caller's
+/// transaction.
+pub async fn start_rfp(
+    conn: &mut PgConnection,
+    message_id: Uuid,
+    msg: &InboundMessage,
+    max_attempts: i32,
+) -> Result<Uuid, sqlx::Error> {
     let rfp_id = Uuid::now_v7();
     let source_name = msg
         .attachments
@@ -98,10 +130,10 @@ pub async fn store(pool: &PgPool, msg: &InboundMessage, max_attempts: i32) -> Re
         message_id,
         source_name
     )
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     queue::enqueue(
-        &mut tx,
+        &mut *conn,
         NewJob {
             kind: steps::EXTRACT,
             payload: json!({}),
@@ -112,11 +144,5 @@ pub async fn store(pool: &PgPool, msg: &InboundMessage, max_attempts: i32) -> Re
         },
     )
     .await?;
-    tx.commit().await?;
-    metrics::counter!("horme_inbound_messages_total", "channel" => msg.channel.as_str()).increment(1);
-    Ok(Ingested {
-        message_id,
-        rfp_id,
-        duplicate: false,
-    })
+    Ok(rfp_id)
 }

@@ -13,6 +13,8 @@ pub mod http;
 pub mod ingest;
 pub mod jobs;
 pub mod llm;
+pub mod mail;
+pub mod outbox;
 pub mod pipeline;
 pub mod quotations;
 pub mod startup;

@@ -412,7 +412,10 @@ async fn text_in_a_request_cannot_change_prices_discounts_or_approvals(pool: PgP
         .fetch_one(&app.pool)
         .await
         .expect("quotation");
-    assert_eq!(status, "draft", "extraction never approves");
+    assert_eq!(
+        status, "pending_approval",
+        "extraction never approves: the draft waits for a person"
+    );
 
     // A model that tries to set prices through extra fields breaks the schema: the request
     // fails, nothing is priced from the model.

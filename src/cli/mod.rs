@@ -4,6 +4,8 @@ mod bench;
 mod bench_extract;
 mod catalog;
 mod config_check;
+mod mail;
+mod mail_bench;
 mod quotation;
 mod quote;
 mod serve;
@@ -64,6 +66,11 @@ pub enum Command {
     },
     /// Measure the one-shot pipeline over a directory of RFPs (median and p95 per document).
     Bench(bench::BenchArgs),
+    /// The mail channel: outbox state, end-to-end benchmark.
+    Mail {
+        #[command(subcommand)]
+        command: mail::MailCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +117,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve::serve(settings, true).await,
         Command::Worker => serve::serve(settings, false).await,
         Command::Bench(args) => bench::run(settings, args).await,
+        Command::Mail { command } => mail::run(settings, command).await,
     }
 }
 

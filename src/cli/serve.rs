@@ -23,6 +23,12 @@ pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
         app.settings.workers.count,
         shutdown.clone(),
     ));
+    // The channels run with the HTTP server; `horme worker` runs jobs only.
+    let mut mail = if with_http {
+        crate::mail::spawn(&app, &shutdown)?
+    } else {
+        tokio::task::JoinSet::new()
+    };
     if with_http {
         let bind = app.settings.http.bind.clone();
         let listener = tokio::net::TcpListener::bind(&bind)
@@ -41,8 +47,9 @@ pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
     } else {
         shutdown.cancelled().await;
     }
-    tracing::info!("shutting down: waiting for workers");
+    tracing::info!("shutting down: waiting for workers and channels");
     let _ = workers.await;
+    while mail.join_next().await.is_some() {}
     Ok(())
 }
 

@@ -1,9 +1,10 @@
-//! Reactions to quotation lifecycle events (`quotation.event` jobs). The channels that answer
-//! in the customer's thread or notify approvers hook in here; quotations from channels
+//! Reactions to quotation lifecycle events (`quotation.event` jobs): the channels that answer
+//! in the customer's thread or notify approvers write their outbox rows here, in the event
+//! job's own transaction (so each reaction happens exactly once). Quotations from channels
 //! without a reply path (the command line, the HTTP API) need no reaction: their state is
 //! read back by the caller.
 
-use super::queue::Job;
+use super::queue::{self, Job};
 use super::steps::{self, StepError};
 use crate::quotations::events::EventPayload;
 use crate::startup::App;
@@ -12,5 +13,12 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     let event: EventPayload = serde_json::from_value(job.payload.clone())
         .map_err(|e| StepError::Permanent(format!("malformed quotation event: {e}")))?;
     tracing::info!(number = %event.number, event = ?event.event, actor = %event.actor, "quotation event");
-    steps::complete(app, job).await
+    let mail = crate::mail::notify::prepare(app, &event).await?;
+    let mut tx = steps::commit_tx(app, job).await?;
+    if let Some(subject) = mail {
+        crate::mail::notify::on_event(&mut tx, app, &event, subject, job.id).await?;
+    }
+    queue::complete(&mut tx, job).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -49,6 +49,9 @@ pub async fn run(app: &App, job: &Job) -> Result<(), sqlx::Error> {
         );
         return give_up(app, job, &reason).await;
     }
+    if crate::mail::jobs::owns(&job.kind) {
+        return crate::mail::jobs::run(app, job).await;
+    }
     let result = match job.kind.as_str() {
         EXTRACT => super::extract::run(app, job).await,
         MATCH => super::match_lines::run(app, job).await,
@@ -106,7 +109,7 @@ async fn fail_request(app: &App, job: &Job, reason: &str) -> Result<(), sqlx::Er
         return Ok(());
     }
     if let Some(rfp) = job.rfp_id {
-        set_failed(&mut tx, rfp, reason).await?;
+        set_failed(&mut tx, app, rfp, reason).await?;
     }
     queue::complete(&mut tx, job).await?;
     tx.commit().await
@@ -125,21 +128,27 @@ async fn give_up(app: &App, job: &Job, reason: &str) -> Result<(), sqlx::Error> 
 
 async fn mark_failed(app: &App, rfp: Option<Uuid>, reason: &str) -> Result<(), sqlx::Error> {
     if let Some(rfp) = rfp {
-        let mut conn = app.pool.acquire().await?;
-        set_failed(&mut conn, rfp, reason).await?;
+        let mut tx = app.pool.begin().await?;
+        set_failed(&mut tx, app, rfp, reason).await?;
+        tx.commit().await?;
     }
     Ok(())
 }
 
-async fn set_failed(conn: &mut PgConnection, rfp: Uuid, reason: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "update rfps set status = 'failed', failure_reason = $2 where id = $1 and status <> 'done'",
+/// Fails the request (unless it is done) and lets its channel answer the customer.
+async fn set_failed(conn: &mut PgConnection, app: &App, rfp: Uuid, reason: &str) -> Result<(), sqlx::Error> {
+    let changed = sqlx::query!(
+        "update rfps set status = 'failed', failure_reason = $2 where id = $1 and status <> 'done' and status <> 'failed'",
         rfp,
         reason
     )
-    .execute(conn)
-    .await?;
-    metrics::counter!("horme_rfps_failed_total").increment(1);
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 1 {
+        crate::mail::jobs::on_rfp_failed(conn, rfp, app.settings.workers.max_attempts).await?;
+        metrics::counter!("horme_rfps_failed_total").increment(1);
+    }
     Ok(())
 }
 

@@ -2,7 +2,11 @@
 //! `#[sqlx::test]` created, the bundled demo catalog, and running one request to its end.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod bot_process;
 pub mod fake_openai;
+pub mod mail;
+pub mod smtp_script;
+pub mod tcp_cut;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

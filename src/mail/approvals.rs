@@ -1,0 +1,162 @@
+//! Command mails in a quotation's thread: an approver's "approve" / "approve with 5%
+//! discount" / "reject <reason>", a customer's "accept" / "confirm" / "reject". The lifecycle
+//! decides who may do what; here the command is read, an approver's mail must pass the
+//! trusted `Authentication-Results` check, and the outcome is recorded on the received mail.
+//! Also: a delivered quotation mail marks the quotation sent.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::authres::{self, Verdict};
+use super::commands::{self, ApproverCommand, CustomerCommand};
+use super::jobs::{self, MailJobError};
+use crate::jobs::queue::{self, Job};
+use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
+use crate::startup::App;
+
+/// Runs one `mail.command` job.
+pub async fn run(app: &App, job: &Job) -> Result<(), MailJobError> {
+    let message = jobs::payload_uuid(job, "inbound_message_id")?;
+    let row = sqlx::query!(
+        r#"select m.sender, m.body_text, m.raw, i.quotation_id, q.number as "number?"
+           from inbound_messages m join mail_inbound i on i.inbound_message_id = m.id
+           left join quotations q on q.id = i.quotation_id
+           where m.id = $1"#,
+        message
+    )
+    .fetch_optional(&app.pool)
+    .await?
+    .ok_or_else(|| MailJobError::Permanent(format!("message {message} is gone")))?;
+    let Some(number) = row.number else {
+        return record(app, job, message, "the quotation no longer exists").await;
+    };
+    let actor = Actor::person(&row.sender);
+    let role = job.payload.get("role").and_then(|r| r.as_str()).unwrap_or("");
+    let result = match role {
+        "approver" => {
+            let Some(cmd) = commands::parse_approver(&row.body_text) else {
+                return record(app, job, message, "no approver command found").await;
+            };
+            let headers = row
+                .raw
+                .as_deref()
+                .and_then(|r| channels::email::parse(r).ok())
+                .map(|p| p.authentication_results)
+                .unwrap_or_default();
+            if let Verdict::Fail(why) = authres::evaluate(&headers, &app.settings.mail.trusted_authserv_ids) {
+                return refuse(app, job, message, &number, &row.sender, &why).await;
+            }
+            match cmd {
+                ApproverCommand::Approve { discount_pct } => {
+                    let adj = Adjustments {
+                        extra_discount_pct: discount_pct,
+                        skus: Vec::new(),
+                    };
+                    lifecycle::approve(app, &number, &actor, "email", &adj).await
+                }
+                ApproverCommand::Reject { reason } => {
+                    let reason = Some(reason.as_str()).filter(|r| !r.is_empty());
+                    lifecycle::reject(app, &number, &actor, "email", reason).await
+                }
+            }
+        }
+        "customer" => match commands::parse_customer(&row.body_text) {
+            Some(CustomerCommand::Accept) => lifecycle::accept(app, &number, &actor, "email").await,
+            Some(CustomerCommand::Reject { reason }) => {
+                let reason = Some(reason.as_str()).filter(|r| !r.is_empty());
+                lifecycle::reject(app, &number, &actor, "email", reason).await
+            }
+            None => return record(app, job, message, "no customer command found").await,
+        },
+        other => return Err(MailJobError::Permanent(format!("unknown command role {other:?}"))),
+    };
+    match result {
+        Ok(t) => {
+            let to = t.revision.as_deref().map(|r| format!(" as {r}")).unwrap_or_default();
+            record(app, job, message, &format!("{} → {}{to}", t.from, t.to)).await
+        }
+        Err(LifecycleError::Database(e)) => Err(e.into()),
+        Err(e) => {
+            tracing::warn!(%number, sender = %row.sender, error = %e, "mail command refused");
+            record(app, job, message, &format!("refused: {e}")).await
+        }
+    }
+}
+
+/// Writes what came of the command on the received mail and completes the job.
+async fn record(app: &App, job: &Job, message: Uuid, outcome: &str) -> Result<(), MailJobError> {
+    let mut tx = jobs::commit_tx(app, job).await?;
+    sqlx::query!(
+        "update mail_inbound set reason = coalesce(reason, '') || ': ' || $2 where inbound_message_id = $1",
+        message,
+        outcome
+    )
+    .execute(&mut *tx)
+    .await?;
+    queue::complete(&mut tx, job).await?;
+    tx.commit().await?;
+    tracing::info!(%outcome, "mail command handled");
+    Ok(())
+}
+
+/// An approval whose mail failed the authentication check: nothing changes; the refusal is
+/// audited and the approvers are told.
+async fn refuse(
+    app: &App,
+    job: &Job,
+    message: Uuid,
+    number: &str,
+    sender: &str,
+    why: &str,
+) -> Result<(), MailJobError> {
+    tracing::warn!(%number, %sender, %why, "approval mail failed authentication: refused");
+    let mut tx = jobs::commit_tx(app, job).await?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Entry {
+            entity: "quotation",
+            entity_id: number,
+            action: "approval_refused",
+            actor: sender,
+            channel: "email",
+            detail: json!({"why": why, "inbound_message_id": message}),
+        },
+    )
+    .await?;
+    super::notify::decision(
+        &mut tx,
+        app,
+        number,
+        "an approval was refused",
+        sender,
+        &format!("The mail failed the authentication check ({why}); nothing was changed."),
+        &format!("refused:{message}"),
+    )
+    .await?;
+    sqlx::query!(
+        "update mail_inbound set reason = coalesce(reason, '') || ': refused: ' || $2 where inbound_message_id = $1",
+        message,
+        why
+    )
+    .execute(&mut *tx)
+    .await?;
+    queue::complete(&mut tx, job).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The quotation mail was delivered: the quotation is now sent.
+pub async fn after_delivery(app: &App, job: &Job) -> Result<(), MailJobError> {
+    let q = jobs::payload_uuid(job, "quotation_id")?;
+    let number = sqlx::query_scalar!("select number from quotations where id = $1", q)
+        .fetch_optional(&app.pool)
+        .await?;
+    if let Some(number) = number {
+        match lifecycle::mark_sent(app, &number, &Actor::system("outbox"), "email").await {
+            Ok(_) | Err(LifecycleError::InvalidTransition { .. }) | Err(LifecycleError::NotFound(_)) => {}
+            Err(LifecycleError::Database(e)) => return Err(e.into()),
+            Err(e) => return Err(MailJobError::Permanent(e.to_string())),
+        }
+    }
+    jobs::finish(app, job).await
+}

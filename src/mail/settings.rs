@@ -1,0 +1,200 @@
+//! The `[mail]` section: mailboxes to watch, the SMTP server to send through, our addresses,
+//! limits and the outbox timing. Passwords are secrets (environment:
+//! `HORME__MAIL__SMTP__PASSWORD`, `HORME__MAIL__MAILBOXES__<NAME>__PASSWORD`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use channels::email::Security;
+use channels::email::imap::{AfterStore, ImapConfig};
+use channels::email::smtp::SmtpConfig;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::domain::EmailAddress;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub enabled: bool,
+    pub from_address: String,
+    pub from_name: String,
+    /// The right-hand side of our Message-IDs; empty: the domain of `from_address`.
+    pub message_id_domain: String,
+    /// More addresses of ours (aliases, the approvals list): mail from them is never answered.
+    pub own_addresses: Vec<String>,
+    pub approvals_address: String,
+    pub sales_address: String,
+    pub max_message_bytes: u32,
+    pub auto_replies_per_sender_per_hour: u32,
+    /// `Authentication-Results` headers from these servers (authserv-id) are believed.
+    pub trusted_authserv_ids: Vec<String>,
+    pub outbox_poll_interval_ms: u64,
+    pub outbox_lease_seconds: u64,
+    pub outbox_max_attempts: i32,
+    pub outbox_backoff_base_seconds: u64,
+    pub outbox_backoff_max_seconds: u64,
+    pub outbox_concurrency: usize,
+    pub smtp: SmtpSettings,
+    pub imap: ImapDefaults,
+    pub mailboxes: BTreeMap<String, MailboxSettings>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    #[serde(serialize_with = "redact")]
+    pub password: SecretString,
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    pub timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapDefaults {
+    pub idle: bool,
+    pub poll_interval_seconds: u64,
+    pub idle_timeout_seconds: u64,
+    pub connect_timeout_seconds: u64,
+    pub command_timeout_seconds: u64,
+    pub backoff_min_ms: u64,
+    pub backoff_max_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxSettings {
+    pub host: String,
+    #[serde(default = "imaps_port")]
+    pub port: u16,
+    #[serde(default = "tls")]
+    pub security: Security,
+    pub username: String,
+    #[serde(serialize_with = "redact")]
+    pub password: SecretString,
+    #[serde(default = "inbox")]
+    pub folder: String,
+    /// Move stored mail to this folder; empty or absent: mark it `\Seen` instead.
+    #[serde(default)]
+    pub move_to: Option<String>,
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+}
+
+fn imaps_port() -> u16 {
+    993
+}
+fn tls() -> Security {
+    Security::Tls
+}
+fn inbox() -> String {
+    "INBOX".into()
+}
+
+fn redact<S: Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("[redacted]")
+}
+
+impl MailSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        EmailAddress::parse(&self.from_address).map_err(|e| format!("mail.from_address: {e}"))?;
+        if self.smtp.host.trim().is_empty() {
+            return Err("mail.smtp.host is required when mail is enabled".into());
+        }
+        for (name, m) in &self.mailboxes {
+            if m.host.trim().is_empty() || m.username.trim().is_empty() {
+                return Err(format!("mail.mailboxes.{name}: host and username are required"));
+            }
+        }
+        for (key, v) in [
+            ("approvals_address", &self.approvals_address),
+            ("sales_address", &self.sales_address),
+        ] {
+            if !v.is_empty() {
+                EmailAddress::parse(v).map_err(|e| format!("mail.{key}: {e}"))?;
+            }
+        }
+        if self.outbox_max_attempts < 1 || self.outbox_concurrency < 1 {
+            return Err("mail.outbox_max_attempts and mail.outbox_concurrency must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The domain of our Message-IDs.
+    pub fn id_domain(&self) -> String {
+        if !self.message_id_domain.trim().is_empty() {
+            return self.message_id_domain.trim().to_ascii_lowercase();
+        }
+        self.from_address
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_ascii_lowercase())
+            .unwrap_or_else(|| "horme.invalid".into())
+    }
+
+    /// Every address that is us: mail from these is never answered.
+    pub fn is_own_address(&self, address: &str) -> bool {
+        let a = address.trim().to_ascii_lowercase();
+        a == self.from_address.to_ascii_lowercase()
+            || self.own_addresses.iter().any(|o| o.eq_ignore_ascii_case(&a))
+            || self.mailboxes.values().any(|m| m.username.eq_ignore_ascii_case(&a))
+    }
+
+    pub fn smtp_config(&self) -> SmtpConfig {
+        let s = &self.smtp;
+        let user = Some(s.username.clone()).filter(|u| !u.is_empty());
+        let password = Some(s.password.expose_secret().to_string()).filter(|p| !p.is_empty());
+        SmtpConfig {
+            host: s.host.clone(),
+            port: s.port,
+            security: s.security,
+            username: user,
+            password,
+            ca_file: s.ca_file.clone(),
+            timeout: Duration::from_secs(s.timeout_seconds),
+        }
+    }
+
+    /// The poller configuration of one mailbox.
+    pub fn imap_config(&self, name: &str, m: &MailboxSettings) -> ImapConfig {
+        let d = &self.imap;
+        ImapConfig {
+            name: name.to_string(),
+            host: m.host.clone(),
+            port: m.port,
+            security: m.security,
+            username: m.username.clone(),
+            password: m.password.expose_secret().to_string(),
+            ca_file: m.ca_file.clone(),
+            folder: m.folder.clone(),
+            after_store: match m.move_to.as_deref().map(str::trim) {
+                Some(f) if !f.is_empty() => AfterStore::MoveTo(f.to_string()),
+                _ => AfterStore::MarkSeen,
+            },
+            idle: d.idle,
+            poll_interval: Duration::from_secs(d.poll_interval_seconds.max(1)),
+            idle_timeout: Duration::from_secs(d.idle_timeout_seconds.clamp(10, 29 * 60)),
+            max_message_bytes: self.max_message_bytes,
+            connect_timeout: Duration::from_secs(d.connect_timeout_seconds.max(1)),
+            command_timeout: Duration::from_secs(d.command_timeout_seconds.max(1)),
+            backoff_min: Duration::from_millis(d.backoff_min_ms.max(10)),
+            backoff_max: Duration::from_secs(d.backoff_max_seconds.max(1)),
+        }
+    }
+}
+
+/// The stable identity of a watched folder, for its cursor and its poller lock.
+pub fn mailbox_key(m: &MailboxSettings) -> String {
+    format!(
+        "{}@{}:{}/{}",
+        m.username.to_ascii_lowercase(),
+        m.host.to_ascii_lowercase(),
+        m.port,
+        m.folder
+    )
+}

@@ -1,0 +1,95 @@
+//! A scripted SMTP server for outbox tests: answers each message's end of DATA with the next
+//! code of its script (e.g. 451 then 250), and records what it accepted. Everything else in
+//! the dialogue is answered 250.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+#[derive(Clone)]
+pub struct ScriptedSmtp {
+    pub port: u16,
+    script: Arc<Mutex<VecDeque<u16>>>,
+    accepted: Arc<Mutex<Vec<String>>>,
+    attempts: Arc<Mutex<usize>>,
+}
+
+impl ScriptedSmtp {
+    /// `script`: the reply code to each DATA in turn; 250 once it is used up.
+    pub async fn start(script: &[u16]) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp");
+        let s = Self {
+            port: listener.local_addr().expect("addr").port(),
+            script: Arc::new(Mutex::new(script.iter().copied().collect())),
+            accepted: Arc::default(),
+            attempts: Arc::default(),
+        };
+        let me = s.clone();
+        tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                tokio::spawn(me.clone().session(sock));
+            }
+        });
+        s
+    }
+
+    /// Messages accepted (the DATA of each).
+    pub fn accepted(&self) -> Vec<String> {
+        self.accepted.lock().map(|a| a.clone()).unwrap_or_default()
+    }
+
+    /// Every DATA received, accepted or not.
+    pub fn attempts(&self) -> usize {
+        self.attempts.lock().map(|a| *a).unwrap_or(0)
+    }
+
+    async fn session(self, sock: tokio::net::TcpStream) {
+        let (r, mut w) = sock.into_split();
+        let mut lines = BufReader::new(r).lines();
+        if w.write_all(b"220 scripted ESMTP\r\n").await.is_err() {
+            return;
+        }
+        while let Ok(Some(line)) = lines.next_line().await {
+            let cmd = line.to_ascii_uppercase();
+            let reply: String = if cmd.starts_with("EHLO") {
+                "250-scripted\r\n250 8BITMIME\r\n".into()
+            } else if cmd.starts_with("DATA") {
+                if w.write_all(b"354 go ahead\r\n").await.is_err() {
+                    return;
+                }
+                let mut data = String::new();
+                while let Ok(Some(l)) = lines.next_line().await {
+                    if l == "." {
+                        break;
+                    }
+                    data.push_str(&l);
+                    data.push('\n');
+                }
+                if let Ok(mut a) = self.attempts.lock() {
+                    *a += 1;
+                }
+                let code = self.script.lock().ok().and_then(|mut s| s.pop_front()).unwrap_or(250);
+                if code == 250 {
+                    if let Ok(mut a) = self.accepted.lock() {
+                        a.push(data);
+                    }
+                    "250 2.0.0 queued\r\n".into()
+                } else if code >= 500 {
+                    format!("{code} 5.1.1 mailbox unavailable\r\n")
+                } else {
+                    format!("{code} 4.3.0 try again later\r\n")
+                }
+            } else if cmd.starts_with("QUIT") {
+                let _ = w.write_all(b"221 bye\r\n").await;
+                return;
+            } else {
+                "250 OK\r\n".into()
+            };
+            if w.write_all(reply.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    }
+}

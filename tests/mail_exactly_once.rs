@@ -1,0 +1,174 @@
+//! Exactly once over real mail: the same Message-ID delivered twice (with two bots polling the
+//! mailbox, as two processes would), an IMAP connection dropped in the middle of a FETCH, and
+//! the bot killed with SIGKILL in the middle of the pipeline and restarted — each RFP gets one
+//! acknowledgement and one quotation.
+
+mod common;
+
+use std::time::Duration;
+
+use common::bot_process::{self, BotProcess};
+use common::mail::{self, Bot, Servers};
+use common::tcp_cut::CutProxy;
+use sqlx::PgPool;
+
+fn rfp(tag: &str, n: usize) -> (String, String, Vec<u8>) {
+    let buyer = mail::buyer(tag, n);
+    let id = format!("rfq-{n}-{tag}@customer.test");
+    let raw = mail::rfp_mail(&common::fixture("corpus/rfps/rfp-005.eml"), &buyer, &id);
+    (buyer, id, raw)
+}
+
+async fn count(app: &horme::startup::App, sql: &'static str, id: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
+/// One acknowledgement, one quotation, one stored message, one quotation row.
+async fn assert_once(servers: &Servers, app: &horme::startup::App, buyer: &str, id: &str) {
+    let got = servers.inbox(buyer).await;
+    let kinds: Vec<String> = got.iter().map(mail::reply_kind).collect();
+    assert_eq!(
+        kinds,
+        vec!["ack", "quotation"],
+        "{buyer}: exactly one acknowledgement and one quotation"
+    );
+    for m in &got {
+        assert_eq!(m.in_reply_to, vec![id.to_string()]);
+    }
+    assert_eq!(
+        count(app, "select count(*) from inbound_messages where external_id = $1", id).await,
+        1
+    );
+    assert_eq!(
+        count(
+            app,
+            "select count(*) from quotations q join rfps r on r.id = q.rfp_id
+             join inbound_messages m on m.id = r.inbound_message_id where m.external_id = $1",
+            id
+        )
+        .await,
+        1
+    );
+}
+
+#[sqlx::test]
+async fn the_same_message_twice_with_two_pollers_is_answered_once(pool: PgPool) {
+    let servers = Servers::from_env();
+    let tag = mail::tag();
+    let app = common::app_with(pool, mail::settings(&servers, &tag)).await;
+    common::import_demo_catalog(&app).await;
+    // two bots on one database: like two processes, only one may poll the mailbox
+    let first = Bot::start(&app).await;
+    let second = Bot::start(&app).await;
+    mail::wait_until_polling(&app).await;
+    let (buyer, id, raw) = rfp(&tag, 1);
+    servers.append(&mail::sales(&tag), "INBOX", &raw).await;
+    servers.append(&mail::sales(&tag), "INBOX", &raw).await;
+    mail::approve_when_pending(&app, &id, &tag).await;
+    servers.wait_for(&buyer, 2, Duration::from_secs(60)).await;
+    // a third copy after everything was sent
+    servers.append(&mail::sales(&tag), "INBOX", &raw).await;
+    mail::wait_quiet(&app, 3).await;
+    assert_once(&servers, &app, &buyer, &id).await;
+    // every copy was marked \Seen after it was stored
+    let mut s = servers.session(&mail::sales(&tag)).await;
+    s.select("INBOX").await.expect("select");
+    let unseen = s.uid_search("UNSEEN").await.expect("search");
+    assert!(unseen.is_empty(), "unseen after processing: {unseen:?}");
+    first.stop().await;
+    second.stop().await;
+}
+
+#[sqlx::test]
+async fn an_imap_disconnect_mid_fetch_loses_and_duplicates_nothing(pool: PgPool) {
+    let servers = Servers::from_env();
+    let tag = mail::tag();
+    let proxy = CutProxy::start(servers.imap_port, b"BODY[] {").await;
+    let mut settings = mail::settings(&servers, &tag);
+    if let Some(m) = settings.mail.mailboxes.get_mut("sales") {
+        m.port = proxy.port;
+    }
+    let app = common::app_with(pool, settings).await;
+    common::import_demo_catalog(&app).await;
+    let bot = Bot::start(&app).await;
+    mail::wait_until_polling(&app).await;
+    proxy.arm();
+    let (buyer, id, raw) = rfp(&tag, 1);
+    servers.append(&mail::sales(&tag), "INBOX", &raw).await;
+    mail::approve_when_pending(&app, &id, &tag).await;
+    servers.wait_for(&buyer, 2, Duration::from_secs(60)).await;
+    mail::wait_quiet(&app, 1).await;
+    assert_eq!(
+        proxy.cuts(),
+        1,
+        "the connection was dropped during the FETCH of the message"
+    );
+    assert_once(&servers, &app, &buyer, &id).await;
+    bot.stop().await;
+}
+
+#[sqlx::test]
+async fn the_bot_killed_mid_pipeline_answers_once_after_restart(pool: PgPool) {
+    let servers = Servers::from_env();
+    let tag = mail::tag();
+    let app = common::app_with(pool.clone(), mail::settings(&servers, &tag)).await;
+    common::import_demo_catalog(&app).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = bot_process::config_file(dir.path(), &servers, &tag);
+    let url = common::database_url(&pool);
+    let log = dir.path().join("bot.log");
+
+    // Hold the quotation counter: the pipeline stops in its pricing step, mid-way.
+    let mut hold = pool.begin().await.expect("tx");
+    sqlx::query(
+        "insert into quote_counters (year, last_value) values (extract(year from now())::int, 0)
+         on conflict (year) do nothing",
+    )
+    .execute(&mut *hold)
+    .await
+    .expect("counter");
+    sqlx::query("select 1 from quote_counters where year = extract(year from now())::int for update")
+        .execute(&mut *hold)
+        .await
+        .expect("lock");
+
+    let bot = BotProcess::start(&url, &config, log.clone());
+    let (buyer, id, raw) = rfp(&tag, 1);
+    servers.append(&mail::sales(&tag), "INBOX", &raw).await;
+    servers.wait_for(&buyer, 1, Duration::from_secs(30)).await;
+    let pricing = common::eventually(Duration::from_secs(30), || async {
+        let s: String = sqlx::query_scalar(
+            "select r.status from rfps r join inbound_messages m on m.id = r.inbound_message_id
+             where m.external_id = $1",
+        )
+        .bind(&id)
+        .fetch_optional(&app.pool)
+        .await
+        .ok()
+        .flatten()?;
+        (s == "pricing").then_some(s)
+    })
+    .await;
+    assert!(
+        pricing.is_some(),
+        "the pipeline reached pricing; log: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    bot.kill();
+    hold.rollback().await.expect("release");
+
+    let _restarted = BotProcess::start(&url, &config, log.clone());
+    mail::approve_when_pending(&app, &id, &tag).await;
+    servers.wait_for(&buyer, 2, Duration::from_secs(60)).await;
+    mail::wait_quiet(&app, 1).await;
+    assert_once(&servers, &app, &buyer, &id).await;
+    let attempts: i32 = sqlx::query_scalar("select attempts from jobs where kind = 'rfp.price'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("price job");
+    assert_eq!(attempts, 2, "the killed step ran again after its lease expired");
+}
