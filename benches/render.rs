@@ -35,6 +35,7 @@ fn quotation(lines: usize) -> Quotation {
                 stock: r.stock,
                 lead_time_days: r.lead_time_days,
                 tokens: Vec::new(),
+                active: true,
             };
             let req = Requirement {
                 description: r.name.to_lowercase(),

@@ -4,7 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use sqlx::PgPool;
 
-use crate::catalog::vocabulary::Vocabulary;
+use crate::catalog::index::{self, CatalogIndex};
 use crate::config::Settings;
 use crate::pipeline::matching::MatchPolicy;
 use crate::pipeline::text::Limits;
@@ -13,11 +13,13 @@ use crate::pipeline::text::Limits;
 pub struct App {
     pub pool: PgPool,
     pub settings: Arc<Settings>,
-    vocabulary: Arc<RwLock<Arc<Vocabulary>>>,
+    index: Arc<RwLock<Arc<CatalogIndex>>>,
+    /// Held while the index is rebuilt, so that concurrent jobs wait for one build.
+    rebuilding: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
-    /// Connects, optionally migrates, and loads the search vocabulary.
+    /// Connects and optionally migrates. The search index is built on first use.
     pub async fn start(settings: Settings, migrate: bool) -> Result<Self, crate::db::DbError> {
         let pool = crate::db::connect(&settings.database).await?;
         if migrate {
@@ -27,31 +29,44 @@ impl App {
     }
 
     pub async fn with_pool(pool: PgPool, settings: Settings) -> Result<Self, crate::db::DbError> {
-        let vocab = Vocabulary::load(&pool)
-            .await
-            .map_err(|source| crate::db::DbError::Connect {
-                url: "(loading the search vocabulary)".into(),
-                source,
-            })?;
         Ok(Self {
             pool,
             settings: Arc::new(settings),
-            vocabulary: Arc::new(RwLock::new(Arc::new(vocab))),
+            index: Arc::new(RwLock::new(Arc::new(CatalogIndex::build([], Default::default(), -1)))),
+            rebuilding: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
-    /// The current vocabulary (cheap: an `Arc` clone).
-    pub fn vocabulary(&self) -> Arc<Vocabulary> {
-        self.vocabulary.read().map(|v| Arc::clone(&v)).unwrap_or_default()
+    /// The catalog search index at the current catalog version: rebuilt first when an import
+    /// or a synonym change happened since it was built (one cheap query when nothing did).
+    pub async fn catalog_index(&self) -> Result<Arc<CatalogIndex>, sqlx::Error> {
+        let version = index::current_version(&self.pool).await?;
+        let current = self.current_index();
+        if current.version() == version {
+            return Ok(current);
+        }
+        let _guard = self.rebuilding.lock().await;
+        let current = self.current_index();
+        if current.version() >= version {
+            return Ok(current);
+        }
+        self.rebuild_index().await
     }
 
-    /// Reloads the vocabulary after a catalog change.
-    pub async fn reload_vocabulary(&self) -> Result<(), sqlx::Error> {
-        let fresh = Arc::new(Vocabulary::load(&self.pool).await?);
-        if let Ok(mut v) = self.vocabulary.write() {
-            *v = fresh;
+    /// Rebuilds the search index from PostgreSQL now (after a `NOTIFY horme_catalog`).
+    pub async fn rebuild_index(&self) -> Result<Arc<CatalogIndex>, sqlx::Error> {
+        let fresh = Arc::new(CatalogIndex::load(&self.pool).await?);
+        if let Ok(mut v) = self.index.write() {
+            *v = Arc::clone(&fresh);
         }
-        Ok(())
+        Ok(fresh)
+    }
+
+    fn current_index(&self) -> Arc<CatalogIndex> {
+        self.index
+            .read()
+            .map(|v| Arc::clone(&v))
+            .unwrap_or_else(|e| Arc::clone(&e.into_inner()))
     }
 
     pub fn limits(&self) -> Limits {

@@ -1,10 +1,14 @@
-//! The product catalog: import, the search vocabulary, candidate search in PostgreSQL, and
-//! quantity price tiers. PostgreSQL is the source of truth for all of it.
+//! The product catalog: import, synonyms, the in-process search index and its vocabulary,
+//! matching a description, and quantity price tiers. PostgreSQL is the source of truth for
+//! all of it; the index is rebuilt from it when the catalog version changes.
 
 pub mod import;
+pub mod index;
 pub mod search;
 pub mod store;
+pub mod synonyms;
 pub mod tiers;
+pub mod trigrams;
 pub mod vocabulary;
 
 use std::path::Path;
@@ -31,6 +35,9 @@ pub struct Product {
     pub lead_time_days: Option<i32>,
     /// Normalised name tokens (see `pipeline::normalize`).
     pub tokens: Vec<String>,
+    /// Still offered (an inactive product stays for old quotations but is never matched).
+    #[serde(skip)]
+    pub active: bool,
 }
 
 /// Imports a products file and/or a price tiers file (CSV or XLSX): reads and validates every
@@ -59,7 +66,7 @@ pub async fn import_files(
         report.imported = inserted;
         report.updated = updated;
         report.unchanged = file.rows.len() - inserted - updated;
-        store::refresh_vocabulary(pool).await?;
+        store::finish_import(pool).await?;
     }
     if let Some(path) = tiers {
         let file = import::read_tiers(path)?;

@@ -1,133 +1,109 @@
-//! Candidate search in PostgreSQL: weighted full-text search over the normalised tokens, with
-//! misspelt or unknown request words mapped onto catalog terms by trigram similarity.
-//! Scoring the candidates is the matcher's job (`pipeline::matching`).
+//! Matching one requested description: candidates and scores from the in-process catalog
+//! index (`catalog::index`), then the few products the line ends up with read from
+//! PostgreSQL, so that prices, stock and lead times are always current. Deciding the line's
+//! status is the matcher's job (`pipeline::matching`).
 
 use std::collections::HashMap;
 
 use sqlx::PgPool;
 
 use super::Product;
-use super::vocabulary::Vocabulary;
+use super::index::CatalogIndex;
+use crate::pipeline::matching::{self, LineMatch, MatchPolicy, Scored};
 
-/// The most informative query terms that go into the full-text query.
-const MAX_TERMS: usize = 10;
+/// How many products the index scores exactly per line.
+pub const CANDIDATES: usize = 60;
+/// Scored products read beyond the best and its alternatives, for the near-tie check.
+const TIE_WINDOW: usize = 8;
 
-/// Candidates for one request, and how unknown words were read.
-#[derive(Debug, Default)]
-pub struct Candidates {
-    pub products: Vec<Product>,
-    /// Unknown request word → catalog terms it probably means ("ginder" → "grinder").
+/// The match for one requested description, with what the scorer saw (for `catalog search`).
+#[derive(Debug)]
+pub struct Explained {
+    pub tokens: Vec<String>,
     pub expansions: HashMap<String, Vec<String>>,
-}
-
-#[tracing::instrument(skip_all, fields(terms = query.len()))]
-pub async fn candidates(
-    pool: &PgPool,
-    query: &[String],
-    vocab: &Vocabulary,
-    limit: i64,
-) -> Result<Candidates, sqlx::Error> {
-    let mut unknown: Vec<String> = query
-        .iter()
-        .filter(|t| !vocab.contains(t) && t.chars().count() >= 4)
-        .cloned()
-        .collect();
-    unknown.dedup();
-    let mut expansions: HashMap<String, Vec<String>> = HashMap::new();
-    if !unknown.is_empty() {
-        let rows = sqlx::query!(
-            r#"
-            select q as "q!", s.term as "term!"
-            from unnest($1::text[]) as q,
-                 lateral (select term from search_terms
-                          where term % q
-                          order by similarity(term, q) desc, term
-                          limit 3) s
-            "#,
-            &unknown
-        )
-        .fetch_all(pool)
-        .await?;
-        for r in rows {
-            expansions.entry(r.q).or_default().push(r.term);
-        }
-    }
-    let mut terms: Vec<&str> = query
-        .iter()
-        .map(String::as_str)
-        .filter(|t| vocab.contains(t))
-        .chain(expansions.values().flatten().map(String::as_str))
-        .collect();
-    terms.sort_by(|a, b| vocab.idf(b).total_cmp(&vocab.idf(a)).then(a.cmp(b)));
-    terms.dedup();
-    terms.truncate(MAX_TERMS);
-    if terms.is_empty() {
-        return Ok(Candidates {
-            products: Vec::new(),
-            expansions,
-        });
-    }
-    let tsquery = terms
-        .iter()
-        .map(|t| format!("'{}'", t.replace('\\', "\\\\").replace('\'', "''")))
-        .collect::<Vec<_>>()
-        .join(" | ");
-    let products = sqlx::query!(
-        r#"
-        select sku, name, brand, category, unit, price, currency, stock, lead_time_days,
-               search_tokens
-        from products, cast($1::text as tsquery) q
-        where active and search_vector @@ q
-        order by ts_rank(search_vector, q) desc, sku
-        limit $2
-        "#,
-        tsquery,
-        limit
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| Product {
-        sku: r.sku,
-        name: r.name,
-        brand: r.brand,
-        category: r.category,
-        unit: r.unit,
-        price: r.price,
-        currency: r.currency,
-        stock: r.stock,
-        lead_time_days: r.lead_time_days,
-        tokens: r.search_tokens,
-    })
-    .collect();
-    Ok(Candidates { products, expansions })
+    pub line: LineMatch,
 }
 
 /// Candidates for one requested description, scored and classified.
 pub async fn match_description(
     pool: &PgPool,
-    vocab: &Vocabulary,
+    index: &CatalogIndex,
     description: &str,
-    policy: &crate::pipeline::matching::MatchPolicy,
-) -> Result<crate::pipeline::matching::LineMatch, sqlx::Error> {
-    let query = crate::pipeline::normalize::tokens(description);
-    let c = candidates(pool, &query, vocab, CANDIDATES).await?;
-    Ok(crate::pipeline::matching::classify(
-        &query,
-        c.products,
-        &c.expansions,
-        vocab,
-        policy,
-    ))
+    policy: &MatchPolicy,
+) -> Result<LineMatch, sqlx::Error> {
+    Ok(explain_all(pool, index, &[description], policy)
+        .await?
+        .pop()
+        .map(|e| e.line)
+        .unwrap_or_else(|| matching::decide(Vec::new(), policy)))
 }
 
-/// How many candidates the full-text query hands to the scorer.
-pub const CANDIDATES: i64 = 150;
+/// Every line of a request: searched in the index one by one, then the products they end up
+/// with read from PostgreSQL in one query.
+pub async fn match_descriptions(
+    pool: &PgPool,
+    index: &CatalogIndex,
+    descriptions: &[&str],
+    policy: &MatchPolicy,
+) -> Result<Vec<LineMatch>, sqlx::Error> {
+    Ok(explain_all(pool, index, descriptions, policy)
+        .await?
+        .into_iter()
+        .map(|e| e.line)
+        .collect())
+}
+
+#[tracing::instrument(skip_all, fields(lines = descriptions.len()))]
+pub async fn explain_all(
+    pool: &PgPool,
+    index: &CatalogIndex,
+    descriptions: &[&str],
+    policy: &MatchPolicy,
+) -> Result<Vec<Explained>, sqlx::Error> {
+    let searched: Vec<_> = descriptions
+        .iter()
+        .map(|d| {
+            let tokens = index.query_tokens(d);
+            let expansions = index.expansions(&tokens);
+            let mut ranked = index.rank(&tokens, &expansions, CANDIDATES);
+            ranked.truncate(1 + policy.max_alternatives + TIE_WINDOW);
+            (tokens, expansions, ranked)
+        })
+        .collect();
+    let mut skus: Vec<String> = searched
+        .iter()
+        .flat_map(|(_, _, r)| r.iter().map(|r| r.sku.clone()))
+        .collect();
+    skus.sort_unstable();
+    skus.dedup();
+    let found = products(pool, &skus).await?;
+    Ok(searched
+        .into_iter()
+        .map(|(tokens, expansions, ranked)| {
+            // A product deactivated since the index was built is no longer offered.
+            let scored: Vec<Scored> = ranked
+                .into_iter()
+                .filter_map(|r| {
+                    let product = found.get(&r.sku).filter(|p| p.active)?.clone();
+                    Some(Scored {
+                        product,
+                        confidence: r.confidence,
+                    })
+                })
+                .collect();
+            Explained {
+                tokens,
+                expansions,
+                line: matching::decide(scored, policy),
+            }
+        })
+        .collect())
+}
 
 /// Products by SKU (inactive ones included: a quotation may refer to them).
 pub async fn products(pool: &PgPool, skus: &[String]) -> Result<HashMap<String, Product>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"select sku, name, brand, category, unit, price, currency, stock, lead_time_days, search_tokens
+        r#"select sku, name, brand, category, unit, price, currency, stock, lead_time_days, search_tokens, active
            from products where sku = any($1)"#,
         skus
     )
@@ -149,6 +125,7 @@ pub async fn products(pool: &PgPool, skus: &[String]) -> Result<HashMap<String, 
                     stock: r.stock,
                     lead_time_days: r.lead_time_days,
                     tokens: r.search_tokens,
+                    active: r.active,
                 },
             )
         })

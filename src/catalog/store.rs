@@ -1,5 +1,5 @@
-//! Writing the catalog: batched upserts by SKU, then the search vocabulary refresh and a
-//! `NOTIFY horme_catalog` so that running workers reload their term weights.
+//! Writing the catalog: batched upserts by SKU, then a new catalog version and a
+//! `NOTIFY horme_catalog` so that running workers rebuild their search index.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -157,25 +157,24 @@ pub async fn upsert_tiers(pool: &PgPool, rows: &[TierRow]) -> Result<usize, Impo
     Ok(n as usize)
 }
 
-/// Recomputes term frequencies and tells running processes that the catalog changed.
+/// Ends an import: bumps the catalog version so that every worker rebuilds its search index
+/// (`catalog::index`) before its next match, and wakes the ones listening.
 #[tracing::instrument(skip_all)]
-pub async fn refresh_vocabulary(pool: &PgPool) -> Result<(), sqlx::Error> {
+pub async fn finish_import(pool: &PgPool) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query!("delete from search_terms").execute(&mut *tx).await?;
-    sqlx::query!(
-        r#"
-        insert into search_terms (term, df)
-        select term, count(*)::int
-        from (select distinct sku, unnest(search_tokens) as term from products where active) t
-        group by term
-        "#
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!("select pg_notify($1, 'vocabulary')", CATALOG_CHANNEL)
+    announce_change(&mut tx).await?;
+    tx.commit().await
+}
+
+/// Bumps the catalog version and notifies `horme_catalog` (delivered at commit).
+pub async fn announce_change(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+    let version = sqlx::query_scalar!(r#"select nextval('catalog_version') as "v!""#)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query!("select pg_notify($1, $2)", CATALOG_CHANNEL, version.to_string())
         .execute(&mut *tx)
         .await?;
-    tx.commit().await
+    Ok(())
 }
 
 #[cfg(test)]

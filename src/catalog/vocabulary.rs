@@ -1,32 +1,68 @@
-//! Document frequencies of search terms, cached per process: the weights that make a rare
-//! part number count for more than "safety" or "shoe".
+//! The search terms of the catalog with their document frequencies: the weights that make a
+//! rare part number count for more than "safety" or "shoe". Terms are interned: the catalog
+//! index refers to them by id.
 
 use std::collections::HashMap;
 
-use sqlx::PgPool;
-
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
-    df: HashMap<String, u32>,
+    ids: HashMap<Box<str>, u32>,
+    terms: Vec<Box<str>>,
+    df: Vec<u32>,
     products: u32,
 }
 
 impl Vocabulary {
+    /// A vocabulary from term frequencies (tests, and tools that count terms themselves).
     pub fn new(df: HashMap<String, u32>, products: u32) -> Self {
-        Self { df, products }
+        let mut v = Self::default();
+        let mut terms: Vec<(String, u32)> = df.into_iter().collect();
+        terms.sort();
+        for (t, n) in terms {
+            let id = v.intern(&t);
+            v.df[id as usize] = n;
+        }
+        v.products = products;
+        v
     }
 
-    /// Loads the whole term table (a few hundred thousand rows even at a million products).
-    #[tracing::instrument(skip_all)]
-    pub async fn load(pool: &PgPool) -> Result<Self, sqlx::Error> {
-        let products = sqlx::query_scalar!(r#"select count(*) as "n!" from products where active"#)
-            .fetch_one(pool)
-            .await?;
-        let rows = sqlx::query!("select term, df from search_terms")
-            .fetch_all(pool)
-            .await?;
-        let df = rows.into_iter().map(|r| (r.term, r.df.max(1) as u32)).collect();
-        Ok(Self::new(df, products.max(0) as u32))
+    /// The id of `term`, adding it (with frequency 0) when new.
+    pub(crate) fn intern(&mut self, term: &str) -> u32 {
+        if let Some(id) = self.ids.get(term) {
+            return *id;
+        }
+        let id = u32::try_from(self.terms.len()).unwrap_or(u32::MAX);
+        self.ids.insert(term.into(), id);
+        self.terms.push(term.into());
+        self.df.push(0);
+        id
+    }
+
+    /// Counts one more product that uses the term `id`.
+    pub(crate) fn count(&mut self, id: u32) {
+        if let Some(n) = self.df.get_mut(id as usize) {
+            *n += 1;
+        }
+    }
+
+    pub(crate) fn set_products(&mut self, products: u32) {
+        self.products = products;
+    }
+
+    pub fn id(&self, term: &str) -> Option<u32> {
+        self.ids.get(term).copied()
+    }
+
+    pub fn term(&self, id: u32) -> &str {
+        self.terms.get(id as usize).map_or("", |t| t)
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
     }
 
     pub fn products(&self) -> u32 {
@@ -34,18 +70,26 @@ impl Vocabulary {
     }
 
     pub fn df(&self, term: &str) -> u32 {
-        self.df.get(term).copied().unwrap_or(0)
+        self.id(term).map_or(0, |id| self.df[id as usize])
     }
 
+    /// A term some active product uses.
     pub fn contains(&self, term: &str) -> bool {
-        self.df.contains_key(term)
+        self.df(term) > 0
     }
 
     /// Inverse document frequency, smoothed: terms the catalog never uses weigh the most.
     pub fn idf(&self, term: &str) -> f64 {
+        self.idf_of_df(self.df(term))
+    }
+
+    pub fn idf_id(&self, id: u32) -> f64 {
+        self.idf_of_df(self.df.get(id as usize).copied().unwrap_or(0))
+    }
+
+    fn idf_of_df(&self, df: u32) -> f64 {
         let n = f64::from(self.products.max(1));
-        let df = f64::from(self.df(term));
-        ((n + 1.0) / (df + 1.0)).ln() + 1.0
+        ((n + 1.0) / (f64::from(df) + 1.0)).ln() + 1.0
     }
 }
 
@@ -64,5 +108,19 @@ mod tests {
         assert!(v.idf("dvc151lz") > v.idf("shoe"));
         assert!(v.idf("neverseen") > v.idf("dvc151lz"));
         assert!(v.idf("shoe") >= 1.0);
+        assert_eq!(v.idf_id(v.id("shoe").expect("id")), v.idf("shoe"));
+    }
+
+    #[test]
+    fn interning_is_stable() {
+        let mut v = Vocabulary::default();
+        let a = v.intern("disc");
+        let b = v.intern("wheel");
+        assert_eq!(v.intern("disc"), a);
+        assert_ne!(a, b);
+        assert_eq!(v.term(b), "wheel");
+        assert!(!v.contains("disc"), "interned but no product uses it yet");
+        v.count(a);
+        assert!(v.contains("disc"));
     }
 }

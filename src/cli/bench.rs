@@ -46,7 +46,7 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
         .collect();
     files.sort();
     let tiers = tiers::load(&app.pool).await?;
-    let vocab = app.vocabulary();
+    let index = app.catalog_index().await?;
     let policy = app.match_policy();
     let limits = app.limits();
     let terms = crate::templates::quotation_terms(&app.settings);
@@ -96,11 +96,9 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
             let info = customer::extract(&read.documents, &SenderHint::default());
             t[1] = ms(clock);
             let clock = Instant::now();
-            let mut matched = Vec::with_capacity(items.len());
-            for item in items {
-                let m = search::match_description(&app.pool, &vocab, &item.description, &policy).await?;
-                matched.push((item, m));
-            }
+            let descriptions: Vec<&str> = items.iter().map(|i| i.description.as_str()).collect();
+            let matches = search::match_descriptions(&app.pool, &index, &descriptions, &policy).await?;
+            let matched: Vec<_> = items.into_iter().zip(matches).collect();
             t[2] = ms(clock);
             let clock = Instant::now();
             lines = matched.len();

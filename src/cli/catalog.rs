@@ -11,7 +11,6 @@ use crate::catalog::import::Rejection;
 use crate::catalog::search;
 use crate::catalog::store::ImportReport;
 use crate::config::Settings;
-use crate::pipeline::normalize;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -115,14 +114,16 @@ fn print_rejections(rejected: &[Rejection]) {
 
 pub async fn search(settings: Settings, args: SearchArgs) -> anyhow::Result<()> {
     let app = super::app(settings).await?;
-    let vocab = app.vocabulary();
-    let tokens = normalize::tokens(&args.text);
-    println!("tokens: {}", tokens.join(" "));
-    let c = search::candidates(&app.pool, &tokens, &vocab, search::CANDIDATES).await?;
-    if !c.expansions.is_empty() {
-        println!("read as: {:?}", c.expansions);
+    let index = app.catalog_index().await?;
+    let e = search::explain_all(&app.pool, &index, &[args.text.as_str()], &app.match_policy())
+        .await?
+        .pop()
+        .context("no result")?;
+    println!("tokens: {}", e.tokens.join(" "));
+    if !e.expansions.is_empty() {
+        println!("read as: {:?}", e.expansions);
     }
-    let m = crate::pipeline::matching::classify(&tokens, c.products, &c.expansions, &vocab, &app.match_policy());
+    let m = e.line;
     println!("status: {}", m.status.as_str());
     for s in m.best.iter().chain(m.alternatives.iter()).take(args.limit) {
         println!(

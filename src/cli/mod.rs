@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_extract;
+mod bench_match;
 mod catalog;
 mod config_check;
 mod mail;
@@ -9,6 +10,7 @@ mod mail_bench;
 mod quotation;
 mod quote;
 mod serve;
+mod synonyms;
 
 use std::path::PathBuf;
 
@@ -64,8 +66,16 @@ pub enum Command {
         #[command(subcommand)]
         command: quotation::ApproversCommand,
     },
+    /// Synonyms and abbreviations the matcher reads both ways ("s/s" = "stainless steel").
+    Synonyms {
+        #[command(subcommand)]
+        command: synonyms::SynonymsCommand,
+    },
     /// Measure the one-shot pipeline over a directory of RFPs (median and p95 per document).
     Bench(bench::BenchArgs),
+    /// Match latency per requested line (one description per line of FILE) against the
+    /// catalog in the database.
+    BenchMatch(bench_match::BenchMatchArgs),
     /// The mail channel: outbox state, end-to-end benchmark.
     Mail {
         #[command(subcommand)]
@@ -116,7 +126,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Approvers { command } => quotation::approvers(settings, command).await,
         Command::Serve => serve::serve(settings, true).await,
         Command::Worker => serve::serve(settings, false).await,
+        Command::Synonyms { command } => synonyms::run(settings, command).await,
         Command::Bench(args) => bench::run(settings, args).await,
+        Command::BenchMatch(args) => bench_match::run(settings, args).await,
         Command::Mail { command } => mail::run(settings, command).await,
     }
 }

@@ -76,7 +76,8 @@ async fn signal(token: CancellationToken) {
     token.cancel();
 }
 
-/// Reloads the search vocabulary whenever a catalog import announces a change.
+/// Rebuilds the search index as soon as an import or a synonym change is announced (jobs
+/// also check the catalog version before matching, so a missed notification only delays it).
 async fn follow_catalog(app: App, shutdown: CancellationToken) {
     let Ok(mut listener) = PgListener::connect_with(&app.pool).await else {
         tracing::warn!("cannot follow catalog changes; restart workers after an import");
@@ -89,9 +90,9 @@ async fn follow_catalog(app: App, shutdown: CancellationToken) {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             n = listener.recv() => match n {
-                Ok(_) => match app.reload_vocabulary().await {
-                    Ok(()) => tracing::info!("catalog changed: search vocabulary reloaded"),
-                    Err(e) => tracing::warn!(error = %e, "cannot reload the search vocabulary"),
+                Ok(_) => match app.catalog_index().await {
+                    Ok(index) => tracing::info!(version = index.version(), "catalog changed: search index rebuilt"),
+                    Err(e) => tracing::warn!(error = %e, "cannot rebuild the search index"),
                 },
                 Err(e) => {
                     tracing::warn!(error = %e, "catalog listener lost its connection");

@@ -17,13 +17,11 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     )
     .fetch_all(&app.pool)
     .await?;
-    let vocab = app.vocabulary();
+    let index = app.catalog_index().await?;
     let policy = app.match_policy();
-    let mut results = Vec::with_capacity(lines.len());
-    for l in &lines {
-        let m = search::match_description(&app.pool, &vocab, &l.description, &policy).await?;
-        results.push((l.line_no, m));
-    }
+    let descriptions: Vec<&str> = lines.iter().map(|l| l.description.as_str()).collect();
+    let matches = search::match_descriptions(&app.pool, &index, &descriptions, &policy).await?;
+    let results: Vec<(i32, _)> = lines.iter().map(|l| l.line_no).zip(matches).collect();
     let mut tx = steps::commit_tx(app, job).await?;
     for (line_no, m) in &results {
         let alternatives = json!(

@@ -1,20 +1,15 @@
-//! Scoring catalog candidates against a requested description, and deciding what the line
-//! is: `matched`, `needs_review`, `unmatched` or `price_on_request`.
-//!
-//! The score is an F-measure of two idf-weighted coverages: how much of the request the
-//! product explains (recall, weighted more) and how much of the product's name the request
-//! mentions (precision). Conflicting attributes (100mm vs 125mm, 200ml vs 50ml, G120 vs
-//! G240, size 8 vs 9) halve it. A near-tie between different products means the request does
-//! not say which one: a person must choose.
+//! Deciding what a requested line is from its scored candidates: `matched`,
+//! `needs_review`, `unmatched` or `price_on_request` (the score itself is
+//! `pipeline::scoring`). A near-tie between different products means the request does not
+//! say which one: a person must choose.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::collections::HashMap;
 
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Product;
 use crate::catalog::vocabulary::Vocabulary;
+pub use crate::pipeline::scoring::{BETA, score};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
@@ -66,145 +61,10 @@ pub struct MatchPolicy {
     pub max_alternatives: usize,
 }
 
-/// Recall counts this many times more than precision.
-const BETA: f64 = 1.6;
-/// Each conflicting attribute multiplies the score by this.
-const CONFLICT_FACTOR: f64 = 0.5;
 /// Two different products closer than this are a tie the request cannot break.
 const TIE_MARGIN: f64 = 0.02;
 /// Alternatives below this score are not worth showing.
 const ALTERNATIVE_FLOOR: f64 = 0.3;
-
-static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\d+(?:\.\d+)?|(?:\d+-)?\d+/\d+)(?P<u>mm|cm|m|km|in|ft|ml|l|g|kg|oz|lb|w|kw|v|a|ah|mah|hp|bar|psi|rpm|cc|hz|kva|mpa|nm)$")
-        .expect("regex")
-});
-
-/// The attribute class of a token whose value must agree between request and product.
-fn attribute_class(t: &str) -> Option<String> {
-    if let Some(c) = MEASURE.captures(t) {
-        return Some(c["u"].to_string());
-    }
-    if t.len() >= 2 && t.starts_with('g') && t[1..].bytes().all(|b| b.is_ascii_digit()) {
-        return Some("grit".into());
-    }
-    if t.starts_with("size") && t.len() > 4 && t[4..].bytes().all(|b| b.is_ascii_digit()) {
-        return Some("size".into());
-    }
-    if t.contains('x') && t.split('x').count() >= 2 && t.split('x').all(|p| p.starts_with(|c: char| c.is_ascii_digit()))
-    {
-        return Some(format!("dims{}", t.split('x').count()));
-    }
-    None
-}
-
-/// How well `product` answers `query` (both normalised tokens), in 0..=1.
-pub fn score(
-    query: &[String],
-    product: &[String],
-    vocab: &Vocabulary,
-    expansions: &HashMap<String, Vec<String>>,
-) -> f64 {
-    let q: HashSet<&str> = query.iter().map(String::as_str).collect();
-    let p: HashSet<&str> = product.iter().map(String::as_str).collect();
-    if q.is_empty() || p.is_empty() {
-        return 0.0;
-    }
-    let mut matched_p: HashSet<&str> = HashSet::new();
-    let (mut wq, mut mq) = (0.0, 0.0);
-    for t in &q {
-        let w = vocab.idf(t);
-        wq += w;
-        let (credit, hit) = token_credit(t, &p, expansions);
-        mq += w * credit;
-        if let Some(h) = hit {
-            matched_p.insert(h);
-        }
-    }
-    let (mut wp, mut mp) = (0.0, 0.0);
-    for t in &p {
-        let w = vocab.idf(t);
-        wp += w;
-        if matched_p.contains(t) {
-            mp += w;
-        }
-    }
-    let recall = mq / wq;
-    let precision = mp / wp;
-    if recall <= 0.0 || precision <= 0.0 {
-        return 0.0;
-    }
-    let b2 = BETA * BETA;
-    let f = (1.0 + b2) * precision * recall / (b2 * precision + recall);
-    f * CONFLICT_FACTOR.powi(conflicts(&q, &p) as i32)
-}
-
-/// Credit for one request token: exact 1.0, a catalog term it was mapped to 0.85, a
-/// near-spelling or a plural/prefix 0.7; and the product token it hit.
-fn token_credit<'p>(
-    t: &str,
-    p: &HashSet<&'p str>,
-    expansions: &HashMap<String, Vec<String>>,
-) -> (f64, Option<&'p str>) {
-    if let Some(hit) = p.get(t) {
-        return (1.0, Some(hit));
-    }
-    if let Some(exp) = expansions.get(t)
-        && let Some(hit) = exp.iter().find_map(|e| p.get(e.as_str()))
-    {
-        return (0.85, Some(hit));
-    }
-    if t.chars().count() >= 4 && attribute_class(t).is_none() {
-        for cand in p {
-            let close =
-                (cand.len() >= 4 && (cand.starts_with(t) || t.starts_with(*cand)) && cand.len().abs_diff(t.len()) <= 2)
-                    || (t.chars().count() >= 5 && edit_distance_at_most_one(t, cand));
-            if close && attribute_class(cand).is_none() {
-                return (0.7, Some(cand));
-            }
-        }
-    }
-    (0.0, None)
-}
-
-/// Attribute classes both sides state with no value in common.
-fn conflicts(q: &HashSet<&str>, p: &HashSet<&str>) -> usize {
-    let classes = |s: &HashSet<&str>| {
-        let mut m: HashMap<String, HashSet<String>> = HashMap::new();
-        for t in s {
-            if let Some(c) = attribute_class(t) {
-                m.entry(c).or_default().insert((*t).to_string());
-            }
-        }
-        m
-    };
-    let (cq, cp) = (classes(q), classes(p));
-    cq.iter()
-        .filter(|(class, values)| cp.get(*class).is_some_and(|pv| pv.is_disjoint(values)))
-        .count()
-}
-
-fn edit_distance_at_most_one(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 1 || a == b {
-        return a == b;
-    }
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
-    let mut i = 0;
-    while i < short.len() && short[i] == long[i] {
-        i += 1;
-    }
-    if short.len() == long.len() {
-        // one substitution, or one transposition
-        short[i + 1..] == long[i + 1..]
-            || (i + 1 < short.len()
-                && short[i] == long[i + 1]
-                && short[i + 1] == long[i]
-                && short[i + 2..] == long[i + 2..])
-    } else {
-        short[i..] == long[i + 1..]
-    }
-}
 
 /// Scores every candidate and decides the line's status.
 pub fn classify(
@@ -226,6 +86,13 @@ pub fn classify(
             .total_cmp(&a.confidence)
             .then(a.product.sku.cmp(&b.product.sku))
     });
+    decide(scored, policy)
+}
+
+/// The line's status from its scored candidates (best first): below the unmatched threshold
+/// nothing is offered; below the review threshold, or with a near-tie between different
+/// products, a person chooses; a confident match without a price is price on request.
+pub fn decide(scored: Vec<Scored>, policy: &MatchPolicy) -> LineMatch {
     let Some(best) = scored.first().cloned() else {
         return LineMatch {
             status: MatchStatus::Unmatched,
@@ -268,6 +135,7 @@ pub fn classify(
 mod tests {
     use super::*;
     use crate::pipeline::normalize::tokens;
+    use std::collections::HashSet;
 
     fn vocab(names: &[&str]) -> Vocabulary {
         let mut df: HashMap<String, u32> = HashMap::new();
@@ -291,6 +159,7 @@ mod tests {
             stock: None,
             lead_time_days: None,
             tokens: tokens(name),
+            active: true,
         }
     }
 
@@ -317,32 +186,6 @@ mod tests {
             &POLICY,
         );
         assert_eq!(m.best.map(|b| b.product.name), Some("FLAP DISC 100MM #240".to_string()));
-    }
-
-    #[test]
-    fn conflicting_volume_is_penalised() {
-        let v = vocab(&["WEICON SPRAY 400ML", "WEICON SPRAY 200ML"]);
-        let s400 = score(
-            &tokens("weicon spray 400 ml"),
-            &tokens("WEICON SPRAY 400ML"),
-            &v,
-            &HashMap::new(),
-        );
-        let s200 = score(
-            &tokens("weicon spray 400 ml"),
-            &tokens("WEICON SPRAY 200ML"),
-            &v,
-            &HashMap::new(),
-        );
-        assert!(s400 > 0.9 && s200 < 0.5 * s400 + 1e-9, "{s400} {s200}");
-    }
-
-    #[test]
-    fn typos_still_match() {
-        assert!(edit_distance_at_most_one("ginder", "grinder"));
-        assert!(edit_distance_at_most_one("hydraulc", "hydraulic"));
-        assert!(edit_distance_at_most_one("lesfric", "lesrfic"));
-        assert!(!edit_distance_at_most_one("disc", "dust"));
     }
 
     #[test]

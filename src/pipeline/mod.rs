@@ -10,5 +10,6 @@ pub mod pricing;
 pub mod quotation;
 pub mod render;
 pub mod requirements;
+pub mod scoring;
 pub mod sources;
 pub mod text;

@@ -197,6 +197,7 @@ mod tests {
                     stock: None,
                     lead_time_days: Some(7),
                     tokens: vec![],
+                    active: true,
                 },
                 confidence: 0.93,
             }),

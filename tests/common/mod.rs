@@ -41,7 +41,7 @@ pub async fn app_with(pool: PgPool, settings: Settings) -> App {
     App::with_pool(pool, settings).await.expect("app")
 }
 
-/// Imports the bundled demo catalog (the real Horme catalog) and reloads the vocabulary.
+/// Imports the bundled demo catalog (the real Horme catalog).
 pub async fn import_demo_catalog(app: &App) {
     let demo = repo().join("deploy/demo");
     let report = horme::catalog::import_files(
@@ -54,7 +54,6 @@ pub async fn import_demo_catalog(app: &App) {
     .await
     .expect("demo catalog imports");
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
-    app.reload_vocabulary().await.expect("vocabulary");
 }
 
 /// Imports a small catalog written by the test.
@@ -70,7 +69,6 @@ pub async fn import_catalog_csv(app: &App, products_csv: &str, tiers_csv: Option
     horme::catalog::import_files(&app.pool, Some(&products), tiers.as_deref(), "SGD", |_, _| {})
         .await
         .expect("catalog imports");
-    app.reload_vocabulary().await.expect("vocabulary");
 }
 
 /// Runs the whole pipeline on one file, as `horme quote` does, and returns the quotation JSON.

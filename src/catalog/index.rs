@@ -1,0 +1,368 @@
+//! The in-process search index of one worker: an inverted index from normalised terms to
+//! products, the term weights, and trigrams of the vocabulary for misspelt words. It is
+//! built from PostgreSQL (the source of truth) and rebuilt when the catalog version changes
+//! (an import or a synonym edit bumps it and sends `NOTIFY horme_catalog`).
+//!
+//! Why in process: at a million products a full-text `OR` query over common words ranks tens
+//! of thousands of rows per line in PostgreSQL; here the same candidate generation is a walk
+//! over a few posting lists (well under a millisecond), and prices and stock are still read
+//! from PostgreSQL for the few products a line ends up with.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use futures::TryStreamExt;
+use sqlx::PgPool;
+
+use super::synonyms::Synonyms;
+use super::trigrams::{self, TrigramIndex};
+use super::vocabulary::Vocabulary;
+use crate::pipeline::normalize;
+use crate::pipeline::scoring::{self, ProductTerm, QueryScorer};
+
+/// How many unknown-word readings are tried per word.
+const EXPANSIONS_PER_WORD: usize = 3;
+/// Credit of a catalog term that a misspelt word was mapped to (as in the scorer).
+const EXPANSION_CREDIT: f32 = 0.85;
+/// Credit of a plural or singular form of a request word.
+const VARIANT_CREDIT: f32 = 0.7;
+
+/// One indexed product: its SKU and its name's terms (synonyms applied), deduplicated.
+#[derive(Debug, Clone)]
+struct Doc {
+    sku: Box<str>,
+    terms: Box<[u32]>,
+    /// Σ idf of the terms: the denominator of the scorer's precision.
+    weight: f32,
+}
+
+/// A product ranked for a request, with the scorer's confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub sku: String,
+    pub confidence: f64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CatalogIndex {
+    vocab: Vocabulary,
+    docs: Vec<Doc>,
+    postings: Vec<Vec<u32>>,
+    trigrams: TrigramIndex,
+    /// Per term id: its idf and attribute class, computed once for the scorer.
+    term_idf: Vec<f64>,
+    term_class: Vec<Option<Box<str>>>,
+    synonyms: Synonyms,
+    version: i64,
+}
+
+thread_local! {
+    /// Per-thread scratch accumulators, one slot per product, reset after each query.
+    static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+impl CatalogIndex {
+    /// Builds the index from (sku, normalised name tokens) pairs.
+    pub fn build(products: impl IntoIterator<Item = (String, Vec<String>)>, synonyms: Synonyms, version: i64) -> Self {
+        let mut idx = Self {
+            synonyms,
+            version,
+            ..Self::default()
+        };
+        for (sku, tokens) in products {
+            idx.push(sku, tokens);
+        }
+        idx.finish();
+        idx
+    }
+
+    fn push(&mut self, sku: String, tokens: Vec<String>) {
+        let mut terms: Vec<u32> = self
+            .synonyms
+            .apply(tokens)
+            .iter()
+            .map(|t| self.vocab.intern(t))
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        let doc = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
+        for t in &terms {
+            self.vocab.count(*t);
+            let t = *t as usize;
+            if self.postings.len() <= t {
+                self.postings.resize_with(t + 1, Vec::new);
+            }
+            self.postings[t].push(doc);
+        }
+        self.docs.push(Doc {
+            sku: sku.into(),
+            terms: terms.into(),
+            weight: 0.0,
+        });
+    }
+
+    /// Term weights need the final document frequencies.
+    fn finish(&mut self) {
+        self.vocab
+            .set_products(u32::try_from(self.docs.len()).unwrap_or(u32::MAX));
+        for id in 0..self.vocab.len() {
+            let id = id as u32;
+            let term = self.vocab.term(id);
+            self.trigrams.add(id, term);
+            self.term_idf.push(self.vocab.idf_id(id));
+            self.term_class.push(scoring::attribute_class(term).map(Into::into));
+        }
+        let idf = &self.term_idf;
+        for d in &mut self.docs {
+            d.weight = d.terms.iter().map(|t| idf[*t as usize] as f32).sum();
+        }
+    }
+
+    /// Loads every active product's tokens and the synonyms from PostgreSQL.
+    #[tracing::instrument(skip_all)]
+    pub async fn load(pool: &PgPool) -> Result<Self, sqlx::Error> {
+        let started = std::time::Instant::now();
+        let version = current_version(pool).await?;
+        let synonyms = Synonyms::load(pool).await?;
+        let mut idx = Self {
+            synonyms,
+            version,
+            ..Self::default()
+        };
+        let mut rows = sqlx::query!("select sku, search_tokens from products where active order by sku").fetch(pool);
+        while let Some(r) = rows.try_next().await? {
+            idx.push(r.sku, r.search_tokens);
+        }
+        drop(rows);
+        idx.finish();
+        tracing::info!(
+            products = idx.docs.len(),
+            terms = idx.vocab.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "catalog index built"
+        );
+        Ok(idx)
+    }
+
+    pub fn version(&self) -> i64 {
+        self.version
+    }
+
+    pub fn products(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocab
+    }
+
+    /// A requested description as the index reads it: normalised, synonyms applied.
+    pub fn query_tokens(&self, description: &str) -> Vec<String> {
+        self.synonyms.apply(normalize::tokens(description))
+    }
+
+    /// Unknown request words (4+ characters) → the catalog terms they probably mean
+    /// ("ginder" → "grinder").
+    pub fn expansions(&self, query: &[String]) -> HashMap<String, Vec<String>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for q in query {
+            if self.vocab.contains(q) || q.chars().count() < 4 || out.contains_key(q) {
+                continue;
+            }
+            let hits = self
+                .trigrams
+                .similar(q, trigrams::THRESHOLD, EXPANSIONS_PER_WORD)
+                .into_iter()
+                .take(EXPANSIONS_PER_WORD)
+                .map(|(id, _)| self.vocab.term(id).to_string())
+                .collect::<Vec<_>>();
+            if !hits.is_empty() {
+                out.insert(q.clone(), hits);
+            }
+        }
+        out
+    }
+
+    /// The `limit` products that best answer `query`, scored exactly as the matcher scores
+    /// (best first, ties by SKU). Candidates are found through the posting lists of the
+    /// request's terms, their misspelling readings and plural/singular forms, and pre-ranked by
+    /// the same F-measure without the attribute checks.
+    pub fn rank(&self, query: &[String], expansions: &HashMap<String, Vec<String>>, limit: usize) -> Vec<Ranked> {
+        let mut uniq: Vec<&str> = query.iter().map(String::as_str).collect();
+        uniq.sort_unstable();
+        uniq.dedup();
+        if uniq.is_empty() || self.docs.is_empty() {
+            return Vec::new();
+        }
+        // (term id, credit, request weight) for every way a request word can hit a product.
+        let mut hits: Vec<(u32, f32, f32)> = Vec::new();
+        let mut wq = 0.0f32;
+        for q in &uniq {
+            let w = self.vocab.idf(q) as f32;
+            wq += w;
+            if let Some(id) = self.vocab.id(q) {
+                hits.push((id, 1.0, w));
+            }
+            for e in expansions.get(*q).into_iter().flatten() {
+                if let Some(id) = self.vocab.id(e) {
+                    hits.push((id, EXPANSION_CREDIT, w));
+                }
+            }
+            for v in number_variants(q) {
+                if let Some(id) = self.vocab.id(&v) {
+                    hits.push((id, VARIANT_CREDIT, w));
+                }
+            }
+        }
+        let candidates = SCRATCH.with(|s| {
+            let mut guard = s.borrow_mut();
+            let (recall, precision) = &mut *guard;
+            if recall.len() < self.docs.len() {
+                recall.resize(self.docs.len(), 0.0);
+                precision.resize(self.docs.len(), 0.0);
+            }
+            let mut touched: Vec<u32> = Vec::new();
+            for (term, credit, w) in &hits {
+                let wp = self.term_idf[*term as usize] as f32;
+                for d in &self.postings[*term as usize] {
+                    let i = *d as usize;
+                    if recall[i] == 0.0 {
+                        touched.push(*d);
+                    }
+                    // An over-count (two request words on one product term) is capped below.
+                    recall[i] += credit * w;
+                    precision[i] += wp;
+                }
+            }
+            let b2 = (scoring::BETA * scoring::BETA) as f32;
+            let mut pre: Vec<(f32, u32)> = touched
+                .iter()
+                .map(|d| {
+                    let i = *d as usize;
+                    let r = (recall[i] / wq).min(1.0);
+                    let p = (precision[i] / self.docs[i].weight.max(f32::EPSILON)).min(1.0);
+                    recall[i] = 0.0;
+                    precision[i] = 0.0;
+                    let f = if r > 0.0 && p > 0.0 {
+                        (1.0 + b2) * p * r / (b2 * p + r)
+                    } else {
+                        0.0
+                    };
+                    (f, *d)
+                })
+                .collect();
+            let keep = limit.max(1);
+            if pre.len() > keep {
+                pre.select_nth_unstable_by(keep - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                pre.truncate(keep);
+            }
+            pre
+        });
+        let scorer = QueryScorer::new(query, &self.vocab, expansions);
+        let mut terms: Vec<ProductTerm<'_>> = Vec::new();
+        let mut ranked: Vec<Ranked> = candidates
+            .into_iter()
+            .filter_map(|(_, d)| {
+                let doc = &self.docs[d as usize];
+                terms.clear();
+                terms.extend(doc.terms.iter().map(|t| ProductTerm {
+                    text: self.vocab.term(*t),
+                    idf: self.term_idf[*t as usize],
+                    class: self.term_class[*t as usize].as_deref(),
+                }));
+                let confidence = scorer.score(&terms);
+                (confidence > 0.0).then(|| Ranked {
+                    sku: doc.sku.to_string(),
+                    confidence,
+                })
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.sku.cmp(&b.sku)));
+        ranked.truncate(limit);
+        ranked
+    }
+}
+
+/// Plural and singular forms of a word ("glove" ↔ "gloves", "brush" ↔ "brushes").
+fn number_variants(w: &str) -> Vec<String> {
+    if w.chars().count() < 3 || w.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut out = vec![format!("{w}s"), format!("{w}es")];
+    if let Some(s) = w.strip_suffix("es") {
+        out.push(s.to_string());
+    }
+    if let Some(s) = w.strip_suffix('s') {
+        out.push(s.to_string());
+    }
+    out
+}
+
+/// The catalog version: bumped by every import and synonym change.
+pub async fn current_version(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"select case when is_called then last_value else 0 end as "v!" from catalog_version"#)
+        .fetch_one(pool)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(names: &[(&str, &str)], synonyms: Synonyms) -> CatalogIndex {
+        CatalogIndex::build(
+            names
+                .iter()
+                .map(|(sku, name)| (sku.to_string(), normalize::tokens(name))),
+            synonyms,
+            1,
+        )
+    }
+
+    fn best(idx: &CatalogIndex, text: &str) -> Option<String> {
+        let q = idx.query_tokens(text);
+        let e = idx.expansions(&q);
+        idx.rank(&q, &e, 10).first().map(|r| r.sku.clone())
+    }
+
+    const NAMES: &[(&str, &str)] = &[
+        ("W1", "WEICON WEICONLOCK® AN 302-25 200 ML PIPE AND THREAD SEALING"),
+        ("W2", "WEICON WEICONLOCK® AN 302-25 50 ML PIPE AND THREAD SEALING"),
+        ("C1", "CUT OFF WHEEL 100*1.2*16 - LICON( FOR S/S CUTTING GREEN )"),
+        ("C2", "CUT OFF WHEEL 125*1.2*22 - LICON( FOR S/S CUTTING GREEN )"),
+        ("G1", "ANGLE GRINDER 100MM 720W"),
+        ("N1", "NITRILE GLOVES BLUE SIZE L"),
+    ];
+
+    #[test]
+    fn finds_by_name_code_size_and_typo() {
+        let idx = index(NAMES, Synonyms::default());
+        assert_eq!(
+            best(&idx, "Weiconlock AN 302-25 200ml (Weicon or equivalent)").as_deref(),
+            Some("W1")
+        );
+        assert_eq!(best(&idx, "weiconlock 302-25 50 ml").as_deref(), Some("W2"));
+        assert_eq!(best(&idx, "cut off wheel 100 x 1.2 x 16").as_deref(), Some("C1"));
+        assert_eq!(best(&idx, "angle ginder 4 inch").as_deref(), Some("G1"));
+        assert_eq!(best(&idx, "nitrile glove").as_deref(), Some("N1"));
+        assert_eq!(best(&idx, "laptop computer"), None);
+    }
+
+    #[test]
+    fn synonyms_work_both_ways() {
+        let idx = index(NAMES, Synonyms::new([("s/s", "stainless steel")]));
+        assert_eq!(
+            best(&idx, "cut off wheel 100 x 1.2 x 16 for stainless steel").as_deref(),
+            Some("C1")
+        );
+    }
+
+    #[test]
+    fn the_scratch_space_is_reset_between_queries() {
+        let idx = index(NAMES, Synonyms::default());
+        let q = idx.query_tokens("weicon 200 ml");
+        let first = idx.rank(&q, &HashMap::new(), 10);
+        let second = idx.rank(&q, &HashMap::new(), 10);
+        assert_eq!(first, second);
+    }
+}

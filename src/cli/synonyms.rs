@@ -1,0 +1,68 @@
+//! `horme synonyms list|add|remove|import`: the abbreviations and spellings staff teach the
+//! matcher ("s/s" = "stainless steel"). Workers rebuild their search index on the change.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+
+use crate::catalog::synonyms;
+use crate::config::Settings;
+
+#[derive(Debug, Subcommand)]
+pub enum SynonymsCommand {
+    /// List every synonym.
+    List,
+    /// Add (or change) one: `horme synonyms add "s/s" "stainless steel"`.
+    Add { phrase: String, replacement: String },
+    /// Remove one by its phrase.
+    Remove { phrase: String },
+    /// Add every row of a CSV file with the columns phrase,replacement (a header row is
+    /// skipped).
+    Import { file: PathBuf },
+}
+
+pub async fn run(settings: Settings, command: SynonymsCommand) -> anyhow::Result<()> {
+    let app = super::app(settings).await?;
+    match command {
+        SynonymsCommand::List => {
+            for e in synonyms::list(&app.pool).await? {
+                println!("{} = {}", e.phrase, e.replacement);
+            }
+        }
+        SynonymsCommand::Add { phrase, replacement } => {
+            synonyms::upsert(&app.pool, &[(phrase.clone(), replacement.clone())]).await?;
+            println!("{phrase} = {replacement}");
+        }
+        SynonymsCommand::Remove { phrase } => {
+            synonyms::remove(&app.pool, &phrase).await?;
+            println!("removed {phrase}");
+        }
+        SynonymsCommand::Import { file } => {
+            let pairs = read_pairs(&file)?;
+            let n = synonyms::upsert(&app.pool, &pairs).await?;
+            println!("{n} synonyms imported from {}", file.display());
+        }
+    }
+    Ok(())
+}
+
+fn read_pairs(file: &std::path::Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(file)
+        .with_context(|| format!("reading {}", file.display()))?;
+    let mut pairs = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.with_context(|| format!("{}: row {}", file.display(), i + 1))?;
+        let (Some(p), Some(r)) = (row.get(0), row.get(1)) else {
+            anyhow::bail!("{}: row {}: expected phrase,replacement", file.display(), i + 1);
+        };
+        if i == 0 && p.trim().eq_ignore_ascii_case("phrase") {
+            continue;
+        }
+        pairs.push((p.trim().to_string(), r.trim().to_string()));
+    }
+    Ok(pairs)
+}

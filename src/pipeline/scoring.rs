@@ -1,0 +1,303 @@
+//! How well a catalog product answers a requested description, in 0..=1.
+//!
+//! The score is an F-measure of two idf-weighted coverages: how much of the request the
+//! product explains (recall, weighted more) and how much of the product's name the request
+//! mentions (precision). Conflicting attributes (100mm vs 125mm, 200ml vs 50ml, G120 vs
+//! G240, size 8 vs 9) halve it. The request side is prepared once per line (`QueryScorer`)
+//! and each candidate is then scored without allocating much: this runs for every candidate
+//! of every line.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::catalog::vocabulary::Vocabulary;
+
+/// Recall counts this many times more than precision.
+pub const BETA: f64 = 1.6;
+/// Each conflicting attribute multiplies the score by this.
+const CONFLICT_FACTOR: f64 = 0.5;
+/// Credit of a catalog term that a misspelt request word was mapped to.
+const EXPANSION_CREDIT: f64 = 0.85;
+/// Credit of a near-spelling, plural or prefix.
+const FUZZY_CREDIT: f64 = 0.7;
+
+static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d+(?:\.\d+)?|(?:\d+-)?\d+/\d+)(?P<u>mm|cm|m|km|in|ft|ml|l|g|kg|oz|lb|w|kw|v|a|ah|mah|hp|bar|psi|rpm|cc|hz|kva|mpa|nm)$")
+        .expect("regex")
+});
+
+/// The attribute class of a token whose value must agree between request and product:
+/// a unit of measure, "grit", "size", or "dims2"/"dims3" for dimensions.
+pub fn attribute_class(t: &str) -> Option<String> {
+    if let Some(c) = MEASURE.captures(t) {
+        return Some(c["u"].to_string());
+    }
+    if t.len() >= 2 && t.starts_with('g') && t[1..].bytes().all(|b| b.is_ascii_digit()) {
+        return Some("grit".into());
+    }
+    if t.starts_with("size") && t.len() > 4 && t[4..].bytes().all(|b| b.is_ascii_digit()) {
+        return Some("size".into());
+    }
+    if t.contains('x') && t.split('x').count() >= 2 && t.split('x').all(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return Some(format!("dims{}", t.split('x').count()));
+    }
+    None
+}
+
+/// One distinct product term as the scorer needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct ProductTerm<'a> {
+    pub text: &'a str,
+    pub idf: f64,
+    pub class: Option<&'a str>,
+}
+
+#[derive(Debug)]
+struct QueryTerm<'a> {
+    text: &'a str,
+    weight: f64,
+    class: Option<String>,
+    /// Long enough, and not an attribute, for near-spellings to count.
+    fuzzy: bool,
+    chars: usize,
+    expansions: &'a [String],
+}
+
+/// A requested description prepared for scoring many products.
+#[derive(Debug)]
+pub struct QueryScorer<'a> {
+    terms: Vec<QueryTerm<'a>>,
+    total: f64,
+}
+
+impl<'a> QueryScorer<'a> {
+    pub fn new(query: &'a [String], vocab: &Vocabulary, expansions: &'a HashMap<String, Vec<String>>) -> Self {
+        let mut seen: Vec<&str> = Vec::with_capacity(query.len());
+        let mut terms = Vec::with_capacity(query.len());
+        for t in query {
+            if seen.contains(&t.as_str()) {
+                continue;
+            }
+            seen.push(t);
+            let class = attribute_class(t);
+            let chars = t.chars().count();
+            terms.push(QueryTerm {
+                text: t,
+                weight: vocab.idf(t),
+                fuzzy: chars >= 4 && class.is_none(),
+                class,
+                chars,
+                expansions: expansions.get(t).map_or(&[], Vec::as_slice),
+            });
+        }
+        let total = terms.iter().map(|t| t.weight).sum();
+        Self { terms, total }
+    }
+
+    /// The score of one product given its distinct terms.
+    pub fn score(&self, product: &[ProductTerm<'_>]) -> f64 {
+        if self.terms.is_empty() || product.is_empty() {
+            return 0.0;
+        }
+        let mut hit = [false; 64];
+        let mut hit_more: Vec<bool> = if product.len() > hit.len() {
+            vec![false; product.len()]
+        } else {
+            Vec::new()
+        };
+        let mut matched = 0.0;
+        for t in &self.terms {
+            let Some((credit, i)) = self.credit(t, product) else {
+                continue;
+            };
+            matched += t.weight * credit;
+            if i < hit.len() {
+                hit[i] = true;
+            } else {
+                hit_more[i] = true;
+            }
+        }
+        let (mut wp, mut mp) = (0.0, 0.0);
+        for (i, p) in product.iter().enumerate() {
+            wp += p.idf;
+            if hit.get(i).copied().unwrap_or_else(|| hit_more[i]) {
+                mp += p.idf;
+            }
+        }
+        let recall = matched / self.total;
+        let precision = mp / wp;
+        if recall <= 0.0 || precision <= 0.0 {
+            return 0.0;
+        }
+        let b2 = BETA * BETA;
+        let f = (1.0 + b2) * precision * recall / (b2 * precision + recall);
+        f * CONFLICT_FACTOR.powi(self.conflicts(product))
+    }
+
+    /// Credit for one request term: exact 1.0, a catalog term it was mapped to 0.85, a
+    /// near-spelling or a plural/prefix 0.7; and the index of the product term it hit.
+    fn credit(&self, t: &QueryTerm<'_>, product: &[ProductTerm<'_>]) -> Option<(f64, usize)> {
+        if let Some(i) = product.iter().position(|p| p.text == t.text) {
+            return Some((1.0, i));
+        }
+        if let Some(i) = t
+            .expansions
+            .iter()
+            .find_map(|e| product.iter().position(|p| p.text == e.as_str()))
+        {
+            return Some((EXPANSION_CREDIT, i));
+        }
+        if !t.fuzzy {
+            return None;
+        }
+        product
+            .iter()
+            .position(|p| {
+                p.class.is_none()
+                    && p.text.len().abs_diff(t.text.len()) <= 2
+                    && ((p.text.len() >= 4 && (p.text.starts_with(t.text) || t.text.starts_with(p.text)))
+                        || (t.chars >= 5 && edit_distance_at_most_one(t.text, p.text)))
+            })
+            .map(|i| (FUZZY_CREDIT, i))
+    }
+
+    /// Attribute classes both sides state with no value in common.
+    fn conflicts(&self, product: &[ProductTerm<'_>]) -> i32 {
+        let mut n = 0;
+        let mut done: Vec<&str> = Vec::new();
+        for t in &self.terms {
+            let Some(class) = t.class.as_deref() else {
+                continue;
+            };
+            if done.contains(&class) {
+                continue;
+            }
+            done.push(class);
+            let mut product_states = false;
+            let mut agree = false;
+            for p in product.iter().filter(|p| p.class == Some(class)) {
+                product_states = true;
+                agree |= self
+                    .terms
+                    .iter()
+                    .any(|q| q.class.as_deref() == Some(class) && q.text == p.text);
+            }
+            if product_states && !agree {
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
+/// How well `product` answers `query` (both normalised tokens), in 0..=1.
+pub fn score(
+    query: &[String],
+    product: &[String],
+    vocab: &Vocabulary,
+    expansions: &HashMap<String, Vec<String>>,
+) -> f64 {
+    let classes: Vec<Option<String>> = product.iter().map(|t| attribute_class(t)).collect();
+    let mut terms: Vec<ProductTerm<'_>> = Vec::with_capacity(product.len());
+    for (t, class) in product.iter().zip(&classes) {
+        if terms.iter().any(|p| p.text == t.as_str()) {
+            continue;
+        }
+        terms.push(ProductTerm {
+            text: t,
+            idf: vocab.idf(t),
+            class: class.as_deref(),
+        });
+    }
+    QueryScorer::new(query, vocab, expansions).score(&terms)
+}
+
+/// Levenshtein distance ≤ 1, or one transposition of neighbours.
+pub fn edit_distance_at_most_one(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return within_one(a.as_bytes(), b.as_bytes());
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    within_one(&a, &b)
+}
+
+fn within_one<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 || a == b {
+        return a == b;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut i = 0;
+    while i < short.len() && short[i] == long[i] {
+        i += 1;
+    }
+    if short.len() == long.len() {
+        // one substitution, or one transposition
+        short[i + 1..] == long[i + 1..]
+            || (i + 1 < short.len()
+                && short[i] == long[i + 1]
+                && short[i + 1] == long[i]
+                && short[i + 2..] == long[i + 2..])
+    } else {
+        short[i..] == long[i + 1..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::normalize::tokens;
+
+    #[test]
+    fn conflicting_volume_is_penalised() {
+        let v = Vocabulary::new(
+            [("weicon", 2), ("spray", 2), ("400ml", 1), ("200ml", 1)]
+                .into_iter()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect(),
+            2,
+        );
+        let q = tokens("weicon spray 400 ml");
+        let s400 = score(&q, &tokens("WEICON SPRAY 400ML"), &v, &HashMap::new());
+        let s200 = score(&q, &tokens("WEICON SPRAY 200ML"), &v, &HashMap::new());
+        assert!(s400 > 0.9 && s200 < 0.5 * s400 + 1e-9, "{s400} {s200}");
+    }
+
+    #[test]
+    fn a_shared_value_is_no_conflict() {
+        let v = Vocabulary::default();
+        // The request states 4in and 100mm; the product states 100mm: they agree.
+        let with = score(
+            &tokens("disc 4 inch 100 mm"),
+            &tokens("DISC 100MM"),
+            &v,
+            &HashMap::new(),
+        );
+        let without = score(
+            &tokens("disc 4 inch 100 mm"),
+            &tokens("DISC 125MM"),
+            &v,
+            &HashMap::new(),
+        );
+        assert!(with > 2.0 * without, "{with} {without}");
+    }
+
+    #[test]
+    fn typos_still_match() {
+        assert!(edit_distance_at_most_one("ginder", "grinder"));
+        assert!(edit_distance_at_most_one("hydraulc", "hydraulic"));
+        assert!(edit_distance_at_most_one("lesfric", "lesrfic"));
+        assert!(edit_distance_at_most_one("žluť", "žlut"));
+        assert!(!edit_distance_at_most_one("disc", "dust"));
+    }
+
+    #[test]
+    fn near_spellings_earn_partial_credit() {
+        let v = Vocabulary::default();
+        let exact = score(&tokens("angle grinder"), &tokens("ANGLE GRINDER"), &v, &HashMap::new());
+        let typo = score(&tokens("angle ginder"), &tokens("ANGLE GRINDER"), &v, &HashMap::new());
+        assert!(exact > typo && typo > 0.5, "{exact} {typo}");
+    }
+}

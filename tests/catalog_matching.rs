@@ -1,0 +1,165 @@
+//! Matching requested lines against the real Horme catalog (the bundled demo catalog) in a
+//! throwaway PostgreSQL database, through the production path: the in-process index built
+//! from the database, products and prices read back from it.
+
+mod common;
+
+use horme::catalog::search;
+use horme::catalog::synonyms;
+use horme::pipeline::matching::{LineMatch, MatchStatus};
+use horme::startup::App;
+use sqlx::PgPool;
+
+async fn matched(app: &App, description: &str) -> LineMatch {
+    let index = app.catalog_index().await.expect("index");
+    search::match_description(&app.pool, &index, description, &app.match_policy())
+        .await
+        .expect("match")
+}
+
+async fn best_sku(app: &App, description: &str) -> Option<String> {
+    matched(app, description).await.best.map(|b| b.product.sku)
+}
+
+async fn demo(pool: PgPool) -> App {
+    let app = common::app(pool).await;
+    common::import_demo_catalog(&app).await;
+    app
+}
+
+/// Sizes and units written in any of the ways buyers write them reach the same product.
+#[sqlx::test]
+async fn sizes_and_units_are_normalised(pool: PgPool) {
+    let app = demo(pool).await;
+    for text in [
+        "Weiconlock AN 302-25 200ml (Weicon or equivalent)",
+        "WEICONLOCK AN 302-25, 200 ML",
+        "weicon weiconlock an 302-25 200 mL pipe sealing",
+    ] {
+        assert_eq!(best_sku(&app, text).await.as_deref(), Some("0425130225200"), "{text}");
+    }
+    for text in [
+        "cut off wheel 100 x 1.2 x 16",
+        "Cut-off wheel 100*1.2*16",
+        "CUT OFF WHEEL 100X1.2X16 green",
+    ] {
+        let m = matched(&app, text).await;
+        let name = m.best.expect(text).product.name;
+        assert!(name.contains("100*1.2*16"), "{text} → {name}");
+    }
+}
+
+/// Model and part numbers find their product even inside other words.
+#[sqlx::test]
+async fn part_numbers_match(pool: PgPool) {
+    let app = demo(pool).await;
+    assert_eq!(
+        best_sku(&app, "CKD filter regulator W3000-10").await.as_deref(),
+        Some("021410603")
+    );
+    assert_eq!(
+        best_sku(&app, "Impact wrench 3/4\" drive, King Tony 33681-100")
+            .await
+            .as_deref(),
+        Some("0284033681")
+    );
+}
+
+/// Near-variants are never confused: the size, volume, grit or shoe size the buyer wrote
+/// decides, however it is written.
+#[sqlx::test]
+async fn near_variants_are_never_confused(pool: PgPool) {
+    let app = demo(pool).await;
+    let cases = [
+        ("cut off wheel 100 x 2 x 16", "010000011"),
+        ("cut off wheel 125 x 2.2 x 22", "010000013"),
+        ("Weiconlock AN 302-25 50ml", "0425130225150"),
+        ("Weiconlock AN 302-25 200 ml", "0425130225200"),
+        ("3M Fre Cut sandpaper 215 grit 120", "01104070109"),
+        ("3M Fre Cut sandpaper 215 #240", "0110407015"),
+        ("Krushers safety shoe 293115 size 8", "21000K29311508"),
+        ("Krushers safety shoe 293115, UK size 09", "21000K29311509"),
+        ("KRUSHERS SAFETY SHOE 293115 - 09", "21000K29311509"),
+    ];
+    for (text, sku) in cases {
+        assert_eq!(best_sku(&app, text).await.as_deref(), Some(sku), "{text}");
+    }
+}
+
+/// An item the store does not sell is not forced onto some product.
+#[sqlx::test]
+async fn an_uncatalogued_item_is_unmatched(pool: PgPool) {
+    let app = demo(pool).await;
+    for text in [
+        "Laptop 14 inch 16GB RAM",
+        "Espresso machine, dual boiler",
+        "Office chair ergonomic mesh",
+    ] {
+        let m = matched(&app, text).await;
+        assert_eq!(m.status, MatchStatus::Unmatched, "{text}: {m:?}");
+        assert!(m.best.is_none());
+    }
+}
+
+/// A confident match on a product without a price is price on request; a generic request is
+/// for a person to choose, with the best fitting products offered.
+#[sqlx::test]
+async fn price_on_request_and_generic_requests(pool: PgPool) {
+    let app = demo(pool).await;
+    let m = matched(&app, "Howler Cairns safety shoe 419117 size 9").await;
+    assert_eq!(m.status, MatchStatus::PriceOnRequest, "{m:?}");
+    assert_eq!(m.best.expect("best").product.sku, "21000H41911709");
+
+    let m = matched(&app, "safety shoe").await;
+    assert_eq!(m.status, MatchStatus::NeedsReview, "{m:?}");
+    assert!(m.best.is_some());
+    assert!(!m.alternatives.is_empty());
+    assert!(m.alternatives.len() <= app.settings.matching.max_alternatives);
+}
+
+/// Staff teach an abbreviation; running workers pick it up without a restart because the
+/// catalog version changed.
+#[sqlx::test]
+async fn synonyms_added_by_staff_take_effect(pool: PgPool) {
+    let app = demo(pool).await;
+    let text = "metz flap disc 4 inch grit 120 blue for stainless steel";
+    let before = matched(&app, text).await;
+    synonyms::upsert(&app.pool, &[("s/s".into(), "stainless steel".into())])
+        .await
+        .expect("synonym");
+    let after = matched(&app, text).await;
+    let best = after.best.expect("best");
+    assert_eq!(best.product.sku, "0158401015");
+    let before_confidence = before.best.map_or(0.0, |b| b.confidence);
+    assert!(
+        best.confidence > before_confidence,
+        "{} should beat {before_confidence}",
+        best.confidence
+    );
+    assert_eq!(synonyms::list(&app.pool).await.expect("list").len(), 1);
+    synonyms::remove(&app.pool, "S/S").await.expect("remove");
+    assert!(synonyms::remove(&app.pool, "s/s").await.is_err(), "already gone");
+}
+
+/// A product deactivated after the index was built is no longer offered, and an import
+/// rebuilds the index before the next match.
+#[sqlx::test]
+async fn catalog_changes_reach_the_index(pool: PgPool) {
+    let app = demo(pool).await;
+    let text = "CKD filter regulator W3000-10";
+    assert_eq!(best_sku(&app, text).await.as_deref(), Some("021410603"));
+    sqlx::query("update products set active = false where sku = '021410603'")
+        .execute(&app.pool)
+        .await
+        .expect("deactivate");
+    assert_ne!(best_sku(&app, text).await.as_deref(), Some("021410603"));
+
+    common::import_catalog_csv(
+        &app,
+        "sku,name,brand,category,unit,price,currency\nNEW-1,ZEPHYR TELESCOPIC GANTRY WINCH 2T,ZEPHYR,Lifting,pc,999.00,SGD\n",
+        None,
+    )
+    .await;
+    let m = matched(&app, "Zephyr telescopic gantry winch 2 ton").await;
+    assert_eq!(m.best.map(|b| b.product.sku).as_deref(), Some("NEW-1"));
+}
