@@ -1,6 +1,7 @@
 //! The product catalog: import, the search vocabulary, candidate search in PostgreSQL, and
 //! quantity price tiers. PostgreSQL is the source of truth for all of it.
 
+pub mod corrections;
 pub mod import;
 pub mod search;
 pub mod store;

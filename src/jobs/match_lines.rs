@@ -1,10 +1,12 @@
-//! Step 2: match every requested line against the catalog.
+//! Step 2: match every requested line against the catalog. A product a person chose for the
+//! same description before (`catalog::corrections`) wins over the search.
 
 use serde_json::json;
 
 use super::queue::Job;
 use super::steps::{self, StepError};
-use crate::catalog::search;
+use crate::catalog::{corrections, search};
+use crate::customers;
 use crate::startup::App;
 
 pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
@@ -19,9 +21,18 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     .await?;
     let vocab = app.vocabulary();
     let policy = app.match_policy();
+    let customer_id = customers::for_rfp(&app.pool, rfp).await?.map(|c| c.id);
     let mut results = Vec::with_capacity(lines.len());
     for l in &lines {
-        let m = search::match_description(&app.pool, &vocab, &l.description, &policy).await?;
+        let mut m = search::match_description(&app.pool, &vocab, &l.description, &policy).await?;
+        if let Some(sku) = corrections::lookup(&app.pool, customer_id, &l.description).await?
+            && let Some(p) = search::products(&app.pool, std::slice::from_ref(&sku))
+                .await?
+                .remove(&sku)
+        {
+            tracing::debug!(line = l.line_no, %sku, "remembered correction");
+            m = corrections::remembered(p, m, policy.max_alternatives);
+        }
         results.push((l.line_no, m));
     }
     let mut tx = steps::commit_tx(app, job).await?;
