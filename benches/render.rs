@@ -63,6 +63,7 @@ fn quotation(lines: usize) -> Quotation {
         tax_rate: Decimal::new(9, 2),
         currency: "SGD",
         default_lead_time_days: 14,
+        customer: None,
     };
     let customer = CustomerInfo {
         company: Some("Keppel Road Fabrication".into()),

@@ -2,6 +2,7 @@
 //! matching a description, and quantity price tiers. PostgreSQL is the source of truth for
 //! all of it; the index is rebuilt from it when the catalog version changes.
 
+pub mod corrections;
 pub mod import;
 pub mod index;
 pub mod search;

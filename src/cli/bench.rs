@@ -56,6 +56,7 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
         tax_rate: pricing.tax_rate,
         currency: &pricing.currency,
         default_lead_time_days: pricing.default_lead_time_days,
+        customer: None,
     };
     // per document: per run: per step milliseconds
     let mut per_doc: Vec<(String, usize, Vec<[f64; 5]>)> = Vec::new();

@@ -11,6 +11,7 @@ use crate::catalog::import::Rejection;
 use crate::catalog::search;
 use crate::catalog::store::ImportReport;
 use crate::config::Settings;
+use crate::pipeline::normalize;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -132,6 +133,70 @@ pub async fn search(settings: Settings, args: SearchArgs) -> anyhow::Result<()> 
             s.product.sku,
             s.product.price.map(|p| p.to_string()).unwrap_or_else(|| "POR".into()),
             s.product.name
+        );
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct CorrectArgs {
+    /// The requested description, as buyers write it.
+    #[arg(long)]
+    pub description: String,
+    /// The product it means.
+    #[arg(long)]
+    pub sku: String,
+    /// Only for this customer (mail address or domain); without it, for everybody.
+    #[arg(long, value_name = "EMAIL_OR_DOMAIN")]
+    pub customer: Option<String>,
+    /// Who makes the correction (for the audit log).
+    #[arg(long, value_name = "IDENTITY", default_value = "cli")]
+    pub by: String,
+}
+
+/// `horme catalog correct`: remembers which product a description means.
+pub async fn correct(settings: Settings, args: CorrectArgs) -> anyhow::Result<()> {
+    let app = super::app(settings).await?;
+    let sku = crate::domain::Sku::parse(&args.sku)?;
+    let mut tx = app.pool.begin().await?;
+    let customer = match &args.customer {
+        Some(raw) => {
+            let key = crate::customers::CustomerKey::parse(raw)?;
+            Some(crate::customers::find(&mut tx, &key).await?)
+        }
+        None => None,
+    };
+    crate::catalog::corrections::record(
+        &mut tx,
+        customer.as_ref().map(|c| c.id),
+        &args.description,
+        sku.as_str(),
+        &crate::quotations::approval::normalize_identity(&args.by),
+        "cli",
+    )
+    .await?;
+    tx.commit().await.context("saving the correction")?;
+    println!(
+        "{:?} → {} for {}",
+        normalize::normalize(&args.description),
+        sku.as_str(),
+        customer.map_or_else(|| "everybody".to_string(), |c| c.name)
+    );
+    Ok(())
+}
+
+/// `horme catalog corrections list`.
+pub async fn corrections(settings: Settings) -> anyhow::Result<()> {
+    let app = super::app(settings).await?;
+    for c in crate::catalog::corrections::list(&app.pool).await? {
+        println!(
+            "{:<24} {:<16} {:<40} by {} via {} {}",
+            c.customer.as_deref().unwrap_or("(everybody)"),
+            c.sku,
+            c.description_key,
+            c.actor,
+            c.channel,
+            c.updated_at.format("%Y-%m-%d")
         );
     }
     Ok(())

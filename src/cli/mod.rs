@@ -5,6 +5,7 @@ mod bench_extract;
 mod bench_match;
 mod catalog;
 mod config_check;
+mod customers;
 mod mail;
 mod mail_bench;
 mod quotation;
@@ -76,6 +77,11 @@ pub enum Command {
     /// Match latency per requested line (one description per line of FILE) against the
     /// catalog in the database.
     BenchMatch(bench_match::BenchMatchArgs),
+    /// Customers: discounts and contract prices.
+    Customers {
+        #[command(subcommand)]
+        command: customers::CustomersCommand,
+    },
     /// The mail channel: outbox state, end-to-end benchmark.
     Mail {
         #[command(subcommand)]
@@ -95,6 +101,19 @@ pub enum CatalogCommand {
     Import(catalog::ImportArgs),
     /// Search the catalog as the matcher does and show the scored candidates.
     Search(catalog::SearchArgs),
+    /// Remember which product a requested description means (for one customer or everybody).
+    Correct(catalog::CorrectArgs),
+    /// Remembered corrections.
+    Corrections {
+        #[command(subcommand)]
+        command: CorrectionsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CorrectionsCommand {
+    /// List remembered corrections, newest first.
+    List,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -120,6 +139,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Catalog {
             command: CatalogCommand::Search(args),
         } => catalog::search(settings, args).await,
+        Command::Catalog {
+            command: CatalogCommand::Correct(args),
+        } => catalog::correct(settings, args).await,
+        Command::Catalog {
+            command: CatalogCommand::Corrections {
+                command: CorrectionsCommand::List,
+            },
+        } => catalog::corrections(settings).await,
+        Command::Customers { command } => customers::run(settings, command).await,
         Command::Quote(args) => quote::quote(settings, args).await,
         Command::Extract(args) => quote::extract(settings, args).await,
         Command::Quotation { command } => quotation::run(settings, command).await,

@@ -1,10 +1,13 @@
-//! Step 2: match every requested line against the catalog.
+//! Step 2: match every requested line against the catalog. A product a person chose for the
+//! same description before (`catalog::corrections`) wins over the search.
 
 use serde_json::json;
 
 use super::queue::Job;
 use super::steps::{self, StepError};
-use crate::catalog::search;
+use crate::catalog::{corrections, search};
+use crate::customers;
+use crate::pipeline::matching;
 use crate::startup::App;
 
 pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
@@ -19,8 +22,25 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     .await?;
     let index = app.catalog_index().await?;
     let policy = app.match_policy();
+    let customer_id = customers::for_rfp(&app.pool, rfp).await?.map(|c| c.id);
     let descriptions: Vec<&str> = lines.iter().map(|l| l.description.as_str()).collect();
-    let matches = search::match_descriptions(&app.pool, &index, &descriptions, &policy).await?;
+    let mut matches = search::match_descriptions(&app.pool, &index, &descriptions, &policy).await?;
+    // Products staff chose before for these descriptions (this customer's first) win.
+    let remembered = corrections::lookup_many(&app.pool, customer_id, &descriptions).await?;
+    if !remembered.is_empty() {
+        let skus: Vec<String> = remembered.values().cloned().collect();
+        let products = search::products(&app.pool, &skus).await?;
+        for (i, m) in matches.iter_mut().enumerate() {
+            if let Some(p) = remembered.get(&i).and_then(|sku| products.get(sku)) {
+                tracing::debug!(line = lines[i].line_no, sku = %p.sku, "remembered correction");
+                *m = corrections::remembered(
+                    p.clone(),
+                    std::mem::replace(m, matching::decide(Vec::new(), &policy)),
+                    policy.max_alternatives,
+                );
+            }
+        }
+    }
     let results: Vec<(i32, _)> = lines.iter().map(|l| l.line_no).zip(matches).collect();
     let mut tx = steps::commit_tx(app, job).await?;
     for (line_no, m) in &results {

@@ -1,4 +1,5 @@
-//! Step 3: price the matched lines (DESIGN §4) and create the numbered draft quotation.
+//! Step 3: price the matched lines (DESIGN §4, with the customer layer of
+//! `pipeline::pricing`) and create the numbered draft quotation.
 
 use chrono::{Days, Utc};
 use serde_json::json;
@@ -7,6 +8,7 @@ use super::queue::Job;
 use super::steps::{self, StepError};
 use crate::audit;
 use crate::catalog::{search, tiers};
+use crate::customers;
 use crate::pipeline::customer::CustomerInfo;
 use crate::pipeline::matching::{LineMatch, MatchStatus, Scored};
 use crate::pipeline::quotation::{self, PricingContext};
@@ -74,14 +76,20 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
         })
         .collect();
     let settings = &app.settings.pricing;
+    let customer = customers::for_rfp(&app.pool, rfp).await?;
+    let terms = match &customer {
+        Some(c) => Some(customers::prices::terms(&app.pool, c, &settings.currency).await?),
+        None => None,
+    };
     let ctx = PricingContext {
         tiers: &tiers,
         tax_rate: settings.tax_rate,
         currency: &settings.currency,
         default_lead_time_days: settings.default_lead_time_days,
+        customer: terms.as_ref(),
     };
-    let customer: CustomerInfo = serde_json::from_value(head.customer).unwrap_or_default();
-    let q = quotation::build(&head.source_name, customer, lines, &ctx);
+    let info: CustomerInfo = serde_json::from_value(head.customer).unwrap_or_default();
+    let q = quotation::build(&head.source_name, info, lines, &ctx);
     let today = Utc::now().date_naive();
     let valid_until = today
         .checked_add_days(Days::new(u64::from(settings.validity_days)))
@@ -89,6 +97,7 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
 
     let mut tx = steps::commit_tx(app, job).await?;
     let (id, number) = store::save_draft(&mut tx, rfp, &q, today, valid_until).await?;
+    store::set_customer_id(&mut tx, id, customer.as_ref().map(|c| c.id)).await?;
     audit::record(
         &mut tx,
         audit::Entry {
@@ -97,7 +106,8 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
             action: "created",
             actor: "pipeline",
             channel: "worker",
-            detail: json!({"rfp": rfp, "quotation_id": id, "total": q.total.to_string(), "lines": q.lines.len()}),
+            detail: json!({"rfp": rfp, "quotation_id": id, "total": q.total.to_string(), "lines": q.lines.len(),
+                "customer_id": customer.as_ref().map(|c| c.id)}),
         },
     )
     .await?;

@@ -1,4 +1,4 @@
-//! Pricing exactly per DESIGN §4.
+//! Pricing exactly per DESIGN §4, with the customer layer on top.
 //!
 //! `d` = the largest `discount_pct` among tiers whose scope is the line's SKU, its category or
 //! `*`, and whose `min_qty ≤ quantity` (0 if none);
@@ -6,6 +6,25 @@
 //! quantity` (rounded half up to cents, which changes nothing for whole quantities);
 //! `subtotal = Σ line_total` over priced lines; `tax = round_half_up(subtotal × tax_rate, 2)`;
 //! `total = subtotal + tax`.
+//!
+//! # Customer layer (issue 4), in this order
+//!
+//! 1. **Who**: the request's customer address (the document's, else the sender's) is looked
+//!    up in `customers`: an exact `email` first, else the address's lowercase `domain`. No
+//!    customer: the rule above, unchanged.
+//! 2. **Contract price**: when `customer_prices` holds a price for that customer and SKU, it
+//!    replaces the list price and is net: no tier and no customer discount apply on top
+//!    (`discount_pct` is 0, `list_price` shows the contract price). A contract price also
+//!    prices a product that has no list price (it is no longer price on request).
+//! 3. **Otherwise** `d = max(tier discount, customer.discount_pct)`: the better of the two,
+//!    never both stacked; then the §4 formula above.
+//! 4. A product without a list price and without a contract price stays price on request,
+//!    whatever the customer's discount.
+//!
+//! An approver's extra discount on a revision (`quotations::revision`) comes after all of
+//! this, on every priced line, contract lines included.
+
+use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
@@ -39,6 +58,32 @@ pub fn price_line(list_price: Decimal, discount_pct: Decimal, quantity: Decimal)
         unit_price,
         line_total: round_half_up(unit_price * quantity, 2),
     }
+}
+
+/// What a known customer changes in pricing: a standing discount and contract prices.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerTerms {
+    /// The customer's standing discount in percent (best-of with the tiers, not stacked).
+    pub discount_pct: Decimal,
+    /// SKU → contract (net) price, in the quotation's currency.
+    pub contract_prices: HashMap<String, Decimal>,
+}
+
+/// The list price and discount a line is priced with, per the customer layer above; None:
+/// price on request. `tier_d` is the line's tier discount.
+pub fn customer_basis(
+    sku: &str,
+    list_price: Option<Decimal>,
+    tier_d: Decimal,
+    customer: Option<&CustomerTerms>,
+) -> Option<(Decimal, Decimal)> {
+    let Some(c) = customer else {
+        return list_price.map(|l| (l, tier_d));
+    };
+    if let Some(net) = c.contract_prices.get(sku) {
+        return Some((*net, Decimal::ZERO));
+    }
+    list_price.map(|l| (l, tier_d.max(c.discount_pct)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +168,41 @@ mod tests {
         assert_eq!(price_line(d("10.005"), d("0"), d("1")).unit_price, d("10.01"));
         assert_eq!(price_line(d("10.0049"), d("0"), d("1")).unit_price, d("10.00"));
         assert_eq!(totals([d("0.50")], d("0.01")).tax, d("0.01"));
+    }
+
+    fn terms(discount: &str, contracts: &[(&str, &str)]) -> CustomerTerms {
+        CustomerTerms {
+            discount_pct: d(discount),
+            contract_prices: contracts.iter().map(|(s, p)| (s.to_string(), d(p))).collect(),
+        }
+    }
+
+    #[test]
+    fn customer_discount_is_best_of_not_stacked() {
+        let c = terms("4", &[]);
+        assert_eq!(
+            customer_basis("x", Some(d("10")), d("6"), Some(&c)),
+            Some((d("10"), d("6")))
+        );
+        assert_eq!(
+            customer_basis("x", Some(d("10")), d("2"), Some(&c)),
+            Some((d("10"), d("4")))
+        );
+        assert_eq!(
+            customer_basis("x", Some(d("10")), d("2"), None),
+            Some((d("10"), d("2")))
+        );
+    }
+
+    #[test]
+    fn contract_price_is_net_and_prices_what_had_no_price() {
+        let c = terms("9", &[("x", "7.5")]);
+        assert_eq!(
+            customer_basis("x", Some(d("10")), d("12"), Some(&c)),
+            Some((d("7.5"), d("0")))
+        );
+        assert_eq!(customer_basis("x", None, d("0"), Some(&c)), Some((d("7.5"), d("0"))));
+        assert_eq!(customer_basis("y", None, d("0"), Some(&c)), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::customer::CustomerInfo;
 use super::matching::{LineMatch, MatchStatus, Scored};
-use super::pricing::{self, Totals};
+use super::pricing::{self, CustomerTerms, Totals};
 use super::requirements::Requirement;
 use crate::catalog::tiers::Tier;
 
@@ -95,6 +95,8 @@ pub struct PricingContext<'a> {
     pub currency: &'a str,
     /// Lead time quoted when the product has none.
     pub default_lead_time_days: i32,
+    /// The known customer's discount and contract prices (see `pipeline::pricing`).
+    pub customer: Option<&'a CustomerTerms>,
 }
 
 /// Prices matched lines and totals the quotation. Only `matched` lines carry prices.
@@ -126,15 +128,18 @@ pub fn build(
                 line.requested.quantity,
                 ctx.default_lead_time_days,
             ));
-            if m.status == MatchStatus::Matched
-                && let Some(list) = p.price
-            {
-                let d = pricing::tier_discount(&p.sku, p.category.as_deref(), line.requested.quantity, ctx.tiers);
-                let priced = pricing::price_line(list, d, line.requested.quantity);
-                line.list_price = Some(list);
-                line.discount_pct = Some(d.normalize());
-                line.unit_price = Some(priced.unit_price);
-                line.line_total = Some(priced.line_total);
+            // A contract price also prices a product that is otherwise price on request.
+            let contract = ctx.customer.is_some_and(|c| c.contract_prices.contains_key(&p.sku));
+            if m.status == MatchStatus::Matched || (m.status == MatchStatus::PriceOnRequest && contract) {
+                let tier_d = pricing::tier_discount(&p.sku, p.category.as_deref(), line.requested.quantity, ctx.tiers);
+                if let Some((list, d)) = pricing::customer_basis(&p.sku, p.price, tier_d, ctx.customer) {
+                    let priced = pricing::price_line(list, d, line.requested.quantity);
+                    line.status = MatchStatus::Matched;
+                    line.list_price = Some(list);
+                    line.discount_pct = Some(d.normalize());
+                    line.unit_price = Some(priced.unit_price);
+                    line.line_total = Some(priced.line_total);
+                }
             }
         }
         out.push(line);
@@ -217,6 +222,7 @@ mod tests {
             tax_rate: Decimal::new(9, 2),
             currency: "SGD",
             default_lead_time_days: 14,
+            customer: None,
         };
         let q = build(
             "rfp-001.pdf",
@@ -261,6 +267,7 @@ mod tests {
             tax_rate: Decimal::new(9, 2),
             currency: "SGD",
             default_lead_time_days: 14,
+            customer: None,
         };
         let q = build("x", CustomerInfo::default(), vec![], &ctx);
         let j = serde_json::to_value(&q).expect("json");

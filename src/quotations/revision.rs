@@ -2,9 +2,13 @@
 //! quotation `Q-…-R2` priced by the same rule (DESIGN §4), rendered, and approved; the
 //! previous revision stays as history with status `revised`.
 //!
-//! The extra discount `e` is applied on top of a line's tier discount `d`:
+//! The extra discount `e` is applied on top of a line's discount `d` (the tier discount, or
+//! the customer's when better, or 0 on a contract price; see `pipeline::pricing`):
 //! `unit_price = round_half_up(list_price × (1 − d/100) × (1 − e/100), 2)`, shown as the
 //! combined discount `100 − (100 − d)(100 − e)/100`.
+//!
+//! A SKU the approver chooses for a line is remembered for the quotation's customer
+//! (`catalog::corrections`), so the next identical request is matched to it.
 
 use std::collections::HashMap;
 
@@ -18,10 +22,11 @@ use super::document;
 use super::lifecycle::{self, Actor, Change, Head, LifecycleError, Transition};
 use super::status::Status;
 use super::store;
-use crate::catalog::{Product, search, tiers};
+use crate::catalog::{Product, corrections, search, tiers};
+use crate::customers;
 use crate::domain::QuoteNumber;
 use crate::pipeline::matching::MatchStatus;
-use crate::pipeline::pricing;
+use crate::pipeline::pricing::{self, CustomerTerms};
 use crate::pipeline::quotation::{ProductRef, Quotation};
 use crate::startup::App;
 
@@ -46,12 +51,14 @@ pub fn combined_discount(d: Decimal, e: Decimal) -> Decimal {
     (hundred - (hundred - d) * (hundred - e) / hundred).normalize()
 }
 
-/// Re-prices `view` with the adjustments; `products` holds the newly chosen SKUs.
+/// Re-prices `view` with the adjustments; `products` holds the newly chosen SKUs, `customer`
+/// the terms of the quotation's customer.
 pub fn reprice(
     view: &Quotation,
     adj: &Adjustments,
     products: &HashMap<String, Product>,
     tier_list: &[tiers::Tier],
+    customer: Option<&CustomerTerms>,
 ) -> Result<Quotation, LifecycleError> {
     let extra = adj.extra_discount_pct.unwrap_or(Decimal::ZERO);
     if extra < Decimal::ZERO || extra >= Decimal::ONE_HUNDRED {
@@ -74,18 +81,15 @@ pub fn reprice(
             name: p.name.clone(),
             confidence: 1.0,
         });
-        line.status = if p.price.is_some() {
+        let tier_d = pricing::tier_discount(&p.sku, p.category.as_deref(), line.requested.quantity, tier_list);
+        let basis = pricing::customer_basis(&p.sku, p.price, tier_d, customer);
+        line.status = if basis.is_some() {
             MatchStatus::Matched
         } else {
             MatchStatus::PriceOnRequest
         };
-        line.list_price = p.price;
-        line.discount_pct = Some(pricing::tier_discount(
-            &p.sku,
-            p.category.as_deref(),
-            line.requested.quantity,
-            tier_list,
-        ));
+        line.list_price = basis.map(|(list, _)| list);
+        line.discount_pct = Some(basis.map_or(tier_d, |(_, d)| d));
         line.unit_price = None;
         line.line_total = None;
     }
@@ -136,7 +140,15 @@ pub(super) async fn approve_revised(
     let skus: Vec<String> = adj.skus.iter().map(|(_, s)| s.clone()).collect();
     let products = search::products(&app.pool, &skus).await?;
     let tier_list = tiers::load(&app.pool).await?;
-    let mut next = reprice(&current.view, adj, &products, &tier_list)?;
+    let customer_id = store::customer_id(conn, head.id).await?;
+    let terms = match customer_id {
+        Some(cid) => match customers::get(&app.pool, cid).await? {
+            Some(c) => Some(customers::prices::terms(&app.pool, &c, &current.view.currency).await?),
+            None => None,
+        },
+        None => None,
+    };
+    let mut next = reprice(&current.view, adj, &products, &tier_list, terms.as_ref())?;
 
     let base = QuoteNumber::parse(&head.number)
         .map_err(|e| LifecycleError::InvalidAdjustment(e.to_string()))?
@@ -175,6 +187,8 @@ pub(super) async fn approve_revised(
         .await
         .map_err(|e| LifecycleError::Render(e.to_string()))?;
     store::set_pdf(conn, id, &pdf).await?;
+    store::set_customer_id(conn, id, customer_id).await?;
+    remember_choices(conn, &current.view, adj, customer_id, actor, channel).await?;
 
     let changes = json!({
         "revision": number,
@@ -215,6 +229,37 @@ pub(super) async fn approve_revised(
     t.from = head.status;
     t.number = head.number.clone();
     Ok(t)
+}
+
+/// Remembers each SKU the approver chose for the description of its line.
+async fn remember_choices(
+    conn: &mut PgConnection,
+    view: &Quotation,
+    adj: &Adjustments,
+    customer_id: Option<i64>,
+    actor: &Actor,
+    channel: &str,
+) -> Result<(), LifecycleError> {
+    for (line_no, sku) in &adj.skus {
+        let Some(line) = view.lines.iter().find(|l| l.line == *line_no) else {
+            continue;
+        };
+        match corrections::record(
+            conn,
+            customer_id,
+            &line.requested.description,
+            sku,
+            &actor.label(),
+            channel,
+        )
+        .await
+        {
+            Ok(()) | Err(corrections::CorrectionError::EmptyDescription(_)) => {}
+            Err(corrections::CorrectionError::Database(e)) => return Err(e.into()),
+            Err(e) => return Err(LifecycleError::InvalidAdjustment(e.to_string())),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -94,6 +94,22 @@ pub async fn save_draft(
     Ok((id, number))
 }
 
+/// Records which known customer (`customers`) the quotation was priced for.
+pub async fn set_customer_id(conn: &mut PgConnection, id: Uuid, customer_id: Option<i64>) -> Result<(), sqlx::Error> {
+    sqlx::query!("update quotations set customer_id = $2 where id = $1", id, customer_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The known customer a quotation was priced for.
+pub async fn customer_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!("select customer_id from quotations where id = $1", id)
+        .fetch_optional(conn)
+        .await
+        .map(Option::flatten)
+}
+
 /// A revision about to be stored.
 pub struct NewRevision<'a> {
     pub id: Uuid,

@@ -1,0 +1,228 @@
+//! Remembered match corrections: when a person says which product a requested description
+//! means (`horme catalog correct`, or another SKU chosen for a line while approving), the
+//! choice is kept and the matching step uses it the next time the same description comes
+//! in — for that customer first, then for everybody (a correction without a customer).
+//!
+//! Descriptions are compared by `pipeline::normalize::normalize`, so case, spacing and
+//! punctuation differences do not matter.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+
+use super::Product;
+use crate::audit;
+use crate::pipeline::matching::{LineMatch, MatchStatus, Scored};
+use crate::pipeline::normalize::normalize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CorrectionError {
+    #[error("no product with SKU {0} in the catalog")]
+    UnknownSku(String),
+    #[error("the description {0:?} has no words to remember")]
+    EmptyDescription(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Remembers that `description` means `sku` (for `customer_id`, or for everybody); a later
+/// correction of the same description replaces it. Audited.
+#[tracing::instrument(skip_all, fields(customer_id = ?customer_id, sku = %sku))]
+pub async fn record(
+    conn: &mut PgConnection,
+    customer_id: Option<i64>,
+    description: &str,
+    sku: &str,
+    actor: &str,
+    channel: &str,
+) -> Result<(), CorrectionError> {
+    let key = normalize(description);
+    if key.is_empty() {
+        return Err(CorrectionError::EmptyDescription(description.to_string()));
+    }
+    let known = sqlx::query_scalar!(r#"select exists(select 1 from products where sku = $1) as "e!""#, sku)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !known {
+        return Err(CorrectionError::UnknownSku(sku.to_string()));
+    }
+    let id = sqlx::query_scalar!(
+        r#"insert into match_corrections (customer_id, description_key, sku, actor, channel)
+           values ($1, $2, $3, $4, $5)
+           on conflict ((coalesce(customer_id, 0)), description_key)
+           do update set sku = excluded.sku, actor = excluded.actor, channel = excluded.channel
+           returning id"#,
+        customer_id,
+        key,
+        sku,
+        actor,
+        channel
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        audit::Entry {
+            entity: "match_correction",
+            entity_id: &id.to_string(),
+            action: "recorded",
+            actor,
+            channel,
+            detail: json!({"customer_id": customer_id, "description": description, "description_key": key, "sku": sku}),
+        },
+    )
+    .await?;
+    tracing::info!(id, "match correction recorded");
+    Ok(())
+}
+
+/// The remembered SKU for `description`: the customer's own correction first, then a
+/// correction for everybody; only active products.
+pub async fn lookup(pool: &PgPool, customer_id: Option<i64>, description: &str) -> Result<Option<String>, sqlx::Error> {
+    let key = normalize(description);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    sqlx::query_scalar!(
+        r#"select c.sku from match_corrections c join products p on p.sku = c.sku
+           where c.description_key = $2 and p.active and (c.customer_id = $1 or c.customer_id is null)
+           order by c.customer_id is null
+           limit 1"#,
+        customer_id,
+        key
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// `lookup` for every line of a request in one query: line index → remembered SKU.
+pub async fn lookup_many(
+    pool: &PgPool,
+    customer_id: Option<i64>,
+    descriptions: &[&str],
+) -> Result<HashMap<usize, String>, sqlx::Error> {
+    let keys: Vec<String> = descriptions.iter().map(|d| normalize(d)).collect();
+    let rows = sqlx::query!(
+        r#"select distinct on (c.description_key) c.description_key, c.sku
+           from match_corrections c join products p on p.sku = c.sku
+           where c.description_key = any($2) and p.active
+             and (c.customer_id = $1 or c.customer_id is null)
+           order by c.description_key, c.customer_id is null"#,
+        customer_id,
+        &keys
+    )
+    .fetch_all(pool)
+    .await?;
+    let by_key: HashMap<String, String> = rows.into_iter().map(|r| (r.description_key, r.sku)).collect();
+    Ok(keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| !k.is_empty())
+        .filter_map(|(i, k)| by_key.get(k).map(|s| (i, s.clone())))
+        .collect())
+}
+
+/// The match of a line whose product was remembered: that product with full confidence
+/// (`matched`, or `price_on_request` without a price), the searched candidates as
+/// alternatives.
+pub fn remembered(product: Product, searched: LineMatch, max_alternatives: usize) -> LineMatch {
+    let status = if product.price.is_some() {
+        MatchStatus::Matched
+    } else {
+        MatchStatus::PriceOnRequest
+    };
+    let alternatives = searched
+        .best
+        .into_iter()
+        .chain(searched.alternatives)
+        .filter(|s| s.product.sku != product.sku)
+        .take(max_alternatives)
+        .collect();
+    LineMatch {
+        status,
+        best: Some(Scored {
+            product,
+            confidence: 1.0,
+        }),
+        alternatives,
+    }
+}
+
+/// One remembered correction as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Correction {
+    pub customer: Option<String>,
+    pub description_key: String,
+    pub sku: String,
+    pub actor: String,
+    pub channel: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub async fn list(pool: &PgPool) -> Result<Vec<Correction>, sqlx::Error> {
+    sqlx::query_as!(
+        Correction,
+        r#"select coalesce(cu.email, cu.domain) as customer, c.description_key, c.sku, c.actor, c.channel,
+                  c.updated_at
+           from match_corrections c left join customers cu on cu.id = c.customer_id
+           order by c.updated_at desc, c.id desc"#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(sku: &str, price: Option<rust_decimal::Decimal>) -> Product {
+        Product {
+            sku: sku.into(),
+            name: sku.into(),
+            brand: None,
+            category: None,
+            unit: "pc".into(),
+            price,
+            currency: "SGD".into(),
+            stock: None,
+            lead_time_days: None,
+            tokens: vec![],
+            active: true,
+        }
+    }
+
+    fn scored(sku: &str, confidence: f64) -> Scored {
+        Scored {
+            product: product(sku, None),
+            confidence,
+        }
+    }
+
+    #[test]
+    fn the_remembered_product_wins_and_the_search_becomes_alternatives() {
+        let searched = LineMatch {
+            status: MatchStatus::NeedsReview,
+            best: Some(scored("a", 0.7)),
+            alternatives: vec![scored("b", 0.6), scored("c", 0.5)],
+        };
+        let m = remembered(product("b", Some(rust_decimal::Decimal::ONE)), searched, 5);
+        assert_eq!(m.status, MatchStatus::Matched);
+        assert_eq!(
+            m.best.as_ref().map(|b| (b.product.sku.as_str(), b.confidence)),
+            Some(("b", 1.0))
+        );
+        let alts: Vec<&str> = m.alternatives.iter().map(|a| a.product.sku.as_str()).collect();
+        assert_eq!(alts, ["a", "c"]);
+        let none = LineMatch {
+            status: MatchStatus::Unmatched,
+            best: None,
+            alternatives: vec![],
+        };
+        assert_eq!(
+            remembered(product("x", None), none, 5).status,
+            MatchStatus::PriceOnRequest
+        );
+    }
+}
