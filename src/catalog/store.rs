@@ -39,12 +39,6 @@ pub async fn upsert_products(
         let mut b = Batch::default();
         for r in chunk {
             let tokens = normalize::tokens(&r.name);
-            b.vector.push(super::search_vector_literal(
-                &tokens,
-                r.brand.as_deref(),
-                r.category.as_deref(),
-                r.description.as_deref(),
-            ));
             b.tokens.push(format_text_array(&tokens));
             b.sku.push(r.sku.as_str().to_string());
             b.name.push(r.name.clone());
@@ -61,19 +55,19 @@ pub async fn upsert_products(
         let results = sqlx::query_scalar!(
             r#"
             insert into products (sku, name, brand, category, description, unit, price, currency,
-                                  stock, lead_time_days, search_tokens, search_vector)
+                                  stock, lead_time_days, search_tokens)
             select sku, name, brand, category, description, unit, price, currency, stock, lead,
-                   tokens::text[], vector::tsvector
+                   tokens::text[]
             from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                        $7::numeric[], $8::text[], $9::int4[], $10::int4[], $11::text[], $12::text[])
+                        $7::numeric[], $8::text[], $9::int4[], $10::int4[], $11::text[])
                  as t(sku, name, brand, category, description, unit, price, currency, stock, lead,
-                      tokens, vector)
+                      tokens)
             on conflict (sku) do update set
                 name = excluded.name, brand = excluded.brand, category = excluded.category,
                 description = excluded.description, unit = excluded.unit, price = excluded.price,
                 currency = excluded.currency, stock = excluded.stock,
                 lead_time_days = excluded.lead_time_days, search_tokens = excluded.search_tokens,
-                search_vector = excluded.search_vector, active = true
+                active = true
             where (products.name, products.brand, products.category, products.description,
                    products.unit, products.price, products.currency, products.stock,
                    products.lead_time_days, products.active)
@@ -94,7 +88,6 @@ pub async fn upsert_products(
             &b.stock as &[Option<i32>],
             &b.lead as &[Option<i32>],
             &b.tokens,
-            &b.vector,
         )
         .fetch_all(pool)
         .await?;
@@ -118,7 +111,6 @@ struct Batch {
     stock: Vec<Option<i32>>,
     lead: Vec<Option<i32>>,
     tokens: Vec<String>,
-    vector: Vec<String>,
 }
 
 /// A PostgreSQL array literal of texts: `{"a","b\"c"}`.

@@ -2,6 +2,7 @@
 //! same measure as PostgreSQL's pg_trgm (`similarity()`: shared trigrams over all trigrams of
 //! the word padded with two blanks before and one after), over the in-memory vocabulary.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// pg_trgm's default `similarity_threshold`.
@@ -13,6 +14,11 @@ pub struct TrigramIndex {
     postings: HashMap<u64, Vec<u32>>,
     /// number of distinct trigrams per term id
     sizes: Vec<u16>,
+}
+
+thread_local! {
+    /// Per-thread shared-trigram counters, one per term, reset after each lookup.
+    static COUNTS: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The distinct trigrams of a word, packed into integers.
@@ -45,24 +51,37 @@ impl TrigramIndex {
     /// (ties by id, for determinism), with their similarity.
     pub fn similar(&self, word: &str, threshold: f64, limit: usize) -> Vec<(u32, f64)> {
         let grams = trigrams(word);
-        let mut shared: HashMap<u32, u16> = HashMap::new();
-        for g in &grams {
-            if let Some(ids) = self.postings.get(g) {
-                for id in ids {
-                    *shared.entry(*id).or_default() += 1;
+        let n = grams.len() as f64;
+        // A term can reach the threshold only with this many trigrams at most.
+        let longest = (n / threshold).floor();
+        let mut hits: Vec<(u32, f64)> = COUNTS.with(|c| {
+            let mut counts = c.borrow_mut();
+            if counts.len() < self.sizes.len() {
+                counts.resize(self.sizes.len(), 0);
+            }
+            let mut touched: Vec<u32> = Vec::new();
+            for g in &grams {
+                for id in self.postings.get(g).map_or(&[][..], Vec::as_slice) {
+                    let slot = &mut counts[*id as usize];
+                    if *slot == 0 {
+                        touched.push(*id);
+                    }
+                    *slot = slot.saturating_add(1);
                 }
             }
-        }
-        let n = grams.len() as f64;
-        let mut hits: Vec<(u32, f64)> = shared
-            .into_iter()
-            .map(|(id, common)| {
-                let other = f64::from(self.sizes.get(id as usize).copied().unwrap_or(0));
-                let common = f64::from(common);
-                (id, common / (n + other - common))
-            })
-            .filter(|(_, s)| *s >= threshold)
-            .collect();
+            touched
+                .into_iter()
+                .filter_map(|id| {
+                    let common = f64::from(std::mem::take(&mut counts[id as usize]));
+                    let other = f64::from(self.sizes[id as usize]);
+                    if other > longest {
+                        return None;
+                    }
+                    let s = common / (n + other - common);
+                    (s >= threshold).then_some((id, s))
+                })
+                .collect()
+        });
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         hits.truncate(limit);
         hits
