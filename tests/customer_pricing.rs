@@ -3,9 +3,6 @@
 
 mod common;
 
-use std::time::Duration;
-
-use channels::{ChannelKind, InboundMessage, Sender, ThreadRef};
 use horme::catalog::corrections;
 use horme::customers::{self, CustomerKey};
 use horme::quotations::{Actor, Adjustments, lifecycle, store};
@@ -204,46 +201,12 @@ async fn a_customers_correction_is_theirs_and_a_global_one_is_everybodys(pool: P
     }
 }
 
-/// A request mailed by `from`, run through the pipeline: its quotation number.
-async fn mailed(app: &App, from: &str, body: &str) -> String {
-    let id = uuid::Uuid::now_v7().to_string();
-    let msg = InboundMessage {
-        channel: ChannelKind::Email,
-        external_id: format!("<{id}@customer.test>"),
-        thread: ThreadRef::Email {
-            message_id: format!("<{id}@customer.test>"),
-            references: vec![],
-            subject: "RFQ".into(),
-            reply_to: from.into(),
-        },
-        sender: Sender {
-            address: from.into(),
-            display_name: Some("Buyer".into()),
-        },
-        subject: Some("RFQ".into()),
-        text: body.into(),
-        html: None,
-        attachments: vec![],
-        raw: None,
-    };
-    let stored = horme::ingest::store(&app.pool, &msg, 3).await.expect("store");
-    let status = horme::jobs::worker::drain_rfp(app, stored.rfp_id, Duration::from_secs(30))
-        .await
-        .expect("drain");
-    assert_eq!(status, "done");
-    store::load_by_rfp(&app.pool, stored.rfp_id)
-        .await
-        .expect("load")
-        .expect("quotation")
-        .number
-}
-
 #[sqlx::test]
 async fn choosing_another_sku_at_approval_is_remembered_for_that_customer(pool: PgPool) {
     let app = app(pool).await;
     add_customer(&app, "Acme", "acme.test", 10).await;
     let body = "Please quote:\n1. Blue thread glue - 6 pcs\n2. Safety goggles clear anti fog - 1 pc\n";
-    let number = mailed(&app, "buyer@acme.test", body).await;
+    let number = common::quote_mailed(&app, "buyer@acme.test", body).await;
     let adj = Adjustments {
         extra_discount_pct: None,
         skus: vec![(1, "0400000001".into())],
@@ -285,7 +248,7 @@ async fn choosing_another_sku_at_approval_is_remembered_for_that_customer(pool: 
     assert_eq!(audited, 1);
 
     // The next identical request from the same customer is matched to the chosen product.
-    let next = mailed(&app, "colleague@acme.test", body).await;
+    let next = common::quote_mailed(&app, "colleague@acme.test", body).await;
     let q = store::load_by_number(&app.pool, &next)
         .await
         .expect("load")

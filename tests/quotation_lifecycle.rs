@@ -7,7 +7,6 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use channels::{ChannelKind, InboundMessage, Sender, ThreadRef};
 use horme::quotations::{Actor, Adjustments, LifecycleError, Status, housekeeping, lifecycle, store};
 use horme::startup::App;
 use rust_decimal::Decimal;
@@ -32,40 +31,6 @@ async fn app_with(pool: PgPool, auto_approve_below: Option<i64>) -> App {
     let app = common::app_with(pool, s).await;
     common::import_catalog_csv(&app, CATALOG, Some("scope,min_qty,discount_pct\nChemicals,24,6\n")).await;
     app
-}
-
-/// A request mailed by the customer, run through the pipeline: its quotation number.
-async fn quote_from_customer(app: &App, body: &str) -> String {
-    let id = uuid::Uuid::now_v7().to_string();
-    let msg = InboundMessage {
-        channel: ChannelKind::Email,
-        external_id: format!("<{id}@customer.test>"),
-        thread: ThreadRef::Email {
-            message_id: format!("<{id}@customer.test>"),
-            references: vec![],
-            subject: "RFQ".into(),
-            reply_to: CUSTOMER.into(),
-        },
-        sender: Sender {
-            address: CUSTOMER.into(),
-            display_name: Some("Buyer".into()),
-        },
-        subject: Some("RFQ".into()),
-        text: body.into(),
-        html: None,
-        attachments: vec![],
-        raw: None,
-    };
-    let stored = horme::ingest::store(&app.pool, &msg, 3).await.expect("store");
-    let status = horme::jobs::worker::drain_rfp(app, stored.rfp_id, Duration::from_secs(30))
-        .await
-        .expect("drain");
-    assert_eq!(status, "done");
-    store::load_by_rfp(&app.pool, stored.rfp_id)
-        .await
-        .expect("load")
-        .expect("quotation")
-        .number
 }
 
 async fn status_of(app: &App, number: &str) -> Status {
@@ -96,7 +61,7 @@ fn approver() -> Actor {
 #[sqlx::test]
 async fn the_whole_conversation_is_audited_and_announced(pool: PgPool) {
     let app = app_with(pool, None).await;
-    let number = quote_from_customer(&app, RFP).await;
+    let number = common::quote_mailed(&app, CUSTOMER, RFP).await;
     assert_eq!(status_of(&app, &number).await, Status::PendingApproval);
 
     let none = Adjustments::default();
@@ -156,7 +121,7 @@ async fn the_whole_conversation_is_audited_and_announced(pool: PgPool) {
 #[sqlx::test]
 async fn refused_transitions_and_actors(pool: PgPool) {
     let app = app_with(pool, None).await;
-    let number = quote_from_customer(&app, RFP).await;
+    let number = common::quote_mailed(&app, CUSTOMER, RFP).await;
     let none = Adjustments::default();
     let stranger = Actor::person("someone@elsewhere.test");
 
@@ -253,7 +218,7 @@ async fn refused_transitions_and_actors(pool: PgPool) {
 #[sqlx::test]
 async fn every_allowed_transition_through_its_function(pool: PgPool) {
     let app = app_with(pool, None).await;
-    let number = quote_from_customer(&app, RFP).await;
+    let number = common::quote_mailed(&app, CUSTOMER, RFP).await;
     let none = Adjustments::default();
     let customer = Actor::person(CUSTOMER);
     let cases: Vec<(Status, Status)> = Status::ALL
@@ -352,7 +317,7 @@ async fn every_allowed_transition_through_its_function(pool: PgPool) {
 #[sqlx::test]
 async fn approving_with_changes_makes_an_approved_revision(pool: PgPool) {
     let app = app_with(pool, None).await;
-    let number = quote_from_customer(&app, RFP).await;
+    let number = common::quote_mailed(&app, CUSTOMER, RFP).await;
     let before = store::load_by_number(&app.pool, &number)
         .await
         .expect("load")
@@ -409,7 +374,7 @@ async fn approving_with_changes_makes_an_approved_revision(pool: PgPool) {
 #[sqlx::test]
 async fn adjustments_are_validated(pool: PgPool) {
     let app = app_with(pool, None).await;
-    let number = quote_from_customer(&app, RFP).await;
+    let number = common::quote_mailed(&app, CUSTOMER, RFP).await;
     for adj in [
         Adjustments {
             extra_discount_pct: Some(Decimal::new(100, 0)),
@@ -439,8 +404,8 @@ async fn adjustments_are_validated(pool: PgPool) {
 #[sqlx::test]
 async fn expiry_and_reminders(pool: PgPool) {
     let app = app_with(pool, None).await;
-    let open = quote_from_customer(&app, RFP).await;
-    let accepted = quote_from_customer(&app, RFP).await;
+    let open = common::quote_mailed(&app, CUSTOMER, RFP).await;
+    let accepted = common::quote_mailed(&app, CUSTOMER, RFP).await;
     force_status(&app, &accepted, Status::Accepted).await;
     sqlx::query("update quotations set valid_until = current_date - 1, submitted_at = now() - interval '25 hours'")
         .execute(&app.pool)
@@ -474,9 +439,9 @@ async fn expiry_and_reminders(pool: PgPool) {
 #[sqlx::test]
 async fn small_confident_quotations_are_approved_automatically(pool: PgPool) {
     let app = app_with(pool.clone(), Some(1000)).await;
-    let small = quote_from_customer(&app, "Toilet bowl brush with holder deluxe - 2 pcs\n").await;
+    let small = common::quote_mailed(&app, CUSTOMER, "Toilet bowl brush with holder deluxe - 2 pcs\n").await;
     assert_eq!(status_of(&app, &small).await, Status::Approved);
-    let big = quote_from_customer(&app, "Toilet bowl brush with holder deluxe - 200 pcs\n").await;
+    let big = common::quote_mailed(&app, CUSTOMER, "Toilet bowl brush with holder deluxe - 200 pcs\n").await;
     assert_eq!(
         status_of(&app, &big).await,
         Status::PendingApproval,

@@ -132,3 +132,38 @@ pub fn horme(pool: &PgPool, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// A request mailed by `from`, run through the pipeline: its quotation number.
+pub async fn quote_mailed(app: &App, from: &str, body: &str) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    use channels::{ChannelKind, InboundMessage, Sender, ThreadRef};
+    let msg = InboundMessage {
+        channel: ChannelKind::Email,
+        external_id: format!("<{id}@customer.test>"),
+        thread: ThreadRef::Email {
+            message_id: format!("<{id}@customer.test>"),
+            references: vec![],
+            subject: "RFQ".into(),
+            reply_to: from.into(),
+        },
+        sender: Sender {
+            address: from.into(),
+            display_name: Some("Buyer".into()),
+        },
+        subject: Some("RFQ".into()),
+        text: body.into(),
+        html: None,
+        attachments: vec![],
+        raw: None,
+    };
+    let stored = horme::ingest::store(&app.pool, &msg, 3).await.expect("store");
+    let status = horme::jobs::worker::drain_rfp(app, stored.rfp_id, Duration::from_secs(30))
+        .await
+        .expect("drain");
+    assert_eq!(status, "done");
+    horme::quotations::store::load_by_rfp(&app.pool, stored.rfp_id)
+        .await
+        .expect("load")
+        .expect("quotation")
+        .number
+}
