@@ -173,7 +173,6 @@ impl CatalogIndex {
                 .trigrams
                 .similar(q, trigrams::THRESHOLD, EXPANSIONS_PER_WORD)
                 .into_iter()
-                .take(EXPANSIONS_PER_WORD)
                 .map(|(id, _)| self.vocab.term(id).to_string())
                 .collect::<Vec<_>>();
             if !hits.is_empty() {

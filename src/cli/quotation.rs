@@ -155,20 +155,7 @@ async fn show(app: &crate::startup::App, number: &str, json: bool) -> anyhow::Re
             .or(v.customer.email.as_deref())
             .unwrap_or("-")
     );
-    for l in &v.lines {
-        println!(
-            "{:>3}  {:<16} {:>8} {:<5} {:>10}  {}",
-            l.line,
-            l.status.as_str(),
-            l.requested.quantity,
-            l.requested.unit,
-            l.line_total.map(|t| t.to_string()).unwrap_or_default(),
-            l.matched
-                .as_ref()
-                .map(|m| format!("{} {}", m.sku, m.name))
-                .unwrap_or_else(|| l.requested.description.clone())
-        );
-    }
+    super::quote::print_lines(&v.lines);
     println!("history:");
     for h in history {
         println!(

@@ -131,14 +131,9 @@ pub async fn quote_once(app: &App, file: &Path, customer: Option<&str>) -> anyho
         .context("the quotation disappeared")
 }
 
-fn print_summary(q: &crate::pipeline::quotation::Quotation) {
-    println!(
-        "Quotation {} for {} ({} lines)",
-        q.number.as_deref().unwrap_or("-"),
-        q.customer.company.as_deref().unwrap_or("unknown customer"),
-        q.lines.len()
-    );
-    for l in &q.lines {
+/// One row per quotation line: number, status, quantity, unit, total, product or request.
+pub(super) fn print_lines(lines: &[crate::pipeline::quotation::QuoteLine]) {
+    for l in lines {
         println!(
             "{:>3}  {:<16} {:>8} {:<5} {:>10}  {}",
             l.line,
@@ -152,6 +147,16 @@ fn print_summary(q: &crate::pipeline::quotation::Quotation) {
                 .unwrap_or_else(|| l.requested.description.clone())
         );
     }
+}
+
+fn print_summary(q: &crate::pipeline::quotation::Quotation) {
+    println!(
+        "Quotation {} for {} ({} lines)",
+        q.number.as_deref().unwrap_or("-"),
+        q.customer.company.as_deref().unwrap_or("unknown customer"),
+        q.lines.len()
+    );
+    print_lines(&q.lines);
     println!(
         "subtotal {} {}  tax {}  total {}",
         q.currency, q.subtotal, q.tax, q.total

@@ -9,13 +9,14 @@ use uuid::Uuid;
 
 use super::authres::{self, Verdict};
 use super::commands::{self, ApproverCommand, CustomerCommand};
-use super::jobs::{self, MailJobError};
+use super::jobs;
+use crate::jobs::StepError;
 use crate::jobs::queue::{self, Job};
 use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
 use crate::startup::App;
 
 /// Runs one `mail.command` job.
-pub async fn run(app: &App, job: &Job) -> Result<(), MailJobError> {
+pub async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     let message = jobs::payload_uuid(job, "inbound_message_id")?;
     let row = sqlx::query!(
         r#"select m.sender, m.body_text, m.raw, i.quotation_id, q.number as "number?"
@@ -26,7 +27,7 @@ pub async fn run(app: &App, job: &Job) -> Result<(), MailJobError> {
     )
     .fetch_optional(&app.pool)
     .await?
-    .ok_or_else(|| MailJobError::Permanent(format!("message {message} is gone")))?;
+    .ok_or_else(|| StepError::Permanent(format!("message {message} is gone")))?;
     let Some(number) = row.number else {
         return record(app, job, message, "the quotation no longer exists").await;
     };
@@ -68,7 +69,7 @@ pub async fn run(app: &App, job: &Job) -> Result<(), MailJobError> {
             }
             None => return record(app, job, message, "no customer command found").await,
         },
-        other => return Err(MailJobError::Permanent(format!("unknown command role {other:?}"))),
+        other => return Err(StepError::Permanent(format!("unknown command role {other:?}"))),
     };
     match result {
         Ok(t) => {
@@ -84,7 +85,7 @@ pub async fn run(app: &App, job: &Job) -> Result<(), MailJobError> {
 }
 
 /// Writes what came of the command on the received mail and completes the job.
-async fn record(app: &App, job: &Job, message: Uuid, outcome: &str) -> Result<(), MailJobError> {
+async fn record(app: &App, job: &Job, message: Uuid, outcome: &str) -> Result<(), StepError> {
     let mut tx = jobs::commit_tx(app, job).await?;
     sqlx::query!(
         "update mail_inbound set reason = coalesce(reason, '') || ': ' || $2 where inbound_message_id = $1",
@@ -101,14 +102,7 @@ async fn record(app: &App, job: &Job, message: Uuid, outcome: &str) -> Result<()
 
 /// An approval whose mail failed the authentication check: nothing changes; the refusal is
 /// audited and the approvers are told.
-async fn refuse(
-    app: &App,
-    job: &Job,
-    message: Uuid,
-    number: &str,
-    sender: &str,
-    why: &str,
-) -> Result<(), MailJobError> {
+async fn refuse(app: &App, job: &Job, message: Uuid, number: &str, sender: &str, why: &str) -> Result<(), StepError> {
     tracing::warn!(%number, %sender, %why, "approval mail failed authentication: refused");
     let mut tx = jobs::commit_tx(app, job).await?;
     crate::audit::record(
@@ -146,7 +140,7 @@ async fn refuse(
 }
 
 /// The quotation mail was delivered: the quotation is now sent.
-pub async fn after_delivery(app: &App, job: &Job) -> Result<(), MailJobError> {
+pub async fn after_delivery(app: &App, job: &Job) -> Result<(), StepError> {
     let q = jobs::payload_uuid(job, "quotation_id")?;
     let number = sqlx::query_scalar!("select number from quotations where id = $1", q)
         .fetch_optional(&app.pool)
@@ -155,7 +149,7 @@ pub async fn after_delivery(app: &App, job: &Job) -> Result<(), MailJobError> {
         match lifecycle::mark_sent(app, &number, &Actor::system("outbox"), "email").await {
             Ok(_) | Err(LifecycleError::InvalidTransition { .. }) | Err(LifecycleError::NotFound(_)) => {}
             Err(LifecycleError::Database(e)) => return Err(e.into()),
-            Err(e) => return Err(MailJobError::Permanent(e.to_string())),
+            Err(e) => return Err(StepError::Permanent(e.to_string())),
         }
     }
     jobs::finish(app, job).await

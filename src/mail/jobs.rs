@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::replies::{self, CustomerThread, ToCustomer};
 use super::threading::Token;
+use crate::jobs::StepError;
 use crate::jobs::queue::{self, Backoff, Failure, Job, NewJob};
 use crate::startup::App;
 
@@ -26,23 +27,6 @@ pub fn owns(kind: &str) -> bool {
     matches!(kind, RFP_FAILED | COMMAND | SENT)
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum MailJobError {
-    /// Cannot succeed: the job is kept as dead with this reason.
-    #[error("{0}")]
-    Permanent(String),
-    #[error(transparent)]
-    Transient(#[from] anyhow::Error),
-    #[error("the job's lease was lost to another worker")]
-    LeaseLost,
-}
-
-impl From<sqlx::Error> for MailJobError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Transient(anyhow::Error::new(e).context("database"))
-    }
-}
-
 /// Runs one claimed mail job to its end.
 #[tracing::instrument(skip_all, fields(job = job.id, kind = %job.kind, attempt = job.attempts))]
 pub async fn run(app: &App, job: &Job) -> Result<(), sqlx::Error> {
@@ -50,12 +34,12 @@ pub async fn run(app: &App, job: &Job) -> Result<(), sqlx::Error> {
         RFP_FAILED => rfp_failed(app, job).await,
         COMMAND => super::approvals::run(app, job).await,
         SENT => super::approvals::after_delivery(app, job).await,
-        other => Err(MailJobError::Permanent(format!("unknown mail job {other:?}"))),
+        other => Err(StepError::Permanent(format!("unknown mail job {other:?}"))),
     };
     let (error, retryable) = match result {
-        Ok(()) | Err(MailJobError::LeaseLost) => return Ok(()),
-        Err(MailJobError::Permanent(e)) => (e, false),
-        Err(MailJobError::Transient(e)) => (format!("{e:#}"), true),
+        Ok(()) | Err(StepError::LeaseLost) => return Ok(()),
+        Err(StepError::Permanent(e)) => (e, false),
+        Err(StepError::Transient(e)) => (format!("{e:#}"), true),
     };
     let w = &app.settings.workers;
     let backoff = Backoff {
@@ -126,12 +110,12 @@ pub async fn after_sent(
     Ok(())
 }
 
-pub(super) fn payload_uuid(job: &Job, key: &str) -> Result<Uuid, MailJobError> {
+pub(super) fn payload_uuid(job: &Job, key: &str) -> Result<Uuid, StepError> {
     job.payload
         .get(key)
         .and_then(|v| v.as_str())
         .and_then(|s| Uuid::parse_str(s).ok())
-        .ok_or_else(|| MailJobError::Permanent(format!("job payload has no {key}")))
+        .ok_or_else(|| StepError::Permanent(format!("job payload has no {key}")))
 }
 
 /// Loads the customer's thread of a request that came by mail.
@@ -155,23 +139,20 @@ pub async fn customer_thread(app: &App, rfp: Uuid) -> Result<Option<CustomerThre
 }
 
 /// Opens the job's final transaction, refusing if the lease was lost meanwhile.
-pub(super) async fn commit_tx<'a>(
-    app: &'a App,
-    job: &Job,
-) -> Result<sqlx::Transaction<'a, sqlx::Postgres>, MailJobError> {
+pub(super) async fn commit_tx<'a>(app: &'a App, job: &Job) -> Result<sqlx::Transaction<'a, sqlx::Postgres>, StepError> {
     let mut tx = app.pool.begin().await?;
     if !queue::hold_lease(&mut tx, job).await? {
-        return Err(MailJobError::LeaseLost);
+        return Err(StepError::LeaseLost);
     }
     Ok(tx)
 }
 
-async fn rfp_failed(app: &App, job: &Job) -> Result<(), MailJobError> {
+async fn rfp_failed(app: &App, job: &Job) -> Result<(), StepError> {
     let rfp = payload_uuid(job, "rfp_id")?;
     let reason = sqlx::query_scalar!("select failure_reason from rfps where id = $1", rfp)
         .fetch_optional(&app.pool)
         .await?
-        .ok_or_else(|| MailJobError::Permanent(format!("request {rfp} no longer exists")))?
+        .ok_or_else(|| StepError::Permanent(format!("request {rfp} no longer exists")))?
         .unwrap_or_default();
     let Some(customer) = customer_thread(app, rfp).await? else {
         return finish(app, job).await;
@@ -206,7 +187,7 @@ async fn rfp_failed(app: &App, job: &Job) -> Result<(), MailJobError> {
 }
 
 /// Completes a job that has nothing (more) to do.
-pub(super) async fn finish(app: &App, job: &Job) -> Result<(), MailJobError> {
+pub(super) async fn finish(app: &App, job: &Job) -> Result<(), StepError> {
     let mut tx = commit_tx(app, job).await?;
     queue::complete(&mut tx, job).await?;
     tx.commit().await?;

@@ -3,13 +3,9 @@
 //! `pipeline::scoring`). A near-tie between different products means the request does not
 //! say which one: a person must choose.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Product;
-use crate::catalog::vocabulary::Vocabulary;
-pub use crate::pipeline::scoring::{BETA, score};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
@@ -66,29 +62,6 @@ const TIE_MARGIN: f64 = 0.02;
 /// Alternatives below this score are not worth showing.
 const ALTERNATIVE_FLOOR: f64 = 0.3;
 
-/// Scores every candidate and decides the line's status.
-pub fn classify(
-    query: &[String],
-    candidates: Vec<Product>,
-    expansions: &HashMap<String, Vec<String>>,
-    vocab: &Vocabulary,
-    policy: &MatchPolicy,
-) -> LineMatch {
-    let mut scored: Vec<Scored> = candidates
-        .into_iter()
-        .map(|product| {
-            let confidence = score(query, &product.tokens, vocab, expansions);
-            Scored { product, confidence }
-        })
-        .collect();
-    scored.sort_by(|a, b| {
-        b.confidence
-            .total_cmp(&a.confidence)
-            .then(a.product.sku.cmp(&b.product.sku))
-    });
-    decide(scored, policy)
-}
-
 /// The line's status from its scored candidates (best first): below the unmatched threshold
 /// nothing is offered; below the review threshold, or with a near-tie between different
 /// products, a person chooses; a confident match without a price is price on request.
@@ -134,8 +107,34 @@ pub fn decide(scored: Vec<Scored>, policy: &MatchPolicy) -> LineMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::vocabulary::Vocabulary;
     use crate::pipeline::normalize::tokens;
+    use crate::pipeline::scoring::score;
+    use std::collections::HashMap;
     use std::collections::HashSet;
+
+    /// Scores every candidate and decides the line's status.
+    fn classify(
+        query: &[String],
+        candidates: Vec<Product>,
+        expansions: &HashMap<String, Vec<String>>,
+        vocab: &Vocabulary,
+        policy: &MatchPolicy,
+    ) -> LineMatch {
+        let mut scored: Vec<Scored> = candidates
+            .into_iter()
+            .map(|product| {
+                let confidence = score(query, &product.tokens, vocab, expansions);
+                Scored { product, confidence }
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(a.product.sku.cmp(&b.product.sku))
+        });
+        decide(scored, policy)
+    }
 
     fn vocab(names: &[&str]) -> Vocabulary {
         let mut df: HashMap<String, u32> = HashMap::new();

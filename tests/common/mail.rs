@@ -5,6 +5,7 @@
 //! Every test uses mail addresses of its own (a random tag), so tests running in parallel
 //! against the same servers never see each other's mail.
 
+use base64::Engine;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -342,7 +343,11 @@ pub fn mail_with_attachment(
          Content-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
     )
     .into_bytes();
-    for chunk in base64_encode(bytes).as_bytes().chunks(76) {
+    for chunk in base64::engine::general_purpose::STANDARD
+        .encode(bytes)
+        .as_bytes()
+        .chunks(76)
+    {
         out.extend_from_slice(chunk);
         out.extend_from_slice(b"\r\n");
     }
@@ -366,24 +371,6 @@ fn replace_message_id(raw: &[u8], message_id: &str) -> Vec<u8> {
         out = format!("Message-ID: <{message_id}>\r\n{out}");
     }
     out.into_bytes()
-}
-
-fn base64_encode(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
-    for c in data.chunks(3) {
-        let n =
-            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
-        s.push(T[(n >> 18) as usize & 63] as char);
-        s.push(T[(n >> 12) as usize & 63] as char);
-        s.push(if c.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        s.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
-    }
-    s
 }
 
 /// The quotation number a reply of ours refers to (the token in its Message-ID).
