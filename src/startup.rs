@@ -4,7 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use sqlx::PgPool;
 
-use crate::catalog::index::{self, CatalogIndex};
+use crate::catalog::search::index::{self, CatalogIndex};
 use crate::config::Settings;
 use crate::pipeline::matching::MatchPolicy;
 use crate::pipeline::text::Limits;

@@ -3,7 +3,7 @@
 //! choice is kept and the matching step uses it the next time the same description comes
 //! in — for that customer first, then for everybody (a correction without a customer).
 //!
-//! Descriptions are compared by `pipeline::normalize::normalize`, so case, spacing and
+//! Descriptions are compared by `catalog::search::normalize::normalize`, so case, spacing and
 //! punctuation differences do not matter.
 
 use std::collections::HashMap;
@@ -14,8 +14,8 @@ use sqlx::{PgConnection, PgPool};
 
 use super::Product;
 use crate::audit;
+use crate::catalog::search::normalize::normalize;
 use crate::pipeline::matching::{LineMatch, MatchStatus, Scored};
-use crate::pipeline::normalize::normalize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CorrectionError {
@@ -49,16 +49,18 @@ pub async fn record(
         return Err(CorrectionError::UnknownSku(sku.to_string()));
     }
     let id = sqlx::query_scalar!(
-        r#"insert into match_corrections (customer_id, description_key, sku, actor, channel)
-           values ($1, $2, $3, $4, $5)
+        r#"insert into match_corrections (customer_id, description_key, sku, actor, channel, description)
+           values ($1, $2, $3, $4, $5, $6)
            on conflict ((coalesce(customer_id, 0)), description_key)
-           do update set sku = excluded.sku, actor = excluded.actor, channel = excluded.channel
+           do update set sku = excluded.sku, actor = excluded.actor, channel = excluded.channel,
+                         description = excluded.description
            returning id"#,
         customer_id,
         key,
         sku,
         actor,
-        channel
+        channel,
+        description
     )
     .fetch_one(&mut *conn)
     .await?;

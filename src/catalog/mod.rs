@@ -4,13 +4,10 @@
 
 pub mod corrections;
 pub mod import;
-pub mod index;
 pub mod search;
 pub mod store;
 pub mod synonyms;
 pub mod tiers;
-pub mod trigrams;
-pub mod vocabulary;
 
 use std::path::Path;
 
@@ -34,7 +31,7 @@ pub struct Product {
     pub currency: String,
     pub stock: Option<i32>,
     pub lead_time_days: Option<i32>,
-    /// Normalised name tokens (see `pipeline::normalize`).
+    /// Normalised name tokens (see `catalog::search::normalize`).
     pub tokens: Vec<String>,
     /// Still offered (an inactive product stays for old quotations but is never matched).
     #[serde(skip)]

@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use super::import::{ImportError, ProductRow, Rejection, TierRow};
-use crate::pipeline::normalize;
+use crate::catalog::search::normalize;
 
 /// The channel on which catalog changes are announced.
 pub const CATALOG_CHANNEL: &str = "horme_catalog";
@@ -114,7 +114,7 @@ struct Batch {
 }
 
 /// A PostgreSQL array literal of texts: `{"a","b\"c"}`.
-fn format_text_array(items: &[String]) -> String {
+pub(crate) fn format_text_array(items: &[String]) -> String {
     let mut s = String::from("{");
     for (i, t) in items.iter().enumerate() {
         if i > 0 {
@@ -150,7 +150,7 @@ pub async fn upsert_tiers(pool: &PgPool, rows: &[TierRow]) -> Result<usize, Impo
 }
 
 /// Ends an import: bumps the catalog version so that every worker rebuilds its search index
-/// (`catalog::index`) before its next match, and wakes the ones listening.
+/// (`catalog::search::index`) before its next match, and wakes the ones listening.
 #[tracing::instrument(skip_all)]
 pub async fn finish_import(pool: &PgPool) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;

@@ -6,7 +6,7 @@
 
 use sqlx::PgPool;
 
-use crate::pipeline::normalize;
+use crate::catalog::search::normalize;
 
 /// One rewrite rule, in normalised tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]

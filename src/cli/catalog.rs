@@ -9,9 +9,9 @@ use clap::Args;
 
 use crate::catalog::import::Rejection;
 use crate::catalog::search;
+use crate::catalog::search::normalize;
 use crate::catalog::store::ImportReport;
 use crate::config::Settings;
-use crate::pipeline::normalize;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {

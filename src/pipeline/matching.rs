@@ -1,6 +1,6 @@
 //! Deciding what a requested line is from its scored candidates: `matched`,
 //! `needs_review`, `unmatched` or `price_on_request` (the score itself is
-//! `pipeline::scoring`). A near-tie between different products means the request does not
+//! `catalog::search::scoring`). A near-tie between different products means the request does not
 //! say which one: a person must choose.
 
 use serde::{Deserialize, Serialize};
@@ -107,9 +107,9 @@ pub fn decide(scored: Vec<Scored>, policy: &MatchPolicy) -> LineMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::vocabulary::Vocabulary;
-    use crate::pipeline::normalize::tokens;
-    use crate::pipeline::scoring::score;
+    use crate::catalog::search::normalize::tokens;
+    use crate::catalog::search::scoring::score;
+    use crate::catalog::search::vocabulary::Vocabulary;
     use std::collections::HashMap;
     use std::collections::HashSet;
 

@@ -5,11 +5,9 @@
 
 pub mod customer;
 pub mod matching;
-pub mod normalize;
 pub mod pricing;
 pub mod quotation;
 pub mod render;
 pub mod requirements;
-pub mod scoring;
 pub mod sources;
 pub mod text;

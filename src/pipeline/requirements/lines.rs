@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-use super::{Requirement, units};
+use super::{Requirement, quantity, units};
 use crate::domain::Quantity;
 
 /// A quantity: "1,000", "1 000" is not accepted in lines (ambiguous), "2.5".
@@ -19,13 +19,30 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^\s*(?:
             [-–•*·▪◦►>]+ |
+            \(?\d{1,3}(?:\.\d{1,3}){1,3}[.)]?\)? |
             \(?\d{1,3}[.)]\)? |
             \(\d{1,3}\) |
-            [a-h][.)] |
-            (?:item|line|s/?n|no\.?)\s*\#?\s*\d{1,3}\s*[:.)-]
+            \(?[a-h][.)] |
+            \(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)] |
+            (?:item|line|s/?n|no\.?)\s*\#?\s*\d{1,3}(?:\.\d{1,3})?\s*[:.)-]
         )\s+",
     )
     .expect("regex")
+});
+/// A description that only names the quantity.
+static QUANTITY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:required|requested|order(?:ed)?|total)\s+)?(?:qty|q'ty|qnty|quantity|quantities|nos)(?:\s+(?:required|req'?d|reqd|needed|requested|ordered))?\s*$")
+        .expect("regex")
+});
+/// A label before a description: "Description: …", "Item name - …".
+static DESCRIPTION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:item\s+description|description|desc\.?|item(?:\s+name)?|product(?:\s+name)?|material|article|requirement)\s*[:=\-–]\s*")
+        .expect("regex")
+});
+/// An attribute line between a description and its quantity ("Brand: 3M", "Size: L").
+static ATTRIBUTE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:brand|make|manufacturer|colou?r|size|model|remarks?|notes?|spec(?:ification)?s?|unit|uom|delivery|packing|pack size|part\s*(?:no\.?|number)|code|standard|grade|finish|material code|item code)\s*[:=\-–]")
+        .expect("regex")
 });
 
 static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
@@ -89,7 +106,8 @@ enum UnitRule {
 
 /// Reads one line as an item, if it is one.
 pub(super) fn item(line: &str) -> Option<Requirement> {
-    let text = MARKER.replace(line.trim(), "");
+    let spelled = quantity::figures(line.trim());
+    let text = MARKER.replace(&spelled, "");
     let text = text.trim();
     if text.len() < 3 {
         return None;
@@ -97,6 +115,40 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
     PATTERNS
         .iter()
         .find_map(|(re, rule)| re.captures(text).and_then(|c| accept(&c, *rule)))
+}
+
+/// What a line that is not an item says for the line after it.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Context {
+    /// Text that may be the description of a quantity given on a later line.
+    Description(String),
+    /// An attribute ("Brand: 3M") between a description and its quantity.
+    Attribute,
+    /// Anything else.
+    Other,
+}
+
+/// Reads a line that is not an item: a possible description (marker and label removed).
+pub(super) fn context(line: &str) -> Context {
+    let text = MARKER.replace(line.trim(), "");
+    if ATTRIBUTE_LABEL.is_match(&text) {
+        return Context::Attribute;
+    }
+    let text = DESCRIPTION_LABEL.replace(&text, "");
+    let text = text.trim();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let words = text.split_whitespace().count();
+    if letters < 3 || text.len() > 160 || words > 16 || text.ends_with([':', ',', '?', '!']) {
+        return Context::Other;
+    }
+    Context::Description(text.to_string())
+}
+
+/// A quantity on its own labelled line ("Quantity: 60 pcs") joined to the description read
+/// before it.
+pub(super) fn with_labelled_quantity(description: &str, line: &str) -> Option<Requirement> {
+    let (q, unit) = quantity::labelled(line)?;
+    Requirement::new(description, q, unit.unwrap_or("pcs"))
 }
 
 fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
@@ -109,6 +161,11 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
         (None, _) => "pcs",
     };
     let description = c.name("d")?.as_str();
+    // "Quantity: 60 pcs" on its own is a quantity without a description, not an item called
+    // "Quantity" or "pcs".
+    if QUANTITY_WORDS.is_match(description) || units::canonical(description).is_some() {
+        return None;
+    }
     // A description that is only a number or a date fragment is not an item.
     if description
         .split_whitespace()
@@ -116,7 +173,32 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
     {
         return None;
     }
-    Requirement::new(description, quantity, unit)
+    Requirement::new(without_item_codes(description), quantity, unit)
+}
+
+/// The description without the buyer's own item or material code written before or after
+/// it ("MAT-100234 Hex bolt M10", "Hex bolt M10 4000123456"): such codes mean nothing to the
+/// catalog. Model numbers ("DVC151LZ", "W3000-10") have fewer digits and stay.
+fn without_item_codes(description: &str) -> &str {
+    let mut d = description.trim();
+    let words = |s: &str| {
+        s.split_whitespace()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .count()
+    };
+    if let Some((first, rest)) = d.split_once(char::is_whitespace)
+        && quantity::is_item_code(first)
+        && words(rest) >= 2
+    {
+        d = rest.trim_start();
+    }
+    if let Some((rest, last)) = d.rsplit_once(char::is_whitespace)
+        && quantity::is_item_code(last)
+        && words(rest) >= 2
+    {
+        d = rest.trim_end();
+    }
+    d
 }
 
 #[cfg(test)]
@@ -185,6 +267,70 @@ mod tests {
             r("weicon bio-cut 5 l (qty: 48 pcs)"),
             some("weicon bio-cut 5 l", "48", "pcs")
         );
+    }
+
+    #[test]
+    fn outline_numbers_spelled_quantities_and_punctuation() {
+        assert_eq!(
+            r("1.1 Hex bolt M10 x 50 - 250 NOS"),
+            some("Hex bolt M10 x 50", "250", "nos")
+        );
+        assert_eq!(
+            r("2.3) Cable ties 300mm 1,000 EA"),
+            some("Cable ties 300mm", "1000", "ea")
+        );
+        assert_eq!(
+            r("Face shield, clear - five (5) NO."),
+            some("Face shield, clear", "5", "nos")
+        );
+        assert_eq!(
+            r("Safety goggles twelve (12) UNITS."),
+            some("Safety goggles", "12", "units")
+        );
+        assert_eq!(
+            r("Supply of face shield. Qty: 60 pcs"),
+            some("Supply of face shield", "60", "pcs")
+        );
+    }
+
+    #[test]
+    fn the_buyers_item_codes_are_not_the_description() {
+        assert_eq!(
+            r("1.1 MAT-100234 Hex bolt M10 x 50 250 NOS"),
+            some("Hex bolt M10 x 50", "250", "nos")
+        );
+        assert_eq!(
+            r("Hex bolt M10 x 50 4000123456 250 NOS"),
+            some("Hex bolt M10 x 50", "250", "nos")
+        );
+        assert_eq!(
+            r("Makita DVC151LZ vacuum 2 units"),
+            some("Makita DVC151LZ vacuum", "2", "units")
+        );
+    }
+
+    #[test]
+    fn a_quantity_on_the_next_line() {
+        assert_eq!(
+            context("Item 3: Face shield."),
+            Context::Description("Face shield.".into())
+        );
+        assert_eq!(
+            context("Description: Nitrile gloves size L"),
+            Context::Description("Nitrile gloves size L".into())
+        );
+        assert_eq!(context("Brand: Ansell or equivalent"), Context::Attribute);
+        assert_eq!(context("Dear Sir,"), Context::Other);
+        let joined = with_labelled_quantity("Face shield.", "Quantity: 60 pcs").expect("item");
+        assert_eq!(
+            (
+                joined.description.as_str(),
+                joined.quantity.to_string().as_str(),
+                joined.unit.as_str()
+            ),
+            ("Face shield", "60", "pcs")
+        );
+        assert_eq!(with_labelled_quantity("Face shield", "Quantity of gloves: 5"), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod extractor;
 mod lines;
+mod quantity;
 mod tables;
 pub mod units;
 
@@ -70,13 +71,15 @@ mod quantity_json {
     }
 }
 
-/// Strips separators and empty brackets left behind when the quantity was cut out.
+/// Strips separators, sentence punctuation and empty brackets left behind when the quantity
+/// was cut out ("Face shield." → "Face shield").
 fn tidy_description(s: &str) -> String {
     let mut d = s.split_whitespace().collect::<Vec<_>>().join(" ");
     loop {
         let before = d.len();
         d = d
             .trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | ':' | ',' | ';' | '|' | '='))
+            .trim_end_matches(['.', '!', '?'])
             .to_string();
         for empty in ["()", "[]", "( )"] {
             if let Some(rest) = d.strip_suffix(empty) {
@@ -107,18 +110,37 @@ impl ExtractError {
     }
 }
 
-/// The `rules` extractor: tables first (they are explicit), then item lines.
+/// The `rules` extractor: tables first (they are explicit), then item lines; a quantity on
+/// a labelled line of its own ("Quantity: 60 pcs") belongs to the description before it.
 pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, ExtractError> {
     let mut out = Vec::new();
     for doc in docs {
+        let mut pending: Option<String> = None;
         for block in &doc.blocks {
             match block {
-                Block::Table { rows } => match tables::items(rows) {
-                    Some(items) if !items.is_empty() => out.extend(items),
-                    // Not an item table: its rows may still be item lines ("Gloves 20 pcs").
-                    _ => out.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
-                },
-                Block::Line { text } | Block::ListItem { text } => out.extend(lines::item(text)),
+                Block::Table { rows } => {
+                    pending = None;
+                    match tables::items(rows) {
+                        Some(items) if !items.is_empty() => out.extend(items),
+                        // Not an item table: its rows may still be item lines ("Gloves 20 pcs").
+                        _ => out.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
+                    }
+                }
+                Block::Line { text } | Block::ListItem { text } => {
+                    if let Some(item) = pending.as_deref().and_then(|d| lines::with_labelled_quantity(d, text)) {
+                        out.push(item);
+                        pending = None;
+                    } else if let Some(item) = lines::item(text) {
+                        out.push(item);
+                        pending = None;
+                    } else {
+                        match lines::context(text) {
+                            lines::Context::Description(d) => pending = Some(d),
+                            lines::Context::Attribute => {}
+                            lines::Context::Other => pending = None,
+                        }
+                    }
+                }
             }
         }
     }

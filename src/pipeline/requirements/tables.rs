@@ -1,191 +1,212 @@
-//! Item tables: find the header row, the quantity column (whatever it is called and wherever
-//! it stands), the description and unit columns; read each row. Rows without a quantity,
-//! TOTAL rows and tables that are not item lists are skipped.
+//! Item tables: the header (one row or two, anywhere in the first rows, or none), the role
+//! of every column from its header word and from its cells (serial number, item code,
+//! description, quantity with or without its unit, unit, money), then each row read as an
+//! item. Section rows, repeated headers and TOTAL rows are skipped; a description wrapped onto
+//! a row of its own is joined to its item.
+
+mod columns;
+mod header;
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Requirement, units};
-use crate::domain::Quantity;
+use self::columns::Profile;
+use super::{Requirement, quantity, units};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(super) enum Role {
     Quantity,
     Description,
     Unit,
-    /// Columns whose numbers must never be read as quantities or descriptions.
+    /// Serial or line numbers ("1", "1.1"): never a quantity.
+    Serial,
+    /// Item, part or material codes: not part of the description.
+    Code,
+    /// Prices and amounts.
+    Money,
+    /// Anything else we do not read (remarks, brands, dates).
     Other,
 }
 
-static QTY_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|order(?:ed)? qty|req(?:uired|\.)? qty|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|jumlah|bilangan)(?:\b|$)")
+static TOTAL_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:sub|grand)[- ]?total|total|gst|vat|tax|sales tax|discount|freight|shipping|carriage|delivery charges?|rounding)\b")
         .expect("regex")
 });
-static DESC_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|spec|details|name|article|requirement|service|bezeichnung|artikelbezeichnung|beschreibung|artikel|descripci[óo]n|d[ée]signation|descrizione|articolo|keterangan|barang|perkara)\b")
-        .expect("regex")
-});
-static UNIT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:unit(?:s)?|uom|u/m|u\.o\.m\.?|unit of (?:measure|issue)|pack(?:ing)?|measure|einheit|mengeneinheit|me|unidad|unit[ée]|unità|satuan|unit[ée] de mesure)\s*$")
-        .expect("regex")
-});
-static OTHER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:price|rate|amount|total|cost|value|remark|remarks|note|notes|comment|lead|delivery|date|code|part|sku|ref|brand|s/?n|no\.?$|#|item no|line)\b")
-        .expect("regex")
-});
-static TOTAL_ROW: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:sub[- ]?)?total\b|^\s*grand total|^\s*gst\b|^\s*vat\b").expect("regex"));
-/// A quantity cell, possibly with its unit: "24", "1,000", "24 PCS", "2.5 kg".
-static QTY_CELL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?P<q>\d{1,3}(?:[, ]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<u>[A-Za-z]{1,10}\.?)?\s*$").expect("regex")
-});
+
+/// How a table's columns are read.
+#[derive(Debug)]
+struct Layout {
+    /// The first row after the header.
+    first_item: usize,
+    roles: Vec<Role>,
+    /// The header's cells, to recognise a header repeated on a later page.
+    header: Vec<String>,
+}
 
 /// The items of a table, or None when the table is not an item list.
 pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
-    let (first_item, roles) = find_header(rows).or_else(|| infer_columns(rows))?;
-    let qty_col = roles.iter().position(|r| *r == Role::Quantity)?;
-    let desc_col = roles.iter().position(|r| *r == Role::Description)?;
-    let unit_col = roles.iter().position(|r| *r == Role::Unit);
-    let mut items = Vec::new();
-    for row in &rows[first_item..] {
+    let layout = find_layout(rows)?;
+    let col = |r: Role| layout.roles.iter().position(|x| *x == r);
+    let qty_col = col(Role::Quantity)?;
+    let desc_col = col(Role::Description)?;
+    let unit_col = col(Role::Unit);
+    let serial_col = col(Role::Serial);
+    let mut items: Vec<Requirement> = Vec::new();
+    let mut last_was_item = false;
+    for row in &rows[layout.first_item..] {
         let cell = |i: usize| row.get(i).map(String::as_str).unwrap_or("").trim();
         let description = cell(desc_col);
-        if description.is_empty() || TOTAL_ROW.is_match(description) {
+        let first_text = row.iter().map(|c| c.trim()).find(|c| !c.is_empty()).unwrap_or("");
+        if first_text.is_empty()
+            || TOTAL_ROW.is_match(description)
+            || TOTAL_ROW.is_match(first_text)
+            || is_repeated_header(row, &layout.header)
+        {
+            last_was_item = false;
             continue;
         }
-        let Some(c) = QTY_CELL.captures(cell(qty_col)) else {
+        let Some((quantity, cell_unit)) = quantity::cell(cell(qty_col)) else {
+            // A row holding only more description is the previous item's wrapped text.
+            if last_was_item
+                && !description.is_empty()
+                && is_continuation(row, desc_col, serial_col.is_some(), description)
+                && let Some(prev) = items.last_mut()
+            {
+                prev.description = super::tidy_description(&format!("{} {description}", prev.description));
+            } else {
+                last_was_item = false;
+            }
             continue;
         };
-        let Ok(quantity) = Quantity::parse(&c["q"]) else {
+        if description.is_empty() {
+            last_was_item = false;
             continue;
-        };
+        }
         let unit = unit_col
             .and_then(|i| units::canonical_any(cell(i)))
-            .or_else(|| c.name("u").and_then(|u| units::canonical_any(u.as_str())))
+            .or(cell_unit)
             .unwrap_or("pcs");
-        items.extend(Requirement::new(description, quantity, unit));
+        match Requirement::new(description, quantity, unit) {
+            Some(r) => {
+                items.push(r);
+                last_was_item = true;
+            }
+            None => last_was_item = false,
+        }
     }
     Some(items)
 }
 
-/// The first row (of the first ten) that names a quantity column and a description column;
-/// returns the index of the first item row and the column roles.
-fn find_header(rows: &[Vec<String>]) -> Option<(usize, Vec<Role>)> {
-    rows.iter().take(10).enumerate().find_map(|(i, row)| {
-        let mut roles: Vec<Role> = row.iter().map(|c| header_role(c)).collect();
-        let qty = roles.iter().position(|r| *r == Role::Quantity)?;
-        // Rows below may be wider than the header: their extra columns are unnamed.
-        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-        if roles.len() < width {
-            roles.resize(width, Role::Other);
+/// A row that only continues the description above: nothing but text in the description
+/// column, and either the table numbers its items (this row has no number) or the text reads
+/// as a continuation (lower case, or the line above ended mid-phrase).
+fn is_continuation(row: &[String], desc_col: usize, numbered: bool, text: &str) -> bool {
+    let only_description = row
+        .iter()
+        .enumerate()
+        .all(|(i, c)| i == desc_col || c.trim().is_empty());
+    only_description && (numbered || text.starts_with(|c: char| c.is_lowercase() || c == '('))
+}
+
+fn is_repeated_header(row: &[String], header: &[String]) -> bool {
+    let same = row
+        .iter()
+        .zip(header)
+        .filter(|(a, b)| !a.trim().is_empty() && a.trim().eq_ignore_ascii_case(b.trim()))
+        .count();
+    same >= 2 || header::looks_like_header(row) && !row.iter().any(|c| quantity::cell(c).is_some())
+}
+
+/// The header (one or two rows among the first fifteen) and the column roles, completed and
+/// corrected by what the cells below hold; or, without a header, roles from the cells alone.
+fn find_layout(rows: &[Vec<String>]) -> Option<Layout> {
+    let width = rows.iter().map(Vec::len).max()?;
+    for i in 0..rows.len().min(15) {
+        let single = header::single(&rows[i]);
+        let named = |roles: &[Option<Role>], r: Role| roles.contains(&Some(r));
+        let usable = |roles: &[Option<Role>]| {
+            named(roles, Role::Quantity) || (named(roles, Role::Description) && roles.iter().flatten().count() >= 2)
+        };
+        let pair = rows
+            .get(i + 1)
+            .filter(|lower| header::looks_like_header(lower) && header::is_header_row(&rows[i]))
+            .map(|lower| header::double(&rows[i], lower));
+        let (roles, first_item) = match pair {
+            Some(p) if usable(&p) => (p, i + 2),
+            _ if usable(&single) && header::is_header_row(&rows[i]) => (single, i + 1),
+            _ => continue,
+        };
+        let header: Vec<String> = rows[first_item - 1].clone();
+        if let Some(roles) = complete(&rows[first_item..], roles, width) {
+            return Some(Layout {
+                first_item,
+                roles,
+                header,
+            });
         }
-        if !roles.contains(&Role::Description) {
-            // Unnamed description column: the widest text column in the rows below.
-            let widest = widest_text_column(&rows[i + 1..], &roles)?;
-            roles[widest] = Role::Description;
-        } else if roles.iter().filter(|r| **r == Role::Description).count() > 1 {
-            // Several candidates ("Item" numbers beside "Description"): the one holding text.
-            let candidates: Vec<Role> = roles
-                .iter()
-                .map(|r| {
-                    if *r == Role::Description {
-                        Role::Other
-                    } else {
-                        Role::Quantity
-                    }
-                })
-                .collect();
-            let best = widest_text_column(&rows[i + 1..], &candidates)?;
-            for (c, r) in roles.iter_mut().enumerate() {
-                if *r == Role::Description && c != best {
-                    *r = Role::Other;
-                }
-            }
-        }
-        // Only one quantity column: prefer the first.
-        for r in roles.iter_mut().skip(qty + 1) {
-            if *r == Role::Quantity {
-                *r = Role::Other;
-            }
-        }
-        Some((i + 1, roles))
+    }
+    let roles = complete(rows, vec![None; width], width)?;
+    Some(Layout {
+        first_item: 0,
+        roles,
+        header: Vec::new(),
     })
 }
 
-fn header_role(cell: &str) -> Role {
-    let c = cell.trim();
-    if c.is_empty() {
-        return Role::Other;
-    }
-    if UNIT_HEADER.is_match(c) {
-        return Role::Unit;
-    }
-    if QTY_HEADER.is_match(c) && !c.to_ascii_lowercase().contains("price") {
-        return Role::Quantity;
-    }
-    if DESC_HEADER.is_match(c) && !OTHER_HEADER.is_match(c) {
-        return Role::Description;
-    }
-    if DESC_HEADER.is_match(c) && c.to_ascii_lowercase().contains("description") {
-        return Role::Description;
-    }
-    Role::Other
-}
-
-/// A header-less item table: one column of quantities beside one column of text; items
-/// start at the first row.
-fn infer_columns(rows: &[Vec<String>]) -> Option<(usize, Vec<Role>)> {
-    if rows.len() < 2 {
+/// Header roles corrected and completed by the cells: a column of counting numbers is a
+/// serial column whatever it is called; a column of codes is not the description; without a
+/// quantity header the quantity column is the one of quantities beside the description.
+fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Option<Vec<Role>> {
+    if body.is_empty() {
         return None;
     }
-    let width = rows.iter().map(Vec::len).max()?;
-    let numeric_share = |col: usize| {
-        let filled: Vec<&str> = rows
-            .iter()
-            .filter_map(|r| r.get(col))
-            .map(|c| c.trim())
-            .filter(|c| !c.is_empty())
-            .collect();
-        let numeric = filled.iter().filter(|c| QTY_CELL.is_match(c)).count();
-        (numeric, filled.len())
+    let profiles: Vec<Profile> = (0..width).map(|c| Profile::of(body, c)).collect();
+    let mut roles: Vec<Option<Role>> = named;
+    roles.resize(width, None);
+    for (c, p) in profiles.iter().enumerate() {
+        let r = &mut roles[c];
+        match *r {
+            Some(Role::Quantity) if p.is_serial() && !p.is_quantity() => *r = Some(Role::Serial),
+            Some(Role::Description) | None if p.is_serial() && p.filled >= 2 => *r = Some(Role::Serial),
+            Some(Role::Description) | None if p.is_code() => *r = Some(Role::Code),
+            Some(Role::Description) if p.filled == 0 => *r = None,
+            None if p.is_money() => *r = Some(Role::Money),
+            None if p.is_unit() => *r = Some(Role::Unit),
+            _ => {}
+        }
+    }
+    // One description: the named one with the most text, else the column with the most text.
+    let text = |c: usize| profiles[c].text_weight();
+    let described: Vec<usize> = (0..width).filter(|c| roles[*c] == Some(Role::Description)).collect();
+    let desc = match described.iter().copied().max_by_key(|c| (text(*c), usize::MAX - c)) {
+        Some(d) => d,
+        None => (0..width)
+            .filter(|c| roles[*c].is_none() && text(*c) > 0)
+            .max_by_key(|c| (text(*c), usize::MAX - c))?,
     };
-    // The quantity column: the right-most column that is mostly numbers; a first column
-    // counting 1, 2, 3 … is the item number.
-    let qty = (0..width).rev().find(|&c| {
-        let (numeric, filled) = numeric_share(c);
-        filled >= 2 && numeric * 10 >= filled * 8 && !is_sequence(rows, c)
+    for c in described {
+        roles[c] = Some(Role::Other);
+    }
+    roles[desc] = Some(Role::Description);
+    // One quantity: the first named one, else the first column of quantities after the
+    // description (before it when there is none after).
+    let named_qty = (0..width).find(|c| roles[*c] == Some(Role::Quantity));
+    let qty = named_qty.or_else(|| {
+        let candidate = |c: &usize| {
+            matches!(roles[*c], None | Some(Role::Other)) && profiles[*c].is_quantity() && profiles[*c].filled >= 1
+        };
+        (desc + 1..width)
+            .find(candidate)
+            .or_else(|| (0..desc).rev().find(candidate))
     })?;
-    let mut roles = vec![Role::Other; width];
-    roles[qty] = Role::Quantity;
-    let desc = widest_text_column(rows, &roles)?;
-    roles[desc] = Role::Description;
-    Some((0, roles))
-}
-
-fn is_sequence(rows: &[Vec<String>], col: usize) -> bool {
-    let nums: Vec<u64> = rows
-        .iter()
-        .filter_map(|r| r.get(col)?.trim().trim_end_matches('.').parse().ok())
-        .collect();
-    nums.len() >= 2 && nums.windows(2).all(|w| w[1] == w[0] + 1)
-}
-
-fn widest_text_column(rows: &[Vec<String>], roles: &[Role]) -> Option<usize> {
-    let width = rows.iter().map(Vec::len).max()?.max(roles.len());
-    (0..width)
-        .filter(|c| roles.get(*c).is_none_or(|r| *r == Role::Other))
-        .map(|c| {
-            let letters: usize = rows
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(|t| t.chars().filter(|ch| ch.is_alphabetic()).count())
-                .sum();
-            (c, letters)
-        })
-        .filter(|(_, letters)| *letters > 0)
-        .max_by_key(|(_, letters)| *letters)
-        .map(|(c, _)| c)
+    for r in roles.iter_mut() {
+        if *r == Some(Role::Quantity) {
+            *r = Some(Role::Other);
+        }
+    }
+    roles[qty] = Some(Role::Quantity);
+    Some(roles.into_iter().map(|r| r.unwrap_or(Role::Other)).collect())
 }
 
 #[cfg(test)]
@@ -278,6 +299,79 @@ mod tests {
         assert_eq!(
             got,
             Some(vec![one("Mop head cotton", "5", "pcs"), one("Bucket 10 l", "2", "pcs")])
+        );
+    }
+
+    #[test]
+    fn serial_and_code_columns_and_the_unit_in_the_quantity_cell() {
+        let got = t(&[
+            &["S/N", "Material No.", "Description", "Qty"],
+            &["1.1", "MAT-100234", "Hex bolt M10 x 50", "250 NOS"],
+            &["1.2", "MAT-100235", "Flat washer M10", "1,000 EA"],
+            &["1.3", "MAT-100301", "Face shield, clear.", "five (5) NO."],
+            &["", "", "TOTAL (excl. GST)", "1,255"],
+        ]);
+        assert_eq!(
+            got,
+            Some(vec![
+                one("Hex bolt M10 x 50", "250", "nos"),
+                one("Flat washer M10", "1000", "ea"),
+                one("Face shield, clear", "5", "nos")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_serial_column_is_never_the_quantity_even_without_headers() {
+        let got = t(&[
+            &["1.1", "4000123456", "Cable ties 300mm black", "500 PCS"],
+            &["1.2", "4000123457", "Duct tape 48mm silver", "12 ROLLS"],
+            &["2.1", "4000200001", "Nitrile gloves size L", "40 BOXES"],
+        ]);
+        assert_eq!(
+            got,
+            Some(vec![
+                one("Cable ties 300mm black", "500", "pcs"),
+                one("Duct tape 48mm silver", "12", "rolls"),
+                one("Nitrile gloves size L", "40", "boxes")
+            ])
+        );
+    }
+
+    #[test]
+    fn two_header_rows() {
+        let got = t(&[
+            &["Item", "Material", "", "Quantity", "", "Remarks"],
+            &["", "Code", "Description", "Qty", "UOM", ""],
+            &["1", "A-1001", "Safety helmet white", "60", "PCS", "urgent"],
+            &["2", "A-1002", "Ear muff", "twelve (12)", "PRS", ""],
+        ]);
+        assert_eq!(
+            got,
+            Some(vec![
+                one("Safety helmet white", "60", "pcs"),
+                one("Ear muff", "12", "pairs")
+            ])
+        );
+    }
+
+    #[test]
+    fn sections_repeated_headers_and_wrapped_descriptions() {
+        let got = t(&[
+            &["No.", "Description", "Qty", "Unit"],
+            &["", "SECTION A - SAFETY", "", ""],
+            &["1", "Safety shoes steel toe", "10", "prs"],
+            &["", "size 9, black", "", ""],
+            &["No.", "Description", "Qty", "Unit"],
+            &["2", "Reflective vest orange", "25", "pcs"],
+            &["", "Sub-total", "35", ""],
+        ]);
+        assert_eq!(
+            got,
+            Some(vec![
+                one("Safety shoes steel toe size 9, black", "10", "pairs"),
+                one("Reflective vest orange", "25", "pcs")
+            ])
         );
     }
 

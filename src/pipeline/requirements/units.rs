@@ -1,4 +1,5 @@
-//! Units of count as buyers write them, normalised: "PCS", "pieces", "Nos", "ea", "prs" …
+//! Units of count as buyers write them, normalised: "PCS", "pieces", "Nos", "ea", "prs" …;
+//! units of measure come from the catalog search's one table (`catalog::search::units`).
 
 /// Canonical unit for a spelling, or None if the word is not a unit of count.
 pub fn canonical(word: &str) -> Option<&'static str> {
@@ -40,19 +41,11 @@ pub fn canonical(word: &str) -> Option<&'static str> {
 }
 
 /// Measures that are units only where the document says so (a Unit column, "qty: 50 m"):
-/// in running text "hose 50m" is a size.
+/// in running text "hose 50m" is a size. The table is the catalog search's, so that both
+/// read "Ltrs" or "kgs" alike.
 pub fn canonical_measure(word: &str) -> Option<&'static str> {
-    let w = word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
-    Some(match w.as_str() {
-        "m" | "mtr" | "mtrs" | "meter" | "meters" | "metre" | "metres" | "lm" => "m",
-        "kg" | "kgs" | "kilogram" | "kilograms" => "kg",
-        "l" | "ltr" | "ltrs" | "litre" | "litres" | "liter" | "liters" => "l",
-        "gal" | "gallon" | "gallons" => "gal",
-        "ft" | "feet" => "ft",
-        "m2" | "sqm" => "m2",
-        "m3" | "cbm" => "m3",
-        _ => return None,
-    })
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    crate::catalog::search::units::order_unit(w)
 }
 
 /// Any unit a Unit column may hold.

@@ -78,27 +78,40 @@ fn is_list_item(p: &Paragraph) -> bool {
 }
 
 /// Rows of cell texts; a cell's paragraphs are joined with spaces, nested tables flattened.
+/// A cell spanning several grid columns (`gridSpan`, a merged header such as "Quantity"
+/// over "Qty | UOM") is followed by empty cells, so that every row's cells stand in the
+/// grid columns they cover.
 fn table_rows(table: &Table) -> Vec<Vec<String>> {
     table
         .rows
         .iter()
         .map(|TableChild::TableRow(row)| {
-            row.cells
-                .iter()
-                .map(|TableRowChild::TableCell(cell)| {
-                    let mut parts = Vec::new();
-                    for content in &cell.children {
-                        match content {
-                            TableCellContent::Paragraph(p) => parts.push(p.raw_text()),
-                            TableCellContent::Table(t) => parts.extend(table_rows(t).into_iter().map(|r| r.join(" "))),
-                            _ => {}
-                        }
+            let mut cells = Vec::new();
+            for TableRowChild::TableCell(cell) in &row.cells {
+                let mut parts = Vec::new();
+                for content in &cell.children {
+                    match content {
+                        TableCellContent::Paragraph(p) => parts.push(p.raw_text()),
+                        TableCellContent::Table(t) => parts.extend(table_rows(t).into_iter().map(|r| r.join(" "))),
+                        _ => {}
                     }
-                    clean(&parts.join(" "))
-                })
-                .collect()
+                }
+                cells.push(clean(&parts.join(" ")));
+                let span = grid_span(cell);
+                cells.extend(std::iter::repeat_n(String::new(), span.saturating_sub(1)));
+            }
+            cells
         })
         .collect()
+}
+
+/// How many grid columns a cell covers. docx-rs keeps the property private but serialises
+/// it; a table is a handful of cells, so reading it through serde costs nothing noticeable.
+fn grid_span(cell: &docx_rs::TableCell) -> usize {
+    serde_json::to_value(&cell.property)
+        .ok()
+        .and_then(|v| v.get("gridSpan").and_then(serde_json::Value::as_u64))
+        .map_or(1, |n| n.clamp(1, 64) as usize)
 }
 
 fn clean(s: &str) -> String {

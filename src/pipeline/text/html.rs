@@ -173,21 +173,48 @@ fn table_rows(table: ElementRef<'_>) -> Vec<Vec<String>> {
         }
     }
     ordered.reverse();
+    // Grid columns still covered by a cell of an earlier row (rowspan): (rows left, column).
+    let mut covered: Vec<(usize, usize)> = Vec::new();
     for tr in ordered {
-        let cells: Vec<String> = tr
+        let mut cells: Vec<String> = Vec::new();
+        let place = |cells: &mut Vec<String>, covered: &mut Vec<(usize, usize)>| {
+            while covered.iter().any(|(left, col)| *left > 0 && *col == cells.len()) {
+                cells.push(String::new());
+            }
+        };
+        for c in tr
             .children()
             .filter_map(ElementRef::wrap)
             .filter(|c| matches!(c.value().name(), "td" | "th"))
-            .map(|c| {
-                c.text()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .replace('\u{a0}', " ")
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
+        {
+            place(&mut cells, &mut covered);
+            let span = |attr: &str| {
+                c.value()
+                    .attr(attr)
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .map_or(1, |n| n.clamp(1, 64))
+            };
+            let (colspan, rowspan) = (span("colspan"), span("rowspan"));
+            let text = c
+                .text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('\u{a0}', " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let start = cells.len();
+            cells.push(text);
+            cells.extend(std::iter::repeat_n(String::new(), colspan - 1));
+            if rowspan > 1 {
+                covered.extend((start..start + colspan).map(|col| (rowspan, col)));
+            }
+        }
+        place(&mut cells, &mut covered);
+        for entry in &mut covered {
+            entry.0 = entry.0.saturating_sub(1);
+        }
+        covered.retain(|(left, _)| *left > 0);
         if !cells.iter().all(String::is_empty) {
             rows.push(cells);
         }

@@ -7,7 +7,10 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
+
+use super::units;
 
 /// Words that say nothing about the product ("… or equivalent").
 const STOP_WORDS: &[&str] = &[
@@ -34,68 +37,25 @@ const STOP_WORDS: &[&str] = &[
     "w/",
 ];
 
-/// Unit spellings and their canonical form.
-const UNITS: &[(&str, &str)] = &[
-    ("mm", "mm"),
-    ("cm", "cm"),
-    ("m", "m"),
-    ("mtr", "m"),
-    ("mtrs", "m"),
-    ("meter", "m"),
-    ("meters", "m"),
-    ("metre", "m"),
-    ("metres", "m"),
-    ("km", "km"),
-    ("in", "in"),
-    ("inch", "in"),
-    ("inches", "in"),
-    ("ft", "ft"),
-    ("feet", "ft"),
-    ("ml", "ml"),
-    ("l", "l"),
-    ("lt", "l"),
-    ("ltr", "l"),
-    ("ltrs", "l"),
-    ("litre", "l"),
-    ("litres", "l"),
-    ("liter", "l"),
-    ("liters", "l"),
-    ("g", "g"),
-    ("gm", "g"),
-    ("gms", "g"),
-    ("gram", "g"),
-    ("grams", "g"),
-    ("kg", "kg"),
-    ("kgs", "kg"),
-    ("oz", "oz"),
-    ("lb", "lb"),
-    ("lbs", "lb"),
-    ("w", "w"),
-    ("kw", "kw"),
-    ("v", "v"),
-    ("a", "a"),
-    ("ah", "ah"),
-    ("mah", "mah"),
-    ("hp", "hp"),
-    ("bar", "bar"),
-    ("psi", "psi"),
-    ("rpm", "rpm"),
-    ("cc", "cc"),
-    ("hz", "hz"),
-    ("kva", "kva"),
-    ("pc", "pc"),
-    ("pcs", "pcs"),
-    ("mpa", "mpa"),
-    ("nm", "nm"),
-];
+/// Bumped whenever the tokens of a text change: stored tokens and correction keys made by an
+/// older version are made again (`catalog::search::retokenize`). 2: units from one table,
+/// volumes and weights in ml and g, "3/4-inch", dimensions sharing their unit.
+pub const VERSION: u8 = 2;
 
 fn unit(s: &str) -> Option<&'static str> {
-    UNITS.iter().find(|(k, _)| *k == s).map(|(_, v)| *v)
+    units::measure(s).map(|m| m.symbol)
 }
 
 static RE_INCH_QUOTES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(\d)\s*(?:''|"|”|“|″|’’)"#).expect("regex"));
+/// A dimension separator still to be tidied: spaced, or written "*" or "×".
 static RE_DIM_SEP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d(?:mm|cm|m|in)?)\s*[x×*]\s*(\d)").expect("regex"));
+    LazyLock::new(|| Regex::new(r"(\d(?:mm|cm|m|in|ft)?)(?:\s*[×*]\s*|\s+x\s*|x\s+)(\d)").expect("regex"));
+/// A number and a unit word, apart or joined by a hyphen: "200 mls", "3/4-inch", "3/4 in.",
+/// "5 kgs"; a unit glued to a following "x" ("11-inchx") counts too.
+static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    let spellings = units::spellings_longest_first().join("|");
+    Regex::new(&format!(r"(?P<n>\d)(?:\s+|\s*-\s*)?(?P<u>{spellings})(?P<t>x|\b)")).expect("regex")
+});
 static RE_TRAILING_SIZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s-\s*(\d{1,2})\s*(?:\(|$)").expect("regex"));
 static RE_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:size|sz)\s*[:.]?\s*(?:(?:uk|eu|us)\s*[-:]?\s*)?0*(\d{1,2})\b|\buk\s*-?\s*0*(\d{1,2})\b")
@@ -122,7 +82,7 @@ pub fn tokens(text: &str) -> Vec<String> {
         if (RE_NUMBER.is_match(t) || RE_FRACTION.is_match(t))
             && let Some(u) = raw.get(i).and_then(|n| unit(n))
         {
-            out.push(format!("{}{u}", tidy_number(t)));
+            out.push(measure_token(t, u));
             i += 1;
             continue;
         }
@@ -153,6 +113,12 @@ fn prepare(text: &str) -> String {
     s = strip_accents(&s);
     // 4" / 4'' / 4” → 4in
     s = RE_INCH_QUOTES.replace_all(&s, "${1}in ").into_owned();
+    // 200 mls / 3/4-inch / 5 kgs → 200ml / 3/4in / 5kg
+    s = RE_NUMBER_UNIT
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            format!("{}{}{}", &c["n"], unit(&c["u"]).unwrap_or(&c["u"]), &c["t"])
+        })
+        .into_owned();
     // A trailing " - 08" (or before a bracket) is a size in shoe and glove names.
     s = RE_TRAILING_SIZE.replace_all(&s, " size ${1} ").into_owned();
     // "size:08", "size uk-8", "uk-8" → "size8"
@@ -162,8 +128,12 @@ fn prepare(text: &str) -> String {
         })
         .into_owned();
     // 100*1.2*16, 100 x 1.2 x 16, 480w x 560d → joined with "x" (twice for chains).
-    for _ in 0..2 {
-        s = RE_DIM_SEP.replace_all(&s, "${1}x${2}").into_owned();
+    for _ in 0..4 {
+        let joined = RE_DIM_SEP.replace_all(&s, "${1}x${2}");
+        if joined == s {
+            break;
+        }
+        s = joined.into_owned();
     }
     // Punctuation that never belongs to a token.
     s.chars()
@@ -223,16 +193,21 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         out.push(format!("g{}", tidy_number(&t[1..])));
         return;
     }
-    // Dimensions: 100x1.2x16, 4inx2.5mm → one token, plus its measures.
+    // Dimensions: 100x1.2x16, 4inx2.5mm → one token, plus its measures; what follows the
+    // measures ("9inx11inxg360") is read on its own.
     if t.contains('x') {
         let parts: Vec<&str> = t.split('x').collect();
-        if parts.len() >= 2 && parts.iter().all(|p| is_measure_like(p)) {
-            let canon: Vec<String> = parts.iter().map(|p| canonical_measure(p)).collect();
+        let dims = parts.iter().take_while(|p| is_measure_like(p)).count();
+        if dims >= 2 {
+            let canon = canonical_dimensions(&parts[..dims]);
             out.push(canon.join("x"));
             for p in canon {
                 if p.chars().any(|c| c.is_ascii_alphabetic()) {
                     out.push(p);
                 }
+            }
+            if dims < parts.len() {
+                push_token(&parts[dims..].join("x"), out);
             }
             return;
         }
@@ -241,7 +216,7 @@ fn push_token(t: &str, out: &mut Vec<String>) {
     if let Some(c) = RE_MEASURE.captures(t)
         && let Some(u) = unit(&c[2])
     {
-        out.push(format!("{}{u}", tidy_number(&c[1])));
+        out.push(measure_token(&c[1], u));
         return;
     }
     if RE_FRACTION.is_match(t) {
@@ -282,14 +257,44 @@ fn is_measure_like(p: &str) -> bool {
             .is_some_and(|c| unit(&c[2]).is_some() || c[2].len() == 1)
 }
 
-fn canonical_measure(p: &str) -> String {
-    if RE_NUMBER.is_match(p) {
-        return tidy_number(p);
+/// A number and a canonical unit as one token, metric sizes in their base unit:
+/// ("2.0", "kg") → "2000g", ("3/4", "in") → "3/4in".
+fn measure_token(number: &str, unit: &str) -> String {
+    let tidy = tidy_number(number);
+    match tidy.parse::<Decimal>() {
+        Ok(v) => {
+            let (v, base) = units::to_base(v, unit);
+            format!("{}{base}", tidy_number(&v.to_string()))
+        }
+        Err(_) => format!("{tidy}{unit}"),
     }
-    match RE_MEASURE.captures(p) {
-        Some(c) => format!("{}{}", tidy_number(&c[1]), unit(&c[2]).unwrap_or(&c[2])),
-        None => p.to_string(),
-    }
+}
+
+/// The parts of a dimension, each canonical; a unit written only after the last part is
+/// the unit of every part ("9x11in" = "9inx11in", "230x6x22mm" = "230mmx6mmx22mm").
+fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
+    let split: Vec<(String, Option<&str>)> = parts
+        .iter()
+        .map(|p| match RE_MEASURE.captures(p) {
+            Some(c) => (
+                c[1].to_string(),
+                Some(unit(&c[2]).unwrap_or(c.get(2).map_or("", |m| m.as_str()))),
+            ),
+            None => (p.to_string(), None),
+        })
+        .collect();
+    let trailing = match split.split_last() {
+        Some(((_, Some(u)), rest)) if rest.iter().all(|(_, u)| u.is_none()) && units::is_length(u) => Some(*u),
+        _ => None,
+    };
+    split
+        .iter()
+        .map(|(n, u)| match u.or(trailing) {
+            Some(u) if unit(u).is_some() => measure_token(n, u),
+            Some(u) => format!("{}{u}", tidy_number(n)),
+            None => tidy_number(n),
+        })
+        .collect()
 }
 
 /// "size 08" / "size uk-8" / "uk 8" → "size8"; "grit 240" → "g240" ("grit g240" too).
@@ -349,12 +354,58 @@ mod tests {
     }
 
     #[test]
+    fn inches_joined_hyphenated_or_abbreviated() {
+        for s in [
+            "3/4 inch",
+            "3/4-inch",
+            "3/4 in.",
+            "3/4''",
+            "3/4\"",
+            "3/4 Inches",
+            "3/4in",
+        ] {
+            assert_eq!(n(&format!("nipple {s} brass")), "nipple 3/4in brass", "{s}");
+        }
+        assert_eq!(n("12-volt drill"), "12v drill");
+    }
+
+    #[test]
+    fn a_unit_after_the_last_dimension_belongs_to_every_part() {
+        let catalog = n("SAND PAPER 9X11\" P120");
+        assert_eq!(catalog, "sand paper 9inx11in 9in 11in g120");
+        assert_eq!(n("sand paper 9\"x11-inchxg120"), catalog);
+        assert_eq!(
+            n("sandpaper 9 x 11 inch grit 120").split_once(' ').map(|x| x.1),
+            Some("9inx11in 9in 11in g120")
+        );
+        assert_eq!(n("disc 230mmx6mmx22 mm"), n("DISC 230MMX6MMX22MM"));
+        assert_eq!(n("disc 230 x 6 x 22mm"), n("DISC 230MMX6MMX22MM"));
+    }
+
+    #[test]
+    fn metric_sizes_in_every_spelling_are_one_token() {
+        for (a, b) in [
+            ("200 mls", "200ML"),
+            ("5 kgs", "5KG"),
+            ("4 litre", "4L"),
+            ("4 l", "4 LTR"),
+            ("4 Litres", "4000ml"),
+            ("0.5 kg", "500 g"),
+            ("60 cm", "600mm"),
+            ("25-metre", "25M"),
+            ("25 mtrs", "25m"),
+        ] {
+            assert_eq!(n(&format!("x {a}")), n(&format!("x {b}")), "{a} / {b}");
+        }
+    }
+
+    #[test]
     fn volumes_and_weights() {
         assert_eq!(n("400 ML"), "400ml");
         assert_eq!(n("400ml"), "400ml");
-        assert_eq!(n("20 Ltr"), "20l");
-        assert_eq!(n("2.0 Kg"), "2kg");
-        assert_eq!(n("10.0kg"), "10kg");
+        assert_eq!(n("20 Ltr"), "20000ml");
+        assert_eq!(n("2.0 Kg"), "2000g");
+        assert_eq!(n("10.0kg"), "10000g");
         assert_eq!(n("500 grams"), "500g");
     }
 
@@ -364,6 +415,7 @@ mod tests {
         assert_eq!(n("100 x 1.2 x 16"), "100x1.2x16");
         assert_eq!(n("100X1.2X16"), "100x1.2x16");
         assert_eq!(n("800Mmx300Mm"), "800mmx300mm 800mm 300mm");
+        assert_eq!(n("80cm x 30cm"), "800mmx300mm 800mm 300mm");
     }
 
     #[test]

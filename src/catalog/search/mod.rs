@@ -1,14 +1,23 @@
 //! Matching one requested description: candidates and scores from the in-process catalog
-//! index (`catalog::index`), then the few products the line ends up with read from
+//! index (`catalog::search::index`), then the few products the line ends up with read from
 //! PostgreSQL, so that prices, stock and lead times are always current. Deciding the line's
 //! status is the matcher's job (`pipeline::matching`).
+
+pub mod compounds;
+pub mod index;
+pub mod normalize;
+pub mod retokenize;
+pub mod scoring;
+pub mod trigrams;
+pub mod units;
+pub mod vocabulary;
 
 use std::collections::HashMap;
 
 use sqlx::PgPool;
 
-use super::Product;
-use super::index::CatalogIndex;
+use self::index::CatalogIndex;
+use crate::catalog::Product;
 use crate::pipeline::matching::{self, LineMatch, MatchPolicy, Scored};
 
 /// How many products the index scores exactly per line.

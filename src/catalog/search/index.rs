@@ -14,11 +14,12 @@ use std::collections::HashMap;
 use futures::TryStreamExt;
 use sqlx::PgPool;
 
-use super::synonyms::Synonyms;
+use super::compounds;
 use super::trigrams::{self, TrigramIndex};
 use super::vocabulary::Vocabulary;
-use crate::pipeline::normalize;
-use crate::pipeline::scoring::{self, ProductTerm, QueryScorer};
+use crate::catalog::search::normalize;
+use crate::catalog::search::scoring::{self, ProductTerm, QueryScorer};
+use crate::catalog::synonyms::Synonyms;
 
 /// How many unknown-word readings are tried per word.
 const EXPANSIONS_PER_WORD: usize = 3;
@@ -122,6 +123,7 @@ impl CatalogIndex {
     #[tracing::instrument(skip_all)]
     pub async fn load(pool: &PgPool) -> Result<Self, sqlx::Error> {
         let started = std::time::Instant::now();
+        super::retokenize::ensure_current(pool).await?;
         let version = current_version(pool).await?;
         let synonyms = Synonyms::load(pool).await?;
         let mut idx = Self {
@@ -156,9 +158,10 @@ impl CatalogIndex {
         &self.vocab
     }
 
-    /// A requested description as the index reads it: normalised, synonyms applied.
+    /// A requested description as the index reads it: normalised, synonyms applied,
+    /// compounds written the catalog's way ("wheelbarrow" = "wheel barrow").
     pub fn query_tokens(&self, description: &str) -> Vec<String> {
-        self.synonyms.apply(normalize::tokens(description))
+        compounds::rewrite(self.synonyms.apply(normalize::tokens(description)), self)
     }
 
     /// Unknown request words (4+ characters) → the catalog terms they probably mean
@@ -279,6 +282,24 @@ impl CatalogIndex {
         ranked.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.sku.cmp(&b.sku)));
         ranked.truncate(limit);
         ranked
+    }
+}
+
+impl compounds::Vocabulary for CatalogIndex {
+    fn knows(&self, word: &str) -> bool {
+        self.vocab.contains(word)
+    }
+
+    fn together(&self, a: &str, b: &str) -> bool {
+        let (Some(a), Some(b)) = (self.vocab.id(a), self.vocab.id(b)) else {
+            return false;
+        };
+        let (Some(pa), Some(pb)) = (self.postings.get(a as usize), self.postings.get(b as usize)) else {
+            return false;
+        };
+        // Posting lists are in document order: probe the longer with the shorter.
+        let (short, long) = if pa.len() <= pb.len() { (pa, pb) } else { (pb, pa) };
+        short.iter().any(|d| long.binary_search(d).is_ok())
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::catalog::vocabulary::Vocabulary;
+use crate::catalog::search::vocabulary::Vocabulary;
 
 /// Recall counts this many times more than precision.
 pub const BETA: f64 = 1.6;
@@ -248,7 +248,7 @@ fn within_one<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::normalize::tokens;
+    use crate::catalog::search::normalize::tokens;
 
     #[test]
     fn conflicting_volume_is_penalised() {

@@ -1,0 +1,113 @@
+//! Closed and open compounds: a buyer's "wheelbarrow", "earmuff" or "sandpaper" against the
+//! catalog's "WHEEL BARROW", "EAR MUFF", "SAND PAPER", and the other way round. The catalog
+//! decides: a request word is split only into two catalog words that some product names
+//! side by side, and two request words are joined only into a catalog word when no product
+//! names them side by side.
+
+/// Shortest part of a compound worth splitting off ("ear" in "earmuff").
+const MIN_PART: usize = 3;
+
+/// What the rewrite needs to know about the catalog.
+pub trait Vocabulary {
+    /// The catalog uses this word.
+    fn knows(&self, word: &str) -> bool;
+    /// Some product's name holds both words.
+    fn together(&self, a: &str, b: &str) -> bool;
+}
+
+/// The request's tokens with compounds written the catalog's way.
+pub fn rewrite(tokens: Vec<String>, catalog: &impl Vocabulary) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len() + 2);
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if let Some(next) = tokens.get(i + 1)
+            && is_word(t)
+            && is_word(next)
+        {
+            let joined = format!("{t}{next}");
+            if catalog.knows(&joined) && !catalog.together(t, next) {
+                out.push(joined);
+                i += 2;
+                continue;
+            }
+        }
+        match split(t, catalog) {
+            Some((a, b)) => {
+                out.push(a);
+                out.push(b);
+            }
+            None => out.push(t.clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// "wheelbarrow" → ("wheel", "barrow") when the catalog does not know the closed form but
+/// names both parts together; of several splits, the most even one.
+fn split(word: &str, catalog: &impl Vocabulary) -> Option<(String, String)> {
+    if !is_word(word) || word.len() < 2 * MIN_PART || catalog.knows(word) {
+        return None;
+    }
+    (MIN_PART..=word.len() - MIN_PART)
+        .filter(|i| word.is_char_boundary(*i))
+        .map(|i| word.split_at(i))
+        .filter(|(a, b)| catalog.knows(a) && catalog.knows(b) && catalog.together(a, b))
+        .max_by_key(|(a, b)| a.len().min(b.len()))
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+}
+
+fn is_word(t: &str) -> bool {
+    t.len() >= MIN_PART && t.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Names(Vec<Vec<&'static str>>);
+
+    impl Vocabulary for Names {
+        fn knows(&self, word: &str) -> bool {
+            self.0.iter().flatten().any(|w| *w == word)
+        }
+        fn together(&self, a: &str, b: &str) -> bool {
+            self.0.iter().any(|n| n.contains(&a) && n.contains(&b))
+        }
+    }
+
+    fn catalog() -> Names {
+        Names(vec![
+            vec!["wheel", "barrow", "spare", "wheel"],
+            vec!["ear", "muff", "peltor"],
+            vec!["sand", "paper", "g120"],
+            vec!["screwdriver", "set"],
+            vec!["car", "polish"],
+            vec!["ton", "jack"],
+        ])
+    }
+
+    fn r(text: &str) -> String {
+        rewrite(text.split(' ').map(String::from).collect(), &catalog()).join(" ")
+    }
+
+    #[test]
+    fn closed_compounds_split_the_catalog_way() {
+        assert_eq!(r("wheelbarrow"), "wheel barrow");
+        assert_eq!(r("earmuff"), "ear muff");
+        assert_eq!(r("sandpaper g120"), "sand paper g120");
+    }
+
+    #[test]
+    fn open_compounds_join_the_catalog_way() {
+        assert_eq!(r("screw driver set"), "screwdriver set");
+    }
+
+    #[test]
+    fn words_the_catalog_never_names_together_stay() {
+        assert_eq!(r("carton"), "carton");
+        assert_eq!(r("wheel barrow"), "wheel barrow");
+        assert_eq!(r("spare parts"), "spare parts");
+    }
+}

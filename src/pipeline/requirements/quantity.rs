@@ -1,0 +1,283 @@
+//! The quantity grammar shared by item tables and item lines: how a requested quantity is
+//! written ("1,000", "1,000.00", "12.0", "250 NOS", "five (5) NO.", "twelve (12) UNITS",
+//! "Qty: 60 pcs" on a line of its own) and what is never a quantity (serial numbers such
+//! as "1.1", part numbers, phone numbers, dates).
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::units;
+use crate::domain::Quantity;
+
+/// Number words buyers spell out, with their value.
+const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("hundred", 100),
+    ("a dozen", 12),
+    ("one dozen", 12),
+    ("two dozen", 24),
+];
+
+/// "five (5)", "twelve (12)", "(5) five": the figure in brackets is the quantity.
+static WORD_AND_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:[a-z]+(?:-[a-z]+)?)\s*\(\s*(?P<n>\d{1,7})\s*\)|\(\s*(?P<m>\d{1,7})\s*\)\s*(?:[a-z]+(?:-[a-z]+)?)\b",
+    )
+    .expect("regex")
+});
+/// A number word directly before a unit of count: "two sets", "a dozen pcs".
+static WORD_BEFORE_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<&str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
+    Regex::new(&format!(r"(?i)\b(?P<w>{})\s+(?P<u>[a-z]{{2,8}}\.?)", words.join("|"))).expect("regex")
+});
+
+/// A quantity cell, possibly with its unit and a label: "24", "1,000", "1,000.00", "1 000",
+/// "24 PCS", "2.5 kg", "Qty: 12 nos".
+static CELL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:qty|quantity)\s*[:.]?\s*)?(?P<q>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+|\d+(?:[.,]\d+)?)\s*(?P<u>[a-z]{1,10}\.?)?\s*$")
+        .expect("regex")
+});
+
+/// A quantity on a line of its own, labelled: "Quantity: 60 pcs", "Qty required - 12 nos",
+/// "QTY: 4 sets", "Quantity (pcs): 60", "Required quantity = 5".
+static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^\s*[-•*]?\s*
+        (?:(?:required|requested|order(?:ed)?|total)\s+)?
+        (?:qty|q'ty|qnty|quantity|quantities|nos\s+required|no\.\s+of\s+(?:units|pcs|pieces))
+        (?:\s+(?:required|req'?d|reqd|needed|requested|ordered|wanted))?
+        \s*(?:\((?P<u1>[a-z]{1,8})\))?
+        \s*[:.=\-–]?\s*
+        (?P<q>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+        \s*(?P<u>[a-z]{1,10}\.?)?\s*\.?\s*$",
+    )
+    .expect("regex")
+});
+
+/// Outline numbers: "1", "1.", "1.1", "1.2.3", "2)", "(4)", "A1", "a)", "iv.".
+static SERIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:\(?\d{1,4}(?:\.\d{1,3}){0,3}[.)]?\)?|[a-z]{1,2}\d{0,3}[.)]?|\([a-z]{1,4}\)|[ivx]{1,5}[.)])\s*$",
+    )
+    .expect("regex")
+});
+
+/// The text with spelled-out quantities written as figures: "five (5) NO." → "5 NO.",
+/// "two sets of" → "2 sets of". Other number words ("one-way valve") stay.
+pub(super) fn figures(text: &str) -> Cow<'_, str> {
+    let lower_has_paren = text.contains('(');
+    let step: Cow<'_, str> = if lower_has_paren {
+        WORD_AND_FIGURE.replace_all(text, |c: &regex::Captures<'_>| {
+            let whole = &c[0];
+            let n = c.name("n").or_else(|| c.name("m")).map_or("", |m| m.as_str());
+            // Only when the word is the number's spelling: "Glue (3M)" and "size (8)" stay.
+            let word = whole
+                .split(['(', ')'])
+                .map(str::trim)
+                .find(|p| !p.is_empty() && !p.bytes().all(|b| b.is_ascii_digit()))
+                .unwrap_or("");
+            if number_word(word).is_some_and(|v| v.to_string() == n) {
+                n.to_string()
+            } else {
+                whole.to_string()
+            }
+        })
+    } else {
+        Cow::Borrowed(text)
+    };
+    match WORD_BEFORE_UNIT.replace_all(&step, |c: &regex::Captures<'_>| match number_word(&c["w"]) {
+        Some(v) if units::canonical(&c["u"]).is_some() => format!("{v} {}", &c["u"]),
+        _ => c[0].to_string(),
+    }) {
+        Cow::Borrowed(_) => step,
+        Cow::Owned(s) => Cow::Owned(s),
+    }
+}
+
+/// The value of a spelled number: "five", "twelve", "twenty-five", "a dozen".
+fn number_word(word: &str) -> Option<u32> {
+    let w = word.trim().to_ascii_lowercase().replace('-', " ");
+    let value = |k: &str| NUMBER_WORDS.iter().find(|(w, _)| *w == k).map(|(_, v)| *v);
+    value(&w).or_else(|| match w.split_once(' ') {
+        Some((tens, ones)) => {
+            let (t, o) = (value(tens)?, value(ones)?);
+            (t >= 20 && t % 10 == 0 && t < 100 && o < 10).then_some(t + o)
+        }
+        None => None,
+    })
+}
+
+/// A quantity cell: the quantity and the unit written in it (None: no unit, or a word
+/// that is not a unit). Serial numbers and codes are not cells of this form.
+pub(super) fn cell(text: &str) -> Option<(Quantity, Option<&'static str>)> {
+    let text = figures(text);
+    let c = CELL.captures(&text)?;
+    let q = Quantity::parse(&c["q"]).ok()?;
+    let unit = match c.name("u") {
+        Some(u) => Some(units::canonical_any(u.as_str())?),
+        None => None,
+    };
+    Some((q, unit))
+}
+
+/// A labelled quantity line ("Quantity: 60 pcs"): the quantity and its unit.
+pub(super) fn labelled(text: &str) -> Option<(Quantity, Option<&'static str>)> {
+    let text = figures(text);
+    let c = LABELLED.captures(&text)?;
+    let q = Quantity::parse(&c["q"]).ok()?;
+    let unit = match c.name("u").or_else(|| c.name("u1")) {
+        Some(u) => Some(units::canonical_any(u.as_str())?),
+        None => None,
+    };
+    Some((q, unit))
+}
+
+/// An outline or serial number ("1.1", "2)", "A3").
+pub(super) fn is_serial(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty() && SERIAL.is_match(t)
+}
+
+/// A buyer's item, material or stock code: five digits or more, alone or after a short
+/// prefix ("4000123456", "MAT-100234", "SC/00123"); model numbers ("DCU180Z") have fewer.
+pub(super) fn is_item_code(token: &str) -> bool {
+    static CODE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:[A-Za-z]{1,5}[-/.]?)?\d{5,}(?:[-/]\d{1,4})?$").expect("regex"));
+    CODE.is_match(token.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ',' | ';')))
+}
+
+/// Parts of an outline number: "1.2" → [1, 2]; None when it is not one.
+pub(super) fn outline(text: &str) -> Option<Vec<u32>> {
+    let t = text.trim().trim_matches(|c: char| matches!(c, '(' | ')' | '.')).trim();
+    if t.is_empty() {
+        return None;
+    }
+    t.split('.').map(|p| p.parse().ok()).collect()
+}
+
+/// Whether `next` can follow `prev` in an outline: 1 → 2, 1.1 → 1.2, 1.2 → 2, 1 → 1.1,
+/// 1.9 → 2.1.
+pub(super) fn follows(prev: &[u32], next: &[u32]) -> bool {
+    let fresh = |rest: &[u32]| rest.iter().all(|p| *p <= 1);
+    match prev.iter().zip(next).position(|(a, b)| a != b) {
+        Some(k) => next[k] == prev[k] + 1 && fresh(&next[k + 1..]),
+        None => next.len() > prev.len() && fresh(&next[prev.len()..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> Option<(String, Option<&'static str>)> {
+        cell(s).map(|(q, u)| (q.to_string(), u))
+    }
+
+    #[test]
+    fn quantity_cells_in_their_many_forms() {
+        assert_eq!(c("250 NOS"), Some(("250".into(), Some("nos"))));
+        assert_eq!(c("1,000 EA"), Some(("1000".into(), Some("ea"))));
+        assert_eq!(c("1,000.00"), Some(("1000".into(), None)));
+        assert_eq!(c("12.0"), Some(("12".into(), None)));
+        assert_eq!(c("five (5) NO."), Some(("5".into(), Some("nos"))));
+        assert_eq!(c("twelve (12) UNITS"), Some(("12".into(), Some("units"))));
+        assert_eq!(c("(6) six"), Some(("6".into(), None)));
+        assert_eq!(c("Qty: 12 nos"), Some(("12".into(), Some("nos"))));
+        assert_eq!(c("20 m"), Some(("20".into(), Some("m"))));
+    }
+
+    #[test]
+    fn codes_dates_and_phones_are_not_quantity_cells() {
+        for s in [
+            "MAT-00123",
+            "12/01/2027",
+            "+65 6123 4567",
+            "6123-4567",
+            "AB12",
+            "5 days",
+        ] {
+            assert_eq!(c(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn spelled_numbers_become_figures_only_when_they_are_numbers() {
+        assert_eq!(figures("five (5) NO."), "5 NO.");
+        assert_eq!(figures("We need two sets of keys"), "We need 2 sets of keys");
+        assert_eq!(figures("Glue (3M or equivalent)"), "Glue (3M or equivalent)");
+        assert_eq!(figures("one-way valve (2)"), "one-way valve (2)");
+        assert_eq!(figures("Size (8)"), "Size (8)");
+        assert_eq!(figures("Face shield five (5) pcs"), "Face shield 5 pcs");
+        assert_eq!(figures("twenty-five (25)"), "25");
+    }
+
+    #[test]
+    fn labelled_quantity_lines() {
+        let l = |s: &str| labelled(s).map(|(q, u)| (q.to_string(), u));
+        assert_eq!(l("Quantity: 60 pcs"), Some(("60".into(), Some("pcs"))));
+        assert_eq!(l("Qty required - 12 nos"), Some(("12".into(), Some("nos"))));
+        assert_eq!(l("QTY: 4 sets"), Some(("4".into(), Some("sets"))));
+        assert_eq!(l("Quantity (pairs): 30"), Some(("30".into(), Some("pairs"))));
+        assert_eq!(l("Required quantity = 1,200"), Some(("1200".into(), None)));
+        assert_eq!(l("Quantity: twelve (12) units"), Some(("12".into(), Some("units"))));
+        assert_eq!(l("Quantity of gloves: 5"), None);
+        assert_eq!(l("Qty: 5 days"), None);
+    }
+
+    #[test]
+    fn item_codes() {
+        for s in ["4000123456", "MAT-100234", "SC/00123", "(0425111206500)"] {
+            assert!(is_item_code(s), "{s}");
+        }
+        for s in ["DCU180Z", "W3000-10", "M10", "2024", "300mm"] {
+            assert!(!is_item_code(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn serial_numbers_and_outlines() {
+        for s in ["1", "1.", "1.1", "2.10", "3)", "(4)", "A1", "a)", "iv."] {
+            assert!(is_serial(s), "{s}");
+        }
+        for s in ["Gloves", "250 NOS", "MAT-001"] {
+            assert!(!is_serial(s), "{s}");
+        }
+        let o = |s: &str| outline(s).expect("outline");
+        assert!(follows(&o("1"), &o("2")));
+        assert!(follows(&o("1.1"), &o("1.2")));
+        assert!(follows(&o("1.2"), &o("2")));
+        assert!(follows(&o("1"), &o("1.1")));
+        assert!(follows(&o("1.9"), &o("2.1")));
+        assert!(!follows(&o("1.1"), &o("1.1")));
+        assert!(!follows(&o("10"), &o("50")));
+        assert!(!follows(&o("24"), &o("12")));
+    }
+}

@@ -1,0 +1,149 @@
+//! What a table column holds, read from its cells: quantities (with or without their unit),
+//! serial numbers counting up ("1.1", "1.2" …), item or material codes, money, or text.
+//! Header words say what a column is called; the cells say what it is.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::super::{quantity, units};
+
+/// A single code-like token: "MAT-00123", "4000123456", "HX-M10-50", "0425111206500".
+static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._/#-]{2,29}$").expect("regex"));
+/// Money as it is written in a price column: "12.50", "1,234.00", "$ 12.50", "SGD 3.20".
+static MONEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:[$€£]|s\$|sgd|usd|eur|myr|rm)?\s*\d{1,3}(?:,\d{3})*\.\d{2}$|^(?:[$€£]|s\$|sgd|usd|eur|myr|rm)\s*\d",
+    )
+    .expect("regex")
+});
+
+/// The cell statistics of one column over a table's item rows.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Profile {
+    pub filled: usize,
+    pub quantities: usize,
+    /// Quantity cells that carry their unit ("250 NOS").
+    pub with_unit: usize,
+    pub serials: usize,
+    /// Consecutive serial cells that follow each other as an outline does.
+    pub steps: usize,
+    pub codes: usize,
+    pub money: usize,
+    pub units: usize,
+    pub letters: usize,
+}
+
+impl Profile {
+    pub fn of(rows: &[Vec<String>], col: usize) -> Self {
+        let mut p = Self::default();
+        let mut last_outline: Option<Vec<u32>> = None;
+        for row in rows {
+            let cell = row.get(col).map(|c| c.trim()).unwrap_or("");
+            if cell.is_empty() {
+                continue;
+            }
+            p.filled += 1;
+            p.letters += cell.chars().filter(|c| c.is_alphabetic()).count();
+            if let Some((_, unit)) = quantity::cell(cell) {
+                p.quantities += 1;
+                p.with_unit += usize::from(unit.is_some());
+            }
+            if quantity::is_serial(cell) {
+                p.serials += 1;
+                let here = quantity::outline(cell);
+                if let (Some(prev), Some(next)) = (&last_outline, &here)
+                    && quantity::follows(prev, next)
+                {
+                    p.steps += 1;
+                }
+                last_outline = here;
+            }
+            if is_code(cell) {
+                p.codes += 1;
+            }
+            if MONEY.is_match(cell) {
+                p.money += 1;
+            }
+            if units::canonical_any(cell).is_some() {
+                p.units += 1;
+            }
+        }
+        p
+    }
+
+    fn mostly(&self, n: usize) -> bool {
+        self.filled > 0 && n * 10 >= self.filled * 7
+    }
+
+    /// Serial numbers counting up: "1, 2, 3" or "1.1, 1.2, 2.1".
+    pub fn is_serial(&self) -> bool {
+        self.mostly(self.serials) && (self.filled < 2 || self.steps * 10 >= (self.filled - 1) * 6)
+    }
+
+    pub fn is_code(&self) -> bool {
+        self.mostly(self.codes) && !self.mostly(self.quantities)
+    }
+
+    pub fn is_money(&self) -> bool {
+        self.mostly(self.money)
+    }
+
+    pub fn is_quantity(&self) -> bool {
+        self.mostly(self.quantities) && !self.is_money()
+    }
+
+    pub fn is_unit(&self) -> bool {
+        self.mostly(self.units)
+    }
+
+    /// Letters per filled cell: how much of a description the column holds.
+    pub fn text_weight(&self) -> usize {
+        self.letters
+    }
+}
+
+/// An item or part code: one token with a digit, not a quantity or a measure.
+pub(super) fn is_code(cell: &str) -> bool {
+    let c = cell.trim();
+    CODE.is_match(c)
+        && c.bytes().any(|b| b.is_ascii_digit())
+        && quantity::cell(c).is_none()
+        && !quantity::is_serial(c)
+        && (c.bytes().filter(u8::is_ascii_digit).count() >= 4
+            || c.contains(['-', '/', '.'])
+            || has_letters_and_digits(c))
+}
+
+fn has_letters_and_digits(c: &str) -> bool {
+    c.bytes().any(|b| b.is_ascii_alphabetic()) && c.bytes().any(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(cells: &[&str]) -> Profile {
+        let rows: Vec<Vec<String>> = cells.iter().map(|c| vec![c.to_string()]).collect();
+        Profile::of(&rows, 0)
+    }
+
+    #[test]
+    fn serial_columns_count_up() {
+        assert!(col(&["1.1", "1.2", "1.3", "2.1"]).is_serial());
+        assert!(col(&["1", "2", "3", "4"]).is_serial());
+        assert!(!col(&["10", "50", "5", "200"]).is_serial());
+    }
+
+    #[test]
+    fn code_quantity_and_money_columns() {
+        assert!(col(&["MAT-00123", "MAT-00124", "4000123456"]).is_code());
+        assert!(!col(&["250 NOS", "12", "1,000 EA"]).is_code());
+        assert!(col(&["250 NOS", "12", "1,000 EA"]).is_quantity());
+        assert!(col(&["12.50", "1,234.00", "3.20"]).is_money());
+        assert!(!col(&["12.50", "1,234.00", "3.20"]).is_quantity());
+        assert!(col(&["EA", "PCS", "Rolls"]).is_unit());
+        assert!(!is_code("Gloves"));
+        assert!(!is_code("250"));
+    }
+}

@@ -1,0 +1,164 @@
+//! Header rows of an item table: what each header word says a column holds, for a header of
+//! one row or of two (a merged "Material" over "Code | Description", "Quantity" over
+//! "Qty | UOM").
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Role;
+
+static QTY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:total\s+|order(?:ed)?\s+|req(?:uired|\.|'?d)?\s+|requested\s+|est(?:imated|\.)?\s+)?(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|jumlah|bilangan)(?:\b|$)")
+        .expect("regex")
+});
+static DESC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|specs?|details|name|article|requirement|service|scope|bezeichnung|artikelbezeichnung|beschreibung|artikel|descripci[óo]n|d[ée]signation|descrizione|articolo|keterangan|barang|perkara)\b")
+        .expect("regex")
+});
+static UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:unit(?:s)?|uom|u/m|u\.o\.m\.?|unit of (?:measure|issue)|pack(?:ing)?|measure|einheit|mengeneinheit|me|unidad|unit[ée]|unità|satuan|unit[ée] de mesure)\s*$")
+        .expect("regex")
+});
+static SERIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:s/?n|s\.\s*n\.?|sr\.?\s*(?:no\.?)?|sl\.?\s*(?:no\.?)?|s\.?\s*no\.?|no\.?|#|item\s*(?:no\.?|#|number)|line(?:\s*(?:no\.?|#))?|pos\.?|position|ln|nr\.?|lfd\.?\s*nr\.?)\s*$")
+        .expect("regex")
+});
+static CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:code|part\s*(?:no\.?|number|#)?|p/?n|sku|ref(?:erence)?|cat(?:alog(?:ue)?)?\.?\s*(?:no\.?|#)|art(?:icle|\.)?\s*(?:no\.?|#|nr\.?)|material\s*(?:no\.?|number|#)|stock\s*(?:no\.?|#)|model(?:\s*no\.?)?|mfr|manufacturer|barcode|upc|ean)\b")
+        .expect("regex")
+});
+static MONEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:price|rate|amount|total|cost|value|sgd|usd|eur|myr|s\$|\$)|\$").expect("regex")
+});
+/// Money words that make a "Qty"-like header a price ("Qty Price" is not a quantity; "Total
+/// Qty" is one).
+static PRICE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:price|rate|amount|cost|value)\b|\$").expect("regex"));
+static OTHER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|brand|make|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|size|colou?r|grade|standard)\b")
+        .expect("regex")
+});
+
+/// What a header cell says its column holds; None for an empty cell, `Other` for a header
+/// word that names none of the columns we read.
+pub(super) fn role(cell: &str) -> Option<Role> {
+    let c = cell.trim();
+    if c.is_empty() {
+        return None;
+    }
+    let lower = c.to_ascii_lowercase();
+    Some(if UNIT.is_match(c) {
+        Role::Unit
+    } else if SERIAL.is_match(c) {
+        Role::Serial
+    } else if QTY.is_match(c) && !PRICE.is_match(c) {
+        Role::Quantity
+    } else if MONEY.is_match(c) {
+        Role::Money
+    } else if DESC.is_match(c) && lower.contains("description") {
+        Role::Description
+    } else if CODE.is_match(c) {
+        Role::Code
+    } else if DESC.is_match(c) && !OTHER.is_match(c) {
+        Role::Description
+    } else {
+        Role::Other
+    })
+}
+
+/// Whether a cell reads as a header word at all (any role but free text).
+pub(super) fn is_header_word(cell: &str) -> bool {
+    let c = cell.trim();
+    c.len() <= 40 && role(c).is_some_and(|r| r != Role::Other || OTHER.is_match(c))
+}
+
+/// The column roles of a one-row header.
+pub(super) fn single(row: &[String]) -> Vec<Option<Role>> {
+    row.iter().map(|c| role(c)).collect()
+}
+
+/// The column roles of a two-row header: a merged upper cell covers the empty cells to its
+/// right; the lower row names the column where it says something, the upper one elsewhere.
+pub(super) fn double(upper: &[String], lower: &[String]) -> Vec<Option<Role>> {
+    let width = upper.len().max(lower.len());
+    let mut spanning: Option<&str> = None;
+    (0..width)
+        .map(|i| {
+            let up = upper.get(i).map(|s| s.trim()).unwrap_or("");
+            let low = lower.get(i).map(|s| s.trim()).unwrap_or("");
+            if !up.is_empty() {
+                spanning = Some(up);
+            }
+            let upper_role = if up.is_empty() {
+                // Under a merged cell only when the lower row continues the group.
+                spanning.filter(|_| !low.is_empty()).and_then(role)
+            } else {
+                role(up)
+            };
+            match role(low) {
+                Some(Role::Other) | None => upper_role.or(role(low)),
+                Some(r) => Some(r),
+            }
+        })
+        .collect()
+}
+
+/// Whether a row looks like (the lower half of) a header: mostly header words, at least two.
+pub(super) fn looks_like_header(row: &[String]) -> bool {
+    let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
+    let words = filled.iter().filter(|c| is_header_word(c)).count();
+    words >= 2 && words * 3 >= filled.len() * 2
+}
+
+/// Whether a row can be a header: its cells mostly header words (a lone "Qty" counts).
+pub(super) fn is_header_row(row: &[String]) -> bool {
+    let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
+    let words = filled.iter().filter(|c| is_header_word(c)).count();
+    !filled.is_empty() && words * 2 >= filled.len() && (words >= 2 || filled.len() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn header_words() {
+        assert_eq!(role("QTY REQ'D"), Some(Role::Quantity));
+        assert_eq!(role("Req. Qty"), Some(Role::Quantity));
+        assert_eq!(role("Unit Price"), Some(Role::Money));
+        assert_eq!(role("Total Qty"), Some(Role::Quantity));
+        assert_eq!(role("Total (SGD)"), Some(Role::Money));
+        assert_eq!(role("S/N"), Some(Role::Serial));
+        assert_eq!(role("Item No."), Some(Role::Serial));
+        assert_eq!(role("Material Code"), Some(Role::Code));
+        assert_eq!(role("Item Description"), Some(Role::Description));
+        assert_eq!(role("Item"), Some(Role::Description));
+        assert_eq!(role("UOM"), Some(Role::Unit));
+        assert_eq!(role("Remarks"), Some(Role::Other));
+        assert_eq!(role(""), None);
+    }
+
+    #[test]
+    fn two_header_rows_name_the_columns_together() {
+        let upper = row(&["No.", "Material", "", "Quantity", "", "Remarks"]);
+        let lower = row(&["", "Code", "Description", "Qty", "UOM", ""]);
+        assert_eq!(
+            double(&upper, &lower),
+            vec![
+                Some(Role::Serial),
+                Some(Role::Code),
+                Some(Role::Description),
+                Some(Role::Quantity),
+                Some(Role::Unit),
+                Some(Role::Other)
+            ]
+        );
+        assert!(looks_like_header(&lower));
+        assert!(!looks_like_header(&row(&["1", "MAT-001", "Hex bolt", "20", "EA", ""])));
+    }
+}
