@@ -12,6 +12,8 @@ use crate::domain::Quantity;
 
 /// A quantity: "1,000", "1 000" is not accepted in lines (ambiguous), "2.5".
 const NUM: &str = r"(?P<q>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)";
+/// Words a request sentence puts before its verb: "please also", "we would like to", "and".
+const FILLER: &str = r"(?:also|and|plus|additionally|in\s+addition|further(?:more)?|then|we|i|will|would|like\s+to|please|kindly|pls|could\s+you|can\s+you|to)";
 /// A unit word (checked against the unit table afterwards).
 const UNIT: &str = r"(?P<u>[A-Za-z]{1,8}\.?)";
 
@@ -77,16 +79,16 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         ),
         // "desc 20 pcs"
         p(format!(r"(?i)^(?P<d>.+?)\s+{NUM}\s*{UNIT}\s*\.?$"), UnitRule::Required),
-        // "Qty 20 pcs desc" / "need 20 pcs of desc" / "please supply 20 units desc"
+        // "Qty 20 pcs desc" / "need 20 pcs of desc" / "please also quote 20 units of the desc"
         p(
             format!(
-                r"(?i)^(?:(?:(?:also|and|plus|additionally|in\s+addition)[,]?\s+)?(?:(?:we|i)\s+(?:also\s+|will\s+|would\s+)?)?(?:please\s+|kindly\s+|pls\s+)?(?:need|require|want|supply|send|quote|provide|order)(?:\s+us)?(?:\s+for)?|qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}\s+)?(?:of\s+|x\s+|[-–:]\s*)?(?P<d>.+?)\.?$"
+                r"(?i)^(?:(?:{FILLER}[,]?\s+)*(?:need|needs|require|requires|want|supply|send|quote|provide|order|buy|purchase|include|add)(?:\s+(?:us|me|for)){{0,2}}(?:\s+(?:a\s+)?(?:quotation|quote|price|prices|pricing)\s+(?:for|on))?|qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}\s+)?(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"
             ),
             UnitRule::Optional,
         ),
-        // "4 ea desc" / "4 pcs of desc" / "4 pcs - desc"
+        // "4 ea desc" / "4 pcs of desc" / "4 pcs - desc" / "And 15 boxes of desc"
         p(
-            format!(r"(?i)^{NUM}\s*{UNIT}\s+(?:of\s+|x\s+|[-–:]\s*)?(?P<d>.+)$"),
+            format!(r"(?i)^(?:(?:and|also|plus|then)[,]?\s+)?{NUM}\s*{UNIT}\s+(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"),
             UnitRule::Required,
         ),
         // "20 x desc"
@@ -307,6 +309,23 @@ mod tests {
             r("Makita DVC151LZ vacuum 2 units"),
             some("Makita DVC151LZ vacuum", "2", "units")
         );
+    }
+
+    #[test]
+    fn request_sentences() {
+        assert_eq!(
+            r("Please also quote 10 nos of the Dust mop 100cm blue."),
+            some("Dust mop 100cm blue", "10", "nos")
+        );
+        assert_eq!(
+            r("And 15 boxes of Instant coffee sachets 3 in 1."),
+            some("Instant coffee sachets 3 in 1", "15", "boxes")
+        );
+        assert_eq!(
+            r("We would like to order 6 rolls of masking tape 24mm"),
+            some("masking tape 24mm", "6", "rolls")
+        );
+        assert_eq!(r("Kindly quote us for 2 units angle grinder"), some("angle grinder", "2", "units"));
     }
 
     #[test]

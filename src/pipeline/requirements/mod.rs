@@ -71,10 +71,23 @@ mod quantity_json {
     }
 }
 
+/// A total, or a note of the document, glued onto the last item by the layout: "… TOTAL
+/// (excl. GST)", "… Delivery: FOB Tuas, within 2 weeks".
+static TRAILING_TOTAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\s+(?:(?:sub[- ]?total|grand\s+total)\b.*|total\s*\(?\s*(?:excl|incl|excluding|including|before|after|w/o|without|with)\b.*|(?:notes?|remarks?|delivery|payment|validity|terms|closing\s+date|deadline|n\.b\.)\s*:\s.*)$")
+        .expect("regex")
+});
+
 /// Strips separators, sentence punctuation and empty brackets left behind when the quantity
 /// was cut out ("Face shield." → "Face shield").
 fn tidy_description(s: &str) -> String {
     let mut d = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A total row glued onto the last item by the layout ("… 500 sheets TOTAL (excl. GST)").
+    if let Some(m) = TRAILING_TOTAL.find(&d)
+        && d[..m.start()].split_whitespace().count() >= 2
+    {
+        d.truncate(m.start());
+    }
     loop {
         let before = d.len();
         d = d
@@ -160,6 +173,17 @@ mod tests {
         assert_eq!(tidy_description("Glue (  ) "), "Glue");
         assert_eq!(tidy_description("Gloves ()"), "Gloves");
         assert_eq!(tidy_description("Glue (3M or equivalent)"), "Glue (3M or equivalent)");
+        assert_eq!(tidy_description("Face shield."), "Face shield");
+        assert_eq!(
+            tidy_description("A4 copier paper 80gsm TOTAL (excl. GST)"),
+            "A4 copier paper 80gsm"
+        );
+        assert_eq!(tidy_description("Copier paper Grand Total"), "Copier paper");
+        assert_eq!(
+            tidy_description("Ear muffs Delivery: FOB Tuas Yard, Singapore"),
+            "Ear muffs"
+        );
+        assert_eq!(tidy_description("Total Quartz 5W-30 engine oil"), "Total Quartz 5W-30 engine oil");
     }
 
     #[test]

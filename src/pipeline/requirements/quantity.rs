@@ -148,6 +148,17 @@ pub(super) fn cell(text: &str) -> Option<(Quantity, Option<&'static str>)> {
     Some((q, unit))
 }
 
+/// A cell of an explicit quantity column: as [`cell`], and units of time or service too
+/// ("5 DAYS").
+pub(super) fn column_cell(text: &str) -> Option<(Quantity, Option<&'static str>)> {
+    cell(text).or_else(|| {
+        let text = figures(text);
+        let c = CELL.captures(&text)?;
+        let unit = units::service(c.name("u")?.as_str())?;
+        Some((Quantity::parse(&c["q"]).ok()?, Some(unit)))
+    })
+}
+
 /// A labelled quantity line ("Quantity: 60 pcs"): the quantity and its unit.
 pub(super) fn labelled(text: &str) -> Option<(Quantity, Option<&'static str>)> {
     let text = figures(text);

@@ -34,6 +34,11 @@ static TOTAL_ROW: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
+/// A note under the items ("Note: boots to site office", "Remarks - …"): not a wrapped
+/// description.
+static LABELLED_NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[A-Za-z][A-Za-z. ]{1,20}\s*[:：]|^\s*(?:N\.?B\.?|PS|P\.S\.)\b").expect("regex"));
+
 /// How a table's columns are read.
 #[derive(Debug)]
 struct Layout {
@@ -66,7 +71,16 @@ pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
             last_was_item = false;
             continue;
         }
-        let Some((quantity, cell_unit)) = quantity::cell(cell(qty_col)) else {
+        let Some((quantity, cell_unit)) = quantity::column_cell(cell(qty_col)) else {
+            // The quantity written into the description cell ("Ear plugs 500 PRS"), when the
+            // layout put it there.
+            if cell(qty_col).is_empty()
+                && let Some(item) = super::lines::item(description).filter(|i| units::canonical(&i.unit).is_some())
+            {
+                items.push(item);
+                last_was_item = true;
+                continue;
+            }
             // A row holding only more description is the previous item's wrapped text.
             if last_was_item
                 && !description.is_empty()
@@ -106,7 +120,9 @@ fn is_continuation(row: &[String], desc_col: usize, numbered: bool, text: &str) 
         .iter()
         .enumerate()
         .all(|(i, c)| i == desc_col || c.trim().is_empty());
-    only_description && (numbered || text.starts_with(|c: char| c.is_lowercase() || c == '('))
+    only_description
+        && !LABELLED_NOTE.is_match(text)
+        && (numbered || text.starts_with(|c: char| c.is_lowercase() || c == '('))
 }
 
 fn is_repeated_header(row: &[String], header: &[String]) -> bool {
@@ -364,13 +380,16 @@ mod tests {
             &["", "size 9, black", "", ""],
             &["No.", "Description", "Qty", "Unit"],
             &["2", "Reflective vest orange", "25", "pcs"],
+            &["3", "Ear plugs foam 200 PRS", "", ""],
+            &["", "Note: all items to site office", "", ""],
             &["", "Sub-total", "35", ""],
         ]);
         assert_eq!(
             got,
             Some(vec![
                 one("Safety shoes steel toe size 9, black", "10", "pairs"),
-                one("Reflective vest orange", "25", "pcs")
+                one("Reflective vest orange", "25", "pcs"),
+                one("Ear plugs foam", "200", "pairs")
             ])
         );
     }

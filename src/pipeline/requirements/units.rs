@@ -27,7 +27,7 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "carton" | "cartons" | "ctn" | "ctns" | "karton" | "kartons" | "kart" => "cartons",
         "bag" | "bags" => "bags",
         "tube" | "tubes" => "tubes",
-        "sheet" | "sheets" => "sheets",
+        "sheet" | "sheets" | "sht" | "shts" => "sheets",
         "dozen" | "doz" | "dz" => "dozen",
         "length" | "lengths" => "lengths",
         "ream" | "reams" => "reams",
@@ -36,6 +36,16 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "kit" | "kits" => "kits",
         "tray" | "trays" => "trays",
         "case" | "cases" => "cases",
+        "jar" | "jars" => "jars",
+        "tub" | "tubs" => "tubs",
+        "pkg" | "pkgs" | "package" | "packages" => "packs",
+        "bundle" | "bundles" | "bdl" | "bdls" => "bundles",
+        "reel" | "reels" | "spool" | "spools" => "reels",
+        "sack" | "sacks" => "bags",
+        "bucket" | "buckets" => "buckets",
+        "cylinder" | "cylinders" | "cyl" => "cylinders",
+        "strip" | "strips" => "strips",
+        "pad" | "pads" => "pads",
         _ => return None,
     })
 }
@@ -51,6 +61,21 @@ pub fn canonical_measure(word: &str) -> Option<&'static str> {
 /// Any unit a Unit column may hold.
 pub fn canonical_any(word: &str) -> Option<&'static str> {
     canonical(word).or_else(|| canonical_measure(word))
+}
+
+/// Units of time or service that an explicit quantity column may hold ("5 DAYS" of forklift
+/// rental); in running text "within 5 days" is a delivery term, so only tables read them.
+pub fn service(word: &str) -> Option<&'static str> {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+    Some(match w.as_str() {
+        "day" | "days" => "days",
+        "hr" | "hrs" | "hour" | "hours" => "hours",
+        "week" | "weeks" | "wk" | "wks" => "weeks",
+        "month" | "months" | "mth" | "mths" => "months",
+        "trip" | "trips" => "trips",
+        "job" | "jobs" => "jobs",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

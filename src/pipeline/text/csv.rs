@@ -34,19 +34,22 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
     Ok(vec![Block::Table { rows }])
 }
 
-/// The delimiter that splits the first lines into the most consistent number of fields.
+/// The delimiter that splits the first lines into the most consistent number of fields:
+/// the most lines agreeing on one non-zero count wins. Title lines above the header ("ACME
+/// Pte Ltd - Request for Quotation, ref …") have their own commas and do not decide.
 fn sniff_delimiter(text: &str) -> u8 {
-    let sample: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let sample: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
     let mut best = (b',', 0usize);
     for d in [b',', b';', b'\t', b'|'] {
         let counts: Vec<usize> = sample.iter().map(|l| count_outside_quotes(l, d)).collect();
-        let Some(&first) = counts.first() else { continue };
-        if first == 0 {
-            continue;
+        let mut tally: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        for c in counts.iter().filter(|c| **c > 0) {
+            *tally.entry(*c).or_default() += 1;
         }
-        // How many lines agree with the header's field count.
-        let agreeing = counts.iter().filter(|c| **c == first).count();
-        let score = agreeing * 100 + first;
+        let Some((fields, agreeing)) = tally.into_iter().max_by_key(|(c, n)| (*n, *c)) else {
+            continue;
+        };
+        let score = agreeing * 100 + fields;
         if score > best.1 {
             best = (d, score);
         }
@@ -90,6 +93,14 @@ mod tests {
             vec!["1", "Gloves, nitrile", "20"]
         );
         assert_eq!(rows(b"No\tItem\tQty\n1\tGloves\t20\n")[1], vec!["1", "Gloves", "20"]);
+    }
+
+    #[test]
+    fn title_lines_with_commas_do_not_decide_the_delimiter() {
+        let r = rows(
+            b"ACME Pte Ltd, Request for Quotation, ref Q-1\nBy: Tan, Purchasing\nNo;Item;Qty\n1;Gloves, nitrile;20\n2;Mop;3\n",
+        );
+        assert_eq!(r[3], vec!["1", "Gloves, nitrile", "20"]);
     }
 
     #[test]
