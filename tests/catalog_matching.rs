@@ -121,7 +121,8 @@ async fn price_on_request_and_generic_requests(pool: PgPool) {
 /// catalog version changed.
 #[sqlx::test]
 async fn synonyms_added_by_staff_take_effect(pool: PgPool) {
-    let app = demo(pool).await;
+    let app = common::app(pool).await;
+    common::import_demo_products(&app).await;
     let text = "metz flap disc 4 inch grit 120 blue for stainless steel";
     let before = matched(&app, text).await;
     synonyms::upsert(&app.pool, &[("s/s".into(), "stainless steel".into())])

@@ -2,7 +2,10 @@
 //! a phrase is rewritten to its replacement on both sides of a match, in catalog names when
 //! the search index is built and in requested descriptions, so that either spelling finds the
 //! other. Stored in PostgreSQL; every change bumps the catalog version so that running
-//! workers rebuild their index.
+//! workers rebuild their index. The default trade dictionary (`deploy/synonyms/trade.csv`) is
+//! a CSV file of such rules, loaded with [`import_file`] like any list staff write.
+
+use std::path::Path;
 
 use sqlx::PgPool;
 
@@ -27,6 +30,8 @@ pub enum SynonymError {
     Empty(String),
     #[error("the phrase {0:?} is not a synonym")]
     NotFound(String),
+    #[error("{file}: row {row}: {reason}")]
+    File { file: String, row: usize, reason: String },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -100,16 +105,20 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Entry>, sqlx::Error> {
         .await
 }
 
-/// Adds or replaces synonyms (phrase → replacement), then announces the catalog change.
+/// Adds or replaces synonyms (phrase → replacement), then announces the catalog change. A
+/// phrase given twice keeps its last replacement, as if the rows were added one by one.
 pub async fn upsert(pool: &PgPool, pairs: &[(String, String)]) -> Result<usize, SynonymError> {
     for (p, r) in pairs {
         if normalize::tokens(p).is_empty() || normalize::tokens(r).is_empty() {
             return Err(SynonymError::Empty(format!("{p} = {r}")));
         }
     }
+    let mut last: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (p, r) in pairs {
+        last.insert(p.trim().to_lowercase(), r.trim().to_lowercase());
+    }
+    let (phrases, replacements): (Vec<String>, Vec<String>) = last.into_iter().unzip();
     let mut tx = pool.begin().await?;
-    let phrases: Vec<String> = pairs.iter().map(|(p, _)| p.trim().to_lowercase()).collect();
-    let replacements: Vec<String> = pairs.iter().map(|(_, r)| r.trim().to_lowercase()).collect();
     let n = sqlx::query!(
         r#"insert into synonyms (phrase, replacement)
            select * from unnest($1::text[], $2::text[])
@@ -137,6 +146,39 @@ pub async fn remove(pool: &PgPool, phrase: &str) -> Result<(), SynonymError> {
     super::store::announce_change(&mut tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The (phrase, replacement) rows of a CSV file with the columns phrase,replacement; a header
+/// row is skipped and further columns are ignored.
+pub fn read_file(file: &Path) -> Result<Vec<(String, String)>, SynonymError> {
+    let failed = |row: usize, reason: String| SynonymError::File {
+        file: file.display().to_string(),
+        row,
+        reason,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(file)
+        .map_err(|e| failed(0, e.to_string()))?;
+    let mut pairs = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| failed(i + 1, e.to_string()))?;
+        let (Some(p), Some(r)) = (row.get(0), row.get(1)) else {
+            return Err(failed(i + 1, "expected phrase,replacement".into()));
+        };
+        if i == 0 && p.trim().eq_ignore_ascii_case("phrase") {
+            continue;
+        }
+        pairs.push((p.trim().to_string(), r.trim().to_string()));
+    }
+    Ok(pairs)
+}
+
+/// Adds every rule of a CSV file (see [`read_file`]); returns how many were stored.
+pub async fn import_file(pool: &PgPool, file: &Path) -> Result<usize, SynonymError> {
+    let pairs = read_file(file)?;
+    upsert(pool, &pairs).await
 }
 
 #[cfg(test)]
@@ -168,6 +210,28 @@ mod tests {
         assert_eq!(apply(&s, "ss pipe"), "stainless steel pipe");
         // "steel" → "ss" but the "ss" it produced is not rewritten again.
         assert_eq!(apply(&s, "steel"), "ss");
+    }
+
+    #[test]
+    fn files_skip_the_header_and_name_the_bad_row() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let good = dir.path().join("good.csv");
+        std::fs::write(
+            &good,
+            "phrase,replacement\n S/S ,stainless steel\ncaster,castor,castors & wheels\n",
+        )
+        .expect("write");
+        assert_eq!(
+            read_file(&good).expect("read"),
+            [
+                ("S/S".to_string(), "stainless steel".to_string()),
+                ("caster".to_string(), "castor".to_string())
+            ]
+        );
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, "hd,heavy duty\nlonely\n").expect("write");
+        let err = read_file(&bad).expect_err("a row without replacement");
+        assert!(err.to_string().contains("row 2"), "{err}");
     }
 
     #[test]

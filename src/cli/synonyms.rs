@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Subcommand;
 
 use crate::catalog::synonyms;
@@ -39,30 +38,9 @@ pub async fn run(settings: Settings, command: SynonymsCommand) -> anyhow::Result
             println!("removed {phrase}");
         }
         SynonymsCommand::Import { file } => {
-            let pairs = read_pairs(&file)?;
-            let n = synonyms::upsert(&app.pool, &pairs).await?;
+            let n = synonyms::import_file(&app.pool, &file).await?;
             println!("{n} synonyms imported from {}", file.display());
         }
     }
     Ok(())
-}
-
-fn read_pairs(file: &std::path::Path) -> anyhow::Result<Vec<(String, String)>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(file)
-        .with_context(|| format!("reading {}", file.display()))?;
-    let mut pairs = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        let row = row.with_context(|| format!("{}: row {}", file.display(), i + 1))?;
-        let (Some(p), Some(r)) = (row.get(0), row.get(1)) else {
-            anyhow::bail!("{}: row {}: expected phrase,replacement", file.display(), i + 1);
-        };
-        if i == 0 && p.trim().eq_ignore_ascii_case("phrase") {
-            continue;
-        }
-        pairs.push((p.trim().to_string(), r.trim().to_string()));
-    }
-    Ok(pairs)
 }

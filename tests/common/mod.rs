@@ -41,8 +41,23 @@ pub async fn app_with(pool: PgPool, settings: Settings) -> App {
     App::with_pool(pool, settings).await.expect("app")
 }
 
-/// Imports the bundled demo catalog (the real Horme catalog).
+/// What README command (a) (`scripts/demo`) loads: the bundled demo catalog (the real Horme
+/// catalog) and the default trade dictionary.
 pub async fn import_demo_catalog(app: &App) {
+    import_demo_products(app).await;
+    let n = horme::catalog::synonyms::import_file(&app.pool, &trade_dictionary())
+        .await
+        .expect("trade dictionary imports");
+    assert!(n > 0, "an empty trade dictionary");
+}
+
+/// The default trade dictionary shipped under `deploy/`.
+pub fn trade_dictionary() -> PathBuf {
+    repo().join("deploy/synonyms/trade.csv")
+}
+
+/// Imports the bundled demo catalog alone, without any synonyms.
+pub async fn import_demo_products(app: &App) {
     let demo = repo().join("deploy/demo");
     let report = horme::catalog::import_files(
         &app.pool,
