@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use horme::catalog::search;
 use horme::catalog::synonyms::{self, Synonyms};
-use horme::pipeline::normalize;
+use horme::catalog::search::normalize;
 use horme::startup::App;
 use sqlx::PgPool;
 
