@@ -11,5 +11,6 @@ pub mod quotation;
 pub mod render;
 pub mod requirements;
 pub mod scoring;
+pub mod signature;
 pub mod sources;
 pub mod text;
