@@ -64,6 +64,7 @@ fn quotation(lines: usize) -> Quotation {
         currency: "SGD",
         default_lead_time_days: 14,
         customer: None,
+        extra_discount_pct: Decimal::ZERO,
     };
     let customer = CustomerInfo {
         company: Some("Keppel Road Fabrication".into()),

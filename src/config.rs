@@ -240,6 +240,7 @@ impl Settings {
                 .with_list_parse_key("company.address")
                 .with_list_parse_key("approval.approvers")
                 .with_list_parse_key("mail.own_addresses")
+                .with_list_parse_key("mail.staff_domains")
                 .with_list_parse_key("mail.trusted_authserv_ids")
                 .try_parsing(true),
         );

@@ -66,8 +66,8 @@ pub async fn insert_message(conn: &mut PgConnection, msg: &InboundMessage) -> Re
     let thread = serde_json::to_value(&msg.thread).unwrap_or_default();
     let inserted = sqlx::query_scalar!(
         r#"insert into inbound_messages (id, channel, external_id, thread, sender, sender_name,
-                                         subject, body_text, body_html, raw)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                         subject, body_text, body_html, raw, forwarded_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            on conflict (channel, external_id) do nothing
            returning id"#,
         message_id,
@@ -79,7 +79,8 @@ pub async fn insert_message(conn: &mut PgConnection, msg: &InboundMessage) -> Re
         msg.subject,
         msg.text,
         msg.html,
-        msg.raw.as_deref()
+        msg.raw.as_deref(),
+        msg.forwarded_by.as_ref().map(|f| f.address.as_str())
     )
     .fetch_optional(&mut *conn)
     .await?;

@@ -210,7 +210,12 @@ async fn a_released_job_is_queued_again_without_counting_the_attempt(pool: PgPoo
 async fn a_worker_pool_runs_a_request_to_the_end_and_stops_on_shutdown(pool: PgPool) {
     let app = common::app(pool.clone()).await;
     common::import_demo_catalog(&app).await;
-    let msg = horme::cli::message_from_file(&common::fixture("corpus/rfps/rfp-000.txt"), None).expect("message");
+    let msg = horme::cli::message_from_file(
+        &common::fixture("corpus/rfps/rfp-000.txt"),
+        None,
+        &horme::mail::staff::Staff::default(),
+    )
+    .expect("message");
     let stored = horme::ingest::store(&pool, &msg, 3).await.expect("store");
     let shutdown = tokio_util::sync::CancellationToken::new();
     let workers = tokio::spawn(horme::jobs::worker::run_pool(app.clone(), 2, shutdown.clone()));

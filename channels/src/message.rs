@@ -140,6 +140,10 @@ pub struct InboundMessage {
     pub attachments: Vec<Attachment>,
     /// The message exactly as received (the `.eml` for mail), kept for audit and re-processing.
     pub raw: Option<Vec<u8>>,
+    /// A colleague who passed the request on: then `sender`, `subject`, the text and the
+    /// attachments are the original message's, and the thread answers the original sender.
+    #[serde(default)]
+    pub forwarded_by: Option<Sender>,
 }
 
 /// One answer to send into a thread.

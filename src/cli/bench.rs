@@ -1,6 +1,8 @@
 //! `horme bench DIR`: the one-shot pipeline (read → extract → match → price → render) over a
-//! directory of RFPs, timed per step. Nothing is written to the database. Reports, over the
-//! documents, the median and p95 of each document's median time across runs.
+//! directory of RFPs, timed per step, through the same functions the jobs run (so the
+//! configured extractor, remembered corrections and customer prices count). Nothing is written
+//! to the database. Reports, over the documents, the median and p95 of each document's median
+//! time across runs.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -8,13 +10,16 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use crate::catalog::{search, tiers};
+use channels::InboundMessage;
+
 use crate::config::Settings;
-use crate::pipeline::customer::{self, SenderHint};
-use crate::pipeline::quotation::{self, PricingContext};
-use crate::pipeline::render::{self, RenderContext};
-use crate::pipeline::requirements;
-use crate::pipeline::sources::{self, Content, Source};
+use crate::customers;
+use crate::jobs::{extract, match_lines, price};
+use crate::mail::staff::Staff;
+use crate::pipeline::quotation::Quotation;
+use crate::pipeline::sources::{Content, Source};
+use crate::quotations::document;
+use crate::startup::App;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -45,24 +50,12 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
         .filter(|p| p.is_file())
         .collect();
     files.sort();
-    let tiers = tiers::load(&app.pool).await?;
-    let index = app.catalog_index().await?;
-    let policy = app.match_policy();
-    let limits = app.limits();
-    let terms = crate::templates::quotation_terms(&app.settings);
-    let pricing = &app.settings.pricing;
-    let ctx = PricingContext {
-        tiers: &tiers,
-        tax_rate: pricing.tax_rate,
-        currency: &pricing.currency,
-        default_lead_time_days: pricing.default_lead_time_days,
-        customer: None,
-    };
+    let staff = Staff::load(&app).await?;
     // per document: per run: per step milliseconds
     let mut per_doc: Vec<(String, usize, Vec<[f64; 5]>)> = Vec::new();
     for path in &files {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
-        let msg = match super::quote::message_from_file(path, None) {
+        let msg = match super::quote::message_from_file(path, None, &staff) {
             Ok(m) => m,
             Err(e) => {
                 eprintln!("skipping {name}: {e:#}");
@@ -72,49 +65,16 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
         let mut runs = Vec::with_capacity(args.runs);
         let mut lines = 0;
         for _ in 0..args.runs.max(1) {
-            let mut t = [0.0; 5];
-            let clock = Instant::now();
-            let content = Content {
-                text: msg.text.clone(),
-                html: msg.html.clone(),
-                attachments: msg
-                    .attachments
-                    .iter()
-                    .map(|a| Source {
-                        name: a.filename.clone(),
-                        media_type: Some(a.media_type.clone()),
-                        bytes: a.content.clone(),
-                    })
-                    .collect(),
-            };
-            let read = sources::read(&content, &limits);
-            t[0] = ms(clock);
-            let clock = Instant::now();
-            let Ok(items) = requirements::extract_rules(&read.documents) else {
-                eprintln!("skipping {name}: no line items found");
-                break;
-            };
-            let info = customer::extract(&read.documents, &SenderHint::default());
-            t[1] = ms(clock);
-            let clock = Instant::now();
-            let descriptions: Vec<&str> = items.iter().map(|i| i.description.as_str()).collect();
-            let matches = search::match_descriptions(&app.pool, &index, &descriptions, &policy).await?;
-            let matched: Vec<_> = items.into_iter().zip(matches).collect();
-            t[2] = ms(clock);
-            let clock = Instant::now();
-            lines = matched.len();
-            let q = quotation::build(&name, info, matched, &ctx);
-            t[3] = ms(clock);
-            let clock = Instant::now();
-            let rctx = RenderContext {
-                company: &app.settings.company,
-                tax_label: &pricing.tax_label,
-                terms: &terms,
-                logo: None,
-            };
-            render::render(&q, &rctx)?;
-            t[4] = ms(clock);
-            runs.push(t);
+            match quote_in_memory(&app, &name, &msg).await {
+                Ok((q, t)) => {
+                    lines = q.lines.len();
+                    runs.push(t);
+                }
+                Err(e) => {
+                    eprintln!("skipping {name}: {e:#}");
+                    break;
+                }
+            }
         }
         if !runs.is_empty() {
             per_doc.push((name, lines, runs));
@@ -122,6 +82,56 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
     }
     report(&per_doc, args.runs);
     Ok(())
+}
+
+/// One message through the functions the pipeline's jobs run (`jobs::extract`,
+/// `jobs::match_lines`, `jobs::price`, the quotation document), with the customer's prices
+/// and remembered corrections, but without storing anything: the quotation `horme quote`
+/// would make (number and dates aside) and the milliseconds of each step.
+pub async fn quote_in_memory(app: &App, source: &str, msg: &InboundMessage) -> anyhow::Result<(Quotation, [f64; 5])> {
+    let mut t = [0.0; 5];
+    let clock = Instant::now();
+    let content = Content {
+        text: msg.text.clone(),
+        html: msg.html.clone(),
+        attachments: msg
+            .attachments
+            .iter()
+            .map(|a| Source {
+                name: a.filename.clone(),
+                media_type: Some(a.media_type.clone()),
+                bytes: a.content.clone(),
+            })
+            .collect(),
+    };
+    let read = extract::read_documents(app, content).await?;
+    t[0] = ms(clock);
+    let clock = Instant::now();
+    let hint = extract::sender_hint(
+        app,
+        Some(msg.sender.address.clone()),
+        msg.sender.display_name.clone(),
+        msg.subject.clone(),
+        msg.forwarded_by.as_ref().map(|f| f.address.clone()),
+    );
+    let understood = extract::understand(app, &read, &hint).await?;
+    let items = understood.extraction.items.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let info = understood.info;
+    t[1] = ms(clock);
+    let clock = Instant::now();
+    let customer =
+        customers::for_addresses(&app.pool, &[info.email.as_deref(), Some(msg.sender.address.as_str())]).await?;
+    let descriptions: Vec<&str> = items.iter().map(|i| i.description.as_str()).collect();
+    let matches = match_lines::match_descriptions(app, customer.as_ref().map(|c| c.id), &descriptions).await?;
+    let matched: Vec<_> = items.into_iter().zip(matches).collect();
+    t[2] = ms(clock);
+    let clock = Instant::now();
+    let q = price::price_draft(app, source, info, customer.as_ref(), matched).await?;
+    t[3] = ms(clock);
+    let clock = Instant::now();
+    document::render_pdf(app.settings.clone(), q.clone()).await?;
+    t[4] = ms(clock);
+    Ok((q, t))
 }
 
 fn ms(since: Instant) -> f64 {

@@ -42,7 +42,8 @@ pub fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<()> {
     files.sort();
     for path in files {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
-        let Ok(msg) = super::quote::message_from_file(&path, None) else {
+        let Ok(msg) = super::quote::message_from_file(&path, None, &crate::mail::staff::Staff::from_settings(settings))
+        else {
             eprintln!("skipping {name}: not an RFP file");
             continue;
         };

@@ -20,6 +20,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
 use crate::telemetry::Verbosity;
+pub use bench::quote_in_memory;
 pub use bench_extract::synthetic_pdf;
 pub use quote::{message_from_file, quote_once};
 

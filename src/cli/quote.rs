@@ -11,6 +11,8 @@ use uuid::Uuid;
 use crate::config::Settings;
 use crate::domain::EmailAddress;
 use crate::jobs::worker;
+use crate::mail::forwarded;
+use crate::mail::staff::Staff;
 use crate::pipeline::customer::{self, SenderHint};
 use crate::pipeline::requirements::Extractor;
 use crate::pipeline::sources::{self, Content, Source};
@@ -43,8 +45,9 @@ pub struct ExtractArgs {
     pub blocks: bool,
 }
 
-/// Reads the file into the message a channel would have delivered.
-pub fn message_from_file(path: &Path, customer: Option<&str>) -> anyhow::Result<InboundMessage> {
+/// Reads the file into the message a channel would have delivered; a mail one of `staff`
+/// forwarded becomes the original sender's, as the mail channel stores it.
+pub fn message_from_file(path: &Path, customer: Option<&str>, staff: &Staff) -> anyhow::Result<InboundMessage> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -64,7 +67,7 @@ pub fn message_from_file(path: &Path, customer: Option<&str>) -> anyhow::Result<
             channel: ChannelKind::Cli,
             external_id: run_id.clone(),
             thread: ThreadRef::Cli { run_id },
-            ..mail.message
+            ..forwarded::attribute(&mail, staff)
         }
     } else {
         InboundMessage {
@@ -84,6 +87,7 @@ pub fn message_from_file(path: &Path, customer: Option<&str>) -> anyhow::Result<
                 content: bytes,
             }],
             raw: None,
+            forwarded_by: None,
         }
     };
     if let Some(c) = customer {
@@ -113,7 +117,7 @@ pub async fn quote(settings: Settings, args: QuoteArgs) -> anyhow::Result<()> {
 /// The one-shot pipeline: stores the file as a message received from the command line, runs
 /// its jobs to the end in this process and returns the quotation (or the request's failure).
 pub async fn quote_once(app: &App, file: &Path, customer: Option<&str>) -> anyhow::Result<QuotationRecord> {
-    let msg = message_from_file(file, customer)?;
+    let msg = message_from_file(file, customer, &Staff::load(app).await?)?;
     let stored = crate::ingest::store(&app.pool, &msg, app.settings.workers.max_attempts).await?;
     let status = worker::drain_rfp(app, stored.rfp_id, Duration::from_secs(600)).await?;
     if status != "done" {
@@ -165,7 +169,7 @@ fn print_summary(q: &crate::pipeline::quotation::Quotation) {
 
 /// Extraction only: no database needed.
 pub async fn extract(settings: Settings, args: ExtractArgs) -> anyhow::Result<()> {
-    let msg = message_from_file(&args.file, None)?;
+    let msg = message_from_file(&args.file, None, &Staff::from_settings(&settings))?;
     let limits = crate::pipeline::text::Limits {
         max_document_bytes: settings.pipeline.max_document_bytes,
         max_text_bytes: settings.pipeline.max_text_bytes,
@@ -189,12 +193,8 @@ pub async fn extract(settings: Settings, args: ExtractArgs) -> anyhow::Result<()
         address: Some(msg.sender.address.clone()).filter(|a| a.contains('@')),
         display_name: msg.sender.display_name.clone(),
         subject: msg.subject.clone(),
-        own_domains: settings
-            .company
-            .email
-            .rsplit_once('@')
-            .map(|(_, d)| vec![d.to_string()])
-            .unwrap_or_default(),
+        own_domains: Staff::from_settings(&settings).own_domains(&settings),
+        forwarded_by: msg.forwarded_by.as_ref().map(|f| f.address.clone()),
     };
     let info = customer::extract(&read.documents, &hint);
     // The configured extractor, as the worker uses it; an LLM failure is the command's error.

@@ -111,18 +111,24 @@ pub async fn for_rfp(pool: &PgPool, rfp: Uuid) -> Result<Option<Customer>, sqlx:
     let Some(row) = row else {
         return Ok(None);
     };
+    let c = for_addresses(pool, &[row.email.as_deref(), Some(row.sender.as_str())]).await?;
+    tracing::debug!(customer = c.as_ref().map(|c| c.id), "customer identified");
+    Ok(c)
+}
+
+/// The customer of a request's addresses, in order of preference (the customer address the
+/// document gives, then the sender's); what is not a mail address is ignored.
+pub async fn for_addresses(pool: &PgPool, candidates: &[Option<&str>]) -> Result<Option<Customer>, sqlx::Error> {
     let mut addresses: Vec<EmailAddress> = Vec::new();
-    for a in [row.email, Some(row.sender)].into_iter().flatten() {
-        if let Ok(a) = EmailAddress::parse(&a)
+    for a in candidates.iter().flatten() {
+        if let Ok(a) = EmailAddress::parse(a)
             && !addresses.contains(&a)
         {
             addresses.push(a);
         }
     }
     let mut conn = pool.acquire().await?;
-    let c = identify(&mut conn, &addresses).await?;
-    tracing::debug!(customer = c.as_ref().map(|c| c.id), "customer identified");
-    Ok(c)
+    identify(&mut conn, &addresses).await
 }
 
 /// The customer named by `key` exactly (mail address or domain).

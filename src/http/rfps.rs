@@ -91,6 +91,7 @@ pub async fn upload(
         html: None,
         attachments,
         raw: None,
+        forwarded_by: None,
     };
     let stored = ingest::store(&state.app.pool, &msg, state.app.settings.workers.max_attempts)
         .await

@@ -7,8 +7,8 @@ use super::queue::Job;
 use super::steps::{self, StepError};
 use crate::config::ExtractorKind;
 use crate::llm::Usage;
-use crate::pipeline::customer::{self, SenderHint};
-use crate::pipeline::requirements::{Extractor, Requirement};
+use crate::pipeline::customer::{self, CustomerInfo, SenderHint};
+use crate::pipeline::requirements::{Extraction, Extractor, Requirement};
 use crate::pipeline::sources::{self, Content, Source};
 use crate::startup::App;
 
@@ -17,7 +17,7 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
         return steps::skip(app, job).await;
     };
     let msg = sqlx::query!(
-        r#"select m.id, m.sender, m.sender_name, m.subject, m.body_text, m.body_html
+        r#"select m.id, m.sender, m.sender_name, m.subject, m.body_text, m.body_html, m.forwarded_by
            from rfps r join inbound_messages m on m.id = r.inbound_message_id where r.id = $1"#,
         rfp
     )
@@ -41,19 +41,13 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
             })
             .collect(),
     };
-    let hint = SenderHint {
-        address: Some(msg.sender).filter(|s| s.contains('@')),
-        display_name: msg.sender_name,
-        subject: msg.subject,
-        own_domains: own_domains(app),
-    };
-    let limits = app.limits();
-    // Parsing is CPU work on untrusted bytes: keep it off the async threads.
-    let read = tokio::task::spawn_blocking(move || sources::read(&content, &limits))
-        .await
-        .context("reading the documents")?;
-    let extractor = Extractor::from_settings(&app.settings).map_err(|e| StepError::Permanent(e.to_string()))?;
-    let extraction = extractor.extract(&read.documents).await;
+    let hint = sender_hint(app, Some(msg.sender), msg.sender_name, msg.subject, msg.forwarded_by);
+    let read = read_documents(app, content).await?;
+    let Understood {
+        extraction,
+        info,
+        extractor,
+    } = understand(app, &read, &hint).await?;
     // Tokens are spent whether or not the extraction succeeded: record them first.
     record_usage(app, rfp, job.id, &extraction.usage).await?;
     let items: Vec<Requirement> = match extraction.items {
@@ -61,7 +55,6 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
         Err(e) if e.is_transient() => return Err(StepError::Transient(anyhow::Error::new(e))),
         Err(e) => return Err(StepError::Permanent(failure_reason(&e.to_string(), &read))),
     };
-    let info = customer::extract(&read.documents, &hint);
 
     let mut tx = steps::commit_tx(app, job).await?;
     sqlx::query!("delete from requirement_lines where rfp_id = $1", rfp)
@@ -83,7 +76,7 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
         "update rfps set customer = $2, extractor = $3 where id = $1",
         rfp,
         serde_json::to_value(&info).unwrap_or_default(),
-        match extractor.kind() {
+        match extractor {
             ExtractorKind::Rules => "rules",
             ExtractorKind::Llm => "llm",
         }
@@ -140,10 +133,49 @@ async fn record_usage(app: &App, rfp: uuid::Uuid, job: i64, usage: &[Usage]) -> 
     Ok(())
 }
 
-fn own_domains(app: &App) -> Vec<String> {
-    let email = &app.settings.company.email;
-    email
-        .rsplit_once('@')
-        .map(|(_, d)| vec![d.to_ascii_lowercase()])
-        .unwrap_or_default()
+/// Reads the documents of a message. The extract step and `horme bench` both call this.
+pub async fn read_documents(app: &App, content: Content) -> Result<sources::Read, StepError> {
+    let limits = app.limits();
+    // Parsing is CPU work on untrusted bytes: keep it off the async threads.
+    Ok(tokio::task::spawn_blocking(move || sources::read(&content, &limits))
+        .await
+        .context("reading the documents")?)
+}
+
+/// What the extract step makes of the documents.
+pub struct Understood {
+    pub extraction: Extraction,
+    pub info: CustomerInfo,
+    pub extractor: ExtractorKind,
+}
+
+/// Extracts the requested items with the configured extractor, and the customer block. The
+/// extract step and `horme bench` both call this.
+pub async fn understand(app: &App, read: &sources::Read, hint: &SenderHint) -> Result<Understood, StepError> {
+    let extractor = Extractor::from_settings(&app.settings).map_err(|e| StepError::Permanent(e.to_string()))?;
+    let extraction = extractor.extract(&read.documents).await;
+    Ok(Understood {
+        extraction,
+        info: customer::extract(&read.documents, hint),
+        extractor: extractor.kind(),
+    })
+}
+
+/// What the channel tells about the customer: the sender (when it is a mail address), the
+/// subject and the colleague who forwarded the request; our own domains, which are never the
+/// customer's.
+pub fn sender_hint(
+    app: &App,
+    sender: Option<String>,
+    name: Option<String>,
+    subject: Option<String>,
+    forwarded_by: Option<String>,
+) -> SenderHint {
+    SenderHint {
+        address: sender.filter(|s| s.contains('@')),
+        display_name: name,
+        subject,
+        forwarded_by,
+        own_domains: crate::mail::staff::Staff::from_settings(&app.settings).own_domains(&app.settings),
+    }
 }

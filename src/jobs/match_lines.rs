@@ -7,7 +7,7 @@ use super::queue::Job;
 use super::steps::{self, StepError};
 use crate::catalog::{corrections, search};
 use crate::customers;
-use crate::pipeline::matching;
+use crate::pipeline::matching::{self, LineMatch};
 use crate::startup::App;
 
 pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
@@ -20,27 +20,9 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     )
     .fetch_all(&app.pool)
     .await?;
-    let index = app.catalog_index().await?;
-    let policy = app.match_policy();
     let customer_id = customers::for_rfp(&app.pool, rfp).await?.map(|c| c.id);
     let descriptions: Vec<&str> = lines.iter().map(|l| l.description.as_str()).collect();
-    let mut matches = search::match_descriptions(&app.pool, &index, &descriptions, &policy).await?;
-    // Products staff chose before for these descriptions (this customer's first) win.
-    let remembered = corrections::lookup_many(&app.pool, customer_id, &descriptions).await?;
-    if !remembered.is_empty() {
-        let skus: Vec<String> = remembered.values().cloned().collect();
-        let products = search::products(&app.pool, &skus).await?;
-        for (i, m) in matches.iter_mut().enumerate() {
-            if let Some(p) = remembered.get(&i).and_then(|sku| products.get(sku)) {
-                tracing::debug!(line = lines[i].line_no, sku = %p.sku, "remembered correction");
-                *m = corrections::remembered(
-                    p.clone(),
-                    std::mem::replace(m, matching::decide(Vec::new(), &policy)),
-                    policy.max_alternatives,
-                );
-            }
-        }
-    }
+    let matches = match_descriptions(app, customer_id, &descriptions).await?;
     let results: Vec<(i32, _)> = lines.iter().map(|l| l.line_no).zip(matches).collect();
     let mut tx = steps::commit_tx(app, job).await?;
     for (line_no, m) in &results {
@@ -66,4 +48,33 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     steps::finish(&mut tx, app, job, rfp, "pricing", Some(steps::PRICE)).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Matches requested descriptions against the catalog; a product staff chose before for the
+/// same description (this customer's first) wins over the search. The match step and
+/// `horme bench` both call this.
+pub async fn match_descriptions(
+    app: &App,
+    customer_id: Option<i64>,
+    descriptions: &[&str],
+) -> Result<Vec<LineMatch>, sqlx::Error> {
+    let index = app.catalog_index().await?;
+    let policy = app.match_policy();
+    let mut matches = search::match_descriptions(&app.pool, &index, descriptions, &policy).await?;
+    let remembered = corrections::lookup_many(&app.pool, customer_id, descriptions).await?;
+    if !remembered.is_empty() {
+        let skus: Vec<String> = remembered.values().cloned().collect();
+        let products = search::products(&app.pool, &skus).await?;
+        for (i, m) in matches.iter_mut().enumerate() {
+            if let Some(p) = remembered.get(&i).and_then(|sku| products.get(sku)) {
+                tracing::debug!(line = i + 1, sku = %p.sku, "remembered correction");
+                *m = corrections::remembered(
+                    p.clone(),
+                    std::mem::replace(m, matching::decide(Vec::new(), &policy)),
+                    policy.max_alternatives,
+                );
+            }
+        }
+    }
+    Ok(matches)
 }

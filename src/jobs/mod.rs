@@ -1,10 +1,10 @@
 //! The job queue and the pipeline steps that run on it.
 
 mod events;
-mod extract;
+pub mod extract;
 pub mod maintenance;
-mod match_lines;
-mod price;
+pub mod match_lines;
+pub mod price;
 pub mod queue;
 mod render;
 pub mod schedule;

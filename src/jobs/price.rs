@@ -2,16 +2,17 @@
 //! `pipeline::pricing`) and create the numbered draft quotation.
 
 use chrono::{Days, Utc};
+use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::queue::Job;
 use super::steps::{self, StepError};
 use crate::audit;
 use crate::catalog::{search, tiers};
-use crate::customers;
+use crate::customers::{self, Customer};
 use crate::pipeline::customer::CustomerInfo;
 use crate::pipeline::matching::{LineMatch, MatchStatus, Scored};
-use crate::pipeline::quotation::{self, PricingContext};
+use crate::pipeline::quotation::{self, PricingContext, Quotation};
 use crate::pipeline::requirements::Requirement;
 use crate::quotations::store;
 use crate::startup::App;
@@ -36,7 +37,6 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
         skus.extend(alternative_refs(&r.alternatives).into_iter().map(|(s, _)| s));
     }
     let products = search::products(&app.pool, &skus).await?;
-    let tiers = tiers::load(&app.pool).await?;
 
     let lines: Vec<(Requirement, LineMatch)> = rows
         .into_iter()
@@ -77,19 +77,8 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
         .collect();
     let settings = &app.settings.pricing;
     let customer = customers::for_rfp(&app.pool, rfp).await?;
-    let terms = match &customer {
-        Some(c) => Some(customers::prices::terms(&app.pool, c, &settings.currency).await?),
-        None => None,
-    };
-    let ctx = PricingContext {
-        tiers: &tiers,
-        tax_rate: settings.tax_rate,
-        currency: &settings.currency,
-        default_lead_time_days: settings.default_lead_time_days,
-        customer: terms.as_ref(),
-    };
     let info: CustomerInfo = serde_json::from_value(head.customer).unwrap_or_default();
-    let q = quotation::build(&head.source_name, info, lines, &ctx);
+    let q = price_draft(app, &head.source_name, info, customer.as_ref(), lines).await?;
     let today = Utc::now().date_naive();
     let valid_until = today
         .checked_add_days(Days::new(u64::from(settings.validity_days)))
@@ -115,6 +104,32 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     tx.commit().await?;
     tracing::info!(%number, total = %q.total, "quotation priced");
     Ok(())
+}
+
+/// The draft quotation of matched lines, priced for `customer` (their discount and contract
+/// prices) with the current tiers. The price step and `horme bench` both call this.
+pub async fn price_draft(
+    app: &App,
+    source: &str,
+    info: CustomerInfo,
+    customer: Option<&Customer>,
+    lines: Vec<(Requirement, LineMatch)>,
+) -> Result<Quotation, sqlx::Error> {
+    let settings = &app.settings.pricing;
+    let tiers = tiers::load(&app.pool).await?;
+    let terms = match customer {
+        Some(c) => Some(customers::prices::terms(&app.pool, c, &settings.currency).await?),
+        None => None,
+    };
+    let ctx = PricingContext {
+        tiers: &tiers,
+        tax_rate: settings.tax_rate,
+        currency: &settings.currency,
+        default_lead_time_days: settings.default_lead_time_days,
+        customer: terms.as_ref(),
+        extra_discount_pct: Decimal::ZERO,
+    };
+    Ok(quotation::build(source, info, lines, &ctx))
 }
 
 fn alternative_refs(v: &serde_json::Value) -> Vec<(String, f64)> {

@@ -7,12 +7,14 @@ pub mod approvals;
 pub mod authres;
 pub mod classify;
 pub mod commands;
+pub mod forwarded;
 pub mod jobs;
 pub mod mailbox;
 pub mod notify;
 pub mod receive;
 pub mod replies;
 pub mod settings;
+pub mod staff;
 pub mod threading;
 
 use channels::email::smtp::SmtpSender;

@@ -2,6 +2,8 @@
 //! on Message-ID), and — in the same transaction — its consequence: a new request with the
 //! acknowledgement queued, a command for the quotation it answers, or nothing (auto-replies,
 //! bounces, our own mail, conversation). Unparseable mail is stored and visible, never dropped.
+//! A request one of our colleagues forwarded is stored as the original sender's
+//! (`mail::forwarded`), so that the acknowledgement and the quotation go to the customer.
 
 use channels::email::ParsedMail;
 use channels::email::imap::{Content, Fetched};
@@ -12,7 +14,9 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::classify::{self, Decision};
+use super::forwarded;
 use super::replies::{self, CustomerThread, ToCustomer};
+use super::staff::Staff;
 use super::threading::Token;
 use crate::ingest;
 use crate::jobs::queue::{self, NewJob};
@@ -53,7 +57,12 @@ async fn receive_parsed(
     too_large: Option<u32>,
 ) -> Result<(), sqlx::Error> {
     let decision = classify::decide(app, &parsed, too_large.is_some()).await?;
-    let msg = &parsed.message;
+    // a request a colleague forwarded is stored as the original sender's
+    let request = match decision {
+        Decision::Rfp => Some(forwarded::attribute(&parsed, &Staff::load(app).await?)),
+        _ => None,
+    };
+    let msg = request.as_ref().unwrap_or(&parsed.message);
     let mut tx = app.pool.begin().await?;
     let Some(message_id) = ingest::insert_message(&mut tx, msg).await? else {
         tx.rollback().await?;
@@ -199,6 +208,7 @@ async fn store_unparseable(app: &App, mailbox: &str, uid: u32, raw: Vec<u8>, rea
         html: None,
         attachments: Vec::new(),
         raw: Some(raw),
+        forwarded_by: None,
     };
     let mut tx = app.pool.begin().await?;
     if let Some(message_id) = ingest::insert_message(&mut tx, &msg).await? {

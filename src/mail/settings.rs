@@ -24,6 +24,9 @@ pub struct MailSettings {
     pub message_id_domain: String,
     /// More addresses of ours (aliases, the approvals list): mail from them is never answered.
     pub own_addresses: Vec<String>,
+    /// Mail domains of our colleagues (`mail::staff`): a request one of them forwards is the
+    /// original sender's, not theirs.
+    pub staff_domains: Vec<String>,
     pub approvals_address: String,
     pub sales_address: String,
     pub max_message_bytes: u32,

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use super::signature::{self, COMPANY_SUFFIX};
 use super::text::{Block, ExtractedDocument};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +18,9 @@ pub struct CustomerInfo {
     pub phone: Option<String>,
     pub reference: Option<String>,
     pub due_date: Option<NaiveDate>,
+    /// The colleague who forwarded the request to us (never the customer).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub forwarded_by: Option<String>,
 }
 
 /// What the channel already knows about the sender.
@@ -27,6 +31,8 @@ pub struct SenderHint {
     pub subject: Option<String>,
     /// Our own addresses: never the customer's.
     pub own_domains: Vec<String>,
+    /// The colleague who forwarded the request (recorded, never the customer).
+    pub forwarded_by: Option<String>,
 }
 
 static EMAIL: LazyLock<Regex> =
@@ -53,9 +59,6 @@ static CONTACT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:best\s+|kind\s+|warm\s+)?(?:regards|thanks|thank\s+you|sincerely|yours\s+(?:faithfully|sincerely|truly)|cheers)[,.!]?$").expect("regex")
 });
-static COMPANY_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:pte\.?\s*ltd|ltd|limited|llc|llp|inc|gmbh|sdn\.?\s*bhd|co\.|corp(?:oration)?|company|services|engineering|construction|enterprises?|industries|holdings|trading|supplies|works|management|fabrication|components|marine|shipyard|logistics|group|solutions)\b\.?$").expect("regex")
-});
 static INTENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<c>[A-Z][\w&.,' -]{2,80}?)\s+(?:would like|wishes|is pleased|requests|invites)\b").expect("regex")
 });
@@ -65,6 +68,7 @@ pub fn extract(docs: &[ExtractedDocument], hint: &SenderHint) -> CustomerInfo {
     let lines: Vec<String> = docs.iter().flat_map(text_lines).collect();
     let mut info = CustomerInfo {
         email: hint.address.clone().filter(|a| !is_own(a, hint)),
+        forwarded_by: hint.forwarded_by.clone(),
         ..Default::default()
     };
     for line in &lines {
@@ -87,10 +91,12 @@ pub fn extract(docs: &[ExtractedDocument], hint: &SenderHint) -> CustomerInfo {
             info.due_date = DUE_LABEL.captures(line).and_then(|c| parse_date(&c["d"]));
         }
         if info.contact.is_none() {
-            info.contact = CONTACT_LABEL.captures(line).map(|c| c["n"].trim().to_string());
+            info.contact = CONTACT_LABEL
+                .captures(line)
+                .and_then(|c| signature::contact_of(c["n"].trim()));
         }
         if info.company.is_none() {
-            info.company = INTENT.captures(line).map(|c| c["c"].trim().to_string());
+            info.company = INTENT.captures(line).and_then(|c| signature::company_of(c["c"].trim()));
         }
     }
     if info.reference.is_none() {
@@ -108,8 +114,8 @@ pub fn extract(docs: &[ExtractedDocument], hint: &SenderHint) -> CustomerInfo {
     info.company = info.company.or(sig_company).or_else(|| letterhead(docs)).or_else(|| {
         lines
             .iter()
-            .find(|l| COMPANY_SUFFIX.is_match(l) && l.len() < 80)
-            .cloned()
+            .filter(|l| COMPANY_SUFFIX.is_match(l) && l.len() < 80)
+            .find_map(|l| signature::company_of(l))
     });
     info
 }
@@ -142,28 +148,18 @@ fn phone(line: &str) -> Option<String> {
     Some(p.to_string())
 }
 
-/// "Regards,\nFarah Aziz\nSentosa Maintenance Services" → (contact, company).
+/// "Regards,\nFarah Aziz\nSentosa Maintenance Services" → (contact, company), job titles left
+/// out (see `pipeline::signature`).
 fn signature(lines: &[String]) -> (Option<String>, Option<String>) {
     let Some(at) = lines.iter().rposition(|l| SIGN_OFF.is_match(l.trim())) else {
         return (None, None);
     };
-    let mut rest = lines[at + 1..]
+    let rest: Vec<&str> = lines[at + 1..]
         .iter()
         .map(|l| l.trim())
-        .filter(|l| !l.is_empty() && !EMAIL.is_match(l) && phone(l).is_none() && !l.starts_with('+'));
-    let name = rest.next().filter(|n| looks_like_name(n)).map(str::to_string);
-    let company = rest
-        .next()
-        .filter(|c| c.len() < 80 && !c.chars().any(|ch| ch.is_ascii_digit()))
-        .map(str::to_string);
-    (name, company)
-}
-
-fn looks_like_name(s: &str) -> bool {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    (1..=5).contains(&words.len())
-        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
-        && !s.chars().any(|c| c.is_ascii_digit())
+        .filter(|l| !l.is_empty() && !EMAIL.is_match(l) && phone(l).is_none() && !l.starts_with('+'))
+        .collect();
+    signature::block(&rest)
 }
 
 /// A document's first line when it reads like an organisation name (title of a letterhead).
@@ -191,7 +187,8 @@ fn letterhead(docs: &[ExtractedDocument]) -> Option<String> {
             && first.split_whitespace().count() <= 8
             && first.chars().next().is_some_and(char::is_uppercase)
             && !first.contains(':'))
-        .then_some(first)
+        .then(|| signature::company_of(&first))
+        .flatten()
     })
 }
 
@@ -214,83 +211,4 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::pipeline::text::{Format, lines};
-
-    fn doc(text: &str) -> ExtractedDocument {
-        ExtractedDocument {
-            name: "rfq.txt".into(),
-            format: Format::Txt,
-            blocks: lines(text),
-        }
-    }
-
-    #[test]
-    fn reads_a_plain_request() {
-        let d = doc(
-            "Dear Sales Team,\n\nSentosa Maintenance Services would like to request a quotation for the items below (our ref RFQ-8402/2026). Please quote by 24 Jan 2027; delivery within 14 days of PO.\n\n1. Gloves - 5 pcs\nContact: Farah Aziz, +65 68812311\n\nRegards,\nFarah Aziz\nSentosa Maintenance Services\n",
-        );
-        let c = extract(&[d], &SenderHint::default());
-        assert_eq!(c.company.as_deref(), Some("Sentosa Maintenance Services"));
-        assert_eq!(c.contact.as_deref(), Some("Farah Aziz"));
-        assert_eq!(c.phone.as_deref(), Some("+65 68812311"));
-        assert_eq!(c.reference.as_deref(), Some("RFQ-8402/2026"));
-        assert_eq!(c.due_date, NaiveDate::from_ymd_opt(2027, 1, 24));
-    }
-
-    #[test]
-    fn letterhead_and_labels() {
-        let d = doc(
-            "Changi Aero Components\nREQUEST FOR QUOTATION\nReference: RFQ-6933/2026  Closing date: 09 Dec 2026\nContact: Jonathan Ong (jonathan.ong@changiaero.example, +65 62546727)\n",
-        );
-        let c = extract(&[d], &SenderHint::default());
-        assert_eq!(c.company.as_deref(), Some("Changi Aero Components"));
-        assert_eq!(c.contact.as_deref(), Some("Jonathan Ong"));
-        assert_eq!(c.email.as_deref(), Some("jonathan.ong@changiaero.example"));
-        assert_eq!(c.reference.as_deref(), Some("RFQ-6933/2026"));
-        assert_eq!(c.due_date, NaiveDate::from_ymd_opt(2026, 12, 9));
-    }
-
-    #[test]
-    fn references_keep_their_prefix() {
-        for (line, want) in [
-            ("REQUEST FOR QUOTATION RFQ-9146/2026", "RFQ-9146/2026"),
-            ("RFQ No: 2026/118", "2026/118"),
-            ("RFQ#4471", "4471"),
-            ("Our ref. PO-7781-A, please quote", "PO-7781-A"),
-            ("Enquiry No. ENQ/26/0042", "ENQ/26/0042"),
-        ] {
-            let c = extract(&[doc(line)], &SenderHint::default());
-            assert_eq!(c.reference.as_deref(), Some(want), "{line}");
-        }
-    }
-
-    #[test]
-    fn sender_hint_wins_for_the_address_but_not_our_own() {
-        let hint = SenderHint {
-            address: Some("sales@horme.example".into()),
-            own_domains: vec!["horme.example".into()],
-            ..Default::default()
-        };
-        let c = extract(
-            &[doc("Please call +65 6123 4567. Mail me: buyer@client.example")],
-            &hint,
-        );
-        assert_eq!(c.email.as_deref(), Some("buyer@client.example"));
-    }
-
-    #[test]
-    fn dates_in_several_spellings() {
-        let d = NaiveDate::from_ymd_opt(2026, 12, 5);
-        for s in [
-            "05 Dec 2026",
-            "5th December 2026",
-            "2026-12-05",
-            "05/12/2026",
-            "December 5, 2026",
-        ] {
-            assert_eq!(parse_date(s), d, "{s}");
-        }
-    }
-}
+mod tests;

@@ -9,5 +9,6 @@ pub mod pricing;
 pub mod quotation;
 pub mod render;
 pub mod requirements;
+pub mod signature;
 pub mod sources;
 pub mod text;

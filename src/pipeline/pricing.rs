@@ -21,15 +21,90 @@
 //! 4. A product without a list price and without a contract price stays price on request,
 //!    whatever the customer's discount.
 //!
-//! An approver's extra discount on a revision (`quotations::revision`) comes after all of
-//! this, on every priced line, contract lines included.
+//! 5. **Last**, an approver's extra discount `e` on a revision (`quotations::revision`), on
+//!    every priced line, contract lines included: the line's discount `d` becomes
+//!    `100 − (100 − d)(100 − e)/100`, i.e. `unit_price = round_half_up(list × (1 − d/100) ×
+//!    (1 − e/100), 2)`.
+//!
+//! [`price_quote_line`] is the one place where a quotation line gets its price and lead time:
+//! the pipeline's draft (`quotation::build`, for `horme quote`, `horme bench` and the jobs) and
+//! an approver's revision both call it with the product the line ends up with.
 
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use super::matching::MatchStatus;
+use super::quotation::QuoteLine;
+use crate::catalog::Product;
 use crate::catalog::tiers::Tier;
 use crate::domain::round_half_up;
+
+/// What pricing needs to know besides the lines.
+#[derive(Debug, Clone)]
+pub struct PricingContext<'a> {
+    pub tiers: &'a [Tier],
+    pub tax_rate: Decimal,
+    pub currency: &'a str,
+    /// Lead time quoted when the product has none.
+    pub default_lead_time_days: i32,
+    /// The known customer's discount and contract prices (see the module documentation).
+    pub customer: Option<&'a CustomerTerms>,
+    /// An approver's extra discount in percent (0 for the pipeline's draft), applied last.
+    pub extra_discount_pct: Decimal,
+}
+
+/// Prices one line from `product`, the product it is quoted with (`None`: nothing matched):
+/// lead time from its stock and lead time, then the customer layer and tiers, the extra
+/// discount last. Only lines that are `matched` or `price_on_request` are priced; a line that
+/// gets a price is `matched`, one that cannot is `price_on_request`.
+pub fn price_quote_line(line: &mut QuoteLine, product: Option<&Product>, ctx: &PricingContext<'_>) {
+    line.list_price = None;
+    line.discount_pct = None;
+    line.unit_price = None;
+    line.line_total = None;
+    line.lead_time_days = None;
+    let Some(p) = product else {
+        return;
+    };
+    let quantity = line.requested.quantity;
+    line.lead_time_days = Some(lead_time(
+        p.stock,
+        p.lead_time_days,
+        quantity,
+        ctx.default_lead_time_days,
+    ));
+    if !matches!(line.status, MatchStatus::Matched | MatchStatus::PriceOnRequest) {
+        return;
+    }
+    let tier_d = tier_discount(&p.sku, p.category.as_deref(), quantity, ctx.tiers);
+    let Some((list, d)) = customer_basis(&p.sku, p.price, tier_d, ctx.customer) else {
+        line.status = MatchStatus::PriceOnRequest;
+        return;
+    };
+    let d = combined_discount(d, ctx.extra_discount_pct);
+    let priced = price_line(list, d, quantity);
+    line.status = MatchStatus::Matched;
+    line.list_price = Some(list);
+    line.discount_pct = Some(d);
+    line.unit_price = Some(priced.unit_price);
+    line.line_total = Some(priced.line_total);
+}
+
+/// The combined discount of a discount `d` and an extra discount `e` (percent), normalised.
+pub fn combined_discount(d: Decimal, e: Decimal) -> Decimal {
+    let hundred = Decimal::ONE_HUNDRED;
+    (hundred - (hundred - d) * (hundred - e) / hundred).normalize()
+}
+
+/// Delivery estimate: from stock when enough is on hand, else the product's lead time, else
+/// the configured default.
+pub fn lead_time(stock: Option<i32>, lead: Option<i32>, quantity: Decimal, default: i32) -> i32 {
+    match stock {
+        Some(s) if Decimal::from(s) >= quantity => 1,
+        _ => lead.unwrap_or(default),
+    }
+}
 
 /// The tier discount for a line.
 pub fn tier_discount(sku: &str, category: Option<&str>, quantity: Decimal, tiers: &[Tier]) -> Decimal {
@@ -50,13 +125,19 @@ pub struct LinePrice {
     pub line_total: Decimal,
 }
 
+/// Unit price and line total, in cents with exactly two places (as stored and printed).
 pub fn price_line(list_price: Decimal, discount_pct: Decimal, quantity: Decimal) -> LinePrice {
-    let unit_price = round_half_up(list_price * (Decimal::ONE - discount_pct / Decimal::ONE_HUNDRED), 2);
+    let cents = |v: Decimal| {
+        let mut v = round_half_up(v, 2);
+        v.rescale(2);
+        v
+    };
+    let unit_price = cents(list_price * (Decimal::ONE - discount_pct / Decimal::ONE_HUNDRED));
     LinePrice {
         list_price,
         discount_pct,
         unit_price,
-        line_total: round_half_up(unit_price * quantity, 2),
+        line_total: cents(unit_price * quantity),
     }
 }
 
@@ -203,6 +284,14 @@ mod tests {
         );
         assert_eq!(customer_basis("x", None, d("0"), Some(&c)), Some((d("7.5"), d("0"))));
         assert_eq!(customer_basis("y", None, d("0"), Some(&c)), None);
+    }
+
+    #[test]
+    fn discounts_combine_multiplicatively() {
+        assert_eq!(combined_discount(d("0"), d("5")), d("5"));
+        assert_eq!(combined_discount(d("6"), d("0")), d("6"));
+        // 6 % then 5 %: 1 − 0.94 × 0.95 = 10.7 %
+        assert_eq!(combined_discount(d("6"), d("5")), d("10.7"));
     }
 
     #[test]

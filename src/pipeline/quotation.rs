@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::customer::CustomerInfo;
 use super::matching::{LineMatch, MatchStatus, Scored};
-use super::pricing::{self, CustomerTerms, Totals};
+pub use super::pricing::PricingContext;
+use super::pricing::{self, Totals};
 use super::requirements::Requirement;
-use crate::catalog::tiers::Tier;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quotation {
@@ -87,19 +87,8 @@ mod money {
     }
 }
 
-/// What pricing needs to know besides the lines.
-#[derive(Debug, Clone)]
-pub struct PricingContext<'a> {
-    pub tiers: &'a [Tier],
-    pub tax_rate: Decimal,
-    pub currency: &'a str,
-    /// Lead time quoted when the product has none.
-    pub default_lead_time_days: i32,
-    /// The known customer's discount and contract prices (see `pipeline::pricing`).
-    pub customer: Option<&'a CustomerTerms>,
-}
-
-/// Prices matched lines and totals the quotation. Only `matched` lines carry prices.
+/// Prices matched lines and totals the quotation. Only `matched` lines carry prices; each
+/// line is priced by [`pricing::price_quote_line`] with the product it was matched to.
 pub fn build(
     source: &str,
     customer: CustomerInfo,
@@ -120,57 +109,35 @@ pub fn build(
             lead_time_days: None,
             requested: req,
         };
-        if let Some(best) = &m.best {
-            let p = &best.product;
-            line.lead_time_days = Some(lead_time(
-                p.stock,
-                p.lead_time_days,
-                line.requested.quantity,
-                ctx.default_lead_time_days,
-            ));
-            // A contract price also prices a product that is otherwise price on request.
-            let contract = ctx.customer.is_some_and(|c| c.contract_prices.contains_key(&p.sku));
-            if m.status == MatchStatus::Matched || (m.status == MatchStatus::PriceOnRequest && contract) {
-                let tier_d = pricing::tier_discount(&p.sku, p.category.as_deref(), line.requested.quantity, ctx.tiers);
-                if let Some((list, d)) = pricing::customer_basis(&p.sku, p.price, tier_d, ctx.customer) {
-                    let priced = pricing::price_line(list, d, line.requested.quantity);
-                    line.status = MatchStatus::Matched;
-                    line.list_price = Some(list);
-                    line.discount_pct = Some(d.normalize());
-                    line.unit_price = Some(priced.unit_price);
-                    line.line_total = Some(priced.line_total);
-                }
-            }
-        }
+        pricing::price_quote_line(&mut line, m.best.as_ref().map(|b| &b.product), ctx);
         out.push(line);
     }
-    let Totals {
-        subtotal,
-        tax_rate,
-        tax,
-        total,
-    } = pricing::totals(out.iter().filter_map(|l| l.line_total), ctx.tax_rate);
-    Quotation {
+    let mut q = Quotation {
         number: None,
         source: source.to_string(),
         customer,
         lines: out,
-        subtotal,
-        tax_rate,
-        tax,
-        total,
+        subtotal: Decimal::ZERO,
+        tax_rate: ctx.tax_rate,
+        tax: Decimal::ZERO,
+        total: Decimal::ZERO,
         currency: ctx.currency.to_string(),
         date: None,
         valid_until: None,
-    }
+    };
+    q.total_up();
+    q
 }
 
-/// Delivery estimate: from stock when enough is on hand, else the product's lead time, else
-/// the configured default.
-pub fn lead_time(stock: Option<i32>, lead: Option<i32>, quantity: Decimal, default: i32) -> i32 {
-    match stock {
-        Some(s) if Decimal::from(s) >= quantity => 1,
-        _ => lead.unwrap_or(default),
+impl Quotation {
+    /// Subtotal, tax and total from the priced lines (DESIGN §4).
+    pub fn total_up(&mut self) {
+        let Totals {
+            subtotal, tax, total, ..
+        } = pricing::totals(self.lines.iter().filter_map(|l| l.line_total), self.tax_rate);
+        self.subtotal = subtotal;
+        self.tax = tax;
+        self.total = total;
     }
 }
 
@@ -178,6 +145,7 @@ pub fn lead_time(stock: Option<i32>, lead: Option<i32>, quantity: Decimal, defau
 mod tests {
     use super::*;
     use crate::catalog::Product;
+    use crate::catalog::tiers::Tier;
 
     fn req(q: i64) -> Requirement {
         Requirement {
@@ -223,6 +191,7 @@ mod tests {
             currency: "SGD",
             default_lead_time_days: 14,
             customer: None,
+            extra_discount_pct: Decimal::ZERO,
         };
         let q = build(
             "rfp-001.pdf",
@@ -268,6 +237,7 @@ mod tests {
             currency: "SGD",
             default_lead_time_days: 14,
             customer: None,
+            extra_discount_pct: Decimal::ZERO,
         };
         let q = build("x", CustomerInfo::default(), vec![], &ctx);
         let j = serde_json::to_value(&q).expect("json");

@@ -2,10 +2,12 @@
 //! quotation `Q-…-R2` priced by the same rule (DESIGN §4), rendered, and approved; the
 //! previous revision stays as history with status `revised`.
 //!
-//! The extra discount `e` is applied on top of a line's discount `d` (the tier discount, or
-//! the customer's when better, or 0 on a contract price; see `pipeline::pricing`):
-//! `unit_price = round_half_up(list_price × (1 − d/100) × (1 − e/100), 2)`, shown as the
-//! combined discount `100 − (100 − d)(100 − e)/100`.
+//! A revision is priced by the pipeline's own line pricing (`pipeline::pricing::
+//! price_quote_line`), from the current catalog record of each line's final product (so a
+//! swapped SKU brings its own price, stock and lead time). The extra discount `e` is applied on
+//! top of a line's discount `d` (the tier discount, or the customer's when better, or 0 on a
+//! contract price): `unit_price = round_half_up(list_price × (1 − d/100) × (1 − e/100), 2)`,
+//! shown as the combined discount `100 − (100 − d)(100 − e)/100`.
 //!
 //! A SKU the approver chooses for a line is remembered for the quotation's customer
 //! (`catalog::corrections`), so the next identical request is matched to it.
@@ -26,7 +28,7 @@ use crate::catalog::{Product, corrections, search, tiers};
 use crate::customers;
 use crate::domain::QuoteNumber;
 use crate::pipeline::matching::MatchStatus;
-use crate::pipeline::pricing::{self, CustomerTerms};
+use crate::pipeline::pricing::{self, PricingContext};
 use crate::pipeline::quotation::{ProductRef, Quotation};
 use crate::startup::App;
 
@@ -45,20 +47,28 @@ impl Adjustments {
     }
 }
 
-/// The combined discount of a tier discount `d` and an extra discount `e` (percent).
-pub fn combined_discount(d: Decimal, e: Decimal) -> Decimal {
-    let hundred = Decimal::ONE_HUNDRED;
-    (hundred - (hundred - d) * (hundred - e) / hundred).normalize()
+/// Every SKU a revision is priced with: the approver's choices and the lines' matches.
+pub fn final_skus(view: &Quotation, adj: &Adjustments) -> Vec<String> {
+    let mut skus: Vec<String> = adj.skus.iter().map(|(_, s)| s.clone()).collect();
+    skus.extend(
+        view.lines
+            .iter()
+            .filter_map(|l| l.matched.as_ref().map(|m| m.sku.clone())),
+    );
+    skus.sort();
+    skus.dedup();
+    skus
 }
 
-/// Re-prices `view` with the adjustments; `products` holds the newly chosen SKUs, `customer`
-/// the terms of the quotation's customer.
+/// Re-prices `view` with the adjustments through the pipeline's own line pricing
+/// ([`pricing::price_quote_line`]): every line from the current catalog record of the product it
+/// ends up with (price, stock, lead time), the customer layer and tiers of `ctx`, the extra
+/// discount last. `products` must hold every SKU of [`final_skus`].
 pub fn reprice(
     view: &Quotation,
     adj: &Adjustments,
     products: &HashMap<String, Product>,
-    tier_list: &[tiers::Tier],
-    customer: Option<&CustomerTerms>,
+    ctx: &PricingContext<'_>,
 ) -> Result<Quotation, LifecycleError> {
     let extra = adj.extra_discount_pct.unwrap_or(Decimal::ZERO);
     if extra < Decimal::ZERO || extra >= Decimal::ONE_HUNDRED {
@@ -81,39 +91,26 @@ pub fn reprice(
             name: p.name.clone(),
             confidence: 1.0,
         });
-        let tier_d = pricing::tier_discount(&p.sku, p.category.as_deref(), line.requested.quantity, tier_list);
-        let basis = pricing::customer_basis(&p.sku, p.price, tier_d, customer);
-        line.status = if basis.is_some() {
-            MatchStatus::Matched
-        } else {
-            MatchStatus::PriceOnRequest
-        };
-        line.list_price = basis.map(|(list, _)| list);
-        line.discount_pct = Some(basis.map_or(tier_d, |(_, d)| d));
-        line.unit_price = None;
-        line.line_total = None;
+        // a person chose it: priced like a confident match (price on request without a price)
+        line.status = MatchStatus::Matched;
     }
+    let ctx = PricingContext {
+        extra_discount_pct: extra,
+        ..ctx.clone()
+    };
     for line in &mut q.lines {
-        match (line.status, line.list_price) {
-            (MatchStatus::Matched, Some(list)) => {
-                let d = combined_discount(line.discount_pct.unwrap_or(Decimal::ZERO), extra);
-                let priced = pricing::price_line(list, d, line.requested.quantity);
-                line.discount_pct = Some(d);
-                line.unit_price = Some(priced.unit_price);
-                line.line_total = Some(priced.line_total);
-            }
-            _ => {
-                line.list_price = line.list_price.filter(|_| line.status == MatchStatus::Matched);
-                line.discount_pct = None;
-                line.unit_price = None;
-                line.line_total = None;
-            }
-        }
+        let product = match &line.matched {
+            Some(m) => Some(products.get(&m.sku).ok_or_else(|| {
+                LifecycleError::InvalidAdjustment(format!(
+                    "line {}: SKU {} is no longer in the catalog",
+                    line.line, m.sku
+                ))
+            })?),
+            None => None,
+        };
+        pricing::price_quote_line(line, product, &ctx);
     }
-    let t = pricing::totals(q.lines.iter().filter_map(|l| l.line_total), q.tax_rate);
-    q.subtotal = t.subtotal;
-    q.tax = t.tax;
-    q.total = t.total;
+    q.total_up();
     Ok(q)
 }
 
@@ -137,8 +134,7 @@ pub(super) async fn approve_revised(
     let current = store::load_in(conn, head.id)
         .await?
         .ok_or_else(|| LifecycleError::NotFound(head.number.clone()))?;
-    let skus: Vec<String> = adj.skus.iter().map(|(_, s)| s.clone()).collect();
-    let products = search::products(&app.pool, &skus).await?;
+    let products = search::products(&app.pool, &final_skus(&current.view, adj)).await?;
     let tier_list = tiers::load(&app.pool).await?;
     let customer_id = store::customer_id(conn, head.id).await?;
     let terms = match customer_id {
@@ -148,7 +144,15 @@ pub(super) async fn approve_revised(
         },
         None => None,
     };
-    let mut next = reprice(&current.view, adj, &products, &tier_list, terms.as_ref())?;
+    let ctx = PricingContext {
+        tiers: &tier_list,
+        tax_rate: current.view.tax_rate,
+        currency: &current.view.currency,
+        default_lead_time_days: app.settings.pricing.default_lead_time_days,
+        customer: terms.as_ref(),
+        extra_discount_pct: Decimal::ZERO,
+    };
+    let mut next = reprice(&current.view, adj, &products, &ctx)?;
 
     let base = QuoteNumber::parse(&head.number)
         .map_err(|e| LifecycleError::InvalidAdjustment(e.to_string()))?
@@ -260,22 +264,4 @@ async fn remember_choices(
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).expect("decimal")
-    }
-
-    #[test]
-    fn discounts_combine_multiplicatively() {
-        assert_eq!(combined_discount(d("0"), d("5")), d("5"));
-        assert_eq!(combined_discount(d("6"), d("0")), d("6"));
-        // 6 % then 5 %: 1 − 0.94 × 0.95 = 10.7 %
-        assert_eq!(combined_discount(d("6"), d("5")), d("10.7"));
-    }
 }

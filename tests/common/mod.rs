@@ -170,6 +170,7 @@ pub async fn quote_mailed(app: &App, from: &str, body: &str) -> String {
         html: None,
         attachments: vec![],
         raw: None,
+        forwarded_by: None,
     };
     let stored = horme::ingest::store(&app.pool, &msg, 3).await.expect("store");
     let status = horme::jobs::worker::drain_rfp(app, stored.rfp_id, Duration::from_secs(30))

@@ -2,11 +2,13 @@
 //!
 //! Attachments keep their RFC 2231 names; inline `cid:` images are not RFPs and are dropped;
 //! a nested message (a forwarded RFP) is kept as a `message/rfc822` attachment so the
-//! pipeline can open it; HTML-only mail keeps its HTML (tables) and a text rendering.
+//! pipeline can open it, and described with any inline forward in [`ParsedMail::forwarded`];
+//! HTML-only mail keeps its HTML (tables) and a text rendering.
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
+use super::forward::{self, Forwarded};
 use crate::{Attachment, ChannelKind, InboundMessage, Sender, ThreadRef};
 
 /// A parsed mail: the channel-neutral message plus what mail threading and loop protection
@@ -21,7 +23,13 @@ pub struct ParsedMail {
     pub no_reply_reason: Option<String>,
     /// The `Authentication-Results` header values, for approver checks.
     pub authentication_results: Vec<String>,
+    /// The messages this one forwards, outermost first: inline (see [`forward`]) or, when
+    /// the body forwards nothing, the first attached `message/rfc822` and what it forwards.
+    pub forwarded: Vec<Forwarded>,
 }
+
+/// Attached messages inside attached messages are described this deep.
+const MAX_NESTING: usize = 4;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum MimeError {
@@ -36,6 +44,10 @@ pub enum MimeError {
 /// Parses a raw message. A missing Message-ID is replaced by one derived from the bytes, so
 /// that the same mail delivered twice is still recognised.
 pub fn parse(raw: &[u8]) -> Result<ParsedMail, MimeError> {
+    parse_at(raw, 0)
+}
+
+fn parse_at(raw: &[u8], depth: usize) -> Result<ParsedMail, MimeError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(MimeError::Empty);
     }
@@ -74,6 +86,7 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MimeError> {
     let text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
 
     let mut attachments = Vec::new();
+    let mut attached_mail = None;
     for (i, part) in msg.attachments().enumerate() {
         let media_type = part
             .content_type()
@@ -91,7 +104,10 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MimeError> {
             continue;
         }
         let (content, default_name) = match &part.body {
-            PartType::Message(nested) => (nested.raw_message().to_vec(), format!("forwarded-{}.eml", i + 1)),
+            PartType::Message(nested) => {
+                attached_mail.get_or_insert(attachments.len());
+                (nested.raw_message().to_vec(), format!("forwarded-{}.eml", i + 1))
+            }
             PartType::Binary(b) | PartType::InlineBinary(b) => (b.to_vec(), format!("attachment-{}", i + 1)),
             PartType::Text(t) | PartType::Html(t) => (t.as_bytes().to_vec(), format!("attachment-{}.txt", i + 1)),
             PartType::Multipart(_) => continue,
@@ -113,6 +129,15 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MimeError> {
         .header_values("Authentication-Results")
         .filter_map(|v| v.as_text().map(str::to_string))
         .collect();
+
+    let mut forwarded = forward::inline(&text, html.as_deref(), &attachments);
+    if forwarded.is_empty()
+        && depth < MAX_NESTING
+        && let Some(at) = attached_mail
+        && let Ok(inner) = parse_at(&attachments[at].content, depth + 1)
+    {
+        forwarded = attached(inner, &attachments, at);
+    }
 
     let mut thread_refs = references.clone();
     if thread_refs.is_empty() {
@@ -136,6 +161,7 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MimeError> {
         html,
         attachments,
         raw: Some(raw.to_vec()),
+        forwarded_by: None,
     };
     Ok(ParsedMail {
         message,
@@ -144,7 +170,32 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MimeError> {
         references,
         no_reply_reason,
         authentication_results,
+        forwarded,
     })
+}
+
+/// The chain of an attached message: the message itself (with the other files of the mail
+/// that carried it), then what it forwards.
+fn attached(inner: ParsedMail, outer: &[Attachment], at: usize) -> Vec<Forwarded> {
+    let m = inner.message;
+    let mut files = m.attachments;
+    files.extend(
+        outer
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != at)
+            .map(|(_, a)| a.clone()),
+    );
+    let mut chain = vec![Forwarded {
+        sender: Some(m.sender),
+        subject: m.subject,
+        message_id: Some(inner.message_id).filter(|id| !id.ends_with("@horme.invalid")),
+        text: m.text,
+        html: m.html,
+        attachments: files,
+    }];
+    chain.extend(inner.forwarded);
+    chain
 }
 
 fn header_ids(v: &mail_parser::HeaderValue<'_>) -> Vec<String> {
@@ -208,73 +259,4 @@ fn no_reply_reason(msg: &mail_parser::Message<'_>, sender: &str) -> Option<Strin
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const PLAIN: &[u8] = b"From: Marcus Chua <marcus.chua@jurong.example>\r\n\
-To: sales@horme.example\r\n\
-Subject: RFQ RFQ-1826/2026\r\n\
-Message-ID: <abc@jurong.example>\r\n\
-Content-Type: text/plain; charset=\"utf-8\"\r\n\
-Content-Transfer-Encoding: quoted-printable\r\n\
-\r\n\
-1. Polishing Buff 8 Inch =\r\n\
-(qty: 5 sets)\r\n";
-
-    #[test]
-    fn plain_mail_becomes_an_inbound_message() {
-        let m = parse(PLAIN).expect("parses");
-        assert_eq!(m.message.external_id, "abc@jurong.example");
-        assert_eq!(m.message.sender.address, "marcus.chua@jurong.example");
-        assert_eq!(m.message.sender.display_name.as_deref(), Some("Marcus Chua"));
-        assert_eq!(m.message.subject.as_deref(), Some("RFQ RFQ-1826/2026"));
-        assert!(m.message.text.contains("Polishing Buff 8 Inch (qty: 5 sets)"));
-        assert!(m.message.html.is_none());
-        assert_eq!(m.no_reply_reason, None);
-        assert!(
-            matches!(m.message.thread, ThreadRef::Email { ref reply_to, .. } if reply_to == "marcus.chua@jurong.example")
-        );
-    }
-
-    #[test]
-    fn rfc2231_names_and_inline_images() {
-        let raw = b"From: a@b.example\r\nMessage-ID: <x@b.example>\r\nMIME-Version: 1.0\r\n\
-Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n\
---B\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
---B\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename*=UTF-8''Anfrage%20Gr%C3%B6%C3%9Fe.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n\
---B\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n\
---B--\r\n";
-        let m = parse(raw).expect("parses");
-        assert_eq!(m.message.attachments.len(), 1);
-        assert_eq!(m.message.attachments[0].filename, "Anfrage Größe.pdf");
-        assert_eq!(m.message.attachments[0].media_type, "application/pdf");
-        assert!(m.message.attachments[0].content.starts_with(b"%PDF"));
-    }
-
-    #[test]
-    fn missing_message_id_is_derived_from_the_bytes() {
-        let raw = b"From: a@b.example\r\nSubject: x\r\n\r\nhello\r\n";
-        let a = parse(raw).expect("parses");
-        let b = parse(raw).expect("parses");
-        assert_eq!(a.message.external_id, b.message.external_id);
-        assert!(a.message.external_id.starts_with("sha256-"));
-    }
-
-    #[test]
-    fn robots_and_auto_replies_are_flagged() {
-        let auto = b"From: a@b.example\r\nAuto-Submitted: auto-replied\r\n\r\nOut of office\r\n";
-        assert!(parse(auto).expect("parses").no_reply_reason.is_some());
-        let daemon = b"From: MAILER-DAEMON@b.example\r\n\r\nUndeliverable\r\n";
-        assert!(parse(daemon).expect("parses").no_reply_reason.is_some());
-        let list = b"From: a@b.example\r\nList-Id: <x.lists.example>\r\n\r\nhi\r\n";
-        assert!(parse(list).expect("parses").no_reply_reason.is_some());
-        let human = b"From: a@b.example\r\nAuto-Submitted: no\r\n\r\nhi\r\n";
-        assert_eq!(parse(human).expect("parses").no_reply_reason, None);
-    }
-
-    #[test]
-    fn garbage_is_refused_with_a_reason() {
-        assert_eq!(parse(b"").err(), Some(MimeError::Empty));
-        assert!(parse(b"\x00\x01\x02 not a mail").is_err());
-    }
-}
+mod tests;

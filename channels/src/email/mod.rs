@@ -1,10 +1,12 @@
 //! The mail channel: MIME parsing, the IMAP poller and the SMTP sender.
 
+pub mod forward;
 pub mod imap;
 pub mod mime;
 pub mod smtp;
 mod tls;
 
+pub use forward::Forwarded;
 pub use mime::{MimeError, ParsedMail, parse};
 
 use serde::{Deserialize, Serialize};

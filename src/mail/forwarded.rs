@@ -1,0 +1,132 @@
+//! A request a colleague forwarded is the original sender's.
+//!
+//! When one of our staff (`mail::staff`) forwards a customer's mail to the sales mailbox —
+//! inline or attached, possibly through other colleagues first — the request becomes the
+//! customer's: sender (address and name), subject and thread are the original message's, so
+//! every reply (acknowledgement, quotation, notices) goes to the original sender; the text read
+//! for items and the customer block is the forwarded text, without the colleague's own note
+//! above it; the colleague is kept as `forwarded_by`. Mail forwarded by anyone else stays the
+//! forwarder's: a customer forwarding their colleague's request is still our customer.
+//!
+//! Which layer of a chain is the customer: forwards by staff are peeled off (the first layer
+//! not sent by staff is the request as the customer sent it, and its text is what is read);
+//! the customer is the innermost sender of that request who is not staff (a customer's
+//! colleague who wrote the request they passed on). A layer whose header names no mail
+//! address cannot be answered and is not taken as the customer.
+
+use channels::email::{Forwarded, ParsedMail};
+use channels::{InboundMessage, ThreadRef};
+
+use super::staff::Staff;
+
+/// The message as the pipeline should read it: `parsed` itself, or the customer's original
+/// when a colleague forwarded it.
+pub fn attribute(parsed: &ParsedMail, staff: &Staff) -> InboundMessage {
+    let mut msg = parsed.message.clone();
+    if !staff.contains(&msg.sender.address) {
+        return msg;
+    }
+    let customer_layer = |l: &Forwarded| l.sender.as_ref().is_some_and(|s| !staff.contains(&s.address));
+    let chain = &parsed.forwarded;
+    let Some(first) = chain.iter().position(customer_layer) else {
+        return msg;
+    };
+    let read = &chain[first];
+    let original = chain[first..].iter().rev().find(|l| customer_layer(l)).unwrap_or(read);
+    let Some(sender) = original.sender.clone() else {
+        return msg;
+    };
+    let subject = original.subject.clone().or_else(|| msg.subject.clone());
+    if matches!(msg.thread, ThreadRef::Email { .. }) {
+        msg.thread = ThreadRef::Email {
+            message_id: original.message_id.clone().unwrap_or_default(),
+            references: Vec::new(),
+            subject: subject.clone().unwrap_or_default(),
+            reply_to: sender.address.clone(),
+        };
+    }
+    tracing::info!(forwarded_by = %msg.sender.address, customer = %sender.address, "request forwarded by staff");
+    msg.forwarded_by = Some(std::mem::replace(&mut msg.sender, sender));
+    msg.subject = subject;
+    msg.text = read.text.clone();
+    msg.html = read.html.clone();
+    msg.attachments = read.attachments.clone();
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff() -> Staff {
+        let mut s = crate::config::Settings::builtin().expect("settings");
+        s.mail.from_address = "sales@horme.example".into();
+        s.mail.staff_domains = vec!["horme.example".into()];
+        Staff::from_settings(&s)
+    }
+
+    fn mail(from: &str, body: &str) -> ParsedMail {
+        let raw = format!(
+            "From: {from}\r\nTo: sales@horme.example\r\nSubject: Fwd: RFQ-5521 gloves\r\nMessage-ID: <fwd-1@horme.example>\r\n\r\n{body}"
+        );
+        channels::email::parse(raw.as_bytes()).expect("parses")
+    }
+
+    const GMAIL: &str = "pls quote, thanks\r\nJohn\r\n\r\n---------- Forwarded message ---------\r\nFrom: Jane Tan <jane.tan@acme.example>\r\nDate: Mon, 2 Mar 2026 at 09:12\r\nSubject: RFQ-5521 gloves\r\nTo: John Lim <john.lim@horme.example>\r\n\r\nDear John,\r\n1. Nitrile gloves M - 20 boxes\r\n\r\nRegards,\r\nJane Tan\r\nAcme Engineering Pte Ltd\r\n";
+
+    #[test]
+    fn a_colleagues_forward_is_the_original_senders() {
+        let m = attribute(&mail("John Lim <john.lim@horme.example>", GMAIL), &staff());
+        assert_eq!(m.sender.address, "jane.tan@acme.example");
+        assert_eq!(m.sender.display_name.as_deref(), Some("Jane Tan"));
+        assert_eq!(
+            m.forwarded_by.as_ref().map(|f| f.address.as_str()),
+            Some("john.lim@horme.example")
+        );
+        assert_eq!(m.subject.as_deref(), Some("RFQ-5521 gloves"));
+        assert!(m.text.starts_with("Dear John,"), "{}", m.text);
+        assert!(!m.text.contains("pls quote"));
+        match &m.thread {
+            ThreadRef::Email { reply_to, subject, .. } => {
+                assert_eq!(reply_to, "jane.tan@acme.example");
+                assert_eq!(subject, "RFQ-5521 gloves");
+            }
+            other => panic!("{other:?}"),
+        }
+        // the stored message stays deduplicated on the forward's own Message-ID
+        assert_eq!(m.external_id, "fwd-1@horme.example");
+    }
+
+    #[test]
+    fn a_customer_forwarding_stays_the_customer() {
+        let body = GMAIL.replace("jane.tan@acme.example", "bob@other.example");
+        let m = attribute(&mail("Jane Tan <jane.tan@acme.example>", &body), &staff());
+        assert_eq!(m.sender.address, "jane.tan@acme.example");
+        assert!(m.forwarded_by.is_none());
+        assert!(m.text.contains("pls quote"));
+    }
+
+    #[test]
+    fn forwards_through_colleagues_reach_the_customer() {
+        let inner = GMAIL.replace("pls quote, thanks\r\nJohn\r\n\r\n", "");
+        let body = format!(
+            "Mary, can you take this one?\r\n\r\n-----Original Message-----\r\nFrom: John Lim <john.lim@horme.example>\r\nSent: Monday, March 2, 2026 10:00 AM\r\nTo: Mary <mary@horme.example>\r\nSubject: Fwd: RFQ-5521 gloves\r\n\r\nsee below\r\n\r\n{inner}"
+        );
+        let m = attribute(&mail("Mary Ong <mary@horme.example>", &body), &staff());
+        assert_eq!(m.sender.address, "jane.tan@acme.example");
+        assert_eq!(
+            m.forwarded_by.as_ref().map(|f| f.address.as_str()),
+            Some("mary@horme.example")
+        );
+        assert!(m.text.starts_with("Dear John,"), "{}", m.text);
+        assert!(!m.text.contains("see below") && !m.text.contains("take this one"));
+    }
+
+    #[test]
+    fn a_forward_without_an_address_changes_nothing() {
+        let body = GMAIL.replace("Jane Tan <jane.tan@acme.example>", "Jane Tan");
+        let m = attribute(&mail("John Lim <john.lim@horme.example>", &body), &staff());
+        assert_eq!(m.sender.address, "john.lim@horme.example");
+        assert!(m.forwarded_by.is_none());
+    }
+}
