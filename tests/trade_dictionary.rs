@@ -7,8 +7,8 @@ mod common;
 use std::collections::HashSet;
 
 use horme::catalog::search;
-use horme::catalog::synonyms::{self, Synonyms};
 use horme::catalog::search::normalize;
+use horme::catalog::synonyms::{self, Synonyms};
 use horme::startup::App;
 use sqlx::PgPool;
 

@@ -88,7 +88,9 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         ),
         // "4 ea desc" / "4 pcs of desc" / "4 pcs - desc" / "And 15 boxes of desc"
         p(
-            format!(r"(?i)^(?:(?:and|also|plus|then)[,]?\s+)?{NUM}\s*{UNIT}\s+(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"),
+            format!(
+                r"(?i)^(?:(?:and|also|plus|then)[,]?\s+)?{NUM}\s*{UNIT}\s+(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"
+            ),
             UnitRule::Required,
         ),
         // "20 x desc"
@@ -325,7 +327,10 @@ mod tests {
             r("We would like to order 6 rolls of masking tape 24mm"),
             some("masking tape 24mm", "6", "rolls")
         );
-        assert_eq!(r("Kindly quote us for 2 units angle grinder"), some("angle grinder", "2", "units"));
+        assert_eq!(
+            r("Kindly quote us for 2 units angle grinder"),
+            some("angle grinder", "2", "units")
+        );
     }
 
     #[test]

@@ -183,7 +183,10 @@ mod tests {
             tidy_description("Ear muffs Delivery: FOB Tuas Yard, Singapore"),
             "Ear muffs"
         );
-        assert_eq!(tidy_description("Total Quartz 5W-30 engine oil"), "Total Quartz 5W-30 engine oil");
+        assert_eq!(
+            tidy_description("Total Quartz 5W-30 engine oil"),
+            "Total Quartz 5W-30 engine oil"
+        );
     }
 
     #[test]
