@@ -93,6 +93,13 @@ pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
             }
             continue;
         };
+        let fallback;
+        let description = if description.is_empty() {
+            fallback = text_beside_numbers(row, &layout.roles);
+            fallback.as_str()
+        } else {
+            description
+        };
         if description.is_empty() {
             last_was_item = false;
             continue;
@@ -110,6 +117,29 @@ pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
         }
     }
     Some(items)
+}
+
+/// A description the layout put in the serial or code column ("7 JM7778 Clear silicone
+/// sealant" beside an empty description cell): the text after the row's number and code.
+fn text_beside_numbers(row: &[String], roles: &[Role]) -> String {
+    row.iter()
+        .zip(roles)
+        .filter(|(_, r)| matches!(r, Role::Serial | Role::Code | Role::Other))
+        .map(|(c, _)| {
+            let words: Vec<&str> = c.split_whitespace().collect();
+            let skip = words
+                .iter()
+                .take_while(|w| quantity::is_serial(w) || columns::is_code(w) || quantity::is_item_code(w))
+                .count();
+            words[skip..].join(" ")
+        })
+        .find(|t| {
+            t.split_whitespace()
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+                .count()
+                >= 2
+        })
+        .unwrap_or_default()
 }
 
 /// A row that only continues the description above: nothing but text in the description
@@ -361,12 +391,14 @@ mod tests {
             &["", "Code", "Description", "Qty", "UOM", ""],
             &["1", "A-1001", "Safety helmet white", "60", "PCS", "urgent"],
             &["2", "A-1002", "Ear muff", "twelve (12)", "PRS", ""],
+            &["3 A-1003 Hard hat yellow", "", "", "30", "PCS", ""],
         ]);
         assert_eq!(
             got,
             Some(vec![
                 one("Safety helmet white", "60", "pcs"),
-                one("Ear muff", "12", "pairs")
+                one("Ear muff", "12", "pairs"),
+                one("Hard hat yellow", "30", "pcs")
             ])
         );
     }
