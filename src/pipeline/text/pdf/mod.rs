@@ -5,6 +5,7 @@
 //! pdf-extract and lopdf can panic or recurse deeply on hostile files: parsing runs isolated
 //! (see `guard`), after a cheap structural pre-scan.
 
+mod columns;
 mod device;
 mod grid;
 mod layout;
