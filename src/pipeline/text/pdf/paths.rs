@@ -28,6 +28,9 @@ pub(super) fn page_segments(doc: &Document, page: u32, id: ObjectId, view: &View
     let Ok(content) = doc.get_page_content(id) else {
         return out;
     };
+    if !may_paint(&content) {
+        return out;
+    }
     let resources = inherited(doc, id, b"Resources").and_then(|o| o.as_dict().ok());
     let mut painter = Painter {
         page,
@@ -36,6 +39,20 @@ pub(super) fn page_segments(doc: &Document, page: u32, id: ObjectId, view: &View
     };
     painter.run(doc, &content, resources, IDENTITY, 0);
     out
+}
+
+/// Whether a content stream has a painting or form operator at all: decoding it costs as
+/// much as reading its text, and most text-only pages have none. A string that happens to
+/// hold such a word only costs the decoding.
+fn may_paint(content: &[u8]) -> bool {
+    content
+        .split(|b| b.is_ascii_whitespace() || matches!(b, b'[' | b']' | b'<' | b'>' | b'/'))
+        .any(|t| {
+            matches!(
+                t,
+                b"S" | b"s" | b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" | b"Do"
+            )
+        })
 }
 
 /// A page attribute, from the page or the nearest ancestor in the page tree that has it.
@@ -199,6 +216,14 @@ fn form_matrix(form: &pdf_extract::Stream) -> Matrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_streams_that_paint_are_decoded() {
+        assert!(may_paint(b"q 0 0 10 10 re f Q"));
+        assert!(may_paint(b"10 20 m 30 20 l\nS"));
+        assert!(may_paint(b"/Fm1 Do"));
+        assert!(!may_paint(b"BT /F1 10 Tf 72 700 Td (Stainless bolts f) Tj ET"));
+    }
 
     #[test]
     fn transformations_compose_in_pdf_order() {

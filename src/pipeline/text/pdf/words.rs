@@ -144,25 +144,26 @@ fn glue(words: Vec<Word>) -> Vec<Word> {
 fn dedupe(glyphs: Vec<Glyph>) -> Vec<Glyph> {
     // Glyphs seen, by page, frame and 2-point square of their position.
     type Spot = (u32, u8, i64, i64);
-    let mut seen: HashMap<Spot, Vec<(f64, f64, String)>> = HashMap::new();
-    let mut out = Vec::with_capacity(glyphs.len());
+    let mut seen: HashMap<Spot, Vec<usize>> = HashMap::with_capacity(glyphs.len());
+    let mut out: Vec<Glyph> = Vec::with_capacity(glyphs.len());
     for g in glyphs {
         let (bx, by) = ((g.x / 2.0).floor() as i64, (g.y / 2.0).floor() as i64);
         let tol = 0.1 * g.size;
-        let twin = (-1..=1).any(|dx| {
-            (-1..=1).any(|dy| {
-                seen.get(&(g.page, g.frame, bx + dx, by + dy)).is_some_and(|v| {
-                    v.iter()
-                        .any(|(x, y, t)| *t == g.text && (x - g.x).abs() < tol && (y - g.y).abs() < tol)
+        let twin = !g.text.trim().is_empty()
+            && (-1..=1).any(|dx| {
+                (-1..=1).any(|dy| {
+                    seen.get(&(g.page, g.frame, bx + dx, by + dy)).is_some_and(|v| {
+                        v.iter().any(|&i| {
+                            let o = &out[i];
+                            o.text == g.text && (o.x - g.x).abs() < tol && (o.y - g.y).abs() < tol
+                        })
+                    })
                 })
-            })
-        });
-        if twin && !g.text.trim().is_empty() {
+            });
+        if twin {
             continue;
         }
-        seen.entry((g.page, g.frame, bx, by))
-            .or_default()
-            .push((g.x, g.y, g.text.clone()));
+        seen.entry((g.page, g.frame, bx, by)).or_default().push(out.len());
         out.push(g);
     }
     out
