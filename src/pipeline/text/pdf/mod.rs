@@ -5,15 +5,21 @@
 //! pdf-extract and lopdf can panic or recurse deeply on hostile files: parsing runs isolated
 //! (see `guard`), after a cheap structural pre-scan.
 
+mod columns;
+mod device;
+mod grid;
 mod layout;
 mod ocr;
+mod paths;
+mod rules;
 mod scan;
+mod words;
 
-use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use device::Collector;
 
 use super::{Block, Limits, TextError};
 
-pub(super) use layout::Glyph;
+pub(super) use layout::{Glyph, Segment};
 
 pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Block>, TextError> {
     let corrupt = |detail: String| TextError::Corrupt {
@@ -22,10 +28,10 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
         detail,
     };
     scan::check(bytes).map_err(|d| corrupt(d.into()))?;
-    let (glyphs, pages) =
+    let (glyphs, segments, pages) =
         parse(bytes, limits.max_pdf_pages, limits.max_text_bytes).map_err(|e| e.into_text_error(name, limits))?;
     if glyphs.iter().any(|g| !g.text.trim().is_empty()) {
-        return Ok(layout::blocks(glyphs));
+        return Ok(layout::blocks(glyphs, &segments));
     }
     // No text layer: a scan. Read it with OCR when the tools are there.
     if !ocr::available() {
@@ -45,7 +51,7 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
     if words.is_empty() {
         return Err(TextError::Scanned { name: name.into() });
     }
-    Ok(layout::blocks(words))
+    Ok(layout::blocks(words, &[]))
 }
 
 enum ParseError {
@@ -77,96 +83,41 @@ impl ParseError {
     }
 }
 
-/// The glyphs of every page, and the page count.
-fn parse(bytes: &[u8], max_pages: usize, max_glyphs: usize) -> Result<(Vec<Glyph>, usize), ParseError> {
+/// The glyphs and ruling segments of every page, and the page count.
+fn parse(bytes: &[u8], max_pages: usize, max_glyphs: usize) -> Result<(Vec<Glyph>, Vec<Segment>, usize), ParseError> {
     let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| ParseError::Corrupt(e.to_string()))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(ParseError::Encrypted);
     }
-    let pages = doc.get_pages().len();
-    if pages == 0 {
+    let pages = doc.get_pages();
+    if pages.is_empty() {
         return Err(ParseError::Corrupt("no pages".into()));
     }
-    if pages > max_pages {
-        return Err(ParseError::TooManyPages(pages));
+    if pages.len() > max_pages {
+        return Err(ParseError::TooManyPages(pages.len()));
     }
-    let mut collector = Collector {
-        glyphs: Vec::new(),
-        page: 0,
-        page_height: 0.0,
-        max_glyphs,
+    let rotation = |id| {
+        paths::inherited(&doc, id, b"Rotate")
+            .and_then(paths::number)
+            .unwrap_or(0.0) as i64
     };
+    let rotations = pages.iter().map(|(n, id)| (*n, rotation(*id))).collect();
+    let mut collector = Collector::new(rotations, max_glyphs);
     match pdf_extract::output_doc(&doc, &mut collector) {
-        Ok(()) => Ok((collector.glyphs, pages)),
-        Err(_) if collector.glyphs.len() >= max_glyphs => Err(ParseError::TooMuchText),
-        Err(e) => Err(ParseError::Corrupt(e.to_string())),
+        Ok(()) => {}
+        Err(_) if collector.glyphs.len() >= max_glyphs => return Err(ParseError::TooMuchText),
+        Err(e) => return Err(ParseError::Corrupt(e.to_string())),
     }
-}
-
-/// Records every glyph with its position (origin top-left, y downwards).
-struct Collector {
-    glyphs: Vec<Glyph>,
-    page: u32,
-    page_height: f64,
-    max_glyphs: usize,
-}
-
-impl OutputDev for Collector {
-    fn begin_page(
-        &mut self,
-        page_num: u32,
-        media_box: &MediaBox,
-        _: Option<(f64, f64, f64, f64)>,
-    ) -> Result<(), OutputError> {
-        self.page = page_num;
-        self.page_height = media_box.ury - media_box.lly;
-        Ok(())
-    }
-
-    fn end_page(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-
-    fn output_character(
-        &mut self,
-        trm: &Transform,
-        width: f64,
-        _spacing: f64,
-        font_size: f64,
-        text: &str,
-    ) -> Result<(), OutputError> {
-        if self.glyphs.len() >= self.max_glyphs {
-            return Err(OutputError::FormatError(std::fmt::Error));
+    let mut segments = Vec::new();
+    for (n, id) in &pages {
+        let media: Vec<f64> = paths::inherited(&doc, *id, b"MediaBox")
+            .and_then(|o| o.as_array().ok())
+            .map(|a| a.iter().filter_map(paths::number).collect())
+            .unwrap_or_default();
+        if let [llx, lly, urx, ury] = media[..] {
+            let view = device::View::new(&pdf_extract::MediaBox { llx, lly, urx, ury }, rotation(*id));
+            segments.extend(paths::page_segments(&doc, *n, *id, &view));
         }
-        // The same arithmetic as pdf-extract's plain-text output: flip y, scale the font size.
-        let fx = font_size * (trm.m11 + trm.m21);
-        let fy = font_size * (trm.m12 + trm.m22);
-        let size = (fx * fy).abs().sqrt();
-        let x = trm.m31;
-        let y = self.page_height - trm.m32;
-        if !size.is_finite() || !x.is_finite() || !y.is_finite() || size <= 0.0 {
-            return Ok(());
-        }
-        self.glyphs.push(Glyph {
-            page: self.page,
-            x,
-            y,
-            width: width * size,
-            size,
-            text: text.to_string(),
-        });
-        Ok(())
     }
-
-    fn begin_word(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-
-    fn end_word(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-
-    fn end_line(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
+    Ok((collector.glyphs, segments, pages.len()))
 }

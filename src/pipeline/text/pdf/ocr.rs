@@ -77,6 +77,7 @@ fn words(tsv: &str, page: u32) -> Vec<Glyph> {
         for (x, width, text, _, _) in line.drain(..) {
             out.push(Glyph {
                 page,
+                frame: 0,
                 x: x * scale,
                 y: bottom * scale,
                 width: width * scale,

@@ -1,0 +1,205 @@
+//! Unruled tables: a line with two or more cells opens a candidate table whose columns are
+//! that line's cells; following lines join it while their cells fall into those columns. A
+//! line with a single cell inside one column continues a multi-line cell and goes to the
+//! vertically nearest row. A repeat of the header (a table continued on the next page) is
+//! dropped.
+
+use super::super::Block;
+use super::layout::Line;
+
+/// Rows further apart than this many line heights are not one table.
+const MAX_ROW_GAP: f64 = 3.2;
+
+/// Column boundaries from a header line: column i owns x in [start_i, start_{i+1}), where a
+/// column starts a little left of its header's first glyph (left-aligned text starts there;
+/// right-aligned numbers are placed by their centre).
+struct Columns {
+    starts: Vec<f64>,
+    header: Vec<String>,
+}
+
+impl Columns {
+    fn from_header(line: &Line) -> Self {
+        let tolerance = 0.3 * line.height;
+        let starts = line
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i == 0 { f64::NEG_INFINITY } else { c.x0 - tolerance })
+            .collect();
+        Self {
+            starts,
+            header: line.cells.iter().map(|c| c.text.clone()).collect(),
+        }
+    }
+
+    fn column_of(&self, x: f64) -> usize {
+        self.starts.iter().rposition(|s| x >= *s).unwrap_or(0)
+    }
+
+    /// Each cell's column, by the cell's start (left-aligned) or centre (right-aligned
+    /// numbers); None when the line spans columns in a way no row does.
+    fn assign(&self, line: &Line) -> Option<Vec<usize>> {
+        let mut cols = Vec::with_capacity(line.cells.len());
+        for c in &line.cells {
+            let by_start = self.column_of(c.x0);
+            let by_end = self.column_of(c.x1 - 0.01);
+            if by_end > by_start + 1 {
+                return None;
+            }
+            let col = if by_start == by_end {
+                by_start
+            } else {
+                self.column_of((c.x0 + c.x1) / 2.0)
+            };
+            cols.push(col);
+        }
+        Some(cols)
+    }
+
+    fn is_header_repeat(&self, line: &Line) -> bool {
+        line.cells.len() == self.header.len() && line.cells.iter().zip(&self.header).all(|(c, h)| c.text == *h)
+    }
+}
+
+enum Entry {
+    Row {
+        cells: Vec<String>,
+        page: u32,
+        y: f64,
+    },
+    Fragment {
+        col: usize,
+        text: String,
+        page: u32,
+        y: f64,
+    },
+}
+
+/// Tries to read a table whose header is `lines[start]`; returns it and the next line index.
+pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
+    let header = &lines[start];
+    let columns = Columns::from_header(header);
+    let width = columns.header.len();
+    let mut entries = vec![Entry::Row {
+        cells: columns.header.clone(),
+        page: header.page,
+        y: header.y,
+    }];
+    let (mut last_page, mut last_y) = (header.page, header.y);
+    let mut j = start + 1;
+    while j < lines.len() {
+        let line = &lines[j];
+        let close = line.page != last_page || (line.y - last_y) <= MAX_ROW_GAP * line.height.max(header.height);
+        if !close {
+            break;
+        }
+        if columns.is_header_repeat(line) {
+            (last_page, last_y) = (line.page, line.y);
+            j += 1;
+            continue;
+        }
+        let Some(cols) = columns.assign(line) else { break };
+        if cols.iter().all(|c| *c == cols[0]) {
+            // Text in a single column only: a continuation of a multi-line cell, if it stays
+            // inside that column.
+            let col = cols[0];
+            let x1 = line.cells.iter().map(|c| c.x1).fold(f64::MIN, f64::max);
+            let fits = col + 1 >= width || x1 <= columns.starts[col + 1] + 0.5 * line.height;
+            if !fits || line.page != last_page {
+                break;
+            }
+            let text = line.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
+            entries.push(Entry::Fragment {
+                col,
+                text,
+                page: line.page,
+                y: line.y,
+            });
+        } else {
+            let mut cells = vec![String::new(); width];
+            for (cell, col) in line.cells.iter().zip(cols) {
+                if !cells[col].is_empty() {
+                    cells[col].push(' ');
+                }
+                cells[col].push_str(&cell.text);
+            }
+            entries.push(Entry::Row {
+                cells,
+                page: line.page,
+                y: line.y,
+            });
+        }
+        (last_page, last_y) = (line.page, line.y);
+        j += 1;
+    }
+    let rows = resolve(entries);
+    (rows.len() >= 2).then_some((Block::Table { rows }, j))
+}
+
+/// Attaches each fragment to the nearer of the rows above and below it (above on a tie).
+fn resolve(entries: Vec<Entry>) -> Vec<Vec<String>> {
+    let row_pos: Vec<(usize, u32, f64)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Entry::Row { page, y, .. } => Some((i, *page, *y)),
+            Entry::Fragment { .. } => None,
+        })
+        .collect();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut prepend: Vec<Vec<(usize, String)>> = Vec::new();
+    let mut appends: Vec<Vec<(usize, String)>> = Vec::new();
+    let mut index_of_entry = vec![usize::MAX; entries.len()];
+    for (i, e) in entries.iter().enumerate() {
+        if let Entry::Row { cells, .. } = e {
+            index_of_entry[i] = rows.len();
+            rows.push(cells.clone());
+            prepend.push(Vec::new());
+            appends.push(Vec::new());
+        }
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let Entry::Fragment { col, text, page, y } = e else {
+            continue;
+        };
+        let above = row_pos.iter().rev().find(|(ri, ..)| *ri < i);
+        let below = row_pos.iter().find(|(ri, ..)| *ri > i);
+        let dist = |r: &(usize, u32, f64)| if r.1 == *page { (r.2 - y).abs() } else { f64::INFINITY };
+        // Never glue a fragment onto the header row when a data row follows closely.
+        let target = match (above, below) {
+            (Some(a), Some(b)) if dist(b) < dist(a) || (a.0 == 0 && dist(b).is_finite()) => {
+                prepend[index_of_entry[b.0]].push((*col, text.clone()));
+                continue;
+            }
+            (Some(a), _) => a.0,
+            (None, Some(b)) => b.0,
+            (None, None) => continue,
+        };
+        appends[index_of_entry[target]].push((*col, text.clone()));
+    }
+    for (r, row) in rows.iter_mut().enumerate() {
+        for (col, text) in prepend[r].iter().rev() {
+            row[*col] = join_wrapped(text, &row[*col]);
+        }
+        for (col, text) in &appends[r] {
+            row[*col] = join_wrapped(&row[*col], text);
+        }
+    }
+    rows
+}
+
+/// Joins two pieces of a wrapped cell: a word broken after a hyphen ("HD3512-M-" +
+/// "DISCONTINUED") is joined without a space.
+fn join_wrapped(first: &str, second: &str) -> String {
+    let broken_word = first.ends_with('-')
+        && first.chars().rev().nth(1).is_some_and(char::is_alphanumeric)
+        && second.starts_with(char::is_alphanumeric);
+    if first.is_empty() || broken_word {
+        format!("{first}{second}")
+    } else if second.is_empty() {
+        first.to_string()
+    } else {
+        format!("{first} {second}")
+    }
+}

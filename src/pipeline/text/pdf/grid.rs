@@ -1,0 +1,155 @@
+//! A ruled grid filled with the words inside its cells: a table of rows and cells.
+//!
+//! A cell's text is its words in reading order, lines joined by a space (a wrapped cell).
+//! Two cases where the rules do not tell the rows, both read from the lines themselves:
+//! - a cell spanning several columns whose lines fall into more than one of them (a frame
+//!   drawn around unruled rows under a ruled header): each line becomes a row, its words
+//!   placed in the columns of the grid, and a line holding only one later column continues
+//!   the row above;
+//! - a row whose every filled cell holds the same [`STACKED`] or more lines on the same
+//!   baselines (rules drawn every few rows): each line becomes a row. Two lines in every
+//!   cell is how a header or a row wraps, so that is kept as one row.
+//!
+//! A grid with fewer than two rows or columns, or one whose single-column cells hold
+//! paragraphs, is a frame, not a table: its words stay running text.
+
+use super::rules::Grid;
+use super::words::Line;
+
+/// Lines stacked in every filled cell of a row from which they are separate rows.
+const STACKED: usize = 3;
+/// A single-column cell with more lines than this is a text frame.
+const MAX_CELL_LINES: usize = 12;
+
+/// A word as (line index, word index).
+type WordId = (usize, usize);
+
+/// The table a grid holds, and the words it used.
+pub(super) fn fill(grid: &Grid, lines: &[Line], candidates: &[usize]) -> Option<(Vec<Vec<String>>, Vec<WordId>)> {
+    let cols = grid.xs.len().checked_sub(1)?;
+    let rows = grid.ys.len().checked_sub(1)?;
+    if cols < 2 || rows < 2 {
+        return None;
+    }
+    let band = |values: &[f64], v: f64| values.partition_point(|b| *b <= v).saturating_sub(1);
+    // Words of each cell: (line index, word index).
+    let mut content: Vec<Vec<(usize, usize)>> = vec![Vec::new(); grid.cells.len()];
+    let mut used = Vec::new();
+    for &li in candidates {
+        let line = &lines[li];
+        for (wi, w) in line.words.iter().enumerate() {
+            let (cx, cy) = ((w.x0 + w.x1) / 2.0, w.y - 0.3 * w.size);
+            if let Some(ci) = grid
+                .cells
+                .iter()
+                .position(|c| c[0] <= cx && cx < c[2] && c[1] <= cy && cy < c[3])
+            {
+                content[ci].push((li, wi));
+                used.push((li, wi));
+            }
+        }
+    }
+    if content.iter().filter(|c| !c.is_empty()).count() < 2 {
+        return None;
+    }
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for r in 0..rows {
+        let row_cells: Vec<usize> = (0..grid.cells.len())
+            .filter(|&i| band(&grid.ys, grid.cells[i][1]) == r)
+            .collect();
+        if row_cells.is_empty() {
+            continue;
+        }
+        let line_sets: Vec<Vec<usize>> = row_cells.iter().map(|&i| line_ids(&content[i])).collect();
+        let filled: Vec<usize> = (0..row_cells.len()).filter(|&k| !line_sets[k].is_empty()).collect();
+        let spans = |k: usize| {
+            let c = grid.cells[row_cells[k]];
+            band(&grid.xs, c[2] - 0.01) > band(&grid.xs, c[0])
+        };
+        // A lone spanning cell with rows inside it.
+        if filled.len() == 1 && spans(filled[0]) {
+            let k = filled[0];
+            let sub = lines_as_rows(&content[row_cells[k]], lines, &grid.xs, cols);
+            if sub.len() > 1 {
+                out.extend(sub);
+                continue;
+            }
+        }
+        for &k in &filled {
+            if !spans(k) && line_sets[k].len() > MAX_CELL_LINES {
+                return None;
+            }
+        }
+        let stacked = filled.len() >= 2
+            && line_sets[filled[0]].len() >= STACKED
+            && filled.iter().all(|&k| line_sets[k] == line_sets[filled[0]]);
+        let split: Vec<Vec<usize>> = if stacked {
+            line_sets[filled[0]].iter().map(|&l| vec![l]).collect()
+        } else {
+            vec![line_sets.iter().flatten().copied().collect()]
+        };
+        for part in split {
+            let mut row = vec![String::new(); cols];
+            for &ci in &row_cells {
+                let col = band(&grid.xs, grid.cells[ci][0]).min(cols - 1);
+                let words = content[ci].iter().filter(|(l, _)| part.contains(l));
+                row[col] = text(words, lines);
+            }
+            out.push(row);
+        }
+    }
+    (out.len() >= 2).then_some((out, used))
+}
+
+/// The distinct lines of a cell's words, top to bottom.
+fn line_ids(words: &[(usize, usize)]) -> Vec<usize> {
+    let mut ids: Vec<usize> = words.iter().map(|(l, _)| *l).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Words joined in reading order (lines are indexed top to bottom, words left to right).
+fn text<'a>(words: impl Iterator<Item = &'a (usize, usize)>, lines: &[Line]) -> String {
+    let mut ids: Vec<&(usize, usize)> = words.collect();
+    ids.sort_unstable();
+    ids.iter()
+        .map(|(l, w)| lines[*l].words[*w].text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Each line of a spanning cell as a row, its words in the grid's columns; a line within
+/// one later column continues the row above.
+fn lines_as_rows(words: &[(usize, usize)], lines: &[Line], xs: &[f64], cols: usize) -> Vec<Vec<String>> {
+    let band = |v: f64| xs.partition_point(|b| *b <= v).saturating_sub(1).min(cols - 1);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut multi = false;
+    for l in line_ids(words) {
+        let mut row = vec![String::new(); cols];
+        let mut ids: Vec<&(usize, usize)> = words.iter().filter(|(li, _)| *li == l).collect();
+        ids.sort_unstable();
+        for (li, wi) in ids {
+            let w = &lines[*li].words[*wi];
+            let cell = &mut row[band((w.x0 + w.x1) / 2.0)];
+            if !cell.is_empty() {
+                cell.push(' ');
+            }
+            cell.push_str(&w.text);
+        }
+        let used: Vec<usize> = (0..cols).filter(|&c| !row[c].is_empty()).collect();
+        multi |= used.len() > 1;
+        match rows.last_mut() {
+            Some(prev) if used.len() == 1 && used[0] > 0 => {
+                let c = used[0];
+                if !prev[c].is_empty() {
+                    prev[c].push(' ');
+                }
+                let add = std::mem::take(&mut row[c]);
+                prev[c].push_str(&add);
+            }
+            _ => rows.push(row),
+        }
+    }
+    if multi { rows } else { Vec::new() }
+}
