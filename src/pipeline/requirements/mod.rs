@@ -125,18 +125,28 @@ impl ExtractError {
 
 /// The `rules` extractor: tables first (they are explicit), then item lines; a quantity on
 /// a labelled line of its own ("Quantity: 60 pcs") belongs to the description before it.
+/// Items read from tables that do not say they list quantities (names beside numbers, rows
+/// of tables that are not item lists) count only in documents that ask for a quotation
+/// ([`asks_for_quotation`]): a report of employees per company is not a request.
 pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, ExtractError> {
     let mut out = Vec::new();
+    let mut implicit = Vec::new();
     for doc in docs {
         let mut pending: Option<String> = None;
         for block in &doc.blocks {
             match block {
                 Block::Table { rows } => {
                     pending = None;
-                    match tables::items(rows) {
-                        Some(items) if !items.is_empty() => out.extend(items),
+                    match tables::read(rows) {
+                        Some(t) if !t.items.is_empty() => {
+                            if t.explicit {
+                                out.extend(t.items);
+                            } else {
+                                implicit.extend(t.items);
+                            }
+                        }
                         // Not an item table: its rows may still be item lines ("Gloves 20 pcs").
-                        _ => out.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
+                        _ => implicit.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
                     }
                 }
                 Block::Line { text } | Block::ListItem { text } => {
@@ -157,10 +167,27 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
             }
         }
     }
+    if !implicit.is_empty() && asks_for_quotation(docs) {
+        out.extend(implicit);
+    }
     if out.is_empty() {
         return Err(ExtractError::NoItems);
     }
     Ok(out)
+}
+
+/// Words only a request for quotation (or its item list) uses.
+static REQUEST_WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:rfq|rfp|rfi|quot(?:e|ed|es|ing|ation|ations)|enquiry|enquiries|inquiry|tender|requisition|procurement|purchasing|qty|q'ty|quantity|quantities|uom|pls\s+supply|please\s+supply|kindly\s+supply)\b")
+        .expect("regex")
+});
+
+/// Whether the documents (a mail and its attachments together) ask for a quotation.
+pub fn asks_for_quotation(docs: &[ExtractedDocument]) -> bool {
+    docs.iter().flat_map(|d| &d.blocks).any(|b| match b {
+        Block::Line { text } | Block::ListItem { text } => REQUEST_WORDS.is_match(text),
+        Block::Table { rows } => rows.iter().flatten().any(|c| REQUEST_WORDS.is_match(c)),
+    })
 }
 
 #[cfg(test)]
@@ -187,6 +214,37 @@ mod tests {
             tidy_description("Total Quartz 5W-30 engine oil"),
             "Total Quartz 5W-30 engine oil"
         );
+    }
+
+    fn doc(blocks: Vec<Block>) -> ExtractedDocument {
+        ExtractedDocument {
+            name: "a.pdf".into(),
+            format: crate::pipeline::text::Format::Pdf,
+            blocks,
+        }
+    }
+
+    fn table(rows: &[&[&str]]) -> Block {
+        Block::Table {
+            rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect(),
+        }
+    }
+
+    #[test]
+    fn names_beside_numbers_are_items_only_in_a_request() {
+        let report = table(&[
+            &["Maxim Integrated Products", "San Jose", "150"],
+            &["Long Beach Memorial Medical Center", "Long Beach", "90"],
+        ]);
+        assert_eq!(extract_rules(&[doc(vec![report.clone()])]), Err(ExtractError::NoItems));
+        let asked = Block::Line {
+            text: "Please quote for the following:".into(),
+        };
+        let lines = extract_rules(&[doc(vec![asked, report])]).expect("items");
+        assert_eq!(lines.len(), 2);
+        // A named quantity column is an item list wherever it stands.
+        let list = table(&[&["Item", "Qty"], &["Nitrile gloves", "20"], &["Mop head", "5"]]);
+        assert_eq!(extract_rules(&[doc(vec![list])]).map(|l| l.len()), Ok(2));
     }
 
     #[test]

@@ -159,6 +159,20 @@ pub(super) fn column_cell(text: &str) -> Option<(Quantity, Option<&'static str>)
     })
 }
 
+/// A quantity and its unit of count at the start of a cell that holds more ("12 PCS Estate
+/// 4 store", where the layout joined the next column): read only in a column whose header
+/// says it holds quantities.
+pub(super) fn cell_prefix(text: &str) -> Option<(Quantity, &'static str)> {
+    static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?P<q>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<u>[A-Za-z]{1,10})\.?\s+\S")
+            .expect("regex")
+    });
+    let text = figures(text);
+    let c = PREFIX.captures(&text)?;
+    let unit = units::canonical(&c["u"]).or_else(|| units::service(&c["u"]))?;
+    Some((Quantity::parse(&c["q"]).ok()?, unit))
+}
+
 /// A labelled quantity line ("Quantity: 60 pcs"): the quantity and its unit.
 pub(super) fn labelled(text: &str) -> Option<(Quantity, Option<&'static str>)> {
     let text = figures(text);
@@ -261,6 +275,15 @@ mod tests {
         assert_eq!(l("Quantity: twelve (12) units"), Some(("12".into(), Some("units"))));
         assert_eq!(l("Quantity of gloves: 5"), None);
         assert_eq!(l("Qty: 5 days"), None);
+    }
+
+    #[test]
+    fn a_quantity_before_a_neighbouring_column() {
+        let p = |s: &str| cell_prefix(s).map(|(q, u)| (q.to_string(), u));
+        assert_eq!(p("12 PCS Estate 4 store"), Some(("12".into(), "pcs")));
+        assert_eq!(p("5 DAYS Estate 4 store"), Some(("5".into(), "days")));
+        assert_eq!(p("12 Estate 4 store"), None);
+        assert_eq!(p("12 PCS"), None);
     }
 
     #[test]

@@ -47,10 +47,27 @@ struct Layout {
     roles: Vec<Role>,
     /// The header's cells, to recognise a header repeated on a later page.
     header: Vec<String>,
+    /// The header names the quantity column.
+    named_quantity: bool,
+}
+
+/// The items of a table, and whether the table says outright that it lists quantities.
+#[derive(Debug)]
+pub(super) struct TableItems {
+    pub items: Vec<Requirement>,
+    /// A header names the quantity column, or the quantities carry units (a Unit column or
+    /// "250 NOS"). A table of names beside numbers without either (employees per company,
+    /// votes per candidate) is an item list only in a document that asks for a quotation.
+    pub explicit: bool,
 }
 
 /// The items of a table, or None when the table is not an item list.
 pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
+    read(rows).map(|t| t.items)
+}
+
+/// The items of a table with the evidence that it is an item list.
+pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     let layout = find_layout(rows)?;
     let col = |r: Role| layout.roles.iter().position(|x| *x == r);
     let qty_col = col(Role::Quantity)?;
@@ -58,6 +75,7 @@ pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
     let unit_col = col(Role::Unit);
     let serial_col = col(Role::Serial);
     let mut items: Vec<Requirement> = Vec::new();
+    let mut with_units = 0usize;
     let mut last_was_item = false;
     for row in &rows[layout.first_item..] {
         let cell = |i: usize| row.get(i).map(String::as_str).unwrap_or("").trim();
@@ -71,7 +89,14 @@ pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
             last_was_item = false;
             continue;
         }
-        let Some((quantity, cell_unit)) = quantity::column_cell(cell(qty_col)) else {
+        let read = quantity::column_cell(cell(qty_col)).or_else(|| {
+            layout
+                .named_quantity
+                .then(|| quantity::cell_prefix(cell(qty_col)))
+                .flatten()
+                .map(|(q, u)| (q, Some(u)))
+        });
+        let Some((quantity, cell_unit)) = read else {
             // The quantity written into the description cell ("Ear plugs 500 PRS"), when the
             // layout put it there.
             if cell(qty_col).is_empty()
@@ -94,16 +119,18 @@ pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
             continue;
         };
         let fallback;
-        let description = if description.is_empty() {
-            fallback = text_beside_numbers(row, &layout.roles);
-            fallback.as_str()
-        } else {
-            description
+        let description = match without_numbering(description) {
+            "" => {
+                fallback = text_beside_numbers(row, &layout.roles);
+                fallback.as_str()
+            }
+            d => d,
         };
         if description.is_empty() {
             last_was_item = false;
             continue;
         }
+        with_units += usize::from(cell_unit.is_some());
         let unit = unit_col
             .and_then(|i| units::canonical_any(cell(i)))
             .or(cell_unit)
@@ -116,7 +143,33 @@ pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
             None => last_was_item = false,
         }
     }
-    Some(items)
+    let explicit = layout.named_quantity || unit_col.is_some() || (with_units * 2 >= items.len() && with_units > 0);
+    Some(TableItems { items, explicit })
+}
+
+/// The description without a line number and code the layout left in front of it ("01
+/// TPM-310 Dust mop …" → "Dust mop …"); empty when nothing but them is left. A number alone
+/// stays ("2 Wheeled Bin 80L").
+fn without_numbering(text: &str) -> &str {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let skip = match words.as_slice() {
+        [n, c, ..] if quantity::is_serial(n) && (columns::is_code(c) || quantity::is_item_code(c)) => 2,
+        [c, ..] if quantity::is_item_code(c) => 1,
+        _ => 0,
+    };
+    if skip == 0 {
+        return text;
+    }
+    let rest: &[&str] = &words[skip..];
+    let wordy = rest
+        .iter()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .count();
+    if wordy < 2 {
+        return "";
+    }
+    let start = text.find(rest[0]).unwrap_or(0);
+    &text[start..]
 }
 
 /// A description the layout put in the serial or code column ("7 JM7778 Clear silicone
@@ -184,11 +237,14 @@ fn find_layout(rows: &[Vec<String>]) -> Option<Layout> {
             _ => continue,
         };
         let header: Vec<String> = rows[first_item - 1].clone();
+        let named = roles.iter().position(|r| *r == Some(Role::Quantity));
         if let Some(roles) = complete(&rows[first_item..], roles, width) {
+            let named_quantity = named.is_some_and(|c| roles.get(c) == Some(&Role::Quantity));
             return Some(Layout {
                 first_item,
                 roles,
                 header,
+                named_quantity,
             });
         }
     }
@@ -197,6 +253,7 @@ fn find_layout(rows: &[Vec<String>]) -> Option<Layout> {
         first_item: 0,
         roles,
         header: Vec::new(),
+        named_quantity: false,
     })
 }
 
