@@ -130,9 +130,20 @@ fn text_lines(doc: &ExtractedDocument) -> Vec<String> {
         .iter()
         .flat_map(|b| match b {
             Block::Line { text } | Block::ListItem { text } => vec![text.clone()],
-            // Only short tables (contact blocks) are read for customer details.
+            // Short tables (contact blocks) are read whole; of an item table only the title
+            // rows above and below the items (a sheet's "RFQ … buyer@… Tel …" lines) and rows
+            // giving a mail address, so that item numbers are never taken for phones.
             Block::Table { rows } if rows.len() <= 6 => rows.iter().map(|r| r.join(" ")).collect(),
-            Block::Table { .. } => Vec::new(),
+            Block::Table { rows } => rows
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| {
+                    let filled = r.iter().filter(|c| !c.trim().is_empty()).count();
+                    let edge = *i < 8 || *i + 4 >= rows.len();
+                    (edge && filled <= 2) || r.iter().any(|c| c.contains('@'))
+                })
+                .map(|(_, r)| r.join(" "))
+                .collect(),
         })
         .collect()
 }

@@ -61,11 +61,6 @@ pub(super) struct TableItems {
     pub explicit: bool,
 }
 
-/// The items of a table, or None when the table is not an item list.
-pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
-    read(rows).map(|t| t.items)
-}
-
 /// The items of a table with the evidence that it is an item list.
 pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     let layout = find_layout(rows)?;
@@ -318,8 +313,9 @@ mod tests {
 
     fn t(rows: &[&[&str]]) -> Option<Vec<(String, String, String)>> {
         let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
-        items(&rows).map(|v| {
-            v.into_iter()
+        read(&rows).map(|t| {
+            t.items
+                .into_iter()
                 .map(|r| (r.description, r.quantity.to_string(), r.unit))
                 .collect()
         })
