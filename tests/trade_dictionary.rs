@@ -104,7 +104,8 @@ async fn best(app: &App, description: &str) -> (Option<String>, f64) {
 
 /// Buyers' words from each trade, and the product the catalog names otherwise: with the
 /// dictionary (imported as `scripts/demo` does, every row stored) each finds its product, and
-/// finds it where it did not before or with more confidence than before.
+/// finds it where it did not before, or with more confidence than before unless the
+/// normaliser alone was already certain.
 #[sqlx::test]
 async fn buyers_wordings_find_the_catalog_product(pool: PgPool) {
     let app = common::app(pool).await;
@@ -143,7 +144,7 @@ async fn buyers_wordings_find_the_catalog_product(pool: PgPool) {
         let (found, confidence) = best(&app, text).await;
         assert_eq!(found.as_deref(), Some(sku), "{text}");
         assert!(
-            sku_before.as_deref() != Some(sku) || confidence > confidence_before,
+            sku_before.as_deref() != Some(sku) || confidence > confidence_before || confidence_before >= 0.999,
             "{text}: {confidence} should beat {confidence_before} without the dictionary"
         );
     }

@@ -19,7 +19,25 @@ pub trait Vocabulary {
 pub fn rewrite(tokens: Vec<String>, catalog: &impl Vocabulary) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(tokens.len() + 2);
     let mut i = 0;
-    while i < tokens.len() {
+    'tokens: while i < tokens.len() {
+        // A model code written apart: "sae 140 ep" → "sae140ep", "hd 40" → "hd40".
+        for k in [3, 2] {
+            if let Some(group) = tokens.get(i..i + k)
+                && is_code_group(group)
+            {
+                let joined = group.concat();
+                if catalog.knows(&joined) {
+                    out.push(joined);
+                    i += k;
+                    continue 'tokens;
+                }
+            }
+        }
+        if let Some(runs) = code_runs(&tokens[i], catalog) {
+            out.extend(runs);
+            i += 1;
+            continue;
+        }
         let t = &tokens[i];
         if let Some(next) = tokens.get(i + 1)
             && is_word(t)
@@ -58,6 +76,37 @@ fn split(word: &str, catalog: &impl Vocabulary) -> Option<(String, String)> {
         .map(|(a, b)| (a.to_string(), b.to_string()))
 }
 
+/// Adjacent tokens that may be one model code written apart: letters and numbers mixed.
+fn is_code_group(group: &[String]) -> bool {
+    let plain = |t: &String| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric());
+    let digits = |t: &String| t.bytes().all(|b| b.is_ascii_digit());
+    group.iter().all(plain) && group.iter().any(digits) && group.iter().any(|t| !digits(t))
+}
+
+/// "hd40" → ["hd", "40"] when the catalog does not know the code but knows its letter and
+/// digit runs, named together by some product.
+fn code_runs(token: &str, catalog: &impl Vocabulary) -> Option<Vec<String>> {
+    if token.len() < 3 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) || catalog.knows(token) {
+        return None;
+    }
+    let mut runs: Vec<String> = Vec::new();
+    for c in token.chars() {
+        match runs.last_mut() {
+            Some(r)
+                if r.chars()
+                    .last()
+                    .is_some_and(|l| l.is_ascii_digit() == c.is_ascii_digit()) =>
+            {
+                r.push(c)
+            }
+            _ => runs.push(c.to_string()),
+        }
+    }
+    let known = runs.len() >= 2 && runs.iter().all(|r| catalog.knows(r));
+    let together = runs.windows(2).all(|w| catalog.together(&w[0], &w[1]));
+    (known && together).then_some(runs)
+}
+
 fn is_word(t: &str) -> bool {
     t.len() >= MIN_PART && t.bytes().all(|b| b.is_ascii_lowercase())
 }
@@ -85,6 +134,8 @@ mod tests {
             vec!["screwdriver", "set"],
             vec!["car", "polish"],
             vec!["ton", "jack"],
+            vec!["castrol", "gear", "oil", "sae140ep"],
+            vec!["lesfric", "hd", "40", "oil"],
         ])
     }
 
@@ -102,6 +153,13 @@ mod tests {
     #[test]
     fn open_compounds_join_the_catalog_way() {
         assert_eq!(r("screw driver set"), "screwdriver set");
+    }
+
+    #[test]
+    fn model_codes_the_catalog_way() {
+        assert_eq!(r("castrol sae 140 ep gear oil"), "castrol sae140ep gear oil");
+        assert_eq!(r("lesfric hd40 oil"), "lesfric hd 40 oil");
+        assert_eq!(r("m10 bolt"), "m10 bolt");
     }
 
     #[test]

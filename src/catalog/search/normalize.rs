@@ -39,8 +39,8 @@ const STOP_WORDS: &[&str] = &[
 
 /// Bumped whenever the tokens of a text change: stored tokens and correction keys made by an
 /// older version are made again (`catalog::search::retokenize`). 2: units from one table,
-/// volumes and weights in ml and g, "3/4-inch", dimensions sharing their unit. 3: the runs
-/// of model codes ("sae140ep" → sae, 140, ep), "#120-blue" is grit 120.
+/// volumes and weights in ml and g, "3/4-inch", dimensions sharing their unit. 3: "#120-blue"
+/// is grit 120.
 pub const VERSION: u8 = 3;
 
 fn unit(s: &str) -> Option<&'static str> {
@@ -51,8 +51,6 @@ static RE_INCH_QUOTES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(\d)\s*(
 /// A dimension separator still to be tidied: spaced, or written "*" or "×".
 static RE_DIM_SEP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d(?:mm|cm|m|in|ft)?)(?:\s*[×*]\s*|\s+x\s*|x\s+)(\d)").expect("regex"));
-/// Sizes and grits already read as one token.
-static RE_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:size|g)\d+$").expect("regex"));
 /// A grit written with a hash, possibly joined to the next word: "#120-blue", "# 80".
 static RE_HASH_GRIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#\s*(\d{2,4})(?:[-/]|\b)(\S?)").expect("regex"));
 /// A number and a unit word, apart or joined by a hyphen: "200 mls", "3/4-inch", "3/4 in.",
@@ -253,45 +251,8 @@ fn push_token(t: &str, out: &mut Vec<String>) {
     if RE_NUMBER.is_match(&t) {
         out.push(tidy_number(&t));
     } else {
-        let runs = alphanumeric_runs(&t);
         out.push(t);
-        out.extend(runs);
     }
-}
-
-/// The letter and digit runs of a model code, besides the code itself, so that "SAE140EP"
-/// meets "SAE 140 EP" and "HD40" meets "HD 40": digit runs, and letter runs of two letters
-/// or more ("DCU180Z" → dcu, 180). Nothing for plain words or numbers.
-fn alphanumeric_runs(t: &str) -> Vec<String> {
-    if t.len() < 4 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) || RE_ATTRIBUTE.is_match(t) {
-        return Vec::new();
-    }
-    let mut runs: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for c in t.chars() {
-        if current
-            .chars()
-            .last()
-            .is_some_and(|l| l.is_ascii_digit() != c.is_ascii_digit())
-        {
-            runs.push(std::mem::take(&mut current));
-        }
-        current.push(c);
-    }
-    runs.push(current);
-    if runs.len() < 2 {
-        return Vec::new();
-    }
-    runs.into_iter()
-        .filter(|r| r.len() >= 2 || r.bytes().all(|b| b.is_ascii_digit()))
-        .map(|r| {
-            if r.bytes().all(|b| b.is_ascii_digit()) {
-                tidy_number(&r)
-            } else {
-                r
-            }
-        })
-        .collect()
 }
 
 fn is_measure_like(p: &str) -> bool {
@@ -474,14 +435,6 @@ mod tests {
     }
 
     #[test]
-    fn model_codes_meet_their_spaced_spelling() {
-        assert_eq!(n("CASTROL GEAR OIL SAE140EP"), "castrol gear oil sae140ep sae 140 ep");
-        assert_eq!(n("BL LESFRIC HD40 OIL"), "bl lesfric hd40 hd 40 oil");
-        assert_eq!(n("DCU180Z"), "dcu180z dcu 180");
-        assert_eq!(n("gloves"), "gloves");
-    }
-
-    #[test]
     fn a_hash_grit_joined_to_a_word() {
         assert_eq!(n("METZ FLAP DISC GRIT #120-BLUE"), "metz flap disc g120 blue");
         assert_eq!(n("paper #80/"), "paper g80");
@@ -491,10 +444,7 @@ mod tests {
     fn shoe_sizes() {
         assert_eq!(n("SAFETY SHOE SIZE:08"), "safety shoe size8");
         assert_eq!(n("safety shoe size 8"), "safety shoe size8");
-        assert_eq!(
-            n("KING'S SAFETY SHOE KR7000 - 08"),
-            "kings safety shoe kr7000 kr 7000 size8"
-        );
+        assert_eq!(n("KING'S SAFETY SHOE KR7000 - 08"), "kings safety shoe kr7000 size8");
         assert_eq!(n("Parkes Zip 512758 (Black) - 06"), "parkes zip 512758 black size6");
         assert_eq!(n("SHOE SIZE:UK-11"), "shoe size11");
     }
@@ -502,7 +452,7 @@ mod tests {
     #[test]
     fn part_numbers_keep_whole_and_parts() {
         assert_eq!(n("WEICONLOCK® AN 302-25"), "weiconlock an 302-25 30225 302 25");
-        assert_eq!(n("W3000-10"), "w3000-10 w300010 w3000 3000 10");
+        assert_eq!(n("W3000-10"), "w3000-10 w300010 w3000 10");
     }
 
     #[test]
