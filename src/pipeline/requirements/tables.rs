@@ -117,7 +117,12 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
         let description = match without_numbering(description) {
             "" => {
                 fallback = text_beside_numbers(row, &layout.roles);
-                fallback.as_str()
+                // Nothing better beside it: the cell as written ("3 HX-M10 bolts").
+                if fallback.is_empty() {
+                    description
+                } else {
+                    fallback.as_str()
+                }
             }
             d => d,
         };
