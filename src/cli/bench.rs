@@ -17,7 +17,7 @@ use crate::customers;
 use crate::jobs::{extract, match_lines, price};
 use crate::mail::staff::Staff;
 use crate::pipeline::quotation::Quotation;
-use crate::pipeline::sources::{Content, Source};
+use crate::pipeline::sources::Content;
 use crate::quotations::document;
 use crate::startup::App;
 
@@ -91,19 +91,7 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
 pub async fn quote_in_memory(app: &App, source: &str, msg: &InboundMessage) -> anyhow::Result<(Quotation, [f64; 5])> {
     let mut t = [0.0; 5];
     let clock = Instant::now();
-    let content = Content {
-        text: msg.text.clone(),
-        html: msg.html.clone(),
-        attachments: msg
-            .attachments
-            .iter()
-            .map(|a| Source {
-                name: a.filename.clone(),
-                media_type: Some(a.media_type.clone()),
-                bytes: a.content.clone(),
-            })
-            .collect(),
-    };
+    let content = Content::of_message(msg);
     let read = extract::read_documents(app, content).await?;
     t[0] = ms(clock);
     let clock = Instant::now();

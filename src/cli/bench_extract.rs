@@ -48,19 +48,7 @@ pub fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<()> {
             continue;
         };
         let format = name.rsplit_once('.').map_or("?", |(_, e)| e).to_ascii_lowercase();
-        let content = Content {
-            text: msg.text,
-            html: msg.html,
-            attachments: msg
-                .attachments
-                .into_iter()
-                .map(|a| Source {
-                    name: a.filename,
-                    media_type: Some(a.media_type),
-                    bytes: a.content,
-                })
-                .collect(),
-        };
+        let content = Content::of_message(&msg);
         samples.push(Sample { name, format, content });
     }
     if let Some(pages) = args.synthetic_pages {

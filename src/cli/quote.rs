@@ -15,7 +15,7 @@ use crate::mail::forwarded;
 use crate::mail::staff::Staff;
 use crate::pipeline::customer::{self, SenderHint};
 use crate::pipeline::requirements::Extractor;
-use crate::pipeline::sources::{self, Content, Source};
+use crate::pipeline::sources::{self, Content};
 use crate::pipeline::text::Format;
 use crate::quotations::store::{self, QuotationRecord};
 use crate::startup::App;
@@ -175,19 +175,7 @@ pub async fn extract(settings: Settings, args: ExtractArgs) -> anyhow::Result<()
         max_text_bytes: settings.pipeline.max_text_bytes,
         max_pdf_pages: settings.pipeline.max_pdf_pages,
     };
-    let content = Content {
-        text: msg.text.clone(),
-        html: msg.html.clone(),
-        attachments: msg
-            .attachments
-            .iter()
-            .map(|a| Source {
-                name: a.filename.clone(),
-                media_type: Some(a.media_type.clone()),
-                bytes: a.content.clone(),
-            })
-            .collect(),
-    };
+    let content = Content::of_message(&msg);
     let read = tokio::task::spawn_blocking(move || sources::read(&content, &limits)).await?;
     let hint = SenderHint {
         address: Some(msg.sender.address.clone()).filter(|a| a.contains('@')),

@@ -20,6 +20,25 @@ pub struct Content {
     pub attachments: Vec<Source>,
 }
 
+impl Content {
+    /// The body and attachments of a message as a channel delivered it.
+    pub fn of_message(msg: &channels::InboundMessage) -> Self {
+        Self {
+            text: msg.text.clone(),
+            html: msg.html.clone(),
+            attachments: msg
+                .attachments
+                .iter()
+                .map(|a| Source {
+                    name: a.filename.clone(),
+                    media_type: Some(a.media_type.clone()),
+                    bytes: a.content.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Everything readable, plus what could not be read and why.
 #[derive(Debug, Default)]
 pub struct Read {

@@ -1,0 +1,121 @@
+use super::*;
+
+fn n(s: &str) -> String {
+    normalize(s)
+}
+
+#[test]
+fn inches_in_every_spelling() {
+    for s in ["4\"", "4 inch", "4inch", "4 In", "4”", "4''", "4in"] {
+        assert_eq!(n(&format!("disc {s}")), "disc 4in", "{s}");
+    }
+    assert_eq!(n("1-1/2 Inch"), "1-1/2in");
+    assert_eq!(n("5/16In"), "5/16in");
+}
+
+#[test]
+fn inches_joined_hyphenated_or_abbreviated() {
+    for s in [
+        "3/4 inch",
+        "3/4-inch",
+        "3/4 in.",
+        "3/4''",
+        "3/4\"",
+        "3/4 Inches",
+        "3/4in",
+    ] {
+        assert_eq!(n(&format!("nipple {s} brass")), "nipple 3/4in brass", "{s}");
+    }
+    assert_eq!(n("12-volt drill"), "12v drill");
+}
+
+#[test]
+fn a_unit_after_the_last_dimension_belongs_to_every_part() {
+    let catalog = n("SAND PAPER 9X11\" P120");
+    assert_eq!(catalog, "sand paper 9inx11in 9in 11in g120");
+    assert_eq!(n("sand paper 9\"x11-inchxg120"), catalog);
+    assert_eq!(
+        n("sandpaper 9 x 11 inch grit 120").split_once(' ').map(|x| x.1),
+        Some("9inx11in 9in 11in g120")
+    );
+    assert_eq!(n("disc 230mmx6mmx22 mm"), n("DISC 230MMX6MMX22MM"));
+    assert_eq!(n("disc 230 x 6 x 22mm"), n("DISC 230MMX6MMX22MM"));
+}
+
+#[test]
+fn metric_sizes_in_every_spelling_are_one_token() {
+    for (a, b) in [
+        ("200 mls", "200ML"),
+        ("5 kgs", "5KG"),
+        ("4 litre", "4L"),
+        ("4 l", "4 LTR"),
+        ("4 Litres", "4000ml"),
+        ("0.5 kg", "500 g"),
+        ("60 cm", "600mm"),
+        ("25-metre", "25M"),
+        ("25 mtrs", "25m"),
+    ] {
+        assert_eq!(n(&format!("x {a}")), n(&format!("x {b}")), "{a} / {b}");
+    }
+}
+
+#[test]
+fn volumes_and_weights() {
+    assert_eq!(n("400 ML"), "400ml");
+    assert_eq!(n("400ml"), "400ml");
+    assert_eq!(n("20 Ltr"), "20000ml");
+    assert_eq!(n("2.0 Kg"), "2000g");
+    assert_eq!(n("10.0kg"), "10000g");
+    assert_eq!(n("500 grams"), "500g");
+}
+
+#[test]
+fn dimensions_in_every_spelling() {
+    assert_eq!(n("100*1.2*16"), "100x1.2x16");
+    assert_eq!(n("100 x 1.2 x 16"), "100x1.2x16");
+    assert_eq!(n("100X1.2X16"), "100x1.2x16");
+    assert_eq!(n("800Mmx300Mm"), "800mmx300mm 800mm 300mm");
+    assert_eq!(n("80cm x 30cm"), "800mmx300mm 800mm 300mm");
+}
+
+#[test]
+fn grits() {
+    for s in ["#240", "G240", "grit 240", "Grit:240", "P240", "grit #240"] {
+        assert!(
+            n(&format!("paper {s}")).ends_with("g240"),
+            "{s} → {}",
+            n(&format!("paper {s}"))
+        );
+    }
+}
+
+#[test]
+fn a_hash_grit_joined_to_a_word() {
+    assert_eq!(n("METZ FLAP DISC GRIT #120-BLUE"), "metz flap disc g120 blue");
+    assert_eq!(n("paper #80/"), "paper g80");
+}
+
+#[test]
+fn shoe_sizes() {
+    assert_eq!(n("SAFETY SHOE SIZE:08"), "safety shoe size8");
+    assert_eq!(n("safety shoe size 8"), "safety shoe size8");
+    assert_eq!(n("KING'S SAFETY SHOE KR7000 - 08"), "kings safety shoe kr7000 size8");
+    assert_eq!(n("Parkes Zip 512758 (Black) - 06"), "parkes zip 512758 black size6");
+    assert_eq!(n("SHOE SIZE:UK-11"), "shoe size11");
+}
+
+#[test]
+fn part_numbers_keep_whole_and_parts() {
+    assert_eq!(n("WEICONLOCK® AN 302-25"), "weiconlock an 302-25 30225 302 25");
+    assert_eq!(n("W3000-10"), "w3000-10 w300010 w3000 10");
+}
+
+#[test]
+fn or_equivalent_is_noise() {
+    assert_eq!(n("Glue 1Oz (3M Or Equivalent)"), "glue 1oz 3m");
+}
+
+#[test]
+fn numbers_drop_leading_zeros() {
+    assert_eq!(n("Item 0425"), "item 425");
+}

@@ -1,0 +1,177 @@
+use super::*;
+
+fn t(rows: &[&[&str]]) -> Option<Vec<(String, String, String)>> {
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    read(&rows).map(|t| {
+        t.items
+            .into_iter()
+            .map(|r| (r.description, r.quantity.to_string(), r.unit))
+            .collect()
+    })
+}
+
+fn one(d: &str, q: &str, u: &str) -> (String, String, String) {
+    (d.into(), q.into(), u.into())
+}
+
+#[test]
+fn header_below_title_rows_and_any_column_order() {
+    let got = t(&[
+        &["Changi Aero Components", "", ""],
+        &["RFQ RFQ-5410/2026", "", "Due 27 Dec 2026"],
+        &["UOM", "QTY REQ'D", "Item Description", "Remarks"],
+        &["pcs", "30", "Cutting Disc 5 Inch", "urgent"],
+        &["ea", "1,000", "Nipple 3/4 inch", ""],
+        &["", "1030", "TOTAL", ""],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Cutting Disc 5 Inch", "30", "pcs"),
+            one("Nipple 3/4 inch", "1000", "ea")
+        ])
+    );
+}
+
+#[test]
+fn quantity_cells_with_their_unit() {
+    let got = t(&[
+        &["S/N", "Description", "Nos"],
+        &["1", "Gloves", "24 PCS"],
+        &["2", "Mop", "3 sets"],
+    ]);
+    assert_eq!(got, Some(vec![one("Gloves", "24", "pcs"), one("Mop", "3", "sets")]));
+}
+
+#[test]
+fn price_and_number_columns_are_not_quantities() {
+    let got = t(&[
+        &["No.", "Item", "Unit Price", "Quantity", "Amount"],
+        &["1", "Brush", "", "5", ""],
+    ]);
+    assert_eq!(got, Some(vec![one("Brush", "5", "pcs")]));
+}
+
+#[test]
+fn headerless_item_table() {
+    let got = t(&[&["1", "Gloves nitrile", "20"], &["2", "Toilet brush", "5"]]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Gloves nitrile", "20", "pcs"),
+            one("Toilet brush", "5", "pcs")
+        ])
+    );
+}
+
+#[test]
+fn of_several_description_like_columns_the_one_with_text_wins() {
+    let got = t(&[
+        &["ITEM", "PART NO", "DESCRIPTION", "QTY", "UOM"],
+        &["0010", "HX-M10-50", "Hex bolt M10 x 50", "200", "EA"],
+        &["0020", "WSH-M10", "Flat washer M10", "400", "EA"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Hex bolt M10 x 50", "200", "ea"),
+            one("Flat washer M10", "400", "ea")
+        ])
+    );
+}
+
+#[test]
+fn rows_wider_than_their_header() {
+    // Found by the csv fuzz target: the description column lies beyond the header.
+    let got = t(&[&["Qty"], &["5", "Mop head cotton"], &["2", "Bucket 10 l"]]);
+    assert_eq!(
+        got,
+        Some(vec![one("Mop head cotton", "5", "pcs"), one("Bucket 10 l", "2", "pcs")])
+    );
+}
+
+#[test]
+fn serial_and_code_columns_and_the_unit_in_the_quantity_cell() {
+    let got = t(&[
+        &["S/N", "Material No.", "Description", "Qty"],
+        &["1.1", "MAT-100234", "Hex bolt M10 x 50", "250 NOS"],
+        &["1.2", "MAT-100235", "Flat washer M10", "1,000 EA"],
+        &["1.3", "MAT-100301", "Face shield, clear.", "five (5) NO."],
+        &["", "", "TOTAL (excl. GST)", "1,255"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Hex bolt M10 x 50", "250", "nos"),
+            one("Flat washer M10", "1000", "ea"),
+            one("Face shield, clear", "5", "nos")
+        ])
+    );
+}
+
+#[test]
+fn a_serial_column_is_never_the_quantity_even_without_headers() {
+    let got = t(&[
+        &["1.1", "4000123456", "Cable ties 300mm black", "500 PCS"],
+        &["1.2", "4000123457", "Duct tape 48mm silver", "12 ROLLS"],
+        &["2.1", "4000200001", "Nitrile gloves size L", "40 BOXES"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Cable ties 300mm black", "500", "pcs"),
+            one("Duct tape 48mm silver", "12", "rolls"),
+            one("Nitrile gloves size L", "40", "boxes")
+        ])
+    );
+}
+
+#[test]
+fn two_header_rows() {
+    let got = t(&[
+        &["Item", "Material", "", "Quantity", "", "Remarks"],
+        &["", "Code", "Description", "Qty", "UOM", ""],
+        &["1", "A-1001", "Safety helmet white", "60", "PCS", "urgent"],
+        &["2", "A-1002", "Ear muff", "twelve (12)", "PRS", ""],
+        &["3 A-1003 Hard hat yellow", "", "", "30", "PCS", ""],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Safety helmet white", "60", "pcs"),
+            one("Ear muff", "12", "pairs"),
+            one("Hard hat yellow", "30", "pcs")
+        ])
+    );
+}
+
+#[test]
+fn sections_repeated_headers_and_wrapped_descriptions() {
+    let got = t(&[
+        &["No.", "Description", "Qty", "Unit"],
+        &["", "SECTION A - SAFETY", "", ""],
+        &["1", "Safety shoes steel toe", "10", "prs"],
+        &["", "size 9, black", "", ""],
+        &["No.", "Description", "Qty", "Unit"],
+        &["2", "Reflective vest orange", "25", "pcs"],
+        &["3", "Ear plugs foam 200 PRS", "", ""],
+        &["", "Note: all items to site office", "", ""],
+        &["", "Sub-total", "35", ""],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Safety shoes steel toe size 9, black", "10", "pairs"),
+            one("Reflective vest orange", "25", "pcs"),
+            one("Ear plugs foam", "200", "pairs")
+        ])
+    );
+}
+
+#[test]
+fn a_contact_table_is_not_an_item_list() {
+    assert_eq!(
+        t(&[&["Company", "Sentosa Services"], &["Phone", "+65 6123 4567"]]),
+        None
+    );
+}
