@@ -1,0 +1,211 @@
+//! Calibrated match confidence: the probability that a ranked product is the one the buyer
+//! asked for, from what the scorer saw (its score, the recall and precision parts, the margin
+//! to the best *different* product, conflicting and agreeing attributes, the share of the
+//! request no product explains, the request's length), through a logistic regression.
+//!
+//! Why: the raw score is a similarity, not a probability. An exact request for a product with
+//! a long name can score 0.5 while a two-word request scores 0.9 against one of ten products
+//! that fit it; a threshold on the raw score sends the first to review and quotes the second.
+//! The probability lets `matching.review_threshold` say what it means: "quote without a
+//! person when at least this share of such matches is right".
+//!
+//! The coefficients below were fitted by `horme calibrate --pairs 60000 --seed 1` on the
+//! demo catalog (`deploy/demo/products.csv`, 20,790 products): labelled requests generated
+//! from the catalog itself (`pairs`), fitted on the requests of half of the sampled products,
+//! measured on the other half (the reliability table is in the README, "Catalog search"). No
+//! request for quotation of any corpus was used. Refit after a large catalog change with the
+//! same command and paste its output here.
+
+use super::logistic;
+use super::scoring::{Parts, QueryScorer};
+
+/// How many numbers `Features::vector` has (the intercept included).
+pub const DIM: usize = 13;
+
+/// The names of the coefficients, in `Features::vector`'s order.
+pub const NAMES: [&str; DIM] = [
+    "intercept",
+    "score",
+    "recall",
+    "precision",
+    "margin",
+    "ln_margin",
+    "exact_name",
+    "conflicts",
+    "unknown_share",
+    "ln_tokens",
+    "attribute_exact",
+    "attributes_missed",
+    "codes_missed",
+];
+
+/// What the fit may assume of each coefficient's sign: an unexplained word, a conflicting or
+/// missing size never makes a match more likely, a margin or an agreeing size never less
+/// (0: no assumption). Generated requests cannot show every way a request goes wrong (their
+/// foreign words are all catalog words), so the fit is kept from learning the opposite.
+pub const SIGNS: [i8; DIM] = [0, 1, 0, 0, 1, 1, 1, -1, -1, 0, 1, -1, -1];
+
+/// Fitted by `horme calibrate --pairs 60000 --seed 1` (see the module doc).
+pub const COEFFICIENTS: [f64; DIM] = [
+    -2.0181, // intercept
+    1.3964,  // score
+    -0.0339, // recall
+    4.3075,  // precision
+    0.2981,  // margin
+    1.6143,  // ln_margin
+    8.9175,  // exact_name
+    -4.0105, // conflicts
+    0.0000,  // unknown_share (held at 0: see SIGNS)
+    1.6838,  // ln_tokens
+    0.3985,  // attribute_exact
+    -3.1265, // attributes_missed
+    -0.6743, // codes_missed
+];
+
+/// Margins below this weigh as this one in `ln_margin` (a near-tie is left to a person anyway).
+const MARGIN_FLOOR: f64 = 0.01;
+/// Recall and precision from which the request names the product whole and nothing else.
+const EXACT: f64 = 0.999;
+
+/// What the calibration knows of one ranked product.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Features {
+    pub score: f64,
+    pub recall: f64,
+    pub precision: f64,
+    /// Score minus the best score of a product with another name (negative below it).
+    pub margin: f64,
+    pub conflicts: u8,
+    /// The share of the request's weight in words no product uses.
+    pub unknown_share: f64,
+    /// Distinct request terms.
+    pub tokens: usize,
+    /// The request states a size, volume, grit … and the product states the same.
+    pub attribute_exact: bool,
+    /// Sizes, volumes, grits … of the request the product does not have.
+    pub attributes_missed: u8,
+    /// Model and part numbers of the request the product does not have.
+    pub codes_missed: u8,
+}
+
+impl Features {
+    pub fn new(parts: Parts, margin: f64, query: &QueryScorer<'_>) -> Self {
+        Self {
+            score: parts.score,
+            recall: parts.recall,
+            precision: parts.precision,
+            margin,
+            conflicts: parts.conflicts,
+            unknown_share: query.unknown_share(),
+            tokens: query.len(),
+            attribute_exact: parts.agreeing > 0,
+            attributes_missed: parts.missed,
+            codes_missed: parts.codes_missed,
+        }
+    }
+
+    /// The regression's inputs, in `NAMES`' order; the margin also as a logarithm (0.02 and
+    /// 0.05 differ more than 0.3 and 0.6), and whether the request names the product exactly.
+    pub fn vector(&self) -> [f64; DIM] {
+        [
+            1.0,
+            self.score,
+            self.recall,
+            self.precision,
+            self.margin,
+            self.margin.max(MARGIN_FLOOR).ln(),
+            if self.recall >= EXACT && self.precision >= EXACT {
+                1.0
+            } else {
+                0.0
+            },
+            f64::from(self.conflicts),
+            self.unknown_share,
+            (self.tokens.max(1) as f64).ln(),
+            if self.attribute_exact { 1.0 } else { 0.0 },
+            f64::from(self.attributes_missed),
+            f64::from(self.codes_missed),
+        ]
+    }
+}
+
+/// The calibrated confidence of one ranked product.
+pub fn confidence(features: &Features) -> f64 {
+    probability(&COEFFICIENTS, features)
+}
+
+/// The logistic model with the given coefficients.
+pub fn probability(coefficients: &[f64; DIM], features: &Features) -> f64 {
+    logistic::sigmoid(logistic::dot(coefficients, &features.vector()))
+}
+
+/// For each ranked product (best first, with its index id and score parts), its score minus
+/// the best score of a product with another name; the best product alone scores against 0.
+pub fn margins(ranked: &[(u32, Parts)], same_name: impl Fn(u32, u32) -> bool) -> Vec<f64> {
+    ranked
+        .iter()
+        .enumerate()
+        .map(|(i, (doc, parts))| {
+            let other = ranked
+                .iter()
+                .enumerate()
+                .find(|(j, (d, _))| *j != i && !same_name(*doc, *d))
+                .map_or(0.0, |(_, (_, p))| p.score);
+            parts.score - other
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(score: f64) -> Parts {
+        Parts {
+            score,
+            recall: score,
+            precision: score,
+            conflicts: 0,
+            agreeing: 0,
+            missed: 0,
+            codes_missed: 0,
+        }
+    }
+
+    #[test]
+    fn margins_are_to_the_best_other_name() {
+        // 0 and 1 share a name; 2 is another product.
+        let ranked = [(0, parts(0.9)), (1, parts(0.9)), (2, parts(0.7))];
+        let same = |a: u32, b: u32| a.min(b) == 0 && a.max(b) == 1 || a == b;
+        let m = margins(&ranked, same);
+        assert!((m[0] - 0.2).abs() < 1e-9 && (m[1] - 0.2).abs() < 1e-9, "{m:?}");
+        assert!((m[2] + 0.2).abs() < 1e-9, "{m:?}");
+        assert_eq!(margins(&[(5, parts(0.6))], same), vec![0.6]);
+    }
+
+    #[test]
+    fn confidence_is_a_probability_that_grows_with_the_evidence() {
+        let weak = Features {
+            score: 0.4,
+            recall: 0.5,
+            precision: 0.3,
+            margin: 0.01,
+            tokens: 3,
+            ..Features::default()
+        };
+        let strong = Features {
+            score: 0.95,
+            recall: 1.0,
+            precision: 0.9,
+            margin: 0.5,
+            tokens: 5,
+            attribute_exact: true,
+            ..Features::default()
+        };
+        let (w, s) = (confidence(&weak), confidence(&strong));
+        assert!((0.0..=1.0).contains(&w) && (0.0..=1.0).contains(&s));
+        assert!(s > w, "{s} {w}");
+        let conflicting = Features { conflicts: 1, ..strong };
+        assert!(confidence(&conflicting) < s);
+    }
+}
