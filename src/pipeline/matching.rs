@@ -173,7 +173,7 @@ mod tests {
                 Candidate {
                     product: candidates[*i as usize].clone(),
                     score: p.score,
-                    margin,
+                    margin: margin.score,
                     confidence: calibration::confidence(&features),
                 }
             })

@@ -20,7 +20,7 @@ use super::logistic;
 use super::scoring::{Parts, QueryScorer};
 
 /// How many numbers `Features::vector` has (the intercept included).
-pub const DIM: usize = 13;
+pub const DIM: usize = 16;
 
 /// The names of the coefficients, in `Features::vector`'s order.
 pub const NAMES: [&str; DIM] = [
@@ -30,6 +30,8 @@ pub const NAMES: [&str; DIM] = [
     "precision",
     "margin",
     "ln_margin",
+    "recall_margin",
+    "singled_out",
     "exact_name",
     "conflicts",
     "unknown_share",
@@ -37,33 +39,42 @@ pub const NAMES: [&str; DIM] = [
     "attribute_exact",
     "attributes_missed",
     "codes_missed",
+    "code_named",
 ];
 
 /// What the fit may assume of each coefficient's sign: an unexplained word, a conflicting or
 /// missing size never makes a match more likely, a margin or an agreeing size never less
 /// (0: no assumption). Generated requests cannot show every way a request goes wrong (their
 /// foreign words are all catalog words), so the fit is kept from learning the opposite.
-pub const SIGNS: [i8; DIM] = [0, 1, 0, 0, 1, 1, 1, -1, -1, 0, 1, -1, -1];
+pub const SIGNS: [i8; DIM] = [0, 1, 0, 0, 1, 1, 1, 1, 1, -1, -1, 0, 1, -1, -1, 1];
 
 /// Fitted by `horme calibrate --pairs 60000 --seed 1` (see the module doc).
 pub const COEFFICIENTS: [f64; DIM] = [
-    -2.0181, // intercept
-    1.3964,  // score
-    -0.0339, // recall
-    4.3075,  // precision
-    0.2981,  // margin
-    1.6143,  // ln_margin
-    8.9175,  // exact_name
-    -4.0105, // conflicts
-    0.0000,  // unknown_share (held at 0: see SIGNS)
-    1.6838,  // ln_tokens
-    0.3985,  // attribute_exact
-    -3.1265, // attributes_missed
-    -0.6743, // codes_missed
+    -2.2365, // intercept
+    9.2873,  // score
+    -9.8827, // recall
+    3.2203,  // precision
+    0.0000,  // margin
+    0.8200,  // ln_margin
+    12.5714, // recall_margin
+    3.3707,  // singled_out
+    9.2538,  // exact_name
+    -6.2080, // conflicts
+    0.0000,  // unknown_share
+    0.9542,  // ln_tokens
+    0.5533,  // attribute_exact
+    -1.4437, // attributes_missed
+    -0.6382, // codes_missed
+    1.2487,  // code_named
 ];
 
 /// Margins below this weigh as this one in `ln_margin` (a near-tie is left to a person anyway).
 const MARGIN_FLOOR: f64 = 0.01;
+/// The recall margin from which a request that one product explains (nearly) whole singles
+/// it out, and the recall that counts as nearly whole (a code read as the catalog's longer
+/// code, "G3001" for "G3001NUV", earns a little less than full credit).
+const SINGLED_OUT: f64 = 0.05;
+const NEARLY_WHOLE: f64 = 0.95;
 /// Recall and precision from which the request names the product whole and nothing else.
 const EXACT: f64 = 0.999;
 
@@ -75,6 +86,9 @@ pub struct Features {
     pub precision: f64,
     /// Score minus the best score of a product with another name (negative below it).
     pub margin: f64,
+    /// Recall minus the best recall of a product with another name: whether the request's
+    /// words single this product out (0 when another product holds them as well).
+    pub recall_margin: f64,
     pub conflicts: u8,
     /// The share of the request's weight in words no product uses.
     pub unknown_share: f64,
@@ -86,21 +100,25 @@ pub struct Features {
     pub attributes_missed: u8,
     /// Model and part numbers of the request the product does not have.
     pub codes_missed: u8,
+    /// The product names a model or part number of the request exactly.
+    pub code_named: bool,
 }
 
 impl Features {
-    pub fn new(parts: Parts, margin: f64, query: &QueryScorer<'_>) -> Self {
+    pub fn new(parts: Parts, margin: Margin, query: &QueryScorer<'_>) -> Self {
         Self {
             score: parts.score,
             recall: parts.recall,
             precision: parts.precision,
-            margin,
+            margin: margin.score,
+            recall_margin: margin.recall,
             conflicts: parts.conflicts,
             unknown_share: query.unknown_share(),
             tokens: query.len(),
             attribute_exact: parts.agreeing > 0,
             attributes_missed: parts.missed,
             codes_missed: parts.codes_missed,
+            code_named: parts.codes_hit > 0,
         }
     }
 
@@ -114,6 +132,12 @@ impl Features {
             self.precision,
             self.margin,
             self.margin.max(MARGIN_FLOOR).ln(),
+            self.recall_margin,
+            if self.recall >= NEARLY_WHOLE && self.recall_margin >= SINGLED_OUT {
+                1.0
+            } else {
+                0.0
+            },
             if self.recall >= EXACT && self.precision >= EXACT {
                 1.0
             } else {
@@ -125,6 +149,7 @@ impl Features {
             if self.attribute_exact { 1.0 } else { 0.0 },
             f64::from(self.attributes_missed),
             f64::from(self.codes_missed),
+            if self.code_named { 1.0 } else { 0.0 },
         ]
     }
 }
@@ -139,19 +164,33 @@ pub fn probability(coefficients: &[f64; DIM], features: &Features) -> f64 {
     logistic::sigmoid(logistic::dot(coefficients, &features.vector()))
 }
 
-/// For each ranked product (best first, with its index id and score parts), its score minus
-/// the best score of a product with another name; the best product alone scores against 0.
-pub fn margins(ranked: &[(u32, Parts)], same_name: impl Fn(u32, u32) -> bool) -> Vec<f64> {
+/// How far one ranked product stands ahead of the best product with another name.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Margin {
+    /// Score minus the best score of another name (the best product alone: its score).
+    pub score: f64,
+    /// Recall minus the best recall of another name (the best product alone: its recall).
+    pub recall: f64,
+}
+
+/// For each ranked product (best first, with its index id and score parts), its margins to
+/// the best product with another name.
+pub fn margins(ranked: &[(u32, Parts)], same_name: impl Fn(u32, u32) -> bool) -> Vec<Margin> {
+    let mut by_recall: Vec<usize> = (0..ranked.len()).collect();
+    by_recall.sort_by(|a, b| ranked[*b].1.recall.total_cmp(&ranked[*a].1.recall).then(a.cmp(b)));
+    let best_other = |i: usize, mut order: Box<dyn Iterator<Item = usize> + '_>| {
+        order.find(|j| *j != i && !same_name(ranked[i].0, ranked[*j].0))
+    };
     ranked
         .iter()
         .enumerate()
-        .map(|(i, (doc, parts))| {
-            let other = ranked
-                .iter()
-                .enumerate()
-                .find(|(j, (d, _))| *j != i && !same_name(*doc, *d))
-                .map_or(0.0, |(_, (_, p))| p.score);
-            parts.score - other
+        .map(|(i, (_, parts))| {
+            let score = best_other(i, Box::new(0..ranked.len())).map_or(0.0, |j| ranked[j].1.score);
+            let recall = best_other(i, Box::new(by_recall.iter().copied())).map_or(0.0, |j| ranked[j].1.recall);
+            Margin {
+                score: parts.score - score,
+                recall: parts.recall - recall,
+            }
         })
         .collect()
 }
@@ -169,6 +208,7 @@ mod tests {
             agreeing: 0,
             missed: 0,
             codes_missed: 0,
+            codes_hit: 0,
         }
     }
 
@@ -177,10 +217,36 @@ mod tests {
         // 0 and 1 share a name; 2 is another product.
         let ranked = [(0, parts(0.9)), (1, parts(0.9)), (2, parts(0.7))];
         let same = |a: u32, b: u32| a.min(b) == 0 && a.max(b) == 1 || a == b;
-        let m = margins(&ranked, same);
+        let m: Vec<f64> = margins(&ranked, same).iter().map(|m| m.score).collect();
         assert!((m[0] - 0.2).abs() < 1e-9 && (m[1] - 0.2).abs() < 1e-9, "{m:?}");
         assert!((m[2] + 0.2).abs() < 1e-9, "{m:?}");
-        assert_eq!(margins(&[(5, parts(0.6))], same), vec![0.6]);
+        let alone = margins(&[(5, parts(0.6))], same);
+        assert!((alone[0].score - 0.6).abs() < 1e-9 && (alone[0].recall - 0.6).abs() < 1e-9);
+    }
+
+    /// The recall margin asks whether another product holds the request's words as well,
+    /// whatever the scores: a product that names them all, ranked below one with a shorter
+    /// name, leaves the best no recall margin.
+    #[test]
+    fn recall_margins_are_to_the_best_other_recall() {
+        let short = Parts {
+            recall: 1.0,
+            ..parts(0.9)
+        };
+        let long = Parts {
+            recall: 1.0,
+            precision: 0.5,
+            ..parts(0.7)
+        };
+        let partial = Parts {
+            recall: 0.6,
+            ..parts(0.6)
+        };
+        let m = margins(&[(0, short), (1, long), (2, partial)], |a, b| a == b);
+        assert!(m[0].recall.abs() < 1e-9 && m[1].recall.abs() < 1e-9, "{m:?}");
+        assert!((m[2].recall + 0.4).abs() < 1e-9, "{m:?}");
+        let m = margins(&[(0, short), (2, partial)], |a, b| a == b);
+        assert!((m[0].recall - 0.4).abs() < 1e-9, "{m:?}");
     }
 
     #[test]

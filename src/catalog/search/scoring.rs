@@ -34,7 +34,7 @@ pub fn attribute_class(t: &str) -> Option<String> {
     if let Some(c) = MEASURE.captures(t) {
         return Some(c["u"].to_string());
     }
-    if t.len() >= 2 && t.starts_with('g') && t[1..].bytes().all(|b| b.is_ascii_digit()) {
+    if t.len() >= 2 && t.starts_with('g') && t[1..].parse::<u32>().is_ok_and(is_grit) {
         return Some("grit".into());
     }
     if t.starts_with("size") && t.len() > 4 && t[4..].bytes().all(|b| b.is_ascii_digit()) {
@@ -45,6 +45,12 @@ pub fn attribute_class(t: &str) -> Option<String> {
         return Some(format!("dims{}", t.split('x').count()));
     }
     None
+}
+
+/// Whether a number after "G" can be an abrasive grit: FEPA and CAMI grits run from 8 to
+/// about 5000, and every grit from 100 up is a multiple of ten, so "G3001" is a model code.
+fn is_grit(n: u32) -> bool {
+    (8..=5000).contains(&n) && (n < 100 || n % 10 == 0)
 }
 
 /// What a score is made of: the features `calibration` turns into a probability.
@@ -64,6 +70,8 @@ pub struct Parts {
     pub missed: u8,
     /// Other request terms with a digit (model and part numbers) the product does not have.
     pub codes_missed: u8,
+    /// Model and part numbers of the request the product names exactly.
+    pub codes_hit: u8,
 }
 
 /// One distinct product term as the scorer needs it.
@@ -158,12 +166,13 @@ impl<'a> QueryScorer<'a> {
             Vec::new()
         };
         let mut matched = 0.0;
-        let mut codes_missed = 0u8;
+        let (mut codes_missed, mut codes_hit) = (0u8, 0u8);
         for t in &self.terms {
             let Some((credit, i)) = self.credit(t, product) else {
                 codes_missed += u8::from(t.code);
                 continue;
             };
+            codes_hit += u8::from(t.code && credit >= 1.0);
             matched += t.weight * credit;
             if i < hit.len() {
                 hit[i] = true;
@@ -194,6 +203,7 @@ impl<'a> QueryScorer<'a> {
             agreeing,
             missed,
             codes_missed,
+            codes_hit,
         }
     }
 
@@ -365,5 +375,15 @@ mod tests {
         let exact = score(&tokens("angle grinder"), &tokens("ANGLE GRINDER"), &v, &HashMap::new());
         let typo = score(&tokens("angle ginder"), &tokens("ANGLE GRINDER"), &v, &HashMap::new());
         assert!(exact > typo && typo > 0.5, "{exact} {typo}");
+    }
+
+    #[test]
+    fn a_model_code_after_g_is_no_grit() {
+        for grit in ["g24", "g120", "g240", "g1500"] {
+            assert_eq!(attribute_class(grit).as_deref(), Some("grit"), "{grit}");
+        }
+        for code in ["g3001", "g125", "g6000"] {
+            assert_eq!(attribute_class(code), None, "{code}");
+        }
     }
 }
