@@ -124,9 +124,10 @@ pub struct LlmSettings {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatchingSettings {
-    /// Below this confidence a line is `needs_review`.
+    /// Below this confidence (the calibrated probability of being right) a line is
+    /// `needs_review`.
     pub review_threshold: f64,
-    /// Below this confidence nothing is offered: the line is `unmatched`.
+    /// Below this similarity score nothing is offered: the line is `unmatched`.
     pub unmatched_threshold: f64,
     pub max_alternatives: usize,
 }

@@ -124,12 +124,25 @@ pub async fn search(settings: Settings, args: SearchArgs) -> anyhow::Result<()> 
     if !e.expansions.is_empty() {
         println!("read as: {:?}", e.expansions);
     }
-    let m = e.line;
+    let m = &e.line;
     println!("status: {}", m.status.as_str());
+    println!(
+        "confidence (score recall precision margin recall-margin conflicts unknown sizes-missed codes-missed)  sku  price  name"
+    );
     for s in m.best.iter().chain(m.alternatives.iter()).take(args.limit) {
+        let f = e.features.get(&s.product.sku).copied().unwrap_or_default();
         println!(
-            "{:.3}  {:<16} {}  {}",
+            "{:.3} ({:.2} {:.2} {:.2} {:+.2} {:+.2} {} {:.2} {} {})  {:<16} {}  {}",
             s.confidence,
+            f.score,
+            f.recall,
+            f.precision,
+            f.margin,
+            f.recall_margin,
+            f.conflicts,
+            f.unknown_share,
+            f.attributes_missed,
+            f.codes_missed,
             s.product.sku,
             s.product.price.map(|p| p.to_string()).unwrap_or_else(|| "POR".into()),
             s.product.name

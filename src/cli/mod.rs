@@ -3,6 +3,7 @@
 mod bench;
 mod bench_extract;
 mod bench_match;
+mod calibrate;
 mod catalog;
 mod config_check;
 mod customers;
@@ -78,6 +79,9 @@ pub enum Command {
     /// Match latency per requested line (one description per line of FILE) against the
     /// catalog in the database.
     BenchMatch(bench_match::BenchMatchArgs),
+    /// Fit the match confidence to the catalog in the database: labelled requests generated
+    /// from it, the fitted coefficients, the reliability table and the review threshold.
+    Calibrate(calibrate::CalibrateArgs),
     /// Customers: discounts and contract prices.
     Customers {
         #[command(subcommand)]
@@ -158,6 +162,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Synonyms { command } => synonyms::run(settings, command).await,
         Command::Bench(args) => bench::run(settings, args).await,
         Command::BenchMatch(args) => bench_match::run(settings, args).await,
+        Command::Calibrate(args) => calibrate::run(settings, args).await,
         Command::Mail { command } => mail::run(settings, command).await,
     }
 }

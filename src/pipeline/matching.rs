@@ -1,7 +1,10 @@
-//! Deciding what a requested line is from its scored candidates: `matched`,
-//! `needs_review`, `unmatched` or `price_on_request` (the score itself is
-//! `catalog::search::scoring`). A near-tie between different products means the request does not
-//! say which one: a person must choose.
+//! Deciding what a requested line is from its ranked candidates: `matched`,
+//! `needs_review`, `unmatched` or `price_on_request`. Two numbers per candidate: the
+//! similarity score (`catalog::search::scoring`), which says whether the catalog has anything
+//! like the request at all, and the calibrated confidence (`catalog::search::calibration`),
+//! the probability that the product is the one asked for, which says whether it can be quoted
+//! without a person. A near-tie between different products means the request does not say
+//! which one: a person must choose, whatever the confidence.
 
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +46,18 @@ pub struct Scored {
     pub confidence: f64,
 }
 
+/// A ranked product as the search hands it to `decide`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub product: Product,
+    /// The scorer's similarity in 0..=1.
+    pub score: f64,
+    /// Score minus the best score of a product with another name.
+    pub margin: f64,
+    /// The calibrated probability that this is the product asked for.
+    pub confidence: f64,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineMatch {
     pub status: MatchStatus,
@@ -52,44 +67,36 @@ pub struct LineMatch {
 
 #[derive(Debug, Clone, Copy)]
 pub struct MatchPolicy {
+    /// Below this confidence a person reviews the line.
     pub review_threshold: f64,
+    /// Below this similarity score nothing is offered.
     pub unmatched_threshold: f64,
     pub max_alternatives: usize,
 }
 
-/// Two different products closer than this are a tie the request cannot break.
-const TIE_MARGIN: f64 = 0.02;
+/// Two different products whose scores are closer than this are a tie the request cannot
+/// break.
+pub const TIE_MARGIN: f64 = 0.02;
 /// Alternatives below this score are not worth showing.
 const ALTERNATIVE_FLOOR: f64 = 0.3;
 
-/// The line's status from its scored candidates (best first): below the unmatched threshold
-/// nothing is offered; below the review threshold, or with a near-tie between different
-/// products, a person chooses; a confident match without a price is price on request.
-pub fn decide(scored: Vec<Scored>, policy: &MatchPolicy) -> LineMatch {
-    let Some(best) = scored.first().cloned() else {
-        return LineMatch {
-            status: MatchStatus::Unmatched,
-            best: None,
-            alternatives: Vec::new(),
-        };
+/// The line's status from its ranked candidates (best score first): below the unmatched
+/// threshold (a score) nothing is offered; below the review threshold (a confidence), or with
+/// a near-tie between different products, a person chooses; a confident match without a
+/// price is price on request.
+pub fn decide(candidates: Vec<Candidate>, policy: &MatchPolicy) -> LineMatch {
+    let unmatched = LineMatch {
+        status: MatchStatus::Unmatched,
+        best: None,
+        alternatives: Vec::new(),
     };
-    if best.confidence < policy.unmatched_threshold {
-        return LineMatch {
-            status: MatchStatus::Unmatched,
-            best: None,
-            alternatives: Vec::new(),
-        };
+    let Some(best) = candidates.first() else {
+        return unmatched;
+    };
+    if best.score < policy.unmatched_threshold {
+        return unmatched;
     }
-    let tie = scored
-        .iter()
-        .skip(1)
-        .any(|s| s.product.tokens != best.product.tokens && best.confidence - s.confidence < TIE_MARGIN);
-    let alternatives: Vec<Scored> = scored
-        .into_iter()
-        .skip(1)
-        .filter(|s| s.confidence >= ALTERNATIVE_FLOOR)
-        .take(policy.max_alternatives)
-        .collect();
+    let tie = best.margin < TIE_MARGIN;
     let status = if best.confidence < policy.review_threshold || tie {
         MatchStatus::NeedsReview
     } else if best.product.price.is_none() {
@@ -97,9 +104,25 @@ pub fn decide(scored: Vec<Scored>, policy: &MatchPolicy) -> LineMatch {
     } else {
         MatchStatus::Matched
     };
+    let mut ranked = candidates.into_iter().map(|c| {
+        let score = c.score;
+        (
+            score,
+            Scored {
+                product: c.product,
+                confidence: c.confidence,
+            },
+        )
+    });
+    let best = ranked.next().map(|(_, s)| s);
+    let alternatives: Vec<Scored> = ranked
+        .filter(|(score, _)| *score >= ALTERNATIVE_FLOOR)
+        .map(|(_, s)| s)
+        .take(policy.max_alternatives)
+        .collect();
     LineMatch {
         status,
-        best: Some(best),
+        best,
         alternatives,
     }
 }
@@ -107,33 +130,55 @@ pub fn decide(scored: Vec<Scored>, policy: &MatchPolicy) -> LineMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::search::calibration::{self, Features};
     use crate::catalog::search::normalize::tokens;
-    use crate::catalog::search::scoring::score;
+    use crate::catalog::search::scoring::{ProductTerm, QueryScorer, attribute_class};
     use crate::catalog::search::vocabulary::Vocabulary;
     use std::collections::HashMap;
     use std::collections::HashSet;
 
-    /// Scores every candidate and decides the line's status.
-    fn classify(
-        query: &[String],
-        candidates: Vec<Product>,
-        expansions: &HashMap<String, Vec<String>>,
-        vocab: &Vocabulary,
-        policy: &MatchPolicy,
-    ) -> LineMatch {
-        let mut scored: Vec<Scored> = candidates
-            .into_iter()
-            .map(|product| {
-                let confidence = score(query, &product.tokens, vocab, expansions);
-                Scored { product, confidence }
+    /// Scores, ranks and calibrates every candidate as the index does, and decides the line's
+    /// status.
+    fn classify(query: &[String], candidates: Vec<Product>, vocab: &Vocabulary, policy: &MatchPolicy) -> LineMatch {
+        let expansions = HashMap::new();
+        let scorer = QueryScorer::new(query, vocab, &expansions);
+        let mut parts: Vec<_> = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut terms: Vec<&String> = p.tokens.iter().collect();
+                terms.sort();
+                terms.dedup();
+                let classes: Vec<Option<String>> = terms.iter().map(|t| attribute_class(t)).collect();
+                let terms: Vec<ProductTerm<'_>> = terms
+                    .iter()
+                    .zip(&classes)
+                    .map(|(t, c)| ProductTerm {
+                        text: t,
+                        idf: vocab.idf(t),
+                        class: c.as_deref(),
+                    })
+                    .collect();
+                (i as u32, scorer.parts(&terms))
             })
             .collect();
-        scored.sort_by(|a, b| {
-            b.confidence
-                .total_cmp(&a.confidence)
-                .then(a.product.sku.cmp(&b.product.sku))
-        });
-        decide(scored, policy)
+        parts.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
+        let same = |a: u32, b: u32| candidates[a as usize].tokens == candidates[b as usize].tokens;
+        let margins = calibration::margins(&parts, same);
+        let ranked = parts
+            .iter()
+            .zip(margins)
+            .map(|((i, p), margin)| {
+                let features = Features::new(*p, margin, &scorer);
+                Candidate {
+                    product: candidates[*i as usize].clone(),
+                    score: p.score,
+                    margin: margin.score,
+                    confidence: calibration::confidence(&features),
+                }
+            })
+            .collect();
+        decide(ranked, policy)
     }
 
     fn vocab(names: &[&str]) -> Vocabulary {
@@ -163,7 +208,7 @@ mod tests {
     }
 
     const POLICY: MatchPolicy = MatchPolicy {
-        review_threshold: 0.6,
+        review_threshold: 0.9,
         unmatched_threshold: 0.35,
         max_alternatives: 3,
     };
@@ -177,13 +222,7 @@ mod tests {
             .enumerate()
             .map(|(i, n)| product(&i.to_string(), n, Some(100)))
             .collect();
-        let m = classify(
-            &tokens("flap disc 4 inch 100 mm grit 240"),
-            cands,
-            &HashMap::new(),
-            &v,
-            &POLICY,
-        );
+        let m = classify(&tokens("flap disc 4 inch 100 mm grit 240"), cands, &v, &POLICY);
         assert_eq!(m.best.map(|b| b.product.name), Some("FLAP DISC 100MM #240".to_string()));
     }
 
@@ -194,7 +233,6 @@ mod tests {
         let m = classify(
             &tokens("Makita vacuum cleaner DVC151LZ"),
             vec![product("1", names[0], None)],
-            &HashMap::new(),
             &v,
             &POLICY,
         );
@@ -202,7 +240,6 @@ mod tests {
         let m = classify(
             &tokens("Laptop 14 inch 16GB RAM"),
             vec![product("2", names[1], Some(5))],
-            &HashMap::new(),
             &v,
             &POLICY,
         );
@@ -219,8 +256,49 @@ mod tests {
             .enumerate()
             .map(|(i, n)| product(&i.to_string(), n, Some(100)))
             .collect();
-        let m = classify(&tokens("Nitrile gloves"), cands, &HashMap::new(), &v, &POLICY);
+        let m = classify(&tokens("Nitrile gloves"), cands, &v, &POLICY);
         assert_eq!(m.status, MatchStatus::NeedsReview);
         assert!(!m.alternatives.is_empty());
+    }
+
+    /// "Brand CODE" shared by two sizes does not say which: both are offered to a person,
+    /// however the request is written and however confident each looks alone.
+    #[test]
+    fn a_code_shared_by_two_sizes_needs_review_with_both() {
+        let names = [
+            "WEICON WEICONLOCK AN 302-25 200 ML PIPE SEALING",
+            "WEICON WEICONLOCK AN 302-25 50 ML PIPE SEALING",
+            "WEICON WEICONLOCK AN 302-43 50 ML THREAD LOCKING",
+            "LOCTITE 243 THREADLOCKER 50 ML",
+        ];
+        let v = vocab(&names);
+        for request in [
+            "Weicon AN 302-25",
+            "weiconlock an 302-25",
+            "AN 302-25 (Weicon or equivalent)",
+        ] {
+            let cands = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| product(&i.to_string(), n, Some(100)))
+                .collect();
+            let m = classify(&tokens(request), cands, &v, &POLICY);
+            assert_eq!(m.status, MatchStatus::NeedsReview, "{request}: {m:?}");
+            let offered: HashSet<String> = m
+                .best
+                .iter()
+                .chain(&m.alternatives)
+                .map(|s| s.product.sku.clone())
+                .collect();
+            assert!(offered.contains("0") && offered.contains("1"), "{request}: {offered:?}");
+        }
+        // The size decides as soon as it is written.
+        let cands = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| product(&i.to_string(), n, Some(100)))
+            .collect();
+        let m = classify(&tokens("Weiconlock AN 302-25 50ml"), cands, &v, &POLICY);
+        assert_eq!(m.best.map(|b| b.product.sku).as_deref(), Some("1"));
     }
 }

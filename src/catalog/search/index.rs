@@ -17,6 +17,7 @@ use sqlx::PgPool;
 use super::compounds;
 use super::trigrams::{self, TrigramIndex};
 use super::vocabulary::Vocabulary;
+use crate::catalog::search::calibration::{self, Features};
 use crate::catalog::search::normalize;
 use crate::catalog::search::scoring::{self, ProductTerm, QueryScorer};
 use crate::catalog::synonyms::Synonyms;
@@ -37,10 +38,17 @@ struct Doc {
     weight: f32,
 }
 
-/// A product ranked for a request, with the scorer's confidence.
+/// A product ranked for a request: the scorer's similarity, what it is made of, and the
+/// calibrated probability that it is the product asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
     pub sku: String,
+    /// This index's id of the product: products with the same id share a name.
+    pub doc: u32,
+    /// The scorer's similarity in 0..=1 (ranks candidates; decides whether anything fits).
+    pub score: f64,
+    pub features: Features,
+    /// `calibration::confidence` of the features.
     pub confidence: f64,
 }
 
@@ -262,7 +270,7 @@ impl CatalogIndex {
         });
         let scorer = QueryScorer::new(query, &self.vocab, expansions);
         let mut terms: Vec<ProductTerm<'_>> = Vec::new();
-        let mut ranked: Vec<Ranked> = candidates
+        let mut scored: Vec<(u32, scoring::Parts)> = candidates
             .into_iter()
             .filter_map(|(_, d)| {
                 let doc = &self.docs[d as usize];
@@ -272,16 +280,69 @@ impl CatalogIndex {
                     idf: self.term_idf[*t as usize],
                     class: self.term_class[*t as usize].as_deref(),
                 }));
-                let confidence = scorer.score(&terms);
-                (confidence > 0.0).then(|| Ranked {
-                    sku: doc.sku.to_string(),
-                    confidence,
-                })
+                let parts = scorer.parts(&terms);
+                (parts.score > 0.0).then_some((d, parts))
             })
             .collect();
-        ranked.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.sku.cmp(&b.sku)));
-        ranked.truncate(limit);
-        ranked
+        scored.sort_by(|a, b| {
+            b.1.score
+                .total_cmp(&a.1.score)
+                .then(self.docs[a.0 as usize].sku.cmp(&self.docs[b.0 as usize].sku))
+        });
+        let margins = calibration::margins(&scored, |a, b| self.same_name(a, b));
+        scored.truncate(limit);
+        scored
+            .into_iter()
+            .zip(margins)
+            .map(|((d, parts), margin)| {
+                let features = Features::new(parts, margin, &scorer);
+                Ranked {
+                    sku: self.docs[d as usize].sku.to_string(),
+                    doc: d,
+                    score: parts.score,
+                    confidence: calibration::confidence(&features),
+                    features,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether two products of this index have the same name (the same terms).
+    pub fn same_name(&self, a: u32, b: u32) -> bool {
+        a == b || self.docs.get(a as usize).map(|d| &d.terms) == self.docs.get(b as usize).map(|d| &d.terms)
+    }
+
+    /// The terms of one product's name (synonyms applied).
+    pub fn terms(&self, doc: u32) -> impl Iterator<Item = &str> {
+        self.docs
+            .get(doc as usize)
+            .into_iter()
+            .flat_map(|d| d.terms.iter().map(|t| self.vocab.term(*t)))
+    }
+
+    /// Every product of the index: its id and SKU.
+    pub fn skus(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.docs.iter().enumerate().map(|(i, d)| (i as u32, &*d.sku))
+    }
+
+    /// The products whose names hold every one of `terms` (all of them when empty).
+    pub fn containing(&self, terms: &[String]) -> Vec<u32> {
+        let mut lists: Vec<&[u32]> = Vec::with_capacity(terms.len());
+        for t in terms {
+            match self.vocab.id(t).and_then(|id| self.postings.get(id as usize)) {
+                Some(p) => lists.push(p),
+                None => return Vec::new(),
+            }
+        }
+        lists.sort_by_key(|l| l.len());
+        let Some((first, rest)) = lists.split_first() else {
+            return (0..self.docs.len() as u32).collect();
+        };
+        first
+            .iter()
+            .copied()
+            .filter(|d| rest.iter().all(|l| l.binary_search(d).is_ok()))
+            .collect()
     }
 }
 
@@ -382,6 +443,7 @@ mod tests {
         let idx = index(NAMES, Synonyms::default());
         let q = idx.query_tokens("weicon 200 ml");
         let first = idx.rank(&q, &HashMap::new(), 10);
+        assert!(!first.is_empty());
         let second = idx.rank(&q, &HashMap::new(), 10);
         assert_eq!(first, second);
     }

@@ -3,9 +3,13 @@
 //! PostgreSQL, so that prices, stock and lead times are always current. Deciding the line's
 //! status is the matcher's job (`pipeline::matching`).
 
+pub mod calibration;
 pub mod compounds;
 pub mod index;
+pub mod logistic;
 pub mod normalize;
+pub mod pairs;
+pub mod reliability;
 pub mod retokenize;
 pub mod scoring;
 pub mod trigrams;
@@ -18,7 +22,7 @@ use sqlx::PgPool;
 
 use self::index::CatalogIndex;
 use crate::catalog::Product;
-use crate::pipeline::matching::{self, LineMatch, MatchPolicy, Scored};
+use crate::pipeline::matching::{self, Candidate, LineMatch, MatchPolicy};
 
 /// How many products the index scores exactly per line.
 pub const CANDIDATES: usize = 60;
@@ -30,6 +34,8 @@ const TIE_WINDOW: usize = 8;
 pub struct Explained {
     pub tokens: Vec<String>,
     pub expansions: HashMap<String, Vec<String>>,
+    /// What the confidence of each ranked product was computed from, by SKU.
+    pub features: HashMap<String, calibration::Features>,
     pub line: LineMatch,
 }
 
@@ -89,13 +95,16 @@ pub async fn explain_all(
     Ok(searched
         .into_iter()
         .map(|(tokens, expansions, ranked)| {
+            let features = ranked.iter().map(|r| (r.sku.clone(), r.features)).collect();
             // A product deactivated since the index was built is no longer offered.
-            let scored: Vec<Scored> = ranked
+            let candidates: Vec<Candidate> = ranked
                 .into_iter()
                 .filter_map(|r| {
                     let product = found.get(&r.sku).filter(|p| p.active)?.clone();
-                    Some(Scored {
+                    Some(Candidate {
                         product,
+                        score: r.score,
+                        margin: r.features.margin,
                         confidence: r.confidence,
                     })
                 })
@@ -103,7 +112,8 @@ pub async fn explain_all(
             Explained {
                 tokens,
                 expansions,
-                line: matching::decide(scored, policy),
+                features,
+                line: matching::decide(candidates, policy),
             }
         })
         .collect())

@@ -40,8 +40,8 @@ const STOP_WORDS: &[&str] = &[
 /// Bumped whenever the tokens of a text change: stored tokens and correction keys made by an
 /// older version are made again (`catalog::search::retokenize`). 2: units from one table,
 /// volumes and weights in ml and g, "3/4-inch", dimensions sharing their unit. 3: "#120-blue"
-/// is grit 120.
-pub const VERSION: u8 = 3;
+/// is grit 120. 4: a dot between letters parts two words ("IND.CASTOR").
+pub const VERSION: u8 = 4;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -188,6 +188,14 @@ fn push_token(t: &str, out: &mut Vec<String>) {
     }
     if let Some(n) = t.strip_prefix('#') {
         push_token(n, out);
+        return;
+    }
+    // An abbreviation's dot glued to the next word: "IND.CASTOR", "M.PURPOSE", "WH.PU" are
+    // two words (a dot between digits or in a code, "NO.1049", "1.5MM", stays).
+    if t.contains('.') && !t.bytes().any(|b| b.is_ascii_digit()) {
+        for p in t.split('.').filter(|p| !p.is_empty()) {
+            push_token(p, out);
+        }
         return;
     }
     if t.len() >= 3

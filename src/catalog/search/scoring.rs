@@ -34,7 +34,7 @@ pub fn attribute_class(t: &str) -> Option<String> {
     if let Some(c) = MEASURE.captures(t) {
         return Some(c["u"].to_string());
     }
-    if t.len() >= 2 && t.starts_with('g') && t[1..].bytes().all(|b| b.is_ascii_digit()) {
+    if t.len() >= 2 && t.starts_with('g') && t[1..].parse::<u32>().is_ok_and(is_grit) {
         return Some("grit".into());
     }
     if t.starts_with("size") && t.len() > 4 && t[4..].bytes().all(|b| b.is_ascii_digit()) {
@@ -45,6 +45,33 @@ pub fn attribute_class(t: &str) -> Option<String> {
         return Some(format!("dims{}", t.split('x').count()));
     }
     None
+}
+
+/// Whether a number after "G" can be an abrasive grit: FEPA and CAMI grits run from 8 to
+/// about 5000, and every grit from 100 up is a multiple of ten, so "G3001" is a model code.
+fn is_grit(n: u32) -> bool {
+    (8..=5000).contains(&n) && (n < 100 || n % 10 == 0)
+}
+
+/// What a score is made of: the features `calibration` turns into a probability.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Parts {
+    /// The F-measure, conflicts applied.
+    pub score: f64,
+    /// Share of the request's weight the product explains.
+    pub recall: f64,
+    /// Share of the product name's weight the request mentions.
+    pub precision: f64,
+    /// Attribute classes (size, volume, grit …) stated on both sides with different values.
+    pub conflicts: u8,
+    /// Attribute classes stated on both sides with a value in common.
+    pub agreeing: u8,
+    /// Attribute values of the request (a size, volume, grit …) the product does not have.
+    pub missed: u8,
+    /// Other request terms with a digit (model and part numbers) the product does not have.
+    pub codes_missed: u8,
+    /// Model and part numbers of the request the product names exactly.
+    pub codes_hit: u8,
 }
 
 /// One distinct product term as the scorer needs it.
@@ -59,6 +86,10 @@ pub struct ProductTerm<'a> {
 struct QueryTerm<'a> {
     text: &'a str,
     weight: f64,
+    /// Some product uses the word, or it was read as a catalog word (a misspelling).
+    known: bool,
+    /// A model or part number: digits, and no attribute class.
+    code: bool,
     class: Option<String>,
     /// Long enough, and not an attribute, for near-spellings to count.
     fuzzy: bool,
@@ -84,23 +115,49 @@ impl<'a> QueryScorer<'a> {
             seen.push(t);
             let class = attribute_class(t);
             let chars = t.chars().count();
+            let expansions = expansions.get(t).map_or(&[][..], Vec::as_slice);
             terms.push(QueryTerm {
                 text: t,
                 weight: vocab.idf(t),
+                known: vocab.contains(t) || !expansions.is_empty(),
+                code: class.is_none() && t.bytes().any(|b| b.is_ascii_digit()),
                 fuzzy: chars >= 4 && class.is_none(),
                 class,
                 chars,
-                expansions: expansions.get(t).map_or(&[], Vec::as_slice),
+                expansions,
             });
         }
         let total = terms.iter().map(|t| t.weight).sum();
         Self { terms, total }
     }
 
+    /// Distinct request terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The share of the request's weight in words no product uses (and not read as a
+    /// misspelling of one): what no candidate can explain.
+    pub fn unknown_share(&self) -> f64 {
+        if self.total <= 0.0 {
+            return 0.0;
+        }
+        self.terms.iter().filter(|t| !t.known).map(|t| t.weight).sum::<f64>() / self.total
+    }
+
     /// The score of one product given its distinct terms.
     pub fn score(&self, product: &[ProductTerm<'_>]) -> f64 {
+        self.parts(product).score
+    }
+
+    /// The score of one product and what it is made of.
+    pub fn parts(&self, product: &[ProductTerm<'_>]) -> Parts {
         if self.terms.is_empty() || product.is_empty() {
-            return 0.0;
+            return Parts::default();
         }
         let mut hit = [false; 64];
         let mut hit_more: Vec<bool> = if product.len() > hit.len() {
@@ -109,10 +166,13 @@ impl<'a> QueryScorer<'a> {
             Vec::new()
         };
         let mut matched = 0.0;
+        let (mut codes_missed, mut codes_hit) = (0u8, 0u8);
         for t in &self.terms {
             let Some((credit, i)) = self.credit(t, product) else {
+                codes_missed += u8::from(t.code);
                 continue;
             };
+            codes_hit += u8::from(t.code && credit >= 1.0);
             matched += t.weight * credit;
             if i < hit.len() {
                 hit[i] = true;
@@ -130,11 +190,21 @@ impl<'a> QueryScorer<'a> {
         let recall = matched / self.total;
         let precision = mp / wp;
         if recall <= 0.0 || precision <= 0.0 {
-            return 0.0;
+            return Parts::default();
         }
         let b2 = BETA * BETA;
         let f = (1.0 + b2) * precision * recall / (b2 * precision + recall);
-        f * CONFLICT_FACTOR.powi(self.conflicts(product))
+        let (conflicts, agreeing, missed) = self.attributes(product);
+        Parts {
+            score: f * CONFLICT_FACTOR.powi(i32::from(conflicts)),
+            recall,
+            precision,
+            conflicts,
+            agreeing,
+            missed,
+            codes_missed,
+            codes_hit,
+        }
     }
 
     /// Credit for one request term: exact 1.0, a catalog term it was mapped to 0.85, a
@@ -164,14 +234,18 @@ impl<'a> QueryScorer<'a> {
             .map(|i| (FUZZY_CREDIT, i))
     }
 
-    /// Attribute classes both sides state with no value in common.
-    fn conflicts(&self, product: &[ProductTerm<'_>]) -> i32 {
-        let mut n = 0;
+    /// Attribute classes both sides state: with no value in common (conflicts), and with one
+    /// (agreeing); and the request's attribute values the product does not have (missed).
+    fn attributes(&self, product: &[ProductTerm<'_>]) -> (u8, u8, u8) {
+        let (mut n, mut same, mut missed) = (0u8, 0u8, 0u8);
         let mut done: Vec<&str> = Vec::new();
         for t in &self.terms {
             let Some(class) = t.class.as_deref() else {
                 continue;
             };
+            if !product.iter().any(|p| p.text == t.text) {
+                missed = missed.saturating_add(1);
+            }
             if done.contains(&class) {
                 continue;
             }
@@ -186,10 +260,12 @@ impl<'a> QueryScorer<'a> {
                     .any(|q| q.class.as_deref() == Some(class) && q.text == p.text);
             }
             if product_states && !agree {
-                n += 1;
+                n = n.saturating_add(1);
+            } else if agree {
+                same = same.saturating_add(1);
             }
         }
-        n
+        (n, same, missed)
     }
 }
 
@@ -299,5 +375,15 @@ mod tests {
         let exact = score(&tokens("angle grinder"), &tokens("ANGLE GRINDER"), &v, &HashMap::new());
         let typo = score(&tokens("angle ginder"), &tokens("ANGLE GRINDER"), &v, &HashMap::new());
         assert!(exact > typo && typo > 0.5, "{exact} {typo}");
+    }
+
+    #[test]
+    fn a_model_code_after_g_is_no_grit() {
+        for grit in ["g24", "g120", "g240", "g1500"] {
+            assert_eq!(attribute_class(grit).as_deref(), Some("grit"), "{grit}");
+        }
+        for code in ["g3001", "g125", "g6000"] {
+            assert_eq!(attribute_class(code), None, "{code}");
+        }
     }
 }

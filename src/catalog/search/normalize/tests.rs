@@ -119,3 +119,10 @@ fn or_equivalent_is_noise() {
 fn numbers_drop_leading_zeros() {
     assert_eq!(n("Item 0425"), "item 425");
 }
+
+#[test]
+fn an_abbreviation_dot_parts_two_words() {
+    assert_eq!(n("SKK STD DUTY IND.CASTOR WHEEL"), "skk std duty ind castor wheel");
+    assert_eq!(n("BOSTIK M.PURPOSE SEALANT"), "bostik m purpose sealant");
+    assert_eq!(n("UN NO.1049 1.5MM"), "un no.1049 1.5mm");
+}
