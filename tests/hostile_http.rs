@@ -1,7 +1,8 @@
 //! The HTTP server under hostile clients (issue 10): 1,100 half-open connections trickling
 //! headers while `/healthz` must answer on a fresh connection within 100 ms throughout; the
 //! connection cap; 20,000 requests with invented methods that must not grow `/metrics`; a
-//! database that is down (fast 503s, `/readyz` and `/metrics` within a second); the upload
+//! database that is down (fast 503s, `/readyz` and `/metrics` within a second with the
+//! default `http.database_wait_ms` of 800); the upload
 //! cap (503 + Retry-After); `/metrics` behind its token.
 //!
 //! The server and its hostile clients share this process, so it needs two descriptors per
@@ -40,7 +41,8 @@ impl Drop for Server {
 }
 
 async fn start(app: App) -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let backlog = server::backlog(app.settings.http.max_connections);
+    let listener = server::bind("127.0.0.1:0", backlog).await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let limits = ServerLimits::from_settings(&app.settings.http);
     let state = HttpState {
@@ -155,6 +157,8 @@ async fn slow_header_connections_do_not_starve_health() {
         .expect("the slow clients connect")
         .expect("semaphore");
     all.forget();
+    // connected is not yet accepted: give the server a moment to take them off its queue
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let probes_until = Instant::now() + Duration::from_secs(6);
     let mut worst = Duration::ZERO;
     let mut probes = 0;
@@ -288,22 +292,23 @@ async fn a_database_that_is_down_gets_fast_answers() {
     settings.http.metrics_token = SecretString::from("metrics-secret");
     let s = start(app_without_database(settings).await).await;
 
-    let (res, took) = request(s.addr, &get("/readyz", "")).await;
+    let (res, ready_took) = request(s.addr, &get("/readyz", "")).await;
     assert!(res.starts_with("HTTP/1.1 503"), "{res:?}");
-    assert!(took < Duration::from_secs(2), "/readyz took {took:?}");
+    assert!(ready_took < Duration::from_secs(1), "/readyz took {ready_took:?}");
 
     let (res, _) = request(s.addr, &get("/metrics", "")).await;
     assert!(res.starts_with("HTTP/1.1 401"), "metrics need the token: {res:?}");
-    let (res, took) = request(s.addr, &get("/metrics", "Authorization: Bearer metrics-secret\r\n")).await;
+    let (res, metrics_took) = request(s.addr, &get("/metrics", "Authorization: Bearer metrics-secret\r\n")).await;
     assert!(res.starts_with("HTTP/1.1 200"), "{res:?}");
-    assert!(took < Duration::from_secs(2), "/metrics took {took:?}");
+    assert!(metrics_took < Duration::from_secs(1), "/metrics took {metrics_took:?}");
 
     let auth = format!("Authorization: Bearer {TOKEN}\r\n");
     let (res, took) = request(s.addr, &get("/api/rfps/0190a0b0-0000-7000-8000-000000000000", &auth)).await;
     assert!(res.starts_with("HTTP/1.1 503"), "{res:?}");
     assert!(res.to_ascii_lowercase().contains("retry-after: 5"), "{res:?}");
     assert!(res.contains("database is unreachable"), "{res:?}");
-    assert!(took < Duration::from_secs(3), "the API took {took:?}");
+    let api_took = took;
+    assert!(api_took < Duration::from_secs(3), "the API took {api_took:?}");
 
     let body = "--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n10 pcs glue\r\n--b--\r\n";
     let upload = format!(
@@ -311,9 +316,12 @@ async fn a_database_that_is_down_gets_fast_answers() {
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    let (res, took) = request(s.addr, &upload).await;
+    let (res, upload_took) = request(s.addr, &upload).await;
     assert!(res.starts_with("HTTP/1.1 503"), "{res:?}");
-    assert!(took < Duration::from_secs(3), "the upload took {took:?}");
+    assert!(upload_took < Duration::from_secs(3), "the upload took {upload_took:?}");
+    eprintln!(
+        "database down: /readyz {ready_took:?}, /metrics {metrics_took:?}, API {api_took:?}, upload {upload_took:?}"
+    );
 }
 
 #[sqlx::test]

@@ -34,7 +34,8 @@ pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
     };
     if with_http {
         let bind = app.settings.http.bind.clone();
-        let listener = tokio::net::TcpListener::bind(&bind)
+        let backlog = http::server::backlog(app.settings.http.max_connections);
+        let listener = http::server::bind(&bind, backlog)
             .await
             .with_context(|| format!("binding {bind}"))?;
         tracing::info!(address = %listener.local_addr()?, "HTTP listening");

@@ -41,6 +41,30 @@ impl ServerLimits {
     }
 }
 
+/// Binds `addr` ("host:port") with a listen backlog of `backlog` connections (tokio's default
+/// is 1,024: a burst larger than that makes clients wait for a SYN retransmit, a second).
+pub async fn bind(addr: &str, backlog: u32) -> std::io::Result<TcpListener> {
+    let mut last = None;
+    for a in tokio::net::lookup_host(addr).await? {
+        let socket = if a.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(a).and_then(|()| socket.listen(backlog)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, format!("{addr}: no address"))))
+}
+
+/// The listen backlog for `max_connections`: at least 1,024, at most 65,535.
+pub fn backlog(max_connections: usize) -> u32 {
+    max_connections.clamp(1024, 65_535) as u32
+}
+
 /// Sent to a connection over the cap before it is closed.
 const BUSY: &[u8] =
     b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
