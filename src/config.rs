@@ -56,6 +56,23 @@ pub struct HttpSettings {
     pub api_tokens: Vec<SecretString>,
     pub max_upload_bytes: usize,
     pub request_timeout_seconds: u64,
+    /// A client must send a request's headers within this long after connecting (or after
+    /// its previous response): slow-header clients and idle keep-alive connections are closed.
+    pub header_read_timeout_seconds: u64,
+    /// A connection on which nothing moves (no byte read or written) this long is closed.
+    pub idle_timeout_seconds: u64,
+    /// Open connections at most; more are answered 503 and closed at once. Keep it well
+    /// below the process's file limit (`LimitNOFILE` in the systemd unit).
+    pub max_connections: usize,
+    /// Uploads (`POST /api/rfps`) processed at once; more get 503 with `Retry-After`.
+    pub max_concurrent_uploads: usize,
+    /// API requests and `/readyz` wait this long for a database connection, then answer 503.
+    pub database_wait_ms: u64,
+    /// When set, `/metrics` needs `Authorization: Bearer <metrics_token>`.
+    #[serde(serialize_with = "redact_secret")]
+    pub metrics_token: SecretString,
+    /// When set (e.g. "127.0.0.1:9090"), `/metrics` is served on this address only.
+    pub metrics_bind: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -95,6 +112,8 @@ pub struct PipelineSettings {
 pub struct LlmSettings {
     /// The API base, up to and including the version (`https://api.openai.com/v1`,
     /// `http://127.0.0.1:11434/v1` for Ollama, `https://RESOURCE.openai.azure.com/openai`).
+    /// Printed with any password in it redacted.
+    #[serde(serialize_with = "redact_url_str")]
     pub base_url: String,
     /// Sent as a bearer token (as `api-key` for Azure); empty for servers without auth.
     #[serde(serialize_with = "redact_secret")]
@@ -176,6 +195,10 @@ pub struct ApprovalSettings {
     pub auto_approve_min_confidence: f64,
     /// Sales are reminded of quotations waiting for approval longer than this.
     pub remind_after_hours: u32,
+    /// The largest extra discount (percent) an approver may grant when approving; an
+    /// approver's own `max_discount_pct` in the `approvers` table wins. The CLI is exempt.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub max_discount_pct: Decimal,
 }
 
 /// Scheduled housekeeping (cron expressions with seconds: "sec min hour day month weekday").
@@ -285,6 +308,10 @@ impl Settings {
             "approval.auto_approve_below must be >= 0 and auto_approve_min_confidence in 0..=1",
         )?;
         rule(
+            self.approval.max_discount_pct >= Decimal::ZERO && self.approval.max_discount_pct < Decimal::ONE_HUNDRED,
+            "approval.max_discount_pct must lie in 0..100",
+        )?;
+        rule(
             (0.0..=1.0).contains(&self.matching.review_threshold)
                 && (0.0..=1.0).contains(&self.matching.unmatched_threshold)
                 && self.matching.unmatched_threshold <= self.matching.review_threshold,
@@ -298,6 +325,13 @@ impl Settings {
         }
         rule(self.llm.chunk_chars >= 1000, "llm.chunk_chars must be at least 1000")?;
         rule(
+            self.http.header_read_timeout_seconds >= 1
+                && self.http.idle_timeout_seconds >= 1
+                && self.http.max_connections >= 1
+                && self.http.max_concurrent_uploads >= 1,
+            "http timeouts, max_connections and max_concurrent_uploads must be at least 1",
+        )?;
+        rule(
             self.llm.timeout_seconds >= 1 && self.llm.max_quantity >= 1,
             "llm.timeout_seconds and llm.max_quantity must be at least 1",
         )?;
@@ -305,6 +339,20 @@ impl Settings {
             self.mail.validate().map_err(ConfigError::Rule)?;
         }
         Ok(())
+    }
+
+    /// Settings that run but leave a door open: printed by `config check` and logged at
+    /// start-up.
+    pub fn safety_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.mail.enabled && self.mail.trusted_authserv_ids.is_empty() {
+            out.push(
+                "mail.trusted_authserv_ids is empty: an approval by mail is checked by its thread token only, \
+                 not by DKIM/SPF (set it to the authserv-id your mail server writes into Authentication-Results)"
+                    .to_string(),
+            );
+        }
+        out
     }
 
     /// The effective configuration as TOML, every secret replaced by `[redacted]`.
@@ -322,7 +370,8 @@ impl HttpSettings {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares secrets without revealing where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -337,23 +386,137 @@ pub(crate) fn redact_list<S: Serializer>(v: &[SecretString], s: S) -> Result<S::
     s.collect_seq(v.iter().map(|_| "[redacted]"))
 }
 
+fn redact_url_str<S: Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&redacted_url(v))
+}
+
 /// Shows a database URL with its password replaced.
 fn redact_url<S: Serializer>(v: &SecretString, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&redacted_url(v.expose_secret()))
 }
 
-/// `postgres://user:pw@host/db` → `postgres://user:[redacted]@host/db`.
-pub fn redacted_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+/// A database DSN with every password replaced by `[redacted]`, in each form PostgreSQL
+/// accepts: the URL's userinfo (`postgres://user:pw@host/db`), `password=` / `sslpassword=`
+/// query parameters (`postgres://host/db?user=u&password=pw`), and key=value connection
+/// strings (`host=db user=u password='p w'`).
+pub fn redacted_url(dsn: &str) -> String {
+    let Some((scheme, rest)) = dsn.split_once("://") else {
+        return redact_keywords(dsn);
     };
-    let Some((userinfo, host)) = rest.rsplit_once('@') else {
-        return url.to_string();
+    // The authority ends at the query; its userinfo at the last '@' before that.
+    let query_at = rest.find('?').unwrap_or(rest.len());
+    let rest = match rest[..query_at].rfind('@') {
+        Some(at) => match rest[..at].split_once(':') {
+            Some((user, _)) => format!("{user}:[redacted]{}", &rest[at..]),
+            None => rest.to_string(),
+        },
+        None => rest.to_string(),
     };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:[redacted]@{host}"),
-        None => url.to_string(),
+    format!("{scheme}://{}", redact_query(&rest))
+}
+
+/// The password-like keys of a DSN (libpq's `password` and `sslpassword`).
+fn is_password_key(key: &str) -> bool {
+    let k = key.trim().to_ascii_lowercase();
+    k == "password" || k == "sslpassword"
+}
+
+fn redact_query(rest: &str) -> String {
+    let Some((head, query)) = rest.split_once('?') else {
+        return rest.to_string();
+    };
+    let (query, fragment) = match query.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (query, None),
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if is_password_key(k) => format!("{k}=[redacted]"),
+            _ => p.to_string(),
+        })
+        .collect();
+    let mut out = format!("{head}?{}", params.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
     }
+    out
+}
+
+/// `host=db password='it''s' user=u` → `host=db password=[redacted] user=u`.
+fn redact_keywords(dsn: &str) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b((?:ssl)?password)\s*=\s*('(?:[^'\\]|\\.)*'?|\S*)").expect("static regex")
+    });
+    re.replace_all(dsn, "$1=[redacted]").into_owned()
+}
+
+/// The passwords a DSN carries (in every form [`redacted_url`] knows), to scrub them from
+/// text that may echo them, such as a driver's error.
+pub fn dsn_passwords(dsn: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some((_, rest)) = dsn.split_once("://") {
+        let query_at = rest.find('?').unwrap_or(rest.len());
+        if let Some(at) = rest[..query_at].rfind('@')
+            && let Some((_, pw)) = rest[..at].split_once(':')
+        {
+            out.push(pw.to_string());
+        }
+        if let Some((_, query)) = rest.split_once('?') {
+            for p in query.split(['&', '#']) {
+                if let Some((k, v)) = p.split_once('=')
+                    && is_password_key(k)
+                {
+                    out.push(v.to_string());
+                }
+            }
+        }
+    } else {
+        let re = regex::Regex::new(r"(?i)\b(?:ssl)?password\s*=\s*('(?:[^'\\]|\\.)*'?|\S*)").expect("static regex");
+        for c in re.captures_iter(dsn) {
+            let v = &c[1];
+            out.push(v.to_string());
+            out.push(v.trim_matches('\'').to_string());
+        }
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// `text` with every occurrence of a password of `dsn` (as written and percent-decoded)
+/// replaced by `[redacted]`.
+pub fn scrub_dsn_secrets(text: &str, dsn: &str) -> String {
+    let mut out = text.to_string();
+    for pw in dsn_passwords(dsn) {
+        for form in [percent_decode(&pw), pw] {
+            if form.len() >= 2 {
+                out = out.replace(&form, "[redacted]");
+            }
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| char::from(c).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -374,28 +537,87 @@ mod tests {
             "postgres://horme:[redacted]@db:5432/horme"
         );
         assert_eq!(redacted_url("postgres://127.0.0.1/horme"), "postgres://127.0.0.1/horme");
+        assert_eq!(redacted_url("postgres://u@db/horme"), "postgres://u@db/horme");
+        // a password with '@', ':' and '/' in it
+        assert_eq!(
+            redacted_url("postgresql://u:p@ss:w/rd@db/horme?sslmode=require"),
+            "postgresql://u:[redacted]@db/horme?sslmode=require"
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_query_parameters() {
+        assert_eq!(
+            redacted_url("postgres://db/horme?user=u&password=s3cret&sslmode=require"),
+            "postgres://db/horme?user=u&password=[redacted]&sslmode=require"
+        );
+        assert_eq!(
+            redacted_url("postgres://db/horme?PASSWORD=s3cret#x"),
+            "postgres://db/horme?PASSWORD=[redacted]#x"
+        );
+        assert_eq!(
+            redacted_url("postgres://u:a@db/horme?sslpassword=k3y&application_name=x@y"),
+            "postgres://u:[redacted]@db/horme?sslpassword=[redacted]&application_name=x@y"
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_key_value_strings() {
+        assert_eq!(
+            redacted_url("host=db user=u password=s3cret dbname=horme"),
+            "host=db user=u password=[redacted] dbname=horme"
+        );
+        assert_eq!(
+            redacted_url("host=db password = 'it\\'s a secret' dbname=horme"),
+            "host=db password=[redacted] dbname=horme"
+        );
+        assert_eq!(redacted_url("host=db Password=x"), "host=db Password=[redacted]");
+        assert_eq!(redacted_url("host=db sslpassword=x"), "host=db sslpassword=[redacted]");
+    }
+
+    #[test]
+    fn errors_that_echo_a_password_are_scrubbed() {
+        let dsn = "postgres://u:p%40ss-very-secret@db/horme?password=other-very-secret";
+        let text = "bad: p@ss-very-secret / p%40ss-very-secret / other-very-secret";
+        let clean = scrub_dsn_secrets(text, dsn);
+        assert!(!clean.contains("very-secret"), "{clean}");
+        let kv = "host=db password='quoted very-secret'";
+        assert!(!scrub_dsn_secrets("saw quoted very-secret", kv).contains("very-secret"));
     }
 
     #[test]
     fn printed_configuration_holds_no_secret() {
         let mut s = Settings::builtin().expect("defaults parse");
         s.http.api_tokens = vec![SecretString::from("tok-very-secret")];
-        s.database.url = SecretString::from("postgres://u:pw-very-secret@h/db");
+        s.http.metrics_token = SecretString::from("metrics-very-secret");
         s.llm.api_key = SecretString::from("sk-very-secret");
+        for url in [
+            "postgres://u:pw-very-secret@h/db",
+            "postgres://h/db?user=u&password=pw-very-secret",
+            "host=h user=u password=pw-very-secret",
+            "host=h user=u password='pw very-secret'",
+        ] {
+            s.database.url = SecretString::from(url);
+            let printed = s.redacted_toml();
+            assert!(!printed.contains("very-secret"), "{printed}");
+            assert!(printed.contains("[redacted]"));
+            assert!(!format!("{s:?}").contains("very-secret"));
+        }
+    }
+
+    #[test]
+    fn a_password_in_the_llm_url_is_not_printed() {
+        let mut s = Settings::builtin().expect("defaults parse");
+        s.llm.base_url = "https://proxy:pw-very-secret@llm.example/v1".into();
         let printed = s.redacted_toml();
         assert!(!printed.contains("very-secret"), "{printed}");
-        assert!(printed.contains("[redacted]"));
-        assert!(!format!("{s:?}").contains("very-secret"));
+        assert!(printed.contains("https://proxy:[redacted]@llm.example/v1"));
     }
 
     #[test]
     fn tokens_compare_exactly() {
-        let h = HttpSettings {
-            bind: "127.0.0.1:0".into(),
-            api_tokens: vec![SecretString::from("abc")],
-            max_upload_bytes: 1,
-            request_timeout_seconds: 1,
-        };
+        let mut h = Settings::builtin().expect("defaults").http;
+        h.api_tokens = vec![SecretString::from("abc")];
         assert!(h.accepts_token("abc"));
         assert!(!h.accepts_token("abd"));
         assert!(!h.accepts_token("ab"));

@@ -13,8 +13,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("cannot connect to PostgreSQL at {url}: {source}")]
-    Connect { url: String, source: sqlx::Error },
+    /// `url` is redacted and `reason` scrubbed of the DSN's passwords: this error is printed.
+    #[error("cannot connect to PostgreSQL at {url}: {reason}")]
+    Connect { url: String, reason: String },
     #[error("cannot apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -29,7 +30,7 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<PgPool, DbError> {
         .await
         .map_err(|source| DbError::Connect {
             url: crate::config::redacted_url(url),
-            source,
+            reason: crate::config::scrub_dsn_secrets(&source.to_string(), url),
         })
 }
 

@@ -15,6 +15,7 @@ use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 const TOKEN: &str = "test-token-0123456789";
+const OTHER_TOKEN: &str = "other-token-9876543210";
 
 struct Server {
     base: String,
@@ -30,7 +31,7 @@ impl Drop for Server {
 
 async fn start(pool: PgPool, max_upload_bytes: usize) -> Server {
     let mut settings = common::settings();
-    settings.http.api_tokens = vec![SecretString::from(TOKEN)];
+    settings.http.api_tokens = vec![SecretString::from(TOKEN), SecretString::from(OTHER_TOKEN)];
     settings.http.max_upload_bytes = max_upload_bytes;
     let app = common::app_with(pool, settings).await;
     common::import_demo_catalog(&app).await;
@@ -42,13 +43,13 @@ async fn start(pool: PgPool, max_upload_bytes: usize) -> Server {
         app: App::clone(&app),
         metrics: horme::http::install_recorder(),
     };
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
-            .expect("serve");
-    });
+    let limits = horme::http::server::ServerLimits::from_settings(&app.settings.http);
+    tokio::spawn(horme::http::server::serve(
+        listener,
+        router(state),
+        limits,
+        shutdown.clone(),
+    ));
     Server {
         base: format!("http://{addr}"),
         client: Client::new(),
@@ -177,4 +178,48 @@ async fn bad_requests_get_specific_errors(pool: PgPool) {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let bad_number = s.get("/api/quotations/nonsense/pdf").await;
     assert_eq!(bad_number.status(), StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test]
+async fn idempotency_keys_are_per_token_and_bound_to_content(pool: PgPool) {
+    let s = start(pool, 1 << 20).await;
+    let send = |token: &'static str, key: &'static str, text: &'static str| {
+        let s = &s;
+        async move {
+            let res = s
+                .client
+                .post(format!("{}/api/rfps", s.base))
+                .bearer_auth(token)
+                .header("Idempotency-Key", key)
+                .multipart(Form::new().text("text", text))
+                .send()
+                .await
+                .expect("send");
+            let status = res.status();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, first) = send(TOKEN, "order-1", "10 pcs Molykote 33M grease").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{first}");
+    assert_eq!(first["duplicate"], false);
+    // the same request again: the first answer, marked duplicate
+    let (status, again) = send(TOKEN, "order-1", "10 pcs Molykote 33M grease").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{again}");
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["duplicate"], true);
+    // the same key with other content: refused, nothing dropped silently
+    let (status, conflict) = send(TOKEN, "order-1", "20 pcs Molykote 33M grease").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{conflict}");
+    assert!(
+        conflict["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("already used for a different request"),
+        "{conflict}"
+    );
+    // another client's key of the same name is theirs
+    let (status, other) = send(OTHER_TOKEN, "order-1", "20 pcs Molykote 33M grease").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{other}");
+    assert_eq!(other["duplicate"], false);
+    assert_ne!(other["id"], first["id"]);
 }

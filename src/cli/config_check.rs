@@ -4,12 +4,12 @@ use crate::config::Settings;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     println!("{}", settings.redacted_toml());
-    let mut warnings = Vec::new();
+    let mut warnings = settings.safety_warnings();
     if settings.http.api_tokens.is_empty() {
-        warnings.push("http.api_tokens is empty: the upload API refuses every request");
+        warnings.push("http.api_tokens is empty: the upload API refuses every request".into());
     }
     if settings.company.name.is_empty() {
-        warnings.push("company.name is empty: quotations carry no company block");
+        warnings.push("company.name is empty: quotations carry no company block".into());
     }
     for w in &warnings {
         println!("# warning: {w}");

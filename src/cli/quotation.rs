@@ -72,6 +72,10 @@ pub enum ApproversCommand {
         identity: String,
         #[arg(long)]
         name: Option<String>,
+        /// The largest extra discount (percent) this approver may grant by mail, chat or API;
+        /// default: approval.max_discount_pct.
+        #[arg(long, value_name = "PCT")]
+        max_discount: Option<Decimal>,
     },
     /// Remove an approver from the database.
     Remove { identity: String },
@@ -212,15 +216,24 @@ pub async fn approvers(settings: Settings, command: ApproversCommand) -> anyhow:
                 println!("{}  {}", r.identity, r.name.unwrap_or_default());
             }
         }
-        ApproversCommand::Add { identity, name } => {
+        ApproversCommand::Add {
+            identity,
+            name,
+            max_discount,
+        } => {
             let id = quotations::approval::normalize_identity(&identity);
             if id.is_empty() {
                 bail!("an approver needs an identity");
             }
+            if max_discount.is_some_and(|d| d < Decimal::ZERO || d >= Decimal::ONE_HUNDRED) {
+                bail!("--max-discount must lie in 0..100");
+            }
             sqlx::query!(
-                "insert into approvers (identity, name) values ($1, $2) on conflict (identity) do update set name = excluded.name",
+                "insert into approvers (identity, name, max_discount_pct) values ($1, $2, $3)
+                 on conflict (identity) do update set name = excluded.name, max_discount_pct = excluded.max_discount_pct",
                 id,
-                name
+                name,
+                max_discount
             )
             .execute(&app.pool)
             .await?;

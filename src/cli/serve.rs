@@ -14,6 +14,9 @@ use crate::startup::App;
 pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
     let metrics = http::install_recorder();
     let app = super::app(settings).await?;
+    for w in app.settings.safety_warnings() {
+        tracing::warn!("{w}");
+    }
     let shutdown = CancellationToken::new();
     tokio::spawn(signal(shutdown.clone()));
     tokio::spawn(follow_catalog(app.clone(), shutdown.clone()));
@@ -31,19 +34,26 @@ pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
     };
     if with_http {
         let bind = app.settings.http.bind.clone();
-        let listener = tokio::net::TcpListener::bind(&bind)
+        let backlog = http::server::backlog(app.settings.http.max_connections);
+        let listener = http::server::bind(&bind, backlog)
             .await
             .with_context(|| format!("binding {bind}"))?;
         tracing::info!(address = %listener.local_addr()?, "HTTP listening");
-        let router = http::router(HttpState {
+        let state = HttpState {
             app: app.clone(),
             metrics,
-        });
-        let stop = shutdown.clone();
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
-            .context("HTTP server")?;
+        };
+        let limits = http::server::ServerLimits::from_settings(&app.settings.http);
+        let metrics_bind = app.settings.http.metrics_bind.trim().to_string();
+        if !metrics_bind.is_empty() {
+            let listener = tokio::net::TcpListener::bind(&metrics_bind)
+                .await
+                .with_context(|| format!("binding http.metrics_bind {metrics_bind}"))?;
+            tracing::info!(address = %listener.local_addr()?, "metrics listening");
+            let router = http::metrics_router(state.clone());
+            tokio::spawn(http::server::serve(listener, router, limits, shutdown.clone()));
+        }
+        http::server::serve(listener, http::router(state), limits, shutdown.clone()).await;
     } else {
         shutdown.cancelled().await;
     }

@@ -5,8 +5,18 @@ use axum::http::request::Parts;
 
 use super::{ApiError, HttpState};
 
-/// Present in a handler's arguments: the request carried a configured API token.
-pub struct ApiToken;
+/// Present in a handler's arguments: the request carried a configured API token. Holds a
+/// fingerprint of it (never the token), to scope what belongs to one client.
+pub struct ApiToken {
+    fingerprint: String,
+}
+
+impl ApiToken {
+    /// The first 16 hex digits of the token's SHA-256.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+}
 
 impl FromRequestParts<HttpState> for ApiToken {
     type Rejection = ApiError;
@@ -20,7 +30,11 @@ impl FromRequestParts<HttpState> for ApiToken {
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
         if state.app.settings.http.accepts_token(token) {
-            Ok(ApiToken)
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(token.as_bytes());
+            Ok(ApiToken {
+                fingerprint: hex::encode(&digest[..8]),
+            })
         } else {
             Err(ApiError::Unauthorized)
         }

@@ -17,13 +17,35 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// Try again later (the database is unreachable, too many uploads at once): 503 with
+    /// `Retry-After`.
+    #[error("{message}")]
+    Unavailable { message: String, retry_after_seconds: u64 },
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(e).context("database"))
+        match e {
+            // the pool could not get a connection: the database is down or overloaded
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::warn!(error = %e, "database unavailable");
+                Self::database_unavailable()
+            }
+            e => Self::Internal(anyhow::Error::new(e).context("database")),
+        }
+    }
+}
+
+impl ApiError {
+    pub fn database_unavailable() -> Self {
+        Self::Unavailable {
+            message: "the database is unreachable; please retry shortly".into(),
+            retry_after_seconds: 5,
+        }
     }
 }
 
@@ -35,12 +57,23 @@ impl IntoResponse for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(e) => {
                 tracing::error!(error = %format!("{e:#}"), "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
         let mut res = (status, Json(json!({ "error": self.to_string() }))).into_response();
+        if let Self::Unavailable {
+            retry_after_seconds, ..
+        } = &self
+        {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after_seconds),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

@@ -1,12 +1,17 @@
-//! The HTTP API: RFP upload and status, quotation PDFs, health and metrics.
+//! The HTTP API: RFP upload and status, quotation PDFs, health and metrics; and the server
+//! loop that keeps it answering under slow or numerous clients ([`server`]).
 
 mod auth;
 mod error;
+mod guard;
 mod health;
+mod idempotency;
 mod metrics;
 mod quotations;
 mod rfps;
+pub mod server;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -27,25 +32,43 @@ pub struct HttpState {
     pub metrics: Option<PrometheusHandle>,
 }
 
+/// The whole API; `/metrics` is left out when `http.metrics_bind` puts it on an address of
+/// its own ([`metrics_router`]).
 pub fn router(state: HttpState) -> Router {
     let settings = &state.app.settings.http;
+    let uploads = Arc::new(tokio::sync::Semaphore::new(settings.max_concurrent_uploads));
+    let upload = post(rfps::upload).route_layer(axum::middleware::from_fn_with_state(uploads, guard::upload_slot));
     let api = Router::new()
-        .route("/api/rfps", post(rfps::upload))
+        .route("/api/rfps", upload)
         .route("/api/rfps/{id}", get(rfps::status))
         .route("/api/quotations/{number}", get(quotations::show))
         .route("/api/quotations/{number}/pdf", get(quotations::pdf))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), guard::database))
         // Multipart framing adds a little to the file itself.
         .layer(DefaultBodyLimit::max(settings.max_upload_bytes + 64 * 1024));
-    Router::new()
+    let mut router = Router::new()
         .merge(api)
         .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready))
-        .route("/metrics", get(metrics::render))
+        .route("/readyz", get(health::ready));
+    if settings.metrics_bind.trim().is_empty() {
+        router = router.route("/metrics", get(metrics::render));
+    }
+    finish(router, state)
+}
+
+/// `/metrics` alone, for `http.metrics_bind`.
+pub fn metrics_router(state: HttpState) -> Router {
+    finish(Router::new().route("/metrics", get(metrics::render)), state)
+}
+
+fn finish(router: Router<HttpState>, state: HttpState) -> Router {
+    let timeout = Duration::from_secs(state.app.settings.http.request_timeout_seconds);
+    router
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(settings.request_timeout_seconds),
+            timeout,
         ))
         .with_state(state)
 }

@@ -8,17 +8,19 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::auth::ApiToken;
-use super::{ApiError, HttpState};
+use super::{ApiError, HttpState, idempotency};
 use crate::domain::EmailAddress;
 use crate::ingest;
 use crate::pipeline::text::Format;
 use crate::quotations::store;
 
 /// Accepts one or more `file` parts, an optional `customer` (mail address) and `text`
-/// (a message body). Answers 202 with the request id; processing is asynchronous.
+/// (a message body). Answers 202 with the request id; processing is asynchronous. An
+/// `Idempotency-Key` is the client's: scoped to its token, bound to the content (see
+/// [`idempotency`]).
 pub async fn upload(
     State(state): State<HttpState>,
-    _token: ApiToken,
+    token: ApiToken,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -72,12 +74,42 @@ pub async fn upload(
             "nothing to quote: send at least one file part (or a text part)".into(),
         ));
     }
-    let request_id = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| !k.is_empty() && k.len() <= 200)
-        .map(str::to_string)
-        .unwrap_or_else(|| Uuid::now_v7().to_string());
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && k.len() <= 200)
+                .ok_or_else(|| {
+                    ApiError::BadRequest("Idempotency-Key must be 1 to 200 visible ASCII characters".into())
+                })?
+                .to_string(),
+        ),
+    };
+    let request_id = match &key {
+        Some(key) => {
+            let mut content = idempotency::ContentHash::default();
+            content.part(
+                "customer",
+                customer.as_ref().map(|c| c.to_string()).unwrap_or_default().as_bytes(),
+            );
+            content.part("text", text.as_bytes());
+            for a in &attachments {
+                content.part("filename", a.filename.as_bytes());
+                content.part("file", &a.content);
+            }
+            let claim = idempotency::claim(&state.app.pool, token.fingerprint(), key, &content.finish()).await?;
+            if claim == idempotency::Claim::Conflict {
+                return Err(ApiError::Conflict(format!(
+                    "Idempotency-Key {key:?} was already used for a different request; \
+                     use a new key for new content"
+                )));
+            }
+            format!("{}:{key}", token.fingerprint())
+        }
+        None => Uuid::now_v7().to_string(),
+    };
     let msg = InboundMessage {
         channel: ChannelKind::Http,
         external_id: request_id.clone(),

@@ -1,7 +1,9 @@
 //! Command mails in a quotation's thread: an approver's "approve" / "approve with 5%
 //! discount" / "reject <reason>", a customer's "accept" / "confirm" / "reject". The lifecycle
-//! decides who may do what; here the command is read, an approver's mail must pass the
-//! trusted `Authentication-Results` check, and the outcome is recorded on the received mail.
+//! decides who may do what; here the command is read, an approver's mail must answer the
+//! approval request (carry its token, see [`super::threading`]) and pass the trusted
+//! `Authentication-Results` check, and the outcome is recorded on the received mail. A refused
+//! approver command is audited and told to the configured approvers, never to the sender.
 //! Also: a delivered quotation mail marks the quotation sent.
 
 use serde_json::json;
@@ -10,6 +12,7 @@ use uuid::Uuid;
 use super::authres::{self, Verdict};
 use super::commands::{self, ApproverCommand, CustomerCommand};
 use super::jobs;
+use super::threading;
 use crate::jobs::StepError;
 use crate::jobs::queue::{self, Job};
 use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
@@ -19,7 +22,8 @@ use crate::startup::App;
 pub async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     let message = jobs::payload_uuid(job, "inbound_message_id")?;
     let row = sqlx::query!(
-        r#"select m.sender, m.body_text, m.raw, i.quotation_id, q.number as "number?"
+        r#"select m.sender, m.body_text, m.raw, i.quotation_id, q.number as "number?",
+                  q.approval_token as "approval_token?"
            from inbound_messages m join mail_inbound i on i.inbound_message_id = m.id
            left join quotations q on q.id = i.quotation_id
            where m.id = $1"#,
@@ -38,13 +42,13 @@ pub async fn run(app: &App, job: &Job) -> Result<(), StepError> {
             let Some(cmd) = commands::parse_approver(&row.body_text) else {
                 return record(app, job, message, "no approver command found").await;
             };
-            let headers = row
-                .raw
-                .as_deref()
-                .and_then(|r| channels::email::parse(r).ok())
-                .map(|p| p.authentication_results)
-                .unwrap_or_default();
+            let parsed = row.raw.as_deref().and_then(|r| channels::email::parse(r).ok());
+            if let Err(why) = answers_approval_request(app, parsed.as_ref(), row.approval_token.as_deref()) {
+                return refuse(app, job, message, &number, &row.sender, &why).await;
+            }
+            let headers = parsed.map(|p| p.authentication_results).unwrap_or_default();
             if let Verdict::Fail(why) = authres::evaluate(&headers, &app.settings.mail.trusted_authserv_ids) {
+                let why = format!("the mail failed the authentication check ({why})");
                 return refuse(app, job, message, &number, &row.sender, &why).await;
             }
             match cmd {
@@ -77,6 +81,9 @@ pub async fn run(app: &App, job: &Job) -> Result<(), StepError> {
             record(app, job, message, &format!("{} → {}{to}", t.from, t.to)).await
         }
         Err(LifecycleError::Database(e)) => Err(e.into()),
+        Err(e @ LifecycleError::NotAllowed { .. }) if role == "approver" => {
+            refuse(app, job, message, &number, &row.sender, &e.to_string()).await
+        }
         Err(e) => {
             tracing::warn!(%number, sender = %row.sender, error = %e, "mail command refused");
             record(app, job, message, &format!("refused: {e}")).await
@@ -100,10 +107,50 @@ async fn record(app: &App, job: &Job, message: Uuid, outcome: &str) -> Result<()
     Ok(())
 }
 
-/// An approval whose mail failed the authentication check: nothing changes; the refusal is
-/// audited and the approvers are told.
+/// Whether an approver's mail answers the approval request of its quotation: it must carry the
+/// quotation's approval token (In-Reply-To/References or the subject tag).
+fn answers_approval_request(
+    app: &App,
+    mail: Option<&channels::email::ParsedMail>,
+    approval_token: Option<&str>,
+) -> Result<(), String> {
+    let Some(token) = approval_token else {
+        return Err(
+            "the quotation has no approval token (its draft predates them): answer the next reminder, \
+             or use horme quotation approve"
+                .into(),
+        );
+    };
+    let Some(mail) = mail else {
+        return Err("the mail cannot be read".into());
+    };
+    let ids: Vec<String> = mail.in_reply_to.iter().chain(&mail.references).cloned().collect();
+    let subject = mail.message.subject.as_deref().unwrap_or("");
+    if threading::carries_approval_token(&ids, subject, token, &app.settings.mail.id_domain()) {
+        Ok(())
+    } else {
+        Err("the mail does not answer the approval request (reply to the approval mail itself)".into())
+    }
+}
+
+/// The approval token of a quotation, made when its first draft goes to the approvers.
+pub async fn approval_token(conn: &mut sqlx::PgConnection, quotation: Uuid) -> Result<String, sqlx::Error> {
+    let fresh = threading::new_approval_token();
+    sqlx::query_scalar!(
+        r#"update quotations set approval_token = coalesce(approval_token, $2) where id = $1
+           returning approval_token as "token!""#,
+        quotation,
+        fresh
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// An approver's command that was refused (not answering the approval request, failing the
+/// authentication check, over the discount limit): nothing changes; the refusal is audited and
+/// the configured approvers are told — never the address the mail claims to come from.
 async fn refuse(app: &App, job: &Job, message: Uuid, number: &str, sender: &str, why: &str) -> Result<(), StepError> {
-    tracing::warn!(%number, %sender, %why, "approval mail failed authentication: refused");
+    tracing::warn!(%number, %sender, %why, "approver command by mail refused");
     let mut tx = jobs::commit_tx(app, job).await?;
     crate::audit::record(
         &mut tx,
@@ -123,7 +170,7 @@ async fn refuse(app: &App, job: &Job, message: Uuid, number: &str, sender: &str,
         number,
         "an approval was refused",
         sender,
-        &format!("The mail failed the authentication check ({why}); nothing was changed."),
+        &format!("The mail claiming to come from {sender} was refused: {why}. Nothing was changed."),
         &format!("refused:{message}"),
     )
     .await?;

@@ -56,6 +56,7 @@ pub async fn on_event(
             };
             let mut vars = replies::customer_vars(app, &customer);
             vars.extend(approvals_vars(app, &q));
+            let approval_token = super::approvals::approval_token(conn, q.id).await?;
             for to in super::approval_recipients(conn, app).await? {
                 replies::to_staff(
                     conn,
@@ -71,6 +72,7 @@ pub async fn on_event(
                         rfp_id: q.rfp_id,
                         attach_pdf: true,
                         parent: None,
+                        approval_token: Some(approval_token.clone()),
                     },
                 )
                 .await?;
@@ -126,6 +128,7 @@ pub async fn on_event(
                         rfp_id: q.rfp_id,
                         attach_pdf: false,
                         parent: None,
+                        approval_token: None,
                     },
                 )
                 .await?;
@@ -280,6 +283,7 @@ pub async fn decision(
                 rfp_id: None,
                 attach_pdf: false,
                 parent: None,
+                approval_token: None,
             },
         )
         .await?;

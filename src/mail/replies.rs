@@ -153,10 +153,25 @@ pub struct ToStaff<'a> {
     pub attach_pdf: bool,
     /// Answer this thread (Message-ID, references, subject) instead of starting one.
     pub parent: Option<(String, Vec<String>, String)>,
+    /// A draft for approval: the quotation's approval token, carried in the Message-ID and
+    /// the subject (see [`threading::approval_message_id`]).
+    pub approval_token: Option<String>,
 }
 
 pub async fn to_staff(conn: &mut PgConnection, app: &App, r: ToStaff<'_>) -> Result<Queued, sqlx::Error> {
     let (subject, body) = render(app, r.template, &r.vars);
+    let domain = app.settings.mail.id_domain();
+    let (external_id, subject) = match (&r.approval_token, &r.token) {
+        (Some(secret), Token::Quotation(number)) => (
+            threading::approval_message_id(r.kind, number, secret, &r.key, &domain),
+            Some(format!(
+                "{} {}",
+                subject.unwrap_or_else(|| format!("Quotation {number}")),
+                threading::approval_tag(secret)
+            )),
+        ),
+        _ => (threading::message_id(r.kind, &r.token, &r.key, &domain), subject),
+    };
     let (parent_id, refs, parent_subject) = r.parent.unwrap_or_default();
     let thread = ThreadRef::Email {
         message_id: parent_id.clone(),
@@ -165,12 +180,7 @@ pub async fn to_staff(conn: &mut PgConnection, app: &App, r: ToStaff<'_>) -> Res
         reply_to: r.to.clone(),
     };
     let reply = NewReply {
-        external_id: Some(threading::message_id(
-            r.kind,
-            &r.token,
-            &r.key,
-            &app.settings.mail.id_domain(),
-        )),
+        external_id: Some(external_id),
         idempotency_key: r.key,
         channel: ChannelKind::Email,
         thread,
@@ -238,6 +248,7 @@ pub async fn delivery_failed(
                 rfp_id: rfp,
                 attach_pdf: false,
                 parent: None,
+                approval_token: None,
             },
         )
         .await?;

@@ -6,6 +6,12 @@
 //! client that already has it drops the copy). A received mail belongs to one of our threads
 //! when its `In-Reply-To`/`References` name one of our Message-IDs, or when its subject names
 //! an existing quotation number.
+//!
+//! Threading is not authority: quotation numbers are sequential, and the customer sees the
+//! Message-IDs of the mails sent to them. A draft sent to the approvers therefore carries an
+//! unguessable approval token ([`new_approval_token`]) in its Message-ID
+//! (`horme.approvalrequest.<number>.<hash>.<token>@<domain>`) and as a subject tag
+//! (`[approval <token>]`); only a reply that carries it can approve ([`carries_approval_token`]).
 
 use regex::Regex;
 use sha2::{Digest, Sha256};
@@ -48,6 +54,63 @@ pub fn token_of(id: &str, domain: &str) -> Option<Token> {
     crate::domain::QuoteNumber::parse(token)
         .ok()
         .map(|n| Token::Quotation(n.to_string()))
+}
+
+/// A fresh approval token: 20 characters of lowercase base32, 100 random bits.
+pub fn new_approval_token() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut rng = rand::rng();
+    (0..20)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// The Message-ID of a mail that asks approvers to decide: [`message_id`] with the approval
+/// token as one more dot-separated part of the local part.
+pub fn approval_message_id(
+    kind: &str,
+    number: &str,
+    approval_token: &str,
+    idempotency_key: &str,
+    domain: &str,
+) -> String {
+    let id = message_id(kind, &Token::Quotation(number.to_string()), idempotency_key, domain);
+    match id.rsplit_once('@') {
+        Some((local, d)) => format!("{local}.{approval_token}@{d}"),
+        None => id,
+    }
+}
+
+/// The subject tag that carries an approval token.
+pub fn approval_tag(approval_token: &str) -> String {
+    format!("[approval {approval_token}]")
+}
+
+/// Whether a received mail answers the approval request whose token is `approval_token`:
+/// one of its `In-Reply-To`/`References` is one of our Message-IDs carrying the token, or its
+/// subject carries the token's tag. A quotation number alone never is.
+pub fn carries_approval_token(ids: &[String], subject: &str, approval_token: &str, domain: &str) -> bool {
+    if approval_token.len() < 16 {
+        return false;
+    }
+    let in_ids = ids.iter().any(|id| {
+        let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+        let Some((local, d)) = id.rsplit_once('@') else {
+            return false;
+        };
+        d.eq_ignore_ascii_case(domain)
+            && local.starts_with("horme.")
+            && local
+                .split('.')
+                .skip(3)
+                .any(|part| constant_time_eq(part, approval_token))
+    });
+    in_ids || subject.contains(&approval_tag(approval_token))
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Quotation numbers mentioned in a subject ("Re: Quotation Q-2026-000123").
@@ -105,6 +168,46 @@ mod tests {
         assert_eq!(token_of(&r, "HORME.example"), Some(Token::Request(id)));
         assert_eq!(token_of("abc@horme.example", "horme.example"), None);
         assert_eq!(token_of("horme.ack.nonsense.1@horme.example", "horme.example"), None);
+    }
+
+    #[test]
+    fn approval_tokens_are_needed_to_approve() {
+        let t = new_approval_token();
+        assert_eq!(t.len(), 20);
+        assert_ne!(t, new_approval_token());
+        let id = approval_message_id("approval_request", "Q-2026-000002", &t, "k", "horme.example");
+        assert!(id.starts_with("horme.approvalrequest.Q-2026-000002."), "{id}");
+        // the token does not change what the Message-ID points at
+        assert_eq!(
+            token_of(&id, "horme.example"),
+            Some(Token::Quotation("Q-2026-000002".into()))
+        );
+        assert!(carries_approval_token(&[format!("<{id}>")], "", &t, "horme.example"));
+        assert!(carries_approval_token(
+            &[],
+            &format!("Re: Approval needed: Q-2026-000002 {}", approval_tag(&t)),
+            &t,
+            "horme.example"
+        ));
+        // the number alone, another domain, another token, the customer's thread: no
+        assert!(!carries_approval_token(&[], "Re: Q-2026-000002", &t, "horme.example"));
+        assert!(!carries_approval_token(&[format!("<{id}>")], "", &t, "evil.example"));
+        let other = approval_message_id(
+            "approval_request",
+            "Q-2026-000002",
+            &new_approval_token(),
+            "k",
+            "horme.example",
+        );
+        assert!(!carries_approval_token(&[other], "", &t, "horme.example"));
+        let quote = message_id(
+            "quotation",
+            &Token::Quotation("Q-2026-000002".into()),
+            "k",
+            "horme.example",
+        );
+        assert!(!carries_approval_token(&[quote], "", &t, "horme.example"));
+        assert!(!carries_approval_token(&[], "[approval ]", "", "horme.example"));
     }
 
     #[test]

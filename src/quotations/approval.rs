@@ -1,5 +1,6 @@
 //! The approval policy: who may approve, and when a quotation needs no person at all.
 
+use rust_decimal::Decimal;
 use sqlx::PgConnection;
 
 use crate::config::ApprovalSettings;
@@ -28,6 +29,23 @@ pub async fn is_approver(
         .fetch_optional(conn)
         .await?;
     Ok(found.is_some())
+}
+
+/// The largest extra discount `identity` may grant: their own limit in the `approvers` table,
+/// else `approval.max_discount_pct`.
+pub async fn max_discount_pct(
+    conn: &mut PgConnection,
+    settings: &ApprovalSettings,
+    identity: &str,
+) -> Result<Decimal, sqlx::Error> {
+    let own = sqlx::query_scalar!(
+        "select max_discount_pct from approvers where identity = $1",
+        normalize_identity(identity)
+    )
+    .fetch_optional(conn)
+    .await?
+    .flatten();
+    Ok(own.unwrap_or(settings.max_discount_pct))
 }
 
 /// Why a quotation cannot be approved automatically (None: it can).
@@ -63,7 +81,6 @@ mod tests {
     use super::*;
     use crate::pipeline::quotation::{ProductRef, QuoteLine};
     use crate::pipeline::requirements::Requirement;
-    use rust_decimal::Decimal;
 
     fn settings(on: bool) -> ApprovalSettings {
         ApprovalSettings {
@@ -72,6 +89,7 @@ mod tests {
             auto_approve_below: Decimal::new(1000, 0),
             auto_approve_min_confidence: 0.9,
             remind_after_hours: 24,
+            max_discount_pct: Decimal::new(10, 0),
         }
     }
 

@@ -280,7 +280,9 @@ pub async fn submit_for_approval(
 }
 
 /// An approver approves; with adjustments (an extra discount, other SKUs) a new revision is
-/// priced, rendered and approved in the same step, and this one becomes `revised`.
+/// priced, rendered and approved in the same step, and this one becomes `revised`. An extra
+/// discount above the approver's limit ([`approval::max_discount_pct`]) is refused, except
+/// on the CLI (whoever runs it holds the database already).
 pub async fn approve(
     app: &App,
     number: &str,
@@ -291,6 +293,23 @@ pub async fn approve(
     let mut tx = app.pool.begin().await?;
     let head = lock(&mut tx, number).await?;
     require_approver(&mut tx, app, actor, "approve", &head).await?;
+    if let (Some(d), Actor::Person(p)) = (adjustments.extra_discount_pct, actor)
+        && channel != "cli"
+    {
+        let cap = approval::max_discount_pct(&mut tx, &app.settings.approval, p).await?;
+        if d > cap {
+            return Err(not_allowed(
+                actor,
+                "approve",
+                &head,
+                &format!(
+                    "a discount of {}% is over the limit of {}% for this approver",
+                    d.normalize(),
+                    cap.normalize()
+                ),
+            ));
+        }
+    }
     let t = if adjustments.is_empty() {
         apply(
             &mut tx,
