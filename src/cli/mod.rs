@@ -8,6 +8,7 @@ mod config_check;
 mod customers;
 mod mail;
 mod mail_bench;
+mod parse;
 mod quotation;
 mod quote;
 mod serve;
@@ -22,6 +23,7 @@ use crate::config::Settings;
 use crate::telemetry::Verbosity;
 pub use bench::quote_in_memory;
 pub use bench_extract::synthetic_pdf;
+pub use parse::parse_document;
 pub use quote::{message_from_file, quote_once};
 
 use crate::startup::App;
@@ -88,6 +90,9 @@ pub enum Command {
         #[command(subcommand)]
         command: mail::MailCommand,
     },
+    /// The document reader the pipeline starts per document (internal).
+    #[command(hide = true)]
+    ParseDocument(parse::ParseDocumentArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +164,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(settings, args).await,
         Command::BenchMatch(args) => bench_match::run(settings, args).await,
         Command::Mail { command } => mail::run(settings, command).await,
+        Command::ParseDocument(_) => anyhow::bail!("parse-document is started by horme itself, before anything else"),
     }
 }
 
