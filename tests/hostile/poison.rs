@@ -85,3 +85,41 @@ async fn one_stopped_process_is_retried(pool: PgPool) {
         .expect("drained");
     assert_eq!(status, "done");
 }
+
+/// A job left `running` by a process on this host that is gone is taken back as soon as a
+/// worker pool starts, not when its (long) lease runs out.
+#[sqlx::test]
+async fn a_starting_process_takes_back_what_its_dead_predecessor_held(pool: PgPool) {
+    let app = common::app(pool.clone()).await;
+    common::import_demo_catalog(&app).await;
+    let stored = horme::ingest::store(&pool, &request(), 5).await.expect("stored");
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "horme".into());
+    let gone = 4_000_000u32;
+    assert!(!std::path::Path::new(&format!("/proc/{gone}")).exists());
+    queue::claim(
+        &pool,
+        &format!("{host}:{gone}:deadbeef:w0"),
+        Duration::from_secs(600),
+        None,
+    )
+    .await
+    .expect("claim")
+    .expect("the job");
+    let stop = tokio_util::sync::CancellationToken::new();
+    let workers = tokio::spawn(horme::jobs::worker::run_pool(app.clone(), 1, stop.clone()));
+    let done = common::eventually(Duration::from_secs(30), || async {
+        let status: String = sqlx::query_scalar!("select status from rfps where id = $1", stored.rfp_id)
+            .fetch_one(&pool)
+            .await
+            .ok()?;
+        (status == "done").then_some(())
+    })
+    .await;
+    stop.cancel();
+    let _ = workers.await;
+    assert!(done.is_some(), "taken back and finished long before the 600 s lease");
+}
