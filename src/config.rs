@@ -103,6 +103,19 @@ pub struct PipelineSettings {
     /// Largest text a document may expand to (guards against zip and XML bombs).
     pub max_text_bytes: usize,
     pub max_pdf_pages: usize,
+    /// More requested lines than this in one request: refused with a reply naming the limit.
+    pub max_lines: usize,
+    /// Address-space limit of the document-reader process.
+    pub parse_memory_mib: u64,
+    /// CPU-time limit of the document-reader process.
+    pub parse_cpu_seconds: u64,
+    /// Wall-clock limit of the document-reader process (killed after it).
+    pub parse_timeout_seconds: u64,
+    /// Read documents in the service's own process (no limits beyond the byte counts).
+    /// Only for debugging: a hostile document can then take the service down.
+    pub parse_in_process: bool,
+    /// The program run as the document reader (`EXE parse-document`); default: this one.
+    pub parser_executable: Option<PathBuf>,
 }
 
 /// The OpenAI-compatible endpoint behind the `llm` extractor (OpenAI, Azure OpenAI, Ollama,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::jobs::queue::{self, NewJob};
 use crate::jobs::steps;
+use crate::text_hygiene;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ingested {
@@ -61,9 +62,11 @@ pub async fn existing(pool: &PgPool, msg: &InboundMessage) -> Result<Ingested, s
 
 /// Stores the message and its attachments in the caller's transaction. `None` when a message
 /// with the same `(channel, external_id)` is already stored (nothing was written).
+/// Text is cleaned first (`text_hygiene`): a NUL anywhere must not make the message unstorable.
 pub async fn insert_message(conn: &mut PgConnection, msg: &InboundMessage) -> Result<Option<Uuid>, sqlx::Error> {
+    let msg = &*text_hygiene::clean_message(msg);
     let message_id = Uuid::now_v7();
-    let thread = serde_json::to_value(&msg.thread).unwrap_or_default();
+    let thread = text_hygiene::clean_json(serde_json::to_value(&msg.thread).unwrap_or_default());
     let inserted = sqlx::query_scalar!(
         r#"insert into inbound_messages (id, channel, external_id, thread, sender, sender_name,
                                          subject, body_text, body_html, raw, forwarded_by)
@@ -116,6 +119,7 @@ pub async fn start_rfp(
     msg: &InboundMessage,
     max_attempts: i32,
 ) -> Result<Uuid, sqlx::Error> {
+    let msg = &*text_hygiene::clean_message(msg);
     let rfp_id = Uuid::now_v7();
     let source_name = msg
         .attachments

@@ -21,3 +21,4 @@ pub mod quotations;
 pub mod startup;
 pub mod telemetry;
 pub mod templates;
+pub mod text_hygiene;

@@ -6,6 +6,10 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = horme::cli::Cli::parse();
+    // The document reader: no runtime, no configuration, no logging (see cli/parse.rs).
+    if let horme::cli::Command::ParseDocument(args) = &cli.command {
+        return horme::cli::parse_document(args);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -70,12 +70,7 @@ impl App {
     }
 
     pub fn limits(&self) -> Limits {
-        let p = &self.settings.pipeline;
-        Limits {
-            max_document_bytes: p.max_document_bytes,
-            max_text_bytes: p.max_text_bytes,
-            max_pdf_pages: p.max_pdf_pages,
-        }
+        Limits::from_settings(&self.settings.pipeline)
     }
 
     pub fn match_policy(&self) -> MatchPolicy {

@@ -27,12 +27,7 @@ struct Sample {
 }
 
 pub fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<()> {
-    let p = &settings.pipeline;
-    let limits = Limits {
-        max_document_bytes: p.max_document_bytes,
-        max_text_bytes: p.max_text_bytes,
-        max_pdf_pages: p.max_pdf_pages,
-    };
+    let limits = Limits::from_settings(&settings.pipeline);
     let mut samples = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(&args.dir)
         .with_context(|| format!("reading {}", args.dir.display()))?

@@ -9,6 +9,7 @@ mod config_check;
 mod customers;
 mod mail;
 mod mail_bench;
+mod parse;
 mod quotation;
 mod quote;
 mod serve;
@@ -23,6 +24,7 @@ use crate::config::Settings;
 use crate::telemetry::Verbosity;
 pub use bench::quote_in_memory;
 pub use bench_extract::synthetic_pdf;
+pub use parse::parse_document;
 pub use quote::{message_from_file, quote_once};
 
 use crate::startup::App;
@@ -92,6 +94,9 @@ pub enum Command {
         #[command(subcommand)]
         command: mail::MailCommand,
     },
+    /// The document reader the pipeline starts per document (internal).
+    #[command(hide = true)]
+    ParseDocument(parse::ParseDocumentArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,6 +169,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BenchMatch(args) => bench_match::run(settings, args).await,
         Command::Calibrate(args) => calibrate::run(settings, args).await,
         Command::Mail { command } => mail::run(settings, command).await,
+        Command::ParseDocument(_) => anyhow::bail!("parse-document is started by horme itself, before anything else"),
     }
 }
 

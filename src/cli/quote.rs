@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::config::Settings;
 use crate::domain::EmailAddress;
-use crate::jobs::worker;
+use crate::jobs::{steps, worker};
 use crate::mail::forwarded;
 use crate::mail::staff::Staff;
 use crate::pipeline::customer::{self, SenderHint};
@@ -98,7 +98,16 @@ pub fn message_from_file(path: &Path, customer: Option<&str>, staff: &Staff) -> 
 
 pub async fn quote(settings: Settings, args: QuoteArgs) -> anyhow::Result<()> {
     let app = super::app(settings).await?;
-    let q = quote_once(&app, &args.file, args.customer.as_deref()).await?;
+    let rfp = submit(&app, &args.file, args.customer.as_deref()).await?;
+    // Interrupted, the request fails here rather than waiting in the shared queue for a
+    // `serve` to take it over.
+    let q = tokio::select! {
+        q = finish(&app, rfp) => q?,
+        signal = stop_signal() => {
+            steps::abandon(&app, rfp, &format!("the command was interrupted ({signal})")).await?;
+            bail!("interrupted ({signal}): the request is marked failed");
+        }
+    };
     if let Some(out) = &args.pdf {
         let pdf = store::pdf(&app.pool, &q.number)
             .await?
@@ -117,22 +126,71 @@ pub async fn quote(settings: Settings, args: QuoteArgs) -> anyhow::Result<()> {
 /// The one-shot pipeline: stores the file as a message received from the command line, runs
 /// its jobs to the end in this process and returns the quotation (or the request's failure).
 pub async fn quote_once(app: &App, file: &Path, customer: Option<&str>) -> anyhow::Result<QuotationRecord> {
+    let rfp = submit(app, file, customer).await?;
+    finish(app, rfp).await
+}
+
+/// Stores the file as a request; returns the request's id.
+async fn submit(app: &App, file: &Path, customer: Option<&str>) -> anyhow::Result<Uuid> {
+    // Refused before reading: a 1-GB file is not read into memory to be refused afterwards.
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    let limit = app.settings.pipeline.max_document_bytes as u64;
+    if size > limit {
+        let name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        bail!("{name}: the file is {size} bytes, more than the limit of {limit} bytes");
+    }
     let msg = message_from_file(file, customer, &Staff::load(app).await?)?;
-    let stored = crate::ingest::store(&app.pool, &msg, app.settings.workers.max_attempts).await?;
-    let status = worker::drain_rfp(app, stored.rfp_id, Duration::from_secs(600)).await?;
+    Ok(crate::ingest::store(&app.pool, &msg, app.settings.workers.max_attempts)
+        .await?
+        .rfp_id)
+}
+
+/// Runs the request's jobs here to the end. On an error the request is marked failed (when
+/// the database still answers), so that it is not left `running` for another process.
+async fn finish(app: &App, rfp: Uuid) -> anyhow::Result<QuotationRecord> {
+    let status = match worker::drain_rfp(app, rfp, Duration::from_secs(600)).await {
+        Ok(status) => status,
+        Err(e) => {
+            let reason = format!("the command stopped: {e}");
+            if let Err(e2) = steps::abandon(app, rfp, &reason).await {
+                tracing::warn!(error = %e2, "cannot mark the request failed");
+            }
+            return Err(e.into());
+        }
+    };
     if status != "done" {
-        let reason: Option<String> =
-            sqlx::query_scalar!("select failure_reason from rfps where id = $1", stored.rfp_id)
-                .fetch_one(&app.pool)
-                .await?;
+        if status != "failed" {
+            steps::abandon(
+                app,
+                rfp,
+                &format!("the request did not finish in time (status {status})"),
+            )
+            .await?;
+        }
+        let reason: Option<String> = sqlx::query_scalar!("select failure_reason from rfps where id = $1", rfp)
+            .fetch_one(&app.pool)
+            .await?;
         bail!(
             "{}",
             reason.unwrap_or_else(|| format!("the request did not finish (status {status})"))
         );
     }
-    store::load_by_rfp(&app.pool, stored.rfp_id)
+    store::load_by_rfp(&app.pool, rfp)
         .await?
         .context("the quotation disappeared")
+}
+
+/// Waits for SIGINT or SIGTERM; names the one that came.
+async fn stop_signal() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return "SIGINT";
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = term.recv() => "SIGTERM",
+    }
 }
 
 /// One row per quotation line: number, status, quantity, unit, total, product or request.
@@ -170,11 +228,7 @@ fn print_summary(q: &crate::pipeline::quotation::Quotation) {
 /// Extraction only: no database needed.
 pub async fn extract(settings: Settings, args: ExtractArgs) -> anyhow::Result<()> {
     let msg = message_from_file(&args.file, None, &Staff::from_settings(&settings))?;
-    let limits = crate::pipeline::text::Limits {
-        max_document_bytes: settings.pipeline.max_document_bytes,
-        max_text_bytes: settings.pipeline.max_text_bytes,
-        max_pdf_pages: settings.pipeline.max_pdf_pages,
-    };
+    let limits = crate::pipeline::text::Limits::from_settings(&settings.pipeline);
     let content = Content::of_message(&msg);
     let read = tokio::task::spawn_blocking(move || sources::read(&content, &limits)).await?;
     let hint = SenderHint {

@@ -21,8 +21,15 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     .fetch_all(&app.pool)
     .await?;
     let customer_id = customers::for_rfp(&app.pool, rfp).await?.map(|c| c.id);
-    let descriptions: Vec<&str> = lines.iter().map(|l| l.description.as_str()).collect();
-    let matches = match_descriptions(app, customer_id, &descriptions).await?;
+    let descriptions: Vec<String> = lines.iter().map(|l| l.description.clone()).collect();
+    // Scoring is CPU work: off the async threads (see `off_runtime`).
+    let owned = app.clone();
+    let matches = super::off_runtime(async move {
+        let refs: Vec<&str> = descriptions.iter().map(String::as_str).collect();
+        match_descriptions(&owned, customer_id, &refs).await
+    })
+    .await
+    .map_err(|e| StepError::Transient(anyhow::Error::new(e).context("matching")))??;
     let results: Vec<(i32, _)> = lines.iter().map(|l| l.line_no).zip(matches).collect();
     let mut tx = steps::commit_tx(app, job).await?;
     for (line_no, m) in &results {

@@ -26,6 +26,8 @@ pub struct Job {
     pub rfp_id: Option<Uuid>,
     pub attempts: i32,
     pub max_attempts: i32,
+    /// How often the job was taken from a process that stopped while running it.
+    pub takeovers: i32,
     pub lease_token: Uuid,
 }
 
@@ -95,6 +97,7 @@ pub async fn claim(
     let row = sqlx::query!(
         r#"
         update jobs set status = 'running', attempts = attempts + 1,
+               takeovers = takeovers + case when status = 'running' then 1 else 0 end,
                locked_until = now() + make_interval(secs => $1), locked_by = $2, lease_token = $3
         where id = (
             select id from jobs
@@ -104,7 +107,7 @@ pub async fn claim(
             order by priority desc, run_at, id
             for update skip locked
             limit 1)
-        returning id, kind, payload, rfp_id, attempts, max_attempts
+        returning id, kind, payload, rfp_id, attempts, max_attempts, takeovers
         "#,
         lease_secs,
         worker,
@@ -120,6 +123,7 @@ pub async fn claim(
         rfp_id: r.rfp_id,
         attempts: r.attempts,
         max_attempts: r.max_attempts,
+        takeovers: r.takeovers,
         lease_token: token,
     }))
 }

@@ -18,6 +18,9 @@ pub const MATCH: &str = "rfp.match";
 pub const PRICE: &str = "rfp.price";
 pub const RENDER: &str = "rfp.render";
 
+/// The reason of a job whose process stopped twice while running it.
+pub const STOPPED_TWICE: &str = "the process handling it stopped twice";
+
 #[derive(Debug, thiserror::Error)]
 pub enum StepError {
     /// The request cannot be processed as it is (no items, unreadable file): the request
@@ -42,6 +45,14 @@ impl From<sqlx::Error> for StepError {
 #[tracing::instrument(skip_all, fields(job = job.id, kind = %job.kind, rfp = ?job.rfp_id, attempt = job.attempts))]
 pub async fn run(app: &App, job: &Job) -> Result<(), sqlx::Error> {
     let started = Instant::now();
+    if job.takeovers >= 2 {
+        // Twice a process stopped while running it: most likely it is what stops them.
+        tracing::error!(
+            takeovers = job.takeovers,
+            "job dead-lettered: its process stopped twice"
+        );
+        return give_up(app, job, STOPPED_TWICE).await;
+    }
     if job.attempts > job.max_attempts {
         let reason = format!(
             "gave up: the job's worker stopped during its last allowed attempt ({} of {})",
@@ -135,8 +146,27 @@ async fn mark_failed(app: &App, rfp: Option<Uuid>, reason: &str) -> Result<(), s
     Ok(())
 }
 
+/// Gives up a request whose runner stops (the one-shot CLI on an error or a signal): the
+/// request fails with `reason` and its unfinished jobs are dead, so that no other process
+/// picks up what the CLI was in the middle of.
+pub async fn abandon(app: &App, rfp: Uuid, reason: &str) -> Result<(), sqlx::Error> {
+    let mut tx = app.pool.begin().await?;
+    sqlx::query!(
+        r#"update jobs set status = 'dead', finished_at = now(), locked_until = null, lease_token = null,
+                  last_error = $2
+           where rfp_id = $1 and status in ('queued', 'running')"#,
+        rfp,
+        reason
+    )
+    .execute(&mut *tx)
+    .await?;
+    set_failed(&mut tx, app, rfp, reason).await?;
+    tx.commit().await
+}
+
 /// Fails the request (unless it is done) and lets its channel answer the customer.
 async fn set_failed(conn: &mut PgConnection, app: &App, rfp: Uuid, reason: &str) -> Result<(), sqlx::Error> {
+    let reason = &*crate::text_hygiene::clean(reason);
     let changed = sqlx::query!(
         "update rfps set status = 'failed', failure_reason = $2 where id = $1 and status <> 'done' and status <> 'failed'",
         rfp,

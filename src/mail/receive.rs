@@ -37,7 +37,17 @@ pub async fn receive(app: &App, mailbox: &str, f: Fetched) -> Result<(), sqlx::E
                 parsed.message.html = None;
                 parsed.message.attachments.clear();
             }
-            receive_parsed(app, mailbox, f.uid, parsed, too_large).await
+            clean_headers(&mut parsed);
+            match receive_parsed(app, mailbox, f.uid, parsed, too_large).await {
+                // The database refused what the mail holds: keep it as unparseable, with the
+                // reason, so that the mailbox moves on (its UID advances) instead of
+                // fetching it again forever.
+                Err(sqlx::Error::Database(e)) if is_data_error(e.code().as_deref()) => {
+                    let reason = format!("cannot be stored: {}", e.message());
+                    store_unparseable(app, mailbox, f.uid, raw, &reason).await
+                }
+                other => other,
+            }
         }
         Err(e) => {
             let reason = match too_large {
@@ -47,6 +57,25 @@ pub async fn receive(app: &App, mailbox: &str, f: Fetched) -> Result<(), sqlx::E
             store_unparseable(app, mailbox, f.uid, raw, &reason).await
         }
     }
+}
+
+/// Header values outside the message (Message-ID, threading) without NUL; the message
+/// itself is cleaned by `ingest`.
+fn clean_headers(parsed: &mut ParsedMail) {
+    use crate::text_hygiene::clean;
+    parsed.message_id = clean(&parsed.message_id).into_owned();
+    for id in parsed.in_reply_to.iter_mut().chain(parsed.references.iter_mut()) {
+        *id = clean(id).into_owned();
+    }
+    if let Some(r) = parsed.no_reply_reason.as_mut() {
+        *r = clean(r).into_owned();
+    }
+}
+
+/// SQLSTATE class 22 (data exception: a character or value the database refuses), which no
+/// retry fixes, unlike a lost connection.
+fn is_data_error(code: Option<&str>) -> bool {
+    code.is_some_and(|c| c.starts_with("22"))
 }
 
 async fn receive_parsed(

@@ -54,7 +54,26 @@ const MAX_NESTING: usize = 3;
 pub fn read(content: &Content, limits: &Limits) -> Read {
     let mut out = Read::default();
     read_into(content, limits, 0, &mut out);
+    for doc in &mut out.documents {
+        clean_blocks(&mut doc.blocks);
+    }
     out
+}
+
+/// Text read from documents is stored later (lines, customer details): no NUL in it.
+fn clean_blocks(blocks: &mut [text::Block]) {
+    use crate::text_hygiene::clean;
+    let fix = |s: &mut String| {
+        if s.contains('\0') {
+            *s = clean(s).into_owned();
+        }
+    };
+    for b in blocks {
+        match b {
+            text::Block::Line { text } | text::Block::ListItem { text } => fix(text),
+            text::Block::Table { rows } => rows.iter_mut().flatten().for_each(fix),
+        }
+    }
 }
 
 fn read_into(content: &Content, limits: &Limits, depth: usize, out: &mut Read) {

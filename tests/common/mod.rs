@@ -30,6 +30,8 @@ pub fn settings() -> Settings {
     s.company.templates_dir = repo().join("templates");
     s.company.name = "Horme Test Supplies Pte Ltd".into();
     s.workers.lease_seconds = 30;
+    // Tests run the library from a test binary: the document reader is the real program.
+    s.pipeline.parser_executable = Some(PathBuf::from(env!("CARGO_BIN_EXE_horme")));
     s
 }
 

@@ -114,6 +114,22 @@ pub enum ExtractError {
     NoValidItems { proposed: usize, first: String },
     #[error(transparent)]
     Llm(#[from] crate::llm::LlmError),
+    #[error(
+        "the request lists {count} items, more than the {limit} we can quote in one request; please send it in parts of at most {limit} items"
+    )]
+    TooManyLines { count: usize, limit: usize },
+}
+
+/// `pipeline.max_lines`: a request with more lines is refused with a polite reason (a
+/// million CSV rows would otherwise be inserted, matched and priced one by one).
+pub fn check_line_count(items: &[Requirement], limit: usize) -> Result<(), ExtractError> {
+    if items.len() > limit {
+        return Err(ExtractError::TooManyLines {
+            count: items.len(),
+            limit,
+        });
+    }
+    Ok(())
 }
 
 impl ExtractError {

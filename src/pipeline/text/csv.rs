@@ -3,7 +3,7 @@
 use super::{Block, Limits, TextError, decode};
 
 pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Block>, TextError> {
-    let text = decode::decode_text(name, bytes)?;
+    let text = decode::decode_limited(name, bytes, limits.max_text_bytes)?;
     let delimiter = sniff_delimiter(&text);
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -24,7 +24,7 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
         }
         size += row.iter().map(String::len).sum::<usize>();
         if size > limits.max_text_bytes {
-            return Err(TextError::Bomb {
+            return Err(TextError::TooMuchText {
                 name: name.into(),
                 limit: limits.max_text_bytes,
             });

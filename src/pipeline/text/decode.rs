@@ -28,6 +28,23 @@ pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, TextError> {
     Ok(text.replace('\u{a0}', " "))
 }
 
+/// Decodes a text file that may hold at most `max_text_bytes` of text.
+pub fn decode_limited(name: &str, bytes: &[u8], max_text_bytes: usize) -> Result<String, TextError> {
+    let too_much = || TextError::TooMuchText {
+        name: name.into(),
+        limit: max_text_bytes,
+    };
+    // Windows-1252 and UTF-8 never shrink, UTF-16 halves at most: refuse before decoding.
+    if bytes.len() / 2 > max_text_bytes {
+        return Err(too_much());
+    }
+    let text = decode_text(name, bytes)?;
+    if text.len() > max_text_bytes {
+        return Err(too_much());
+    }
+    Ok(text)
+}
+
 /// UTF-16 without a BOM shows as every other byte being NUL in ASCII-heavy text.
 fn sniff_utf16_without_bom(bytes: &[u8]) -> Option<String> {
     if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {

@@ -7,7 +7,7 @@ use std::io::{Cursor, Write};
 use super::{Block, Limits, TextError, zipguard};
 
 pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Block>, TextError> {
-    zipguard::check(name, "DOCX", bytes)?;
+    zipguard::check(name, "DOCX", bytes, limits.max_text_bytes)?;
     let slim = without_styles(bytes);
     let docx = docx_rs::read_docx(slim.as_deref().unwrap_or(bytes)).map_err(|e| TextError::Corrupt {
         name: name.into(),

@@ -1,8 +1,13 @@
 //! Every third-party parser runs here: on its own thread with a large stack (lopdf, docx-rs
 //! and the XML readers recurse over nested structures) and behind `catch_unwind`, so a
-//! hostile file ends as a specific "damaged" error, never a crashed worker.
+//! hostile file ends as a specific "damaged" error, never a crashed worker. A caught panic
+//! is an answer, not news: parser threads do not print "thread 'parse-PDF' panicked".
+//!
+//! This catches panics only; an allocation abort or a loop is the sandbox's business (see
+//! `sandbox`), which runs this same code in a child process.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 use super::TextError;
 
@@ -20,6 +25,7 @@ pub(super) fn isolated<T: Send>(
         format,
         detail,
     };
+    quiet_parser_panics();
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name(format!("parse-{format}"))
@@ -31,6 +37,21 @@ pub(super) fn isolated<T: Send>(
             Ok(Err(panic)) | Err(panic) => Err(corrupt(format!("the parser failed: {}", panic_text(&*panic)))),
         }
     })
+}
+
+/// Installs (once) a panic hook that says nothing for parser threads and hands every other
+/// panic to the hook that was there before.
+fn quiet_parser_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let parser = std::thread::current().name().is_some_and(|n| n.starts_with("parse-"));
+            if !parser {
+                previous(info);
+            }
+        }));
+    });
 }
 
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {

@@ -10,12 +10,14 @@ mod guard;
 mod html;
 mod pdf;
 mod plain;
+mod sandbox;
 mod sheet;
 mod zipguard;
 
 pub use decode::decode_text;
 pub use html::html_to_blocks;
 pub use plain::lines;
+pub use sandbox::{ChildArgs, Sandbox, child as parse_document_child};
 
 use serde::{Deserialize, Serialize};
 
@@ -149,11 +151,15 @@ impl Format {
 }
 
 /// Limits that keep hostile or broken files from eating the machine.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     pub max_document_bytes: usize,
+    /// Text one document may expand to, in every format.
     pub max_text_bytes: usize,
     pub max_pdf_pages: usize,
+    /// Read complex formats in a child process with these limits; None: in this process
+    /// (unit tests, and the child itself).
+    pub sandbox: Option<Sandbox>,
 }
 
 impl Default for Limits {
@@ -162,12 +168,36 @@ impl Default for Limits {
             max_document_bytes: 25 * 1024 * 1024,
             max_text_bytes: 8 * 1024 * 1024,
             max_pdf_pages: 500,
+            sandbox: None,
+        }
+    }
+}
+
+impl Limits {
+    /// The configured limits; documents are read in a child process unless
+    /// `pipeline.parse_in_process` is set.
+    pub fn from_settings(p: &crate::config::PipelineSettings) -> Self {
+        let sandbox = (!p.parse_in_process).then(|| Sandbox {
+            executable: p
+                .parser_executable
+                .clone()
+                .or_else(|| std::env::current_exe().ok())
+                .unwrap_or_else(|| "horme".into()),
+            memory_mib: p.parse_memory_mib,
+            cpu_seconds: p.parse_cpu_seconds,
+            timeout: std::time::Duration::from_secs(p.parse_timeout_seconds),
+        });
+        Self {
+            max_document_bytes: p.max_document_bytes,
+            max_text_bytes: p.max_text_bytes,
+            max_pdf_pages: p.max_pdf_pages,
+            sandbox,
         }
     }
 }
 
 /// Why a document could not be read. Each variant is a specific, user-facing reason.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum TextError {
     #[error("{name}: unsupported file type (we read PDF, DOCX, XLSX, XLS, ODS, CSV, TXT, HTML and EML)")]
     Unsupported { name: String },
@@ -177,10 +207,17 @@ pub enum TextError {
     TooLarge { name: String, size: usize, limit: usize },
     #[error("{name}: the PDF is password-protected (encrypted); please send it without a password")]
     Encrypted { name: String },
+    #[error("{name}: the {format} is password-protected (encrypted); please send it without a password")]
+    EncryptedOffice {
+        name: String,
+        #[serde(deserialize_with = "static_label")]
+        format: Label,
+    },
     #[error("{name}: the file is damaged or not a valid {format} file ({detail})")]
     Corrupt {
         name: String,
-        format: &'static str,
+        #[serde(deserialize_with = "static_label")]
+        format: Label,
         detail: String,
     },
     #[error("{name}: scanned document without a text layer")]
@@ -193,6 +230,33 @@ pub enum TextError {
     Bomb { name: String, limit: usize },
     #[error("{name}: the file holds no readable text")]
     NoText { name: String },
+    #[error("{name}: the document holds more than {limit} bytes of text")]
+    TooMuchText { name: String, limit: usize },
+    #[error(
+        "{name}: the PDF's text uses the {encoding} encoding, which we cannot read yet; please send the list as DOCX, XLSX or text"
+    )]
+    PdfEncoding { name: String, encoding: String },
+    #[error("{name}: the document needs more than {limit_mib} MiB to read")]
+    OutOfMemory { name: String, limit_mib: u64 },
+    #[error("{name}: reading the document took longer than {seconds} s")]
+    TimedOut { name: String, seconds: u64 },
+    #[error("{name}: the reader crashed on this document")]
+    Crashed { name: String },
+    #[error("{name}: the document reader could not be started; please try again later")]
+    ReaderUnavailable { name: String },
+}
+
+/// A format's name in messages ("PDF"). An alias, so that serde does not take the field for
+/// a string borrowed from the input: [`static_label`] maps it back to the static one.
+pub type Label = &'static str;
+
+/// A format label sent back by the reader process, as the static label this program uses.
+fn static_label<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    const LABELS: [&str; 10] = [
+        "PDF", "DOCX", "XLSX", "XLS", "ODS", "CSV", "text", "HTML", "mail", "document",
+    ];
+    let s = String::deserialize(d)?;
+    Ok(LABELS.into_iter().find(|l| *l == s).unwrap_or("document"))
 }
 
 /// Reads one file into structured text. `name` decides the format (by extension, then by
@@ -216,16 +280,10 @@ pub fn extract(
             limit: limits.max_document_bytes,
         });
     }
-    let blocks = guard::isolated(name, format.label(), || match format {
-        Format::Pdf => pdf::extract(name, bytes, limits),
-        Format::Docx => docx::extract(name, bytes, limits),
-        Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(name, format, bytes, limits),
-        Format::Csv => csv::extract(name, bytes, limits),
-        Format::Txt => Ok(lines(&decode::decode_text(name, bytes)?)),
-        Format::Html => Ok(html::html_to_blocks(&decode::decode_text(name, bytes)?)),
-        // A mail is unpacked by the MIME parser before it gets here.
-        Format::Eml => Err(TextError::Unsupported { name: name.into() }),
-    })?;
+    let blocks = match &limits.sandbox {
+        Some(child) if sandbox::needed(format) => sandbox::read(name, format, bytes, limits, child)?,
+        _ => parse(name, format, bytes, limits)?,
+    };
     let doc = ExtractedDocument {
         name: name.into(),
         format,
@@ -238,6 +296,44 @@ pub fn extract(
         });
     }
     Ok(doc)
+}
+
+/// Runs the parser of `format` in this process, isolated (see `guard`).
+fn parse(name: &str, format: Format, bytes: &[u8], limits: &Limits) -> Result<Vec<Block>, TextError> {
+    let parsed = guard::isolated(name, format.label(), || match format {
+        Format::Pdf => pdf::extract(name, bytes, limits),
+        Format::Docx => docx::extract(name, bytes, limits),
+        Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(name, format, bytes, limits),
+        Format::Csv => csv::extract(name, bytes, limits),
+        Format::Txt => Ok(lines(&decode::decode_limited(name, bytes, limits.max_text_bytes)?)),
+        Format::Html => Ok(html::html_to_blocks(&decode::decode_limited(
+            name,
+            bytes,
+            limits.max_text_bytes,
+        )?)),
+        // A mail is unpacked by the MIME parser before it gets here.
+        Format::Eml => Err(TextError::Unsupported { name: name.into() }),
+    });
+    parsed.map_err(|e| unsupported_encoding(e, format))
+}
+
+/// pdf-extract gives up on predefined CJK encodings (GBK-EUC-H, UniJIS-UCS2-H …) with a
+/// panic: a valid PDF we cannot read is not "damaged".
+fn unsupported_encoding(e: TextError, format: Format) -> TextError {
+    match e {
+        TextError::Corrupt { name, detail, .. }
+            if format == Format::Pdf && detail.contains("unsupported encoding ") =>
+        {
+            let encoding = detail
+                .rsplit("unsupported encoding ")
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| c == '"' || c.is_whitespace())
+                .to_string();
+            TextError::PdfEncoding { name, encoding }
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -266,7 +362,7 @@ mod tests {
         ));
         let small = Limits {
             max_document_bytes: 3,
-            ..l
+            ..l.clone()
         };
         assert!(matches!(
             extract("a.txt", None, b"abcd", &small),
@@ -276,6 +372,22 @@ mod tests {
             extract("a.txt", None, b"  \n \n", &l),
             Err(TextError::NoText { .. })
         ));
+    }
+
+    #[test]
+    fn an_unsupported_cjk_encoding_is_not_damage() {
+        let e = TextError::Corrupt {
+            name: "cn.pdf".into(),
+            format: "PDF",
+            detail: "the parser failed: unsupported encoding GBK-EUC-H".into(),
+        };
+        assert_eq!(
+            unsupported_encoding(e, Format::Pdf),
+            TextError::PdfEncoding {
+                name: "cn.pdf".into(),
+                encoding: "GBK-EUC-H".into()
+            }
+        );
     }
 
     #[test]

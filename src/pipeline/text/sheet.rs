@@ -42,7 +42,7 @@ pub(super) fn extract(name: &str, format: Format, bytes: &[u8], limits: &Limits)
             }
         }
         Format::Ods => {
-            zipguard::check(name, label, bytes)?;
+            zipguard::check(name, label, bytes, limits.max_text_bytes)?;
             let mut wb = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
             for sheet in wb.sheet_names() {
                 let range = wb.worksheet_range(&sheet).map_err(|e| corrupt(e.to_string()))?;
@@ -50,7 +50,7 @@ pub(super) fn extract(name: &str, format: Format, bytes: &[u8], limits: &Limits)
             }
         }
         _ => {
-            zipguard::check(name, label, bytes)?;
+            zipguard::check(name, label, bytes, limits.max_text_bytes)?;
             let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
             for sheet in wb.sheet_names() {
                 let mut cells = match wb.worksheet_cells_reader(&sheet) {
