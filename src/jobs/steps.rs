@@ -69,6 +69,7 @@ pub async fn run(app: &App, job: &Job) -> Result<(), sqlx::Error> {
         PRICE => super::price::run(app, job).await,
         RENDER => super::render::run(app, job).await,
         crate::quotations::events::EVENT_JOB => super::events::run(app, job).await,
+        crate::outbox::delivered::SENT => crate::outbox::delivered::run(app, job).await,
         super::maintenance::MAINTENANCE => super::maintenance::run(app, job).await,
         other => Err(StepError::Permanent(format!("unknown job kind {other:?}"))),
     };
