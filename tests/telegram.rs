@@ -404,3 +404,22 @@ async fn mail_and_telegram_replies_leave_through_one_drainer(pool: PgPool) {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].fields["reply_parameters"]["message_id"], 3);
 }
+
+#[sqlx::test]
+async fn a_request_without_items_is_answered_in_its_thread(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    common::import_demo_catalog(&app).await;
+    fake.push_update(message(1, ALLOWED_CHAT, 11, 5, json!({"text": "hello, how are you?"})));
+    let _bot = Running::start(&app);
+    let r = wait_sent(&fake, "no items", |s| {
+        s.method == "sendMessage" && s.fields["text"].as_str().unwrap_or("").contains("no items")
+    })
+    .await;
+    assert_eq!(r.fields["reply_parameters"]["message_id"], 11);
+    let status: String = sqlx::query_scalar("select status from rfps")
+        .fetch_one(&app.pool)
+        .await
+        .expect("rfp");
+    assert_eq!(status, "failed");
+}

@@ -211,3 +211,60 @@ fn vars(app: &App, s: &Subject) -> Vec<(&'static str, String)> {
         ("company", app.settings.company.name.clone()),
     ]
 }
+
+/// In the transaction that fails a request: when it came by Telegram, tell the requester in
+/// their thread (nothing to quote in it, or a failure of ours) — once, by its idempotency key.
+pub async fn on_rfp_failed(
+    conn: &mut PgConnection,
+    app: &App,
+    rfp: uuid::Uuid,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    if !app.settings.telegram.enabled {
+        return Ok(());
+    }
+    let row = sqlx::query!(
+        r#"select m.thread, m.sender_name from rfps r join inbound_messages m on m.id = r.inbound_message_id
+           where r.id = $1 and m.channel = 'telegram'"#,
+        rfp
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(()) };
+    let Ok(thread) = serde_json::from_value::<ThreadRef>(row.thread) else {
+        return Ok(());
+    };
+    let no_items = crate::pipeline::requirements::ExtractError::NoItems.to_string();
+    let template = if reason.starts_with(no_items.as_str()) {
+        "no_items.txt"
+    } else {
+        "processing_failed.txt"
+    };
+    let vars = vec![
+        (
+            "name",
+            row.sender_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| "there".into()),
+        ),
+        ("reference", crate::mail::replies::reference(rfp)),
+        ("company", app.settings.company.name.clone()),
+    ];
+    replies::queue(
+        conn,
+        app,
+        ChatReply {
+            key: format!("rfp_failed:{rfp}"),
+            thread,
+            kind: template.trim_end_matches(".txt"),
+            template,
+            vars,
+            quotation_id: None,
+            rfp_id: Some(rfp),
+            attach_pdf: false,
+            buttons: Vec::new(),
+        },
+    )
+    .await?;
+    Ok(())
+}
