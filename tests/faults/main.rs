@@ -18,3 +18,4 @@ mod gate;
 mod kill;
 mod llm;
 mod setup;
+mod smtp;

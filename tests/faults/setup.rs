@@ -63,20 +63,26 @@ impl World {
 
     /// A `horme worker` with settings overridden by `HORME__…` variables.
     pub fn worker_with(&self, n: usize, env: &[(&str, String)]) -> Worker {
-        let config = self.dir.path().join("horme.toml");
+        self.process("worker", n, "", env)
+    }
+
+    /// `horme <command>` (worker or serve) with the default settings, then `extra` (TOML),
+    /// then `env`.
+    pub fn process(&self, command: &str, n: usize, extra: &str, env: &[(&str, String)]) -> Worker {
+        let config = self.dir.path().join(format!("horme-{n}.toml"));
         std::fs::write(
             &config,
             format!(
                 "[company]\nname = \"Horme Test Supplies Pte Ltd\"\ntemplates_dir = \"{}\"\n\n\
-                 [log]\nfilter = \"info,sqlx=warn\"\n",
+                 [log]\nfilter = \"info,sqlx=warn\"\n{extra}",
                 common::repo().join("templates").display()
             ),
         )
         .expect("config");
-        let log = self.dir.path().join(format!("worker-{n}.log"));
+        let log = self.dir.path().join(format!("{command}-{n}.log"));
         let out = std::fs::File::create(&log).expect("log");
         let child = Command::new(env!("CARGO_BIN_EXE_horme"))
-            .arg("worker")
+            .arg(command)
             .current_dir(common::repo())
             .env("DATABASE_URL", self.url())
             .env("HORME_CONFIG", &config)
@@ -85,7 +91,7 @@ impl World {
             .stdout(Stdio::null())
             .stderr(out)
             .spawn()
-            .expect("start horme worker");
+            .unwrap_or_else(|e| panic!("start horme {command}: {e}"));
         Worker { child, log }
     }
 
@@ -100,12 +106,28 @@ impl World {
 
     /// Stores one request with this text; its id.
     pub async fn submit_text(&self, text: &str) -> Uuid {
+        let id = Uuid::now_v7().to_string();
+        self.store(ChannelKind::Http, ThreadRef::Http { request_id: id.clone() }, id, text)
+            .await
+    }
+
+    /// Stores one request that came by mail from `from` (Message-ID `<id>`); its id.
+    pub async fn submit_mail(&self, from: &str, id: &str) -> Uuid {
+        let thread = ThreadRef::Email {
+            message_id: id.into(),
+            references: vec![],
+            subject: "RFQ".into(),
+            reply_to: from.into(),
+        };
+        self.store(ChannelKind::Email, thread, id.into(), RFP).await
+    }
+
+    async fn store(&self, channel: ChannelKind, thread: ThreadRef, external_id: String, text: &str) -> Uuid {
         {
-            let id = Uuid::now_v7().to_string();
             let msg = InboundMessage {
-                channel: ChannelKind::Http,
-                external_id: id.clone(),
-                thread: ThreadRef::Http { request_id: id },
+                channel,
+                external_id,
+                thread,
                 sender: Sender {
                     address: "buyer@customer.test".into(),
                     display_name: None,
