@@ -5,6 +5,7 @@
 //! workers rebuild their index. The default trade dictionary (`deploy/synonyms/trade.csv`) is
 //! a CSV file of such rules, loaded with [`import_file`] like any list staff write.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use sqlx::PgPool;
@@ -22,6 +23,10 @@ struct Rule {
 pub struct Synonyms {
     /// Longest phrases first, so that "s/s steel" wins over "s/s".
     rules: Vec<Rule>,
+    /// For each first word, the rules that start with it, in `rules`' order: a word is
+    /// compared with its own few rules, not with every rule (this runs for every catalog name
+    /// and every requested line).
+    by_first: HashMap<String, Vec<usize>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +54,11 @@ impl Synonyms {
             .collect();
         rules.sort_by(|a, b| b.phrase.len().cmp(&a.phrase.len()).then(a.phrase.cmp(&b.phrase)));
         rules.dedup_by(|a, b| a.phrase == b.phrase);
-        Self { rules }
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            by_first.entry(r.phrase[0].clone()).or_default().push(i);
+        }
+        Self { rules, by_first }
     }
 
     pub fn len(&self) -> usize {
@@ -69,7 +78,13 @@ impl Synonyms {
         let mut out = Vec::with_capacity(tokens.len() + 2);
         let mut i = 0;
         'outer: while i < tokens.len() {
-            for r in &self.rules {
+            for r in self
+                .by_first
+                .get(&tokens[i])
+                .into_iter()
+                .flatten()
+                .map(|k| &self.rules[*k])
+            {
                 if tokens[i..].starts_with(&r.phrase) {
                     out.extend(r.replacement.iter().cloned());
                     i += r.phrase.len();

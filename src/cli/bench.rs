@@ -114,7 +114,8 @@ pub async fn quote_in_memory(app: &App, source: &str, msg: &InboundMessage) -> a
     let matched: Vec<_> = items.into_iter().zip(matches).collect();
     t[2] = ms(clock);
     let clock = Instant::now();
-    let q = price::price_draft(app, source, info, customer.as_ref(), matched).await?;
+    let mut q = price::price_draft(app, source, info, customer.as_ref(), matched).await?;
+    q.documents = read.attachments;
     t[3] = ms(clock);
     let clock = Instant::now();
     document::render_pdf(app.settings.clone(), q.clone()).await?;

@@ -154,15 +154,20 @@ pub async fn status(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound(format!("no request {id}")))?;
-    let row = sqlx::query!("select status, failure_reason, source_name from rfps where id = $1", id)
-        .fetch_optional(&state.app.pool)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no request {id}")))?;
+    let row = sqlx::query!(
+        "select status, failure_reason, source_name, documents from rfps where id = $1",
+        id
+    )
+    .fetch_optional(&state.app.pool)
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("no request {id}")))?;
     let mut body = json!({
         "id": id,
         "status": row.status,
         "source": row.source_name,
         "failure_reason": row.failure_reason,
+        // every attachment: read, or skipped with the reason (known once extraction ran)
+        "documents": row.documents,
     });
     if row.status == "done"
         && let Some(q) = store::load_by_rfp(&state.app.pool, id).await?

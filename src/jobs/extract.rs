@@ -43,6 +43,7 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     };
     let hint = sender_hint(app, Some(msg.sender), msg.sender_name, msg.subject, msg.forwarded_by);
     let read = read_documents(app, content).await?;
+    record_documents(app, rfp, &read).await?;
     let Understood {
         extraction,
         info,
@@ -126,6 +127,24 @@ fn failure_reason(reason: &str, read: &sources::Read) -> String {
         });
     }
     parts.join("; ")
+}
+
+/// Stores what became of each attachment with the request, whatever the extraction makes of
+/// them: the same on every run, so a retry simply writes it again.
+async fn record_documents(app: &App, rfp: uuid::Uuid, read: &sources::Read) -> Result<(), StepError> {
+    let documents = serde_json::to_value(&read.attachments).context("encoding the attachment list")?;
+    sqlx::query!(
+        "update rfps set documents = $2 where id = $1",
+        rfp,
+        crate::text_hygiene::clean_json(documents)
+    )
+    .execute(&app.pool)
+    .await?;
+    let skipped = read.attachments.iter().filter(|a| a.reason.is_some()).count();
+    if skipped > 0 {
+        tracing::info!(skipped, attachments = read.attachments.len(), "attachments skipped");
+    }
+    Ok(())
 }
 
 /// One `llm_usage` row per request the `llm` extractor made.

@@ -217,6 +217,7 @@ fn approvals_vars(app: &App, q: &store::QuotationRecord) -> Vec<(&'static str, S
                 .unwrap_or_default(),
         ),
         ("summary", summary(q)),
+        ("skipped", crate::pipeline::sources::skipped_lines(&v.documents)),
         (
             "customer",
             v.customer

@@ -10,6 +10,7 @@ use super::matching::{LineMatch, MatchStatus, Scored};
 pub use super::pricing::PricingContext;
 use super::pricing::{self, Totals};
 use super::requirements::Requirement;
+use super::sources::DocumentOutcome;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quotation {
@@ -32,6 +33,9 @@ pub struct Quotation {
     pub date: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub valid_until: Option<NaiveDate>,
+    /// Every attachment of the request: read, or skipped with the reason.
+    #[serde(default)]
+    pub documents: Vec<DocumentOutcome>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,6 +128,7 @@ pub fn build(
         currency: ctx.currency.to_string(),
         date: None,
         valid_until: None,
+        documents: Vec::new(),
     };
     q.total_up();
     q

@@ -2,6 +2,8 @@
 //! attachment, forwarded mails opened recursively. A source that cannot be read is reported
 //! with its specific reason; the others are still read.
 
+use serde::{Deserialize, Serialize};
+
 use super::text::{self, ExtractedDocument, Format, Limits, TextError};
 
 /// A file as received.
@@ -46,6 +48,63 @@ pub struct Read {
     pub errors: Vec<TextError>,
     /// Attachments that are not documents (images, archives …): skipped, but named.
     pub skipped: Vec<String>,
+    /// Every attachment (forwarded mails' ones included), in order: read, or skipped and why.
+    pub attachments: Vec<DocumentOutcome>,
+}
+
+/// What became of one attachment: stored with the request, shown in the quotation JSON, the
+/// API status and the replies, so that nothing is dropped silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentOutcome {
+    pub name: String,
+    pub status: DocumentStatus,
+    /// Why it was skipped, in the reader's words (without the file name).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentStatus {
+    Read,
+    Skipped,
+}
+
+impl DocumentOutcome {
+    fn read(name: &str) -> Self {
+        Self {
+            name: name.into(),
+            status: DocumentStatus::Read,
+            reason: None,
+        }
+    }
+
+    fn skipped(name: &str, reason: &str) -> Self {
+        // The reader's messages start with "<name>: "; the name is a field of its own here.
+        let reason = reason.strip_prefix(&format!("{name}: ")).unwrap_or(reason);
+        Self {
+            name: name.into(),
+            status: DocumentStatus::Skipped,
+            reason: Some(reason.into()),
+        }
+    }
+
+    fn failed(name: &str, e: &TextError) -> Self {
+        Self::skipped(name, &e.to_string())
+    }
+}
+
+/// "We could not read X: reason." per skipped attachment, one a line, each after a newline
+/// (empty when every attachment was read): the line the replies and drafts carry.
+pub fn skipped_lines(outcomes: &[DocumentOutcome]) -> String {
+    outcomes
+        .iter()
+        .filter(|o| o.status == DocumentStatus::Skipped)
+        .map(|o| {
+            let reason = o.reason.as_deref().unwrap_or("unknown reason");
+            format!("\nWe could not read {}: {}.", o.name, reason.trim_end_matches('.'))
+        })
+        .collect()
 }
 
 /// Forwarded mails inside forwarded mails are opened this deep.
@@ -83,9 +142,14 @@ fn read_into(content: &Content, limits: &Limits, depth: usize, out: &mut Read) {
     for a in &content.attachments {
         let format = Format::from_name(&a.name).or_else(|| a.media_type.as_deref().and_then(Format::from_media_type));
         match format {
-            None => out.skipped.push(a.name.clone()),
+            None => {
+                let e = TextError::Unsupported { name: a.name.clone() };
+                out.attachments.push(DocumentOutcome::failed(&a.name, &e));
+                out.skipped.push(a.name.clone());
+            }
             Some(Format::Eml) if depth < MAX_NESTING => match channels::email::parse(&a.bytes) {
                 Ok(mail) => {
+                    out.attachments.push(DocumentOutcome::read(&a.name));
                     let m = mail.message;
                     let nested = Content {
                         text: m.text,
@@ -102,16 +166,32 @@ fn read_into(content: &Content, limits: &Limits, depth: usize, out: &mut Read) {
                     };
                     read_into(&nested, limits, depth + 1, out);
                 }
-                Err(e) => out.errors.push(TextError::Corrupt {
-                    name: a.name.clone(),
-                    format: "mail",
-                    detail: e.to_string(),
-                }),
+                Err(e) => {
+                    let e = TextError::Corrupt {
+                        name: a.name.clone(),
+                        format: "mail",
+                        detail: e.to_string(),
+                    };
+                    out.attachments.push(DocumentOutcome::failed(&a.name, &e));
+                    out.errors.push(e);
+                }
             },
-            Some(Format::Eml) => out.skipped.push(a.name.clone()),
+            Some(Format::Eml) => {
+                out.attachments.push(DocumentOutcome::skipped(
+                    &a.name,
+                    &format!("a mail forwarded more than {MAX_NESTING} levels deep"),
+                ));
+                out.skipped.push(a.name.clone());
+            }
             Some(_) => match text::extract(&a.name, a.media_type.as_deref(), &a.bytes, limits) {
-                Ok(doc) => out.documents.push(doc),
-                Err(e) => out.errors.push(e),
+                Ok(doc) => {
+                    out.attachments.push(DocumentOutcome::read(&a.name));
+                    out.documents.push(doc);
+                }
+                Err(e) => {
+                    out.attachments.push(DocumentOutcome::failed(&a.name, &e));
+                    out.errors.push(e);
+                }
             },
         }
     }
@@ -176,5 +256,60 @@ mod tests {
         assert_eq!(r.documents[0].format, Format::Html);
         assert_eq!(r.skipped, vec!["logo.png".to_string()]);
         assert!(matches!(r.errors.as_slice(), [TextError::Corrupt { name, .. }] if name == "broken.pdf"));
+        let outcomes: Vec<_> = r.attachments.iter().map(|o| (o.name.as_str(), o.status)).collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("logo.png", DocumentStatus::Skipped),
+                ("list.csv", DocumentStatus::Read),
+                ("broken.pdf", DocumentStatus::Skipped),
+            ]
+        );
+        let reason = r.attachments[2].reason.as_deref().expect("a reason");
+        assert!(reason.starts_with("the file is damaged"), "{reason}");
+        let lines = skipped_lines(&r.attachments);
+        assert!(
+            lines.starts_with("\nWe could not read logo.png: unsupported file type"),
+            "{lines}"
+        );
+        assert!(
+            lines.contains("\nWe could not read broken.pdf: the file is damaged"),
+            "{lines}"
+        );
+        assert!(!lines.contains("list.csv"));
+    }
+
+    #[test]
+    fn oversize_attachment_is_named_with_its_reason_next_to_a_read_one() {
+        let c = Content {
+            attachments: vec![
+                Source {
+                    name: "drawings.pdf".into(),
+                    media_type: Some("application/pdf".into()),
+                    bytes: vec![b'x'; 64],
+                },
+                Source {
+                    name: "items.txt".into(),
+                    media_type: Some("text/plain".into()),
+                    bytes: b"10 x Nitrile gloves".to_vec(),
+                },
+            ],
+            ..Content::default()
+        };
+        let limits = Limits {
+            max_document_bytes: 32,
+            ..Limits::default()
+        };
+        let r = read(&c, &limits);
+        assert_eq!(r.documents.len(), 1);
+        let json = serde_json::to_value(&r.attachments).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!([
+                {"name": "drawings.pdf", "status": "skipped",
+                 "reason": "the file is 64 bytes, more than the limit of 32 bytes"},
+                {"name": "items.txt", "status": "read"},
+            ])
+        );
     }
 }

@@ -125,6 +125,7 @@ mod tests {
             currency: "SGD".into(),
             date: None,
             valid_until: None,
+            documents: vec![],
         }
     }
 

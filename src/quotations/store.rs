@@ -270,7 +270,8 @@ pub async fn load(pool: &PgPool, id: Uuid) -> Result<Option<QuotationRecord>, sq
 pub async fn load_in(conn: &mut PgConnection, id: Uuid) -> Result<Option<QuotationRecord>, sqlx::Error> {
     let Some(h) = sqlx::query!(
         r#"select id, number, status, rfp_id, source, customer, currency, subtotal, tax_rate, tax,
-                  total, valid_until, created_at, pdf is not null as "has_pdf!"
+                  total, valid_until, created_at, pdf is not null as "has_pdf!",
+                  (select r.documents from rfps r where r.id = quotations.rfp_id) as documents
            from quotations where id = $1"#,
         id
     )
@@ -325,6 +326,10 @@ pub async fn load_in(conn: &mut PgConnection, id: Uuid) -> Result<Option<Quotati
         currency: h.currency,
         date: Some(h.created_at.date_naive()),
         valid_until: Some(h.valid_until),
+        documents: h
+            .documents
+            .and_then(|d| serde_json::from_value(d).ok())
+            .unwrap_or_default(),
     };
     Ok(Some(QuotationRecord {
         id: h.id,

@@ -12,6 +12,8 @@ use tokio::net::TcpListener;
 pub struct ScriptedSmtp {
     pub port: u16,
     script: Arc<Mutex<VecDeque<u16>>>,
+    /// When set, the script answers only messages to this address; others are accepted.
+    only_to: Option<String>,
     accepted: Arc<Mutex<Vec<String>>>,
     attempts: Arc<Mutex<usize>>,
 }
@@ -19,10 +21,16 @@ pub struct ScriptedSmtp {
 impl ScriptedSmtp {
     /// `script`: the reply code to each DATA in turn; 250 once it is used up.
     pub async fn start(script: &[u16]) -> Self {
+        Self::start_for(script, None).await
+    }
+
+    /// Like [`start`](Self::start), the script applying only to messages to `only_to`.
+    pub async fn start_for(script: &[u16], only_to: Option<&str>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp");
         let s = Self {
             port: listener.local_addr().expect("addr").port(),
             script: Arc::new(Mutex::new(script.iter().copied().collect())),
+            only_to: only_to.map(str::to_string),
             accepted: Arc::default(),
             attempts: Arc::default(),
         };
@@ -70,7 +78,15 @@ impl ScriptedSmtp {
                 if let Ok(mut a) = self.attempts.lock() {
                     *a += 1;
                 }
-                let code = self.script.lock().ok().and_then(|mut s| s.pop_front()).unwrap_or(250);
+                let scripted = self
+                    .only_to
+                    .as_ref()
+                    .is_none_or(|to| data.lines().any(|l| l == format!("To: {to}")));
+                let code = if scripted {
+                    self.script.lock().ok().and_then(|mut s| s.pop_front()).unwrap_or(250)
+                } else {
+                    250
+                };
                 if code == 250 {
                     if let Ok(mut a) = self.accepted.lock() {
                         a.push(data);

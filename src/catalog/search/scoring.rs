@@ -50,7 +50,7 @@ pub fn attribute_class(t: &str) -> Option<String> {
 /// Whether a number after "G" can be an abrasive grit: FEPA and CAMI grits run from 8 to
 /// about 5000, and every grit from 100 up is a multiple of ten, so "G3001" is a model code.
 fn is_grit(n: u32) -> bool {
-    (8..=5000).contains(&n) && (n < 100 || n % 10 == 0)
+    (8..=5000).contains(&n) && (n < 100 || n.is_multiple_of(10))
 }
 
 /// What a score is made of: the features `calibration` turns into a probability.
