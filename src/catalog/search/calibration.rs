@@ -178,15 +178,19 @@ pub struct Margin {
 pub fn margins(ranked: &[(u32, Parts)], same_name: impl Fn(u32, u32) -> bool) -> Vec<Margin> {
     let mut by_recall: Vec<usize> = (0..ranked.len()).collect();
     by_recall.sort_by(|a, b| ranked[*b].1.recall.total_cmp(&ranked[*a].1.recall).then(a.cmp(b)));
-    let best_other = |i: usize, mut order: Box<dyn Iterator<Item = usize> + '_>| {
-        order.find(|j| *j != i && !same_name(ranked[i].0, ranked[*j].0))
-    };
+    // For product i: is j a product with another name? (The first in an order is the best.)
+    let same_name = &same_name;
+    let other = |i: usize| move |j: &usize| *j != i && !same_name(ranked[i].0, ranked[*j].0);
     ranked
         .iter()
         .enumerate()
         .map(|(i, (_, parts))| {
-            let score = best_other(i, Box::new(0..ranked.len())).map_or(0.0, |j| ranked[j].1.score);
-            let recall = best_other(i, Box::new(by_recall.iter().copied())).map_or(0.0, |j| ranked[j].1.recall);
+            let score = (0..ranked.len()).find(other(i)).map_or(0.0, |j| ranked[j].1.score);
+            let recall = by_recall
+                .iter()
+                .copied()
+                .find(other(i))
+                .map_or(0.0, |j| ranked[j].1.recall);
             Margin {
                 score: parts.score - score,
                 recall: parts.recall - recall,
