@@ -36,6 +36,7 @@ pub struct Settings {
     pub schedule: ScheduleSettings,
     pub log: LogSettings,
     pub mail: crate::mail::settings::MailSettings,
+    pub telegram: crate::telegram::settings::TelegramSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -279,6 +280,7 @@ impl Settings {
                 .with_list_parse_key("mail.own_addresses")
                 .with_list_parse_key("mail.staff_domains")
                 .with_list_parse_key("mail.trusted_authserv_ids")
+                .with_list_parse_key("telegram.allowed_chats")
                 .try_parsing(true),
         );
         if let Ok(url) = std::env::var("DATABASE_URL") {
@@ -350,6 +352,9 @@ impl Settings {
         )?;
         if self.mail.enabled {
             self.mail.validate().map_err(ConfigError::Rule)?;
+        }
+        if self.telegram.enabled {
+            self.telegram.validate().map_err(ConfigError::Rule)?;
         }
         Ok(())
     }

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod pipeline;
 pub mod quotations;
 pub mod startup;
+pub mod telegram;
 pub mod telemetry;
 pub mod templates;
 pub mod text_hygiene;

@@ -82,3 +82,26 @@ impl App {
         }
     }
 }
+
+/// Starts every configured channel for `serve`: the mail pollers, the Telegram receiver, and
+/// the one outbox drainer with a sender registered per channel. The tasks end when
+/// `shutdown` is cancelled.
+pub fn spawn_channels(
+    app: &App,
+    shutdown: &tokio_util::sync::CancellationToken,
+) -> anyhow::Result<tokio::task::JoinSet<()>> {
+    let mut registry = crate::outbox::Registry::new();
+    let mut tasks = crate::mail::spawn_pollers(app, shutdown);
+    if let Some(mail) = crate::mail::reply_sender(app)? {
+        registry.register(Arc::new(mail));
+    }
+    if let Some(bot) = crate::telegram::bot(app)? {
+        registry.register(Arc::new(bot.clone()));
+        let mut telegram = crate::telegram::spawn(app, bot, shutdown);
+        tasks.spawn(async move { while telegram.join_next().await.is_some() {} });
+    }
+    if !registry.is_empty() {
+        tasks.spawn(crate::outbox::drain::run_all(app.clone(), registry, shutdown.clone()));
+    }
+    Ok(tasks)
+}

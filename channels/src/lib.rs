@@ -8,6 +8,9 @@
 pub mod email;
 pub mod error;
 pub mod message;
+pub mod sender;
+pub mod telegram;
 
 pub use error::ChannelError;
-pub use message::{Attachment, ChannelKind, InboundMessage, OutboundReply, Sender, ThreadRef};
+pub use message::{Attachment, ChannelKind, InboundMessage, OutboundReply, ReplyButton, Sender, ThreadRef};
+pub use sender::{Outgoing, ReplySender};

@@ -63,9 +63,13 @@ pub enum ThreadRef {
         /// Where replies go (Reply-To, else From).
         reply_to: String,
     },
+    /// A Telegram chat: we answer `message_id` (0: a new message in the chat), inside the
+    /// forum topic `message_thread_id` when there is one.
     Telegram {
         chat_id: i64,
         message_id: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_thread_id: Option<i64>,
     },
     Slack {
         channel: String,
@@ -146,12 +150,22 @@ pub struct InboundMessage {
     pub forwarded_by: Option<Sender>,
 }
 
+/// A button under a reply (an inline keyboard button in chat); `data` comes back to the
+/// adapter when it is pressed. Mail has no buttons and ignores them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyButton {
+    pub label: String,
+    pub data: String,
+}
+
 /// One answer to send into a thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboundReply {
     pub thread: ThreadRef,
     pub text: String,
     pub attachments: Vec<Attachment>,
+    #[serde(default)]
+    pub buttons: Vec<ReplyButton>,
 }
 
 #[cfg(test)]

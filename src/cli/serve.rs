@@ -28,7 +28,7 @@ pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
     ));
     // The channels run with the HTTP server; `horme worker` runs jobs only.
     let mut mail = if with_http {
-        crate::mail::spawn(&app, &shutdown)?
+        crate::startup::spawn_channels(&app, &shutdown)?
     } else {
         tokio::task::JoinSet::new()
     };

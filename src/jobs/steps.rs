@@ -69,6 +69,7 @@ pub async fn run(app: &App, job: &Job) -> Result<(), sqlx::Error> {
         PRICE => super::price::run(app, job).await,
         RENDER => super::render::run(app, job).await,
         crate::quotations::events::EVENT_JOB => super::events::run(app, job).await,
+        crate::outbox::delivered::SENT => crate::outbox::delivered::run(app, job).await,
         super::maintenance::MAINTENANCE => super::maintenance::run(app, job).await,
         other => Err(StepError::Permanent(format!("unknown job kind {other:?}"))),
     };
@@ -177,6 +178,7 @@ async fn set_failed(conn: &mut PgConnection, app: &App, rfp: Uuid, reason: &str)
     .rows_affected();
     if changed == 1 {
         crate::mail::jobs::on_rfp_failed(conn, rfp, app.settings.workers.max_attempts).await?;
+        crate::telegram::notify::on_rfp_failed(conn, app, rfp, reason).await?;
         metrics::counter!("horme_rfps_failed_total").increment(1);
     }
     Ok(())

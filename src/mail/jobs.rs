@@ -19,7 +19,7 @@ use crate::startup::App;
 pub const RFP_FAILED: &str = "mail.rfp_failed";
 /// An approver's or customer's command mail.
 pub const COMMAND: &str = "mail.command";
-/// A reply was delivered (e.g. the quotation: it is now sent).
+/// A reply was delivered (jobs queued before `outbox.sent` replaced this kind).
 pub const SENT: &str = "mail.sent";
 
 /// Whether the queue's job `kind` belongs here.
@@ -81,32 +81,6 @@ pub async fn on_rfp_failed(conn: &mut PgConnection, rfp: Uuid, max_attempts: i32
         )
         .await?;
     }
-    Ok(())
-}
-
-/// After the drainer recorded a delivery: the quotation mail going out makes it `sent`.
-pub async fn after_sent(
-    conn: &mut PgConnection,
-    app: &App,
-    outbox_id: Uuid,
-    kind: &str,
-    quotation_id: Option<Uuid>,
-) -> Result<(), sqlx::Error> {
-    if kind != "quotation" || quotation_id.is_none() {
-        return Ok(());
-    }
-    queue::enqueue(
-        conn,
-        NewJob {
-            kind: SENT,
-            payload: json!({"outbox_id": outbox_id, "quotation_id": quotation_id}),
-            rfp_id: None,
-            dedupe_key: Some(format!("{SENT}:{outbox_id}")),
-            priority: 1,
-            max_attempts: app.settings.workers.max_attempts,
-        },
-    )
-    .await?;
     Ok(())
 }
 

@@ -58,21 +58,41 @@ pub async fn approval_recipients(conn: &mut sqlx::PgConnection, app: &App) -> Re
     Ok(out)
 }
 
-/// Starts the mail channel (when `mail.enabled`): a poller per mailbox and the outbox drainer.
-/// The tasks end when `shutdown` is cancelled.
+/// The mail channel's reply sender, for the outbox registry (when `mail.enabled`).
+pub fn reply_sender(app: &App) -> anyhow::Result<Option<crate::outbox::email::MailReplySender>> {
+    let m = &app.settings.mail;
+    if !m.enabled {
+        return Ok(None);
+    }
+    let smtp = SmtpSender::new(&m.smtp_config()).map_err(|e| anyhow::anyhow!("mail.smtp: {e}"))?;
+    Ok(Some(crate::outbox::email::MailReplySender::new(smtp, m.clone())))
+}
+
+/// Starts the mail channel alone (when `mail.enabled`): its pollers and an outbox drainer for
+/// mail replies only. `serve` starts every channel with one drainer instead
+/// ([`crate::startup::spawn_channels`]).
 pub fn spawn(app: &App, shutdown: &CancellationToken) -> anyhow::Result<JoinSet<()>> {
+    let mut tasks = spawn_pollers(app, shutdown);
+    if let Some(sender) = reply_sender(app)? {
+        let mut registry = crate::outbox::Registry::new();
+        registry.register(std::sync::Arc::new(sender));
+        tasks.spawn(crate::outbox::drain::run_all(app.clone(), registry, shutdown.clone()));
+    }
+    Ok(tasks)
+}
+
+/// Starts a poller per mailbox (when `mail.enabled`); they end when `shutdown` is cancelled.
+pub fn spawn_pollers(app: &App, shutdown: &CancellationToken) -> JoinSet<()> {
     let mut tasks = JoinSet::new();
     let m = &app.settings.mail;
     if !m.enabled {
-        return Ok(tasks);
+        return tasks;
     }
-    let sender = SmtpSender::new(&m.smtp_config()).map_err(|e| anyhow::anyhow!("mail.smtp: {e}"))?;
-    tasks.spawn(crate::outbox::drain::run(app.clone(), sender, shutdown.clone()));
     for (name, mailbox) in &m.mailboxes {
         let cfg = m.imap_config(name, mailbox);
         let key = settings::mailbox_key(mailbox);
         tasks.spawn(mailbox::run_singleton(app.clone(), key, cfg, shutdown.clone()));
     }
     tracing::info!(mailboxes = m.mailboxes.len(), "mail channel started");
-    Ok(tasks)
+    tasks
 }

@@ -1,83 +1,75 @@
-//! An outbox row as a mail: recipient and threading from the stored thread, our Message-ID,
-//! the quotation PDF when the row asks for it.
+//! The mail channel's [`ReplySender`]: an outbox reply as a mail — recipient and threading
+//! from the stored thread, our Message-ID, the attachments the drainer loaded — sent by SMTP.
 
-use channels::email::smtp::OutgoingMail;
-use channels::{Attachment, ChannelError, ThreadRef};
-use sqlx::PgPool;
-use uuid::Uuid;
+use channels::email::smtp::{OutgoingMail, SmtpSender};
+use channels::{ChannelError, ChannelKind, Outgoing, ReplySender, ThreadRef};
+use futures::future::BoxFuture;
+use sha2::{Digest, Sha256};
 
 use crate::mail::settings::MailSettings;
 use crate::mail::threading;
 
-/// The parts of a claimed row that make the mail.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub id: Uuid,
-    pub kind: String,
-    pub thread: serde_json::Value,
-    pub subject: Option<String>,
-    pub body: String,
-    pub quotation_id: Option<Uuid>,
-    pub attach_pdf: bool,
-    pub external_id: Option<String>,
-    pub idempotency_key: String,
+pub use super::Row;
+
+/// Sends mail replies through SMTP.
+pub struct MailReplySender {
+    smtp: SmtpSender,
+    mail: MailSettings,
 }
 
-/// Builds the mail. A PDF that is not there yet is `Transient` (it is being rendered); a row
-/// that can never become a mail is `Permanent`.
-pub async fn compose(pool: &PgPool, mail: &MailSettings, row: &Row) -> Result<OutgoingMail, ChannelError> {
-    let thread: ThreadRef = serde_json::from_value(row.thread.clone())
-        .map_err(|e| ChannelError::Permanent(format!("outbox row has no usable thread: {e}")))?;
+impl MailReplySender {
+    pub fn new(smtp: SmtpSender, mail: MailSettings) -> Self {
+        Self { smtp, mail }
+    }
+}
+
+impl ReplySender for MailReplySender {
+    fn channel(&self) -> ChannelKind {
+        ChannelKind::Email
+    }
+
+    fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<(), ChannelError>> {
+        Box::pin(async move {
+            let mail = compose(&self.mail, out)?;
+            self.smtp.send(&mail).await
+        })
+    }
+}
+
+/// Builds the mail; a reply that can never become a mail is `Permanent`.
+pub fn compose(mail: &MailSettings, out: &Outgoing) -> Result<OutgoingMail, ChannelError> {
     let ThreadRef::Email {
         message_id: parent,
         references,
         subject,
         reply_to,
-    } = thread
+    } = out.reply.thread.clone()
     else {
         return Err(ChannelError::Permanent("not a mail thread".into()));
     };
-    let mut attachments = Vec::new();
-    if row.attach_pdf {
-        let q = row
-            .quotation_id
-            .ok_or_else(|| ChannelError::Permanent("a PDF was asked for without a quotation".into()))?;
-        let found = sqlx::query!("select number, pdf from quotations where id = $1", q)
-            .fetch_optional(pool)
-            .await
-            .map_err(|e| ChannelError::Transient(format!("loading the quotation PDF: {e}")))?
-            .ok_or_else(|| ChannelError::Permanent(format!("quotation {q} no longer exists")))?;
-        let pdf = found
-            .pdf
-            .ok_or_else(|| ChannelError::Transient(format!("the PDF of {} is not rendered yet", found.number)))?;
-        attachments.push(Attachment {
-            filename: format!("{}.pdf", found.number),
-            media_type: "application/pdf".into(),
-            content: pdf,
-        });
-    }
     let parent = parent.trim().to_string();
     let (in_reply_to, references) = if parent.is_empty() {
         (None, references)
     } else {
         (Some(parent.clone()), threading::references(&references, &parent))
     };
+    let message_id = out.external_id.clone().unwrap_or_else(|| {
+        let key = hex::encode(&Sha256::digest(out.idempotency_key.as_bytes())[..16]);
+        format!("horme.{}.{key}@{}", out.kind, mail.id_domain())
+    });
     Ok(OutgoingMail {
         from_address: mail.from_address.clone(),
         from_name: Some(mail.from_name.clone()).filter(|n| !n.trim().is_empty()),
         to: vec![reply_to],
-        subject: row
+        subject: out
             .subject
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| threading::reply_subject(&subject)),
-        message_id: row
-            .external_id
-            .clone()
-            .unwrap_or_else(|| format!("horme.{}.{}@{}", row.kind, row.id.simple(), mail.id_domain())),
+        message_id,
         in_reply_to,
         references,
-        text: row.body.clone(),
-        attachments,
+        text: out.reply.text.clone(),
+        attachments: out.reply.attachments.clone(),
     })
 }

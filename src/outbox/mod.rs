@@ -1,12 +1,18 @@
-//! The outbox: every reply is written here, in the same transaction as the state change that
-//! causes it, under an idempotency key (a retried job cannot write it twice), and sent later by
-//! the channel's drainer, which claims rows with a lease and records the outcome fenced by the
-//! lease token. A process that dies between rendering and sending loses nothing: the row waits.
+//! The outbox: every reply of every channel is written here, in the same transaction as the
+//! state change that causes it, under an idempotency key (a retried job cannot write it twice),
+//! and sent later by the one drainer ([`drain`]), which claims due rows with a lease, hands
+//! each to the [`channels::ReplySender`] registered for its channel ([`Registry`]) and records
+//! the outcome fenced by the lease token. A process that dies between rendering and sending
+//! loses nothing: the row waits.
 
+pub mod delivered;
 pub mod drain;
 pub mod email;
+pub mod registry;
 
-use channels::{ChannelKind, ThreadRef};
+pub use registry::Registry;
+
+use channels::{ChannelKind, ReplyButton, ThreadRef};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -38,10 +44,19 @@ pub struct NewReply {
 
 /// Queues a reply in the caller's transaction; false if one with the same key exists.
 pub async fn enqueue(conn: &mut PgConnection, r: &NewReply) -> Result<bool, sqlx::Error> {
+    enqueue_with_buttons(conn, r, &[]).await
+}
+
+/// [`enqueue`] with buttons under the reply (chat channels; mail ignores them).
+pub async fn enqueue_with_buttons(
+    conn: &mut PgConnection,
+    r: &NewReply,
+    buttons: &[ReplyButton],
+) -> Result<bool, sqlx::Error> {
     let id = sqlx::query_scalar!(
         r#"insert into outbox (id, idempotency_key, channel, thread, kind, subject, body, quotation_id,
-                               attach_pdf, rfp_id, recipient, automatic, external_id)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                               attach_pdf, rfp_id, recipient, automatic, external_id, buttons)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
            on conflict (idempotency_key) do nothing
            returning id"#,
         Uuid::now_v7(),
@@ -56,7 +71,8 @@ pub async fn enqueue(conn: &mut PgConnection, r: &NewReply) -> Result<bool, sqlx
         r.rfp_id,
         r.recipient.as_deref().map(str::to_ascii_lowercase),
         r.automatic,
-        r.external_id
+        r.external_id,
+        serde_json::to_value(buttons).unwrap_or_else(|_| serde_json::Value::Array(Vec::new()))
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -116,4 +132,20 @@ pub async fn counts(pool: &PgPool) -> Result<Vec<(String, String, i64)>, sqlx::E
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(|r| (r.channel, r.status, r.n)).collect())
+}
+
+/// A claimed row, as the drainer reads it.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: Uuid,
+    pub channel: String,
+    pub kind: String,
+    pub thread: serde_json::Value,
+    pub subject: Option<String>,
+    pub body: String,
+    pub quotation_id: Option<Uuid>,
+    pub attach_pdf: bool,
+    pub external_id: Option<String>,
+    pub idempotency_key: String,
+    pub buttons: serde_json::Value,
 }

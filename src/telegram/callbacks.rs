@@ -1,0 +1,116 @@
+//! An approver's button under a draft: `approve:<number>` or `reject:<number>`. The presser
+//! is known by the Telegram user id the Bot API reports (never a display name) and must be an
+//! approver (`approvers` row `telegram:<id>` or `approval.approvers`); the decision goes
+//! through the same lifecycle functions as an approval by mail. The button press is always
+//! answered; a refusal is audited.
+
+use channels::telegram::{self, Bot, CallbackQuery};
+use serde_json::json;
+
+use super::receive::ReceiveError;
+use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
+use crate::startup::App;
+
+/// What a button asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Approve(String),
+    Reject(String),
+}
+
+impl Decision {
+    pub fn parse(data: &str) -> Option<Self> {
+        let (verb, number) = data.split_once(':')?;
+        let number = number.trim();
+        if number.is_empty() {
+            return None;
+        }
+        match verb {
+            "approve" => Some(Self::Approve(number.to_string())),
+            "reject" => Some(Self::Reject(number.to_string())),
+            _ => None,
+        }
+    }
+
+    /// The button's callback data (at most 64 bytes: a quotation number fits).
+    pub fn data(&self) -> String {
+        match self {
+            Self::Approve(n) => format!("approve:{n}"),
+            Self::Reject(n) => format!("reject:{n}"),
+        }
+    }
+}
+
+#[tracing::instrument(skip_all, fields(user = q.from.id, data = ?q.data))]
+pub async fn on_callback(app: &App, bot: &Bot, q: &CallbackQuery) -> Result<(), ReceiveError> {
+    let Some(decision) = q.data.as_deref().and_then(Decision::parse) else {
+        answer(bot, q, "This button is no longer valid.", false).await;
+        return Ok(());
+    };
+    let identity = telegram::identity(&q.from);
+    let number = match &decision {
+        Decision::Approve(n) | Decision::Reject(n) => n.clone(),
+    };
+    let mut conn = app.pool.acquire().await?;
+    let approver = crate::quotations::approval::is_approver(&mut conn, &app.settings.approval, &identity).await?;
+    if !approver {
+        tracing::warn!(%number, %identity, "button pressed by someone who is not an approver: refused");
+        crate::audit::record(
+            &mut conn,
+            crate::audit::Entry {
+                entity: "quotation",
+                entity_id: &number,
+                action: "approval_refused",
+                actor: &identity,
+                channel: "telegram",
+                detail: json!({"why": "not an approver", "name": q.from.display_name()}),
+            },
+        )
+        .await?;
+        answer(bot, q, "Sorry, only approvers may decide on quotations.", true).await;
+        return Ok(());
+    }
+    drop(conn);
+    let actor = Actor::person(&identity);
+    let result = match &decision {
+        Decision::Approve(n) => lifecycle::approve(app, n, &actor, "telegram", &Adjustments::default()).await,
+        Decision::Reject(n) => lifecycle::reject(app, n, &actor, "telegram", Some("rejected in Telegram")).await,
+    };
+    match result {
+        Ok(t) => {
+            answer(bot, q, &format!("{} is now {}.", t.number, t.to), false).await;
+            Ok(())
+        }
+        Err(LifecycleError::Database(e)) => Err(e.into()),
+        Err(e) => {
+            tracing::info!(%number, error = %e, "button decision not taken");
+            answer(bot, q, &format!("Not done: {e}"), true).await;
+            Ok(())
+        }
+    }
+}
+
+/// Answers the button press; a failure only stops a spinner, so it is logged, not retried.
+async fn answer(bot: &Bot, q: &CallbackQuery, text: &str, alert: bool) {
+    if let Err(e) = bot.answer_callback_query(&q.id, text, alert).await {
+        tracing::warn!(error = %e, "cannot answer the callback query");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn button_data_round_trips() {
+        for d in [
+            Decision::Approve("Q-2026-000123".into()),
+            Decision::Reject("Q-2026-000123-R2".into()),
+        ] {
+            assert!(d.data().len() <= 64);
+            assert_eq!(Decision::parse(&d.data()), Some(d));
+        }
+        assert_eq!(Decision::parse("approve:"), None);
+        assert_eq!(Decision::parse("delete:Q-1"), None);
+    }
+}

@@ -1,0 +1,425 @@
+//! The Telegram channel against a fake Bot API server (tests/common/fake_telegram.rs) with the
+//! production client pointed at it by `telegram.api_url`: a document in an allowed chat is
+//! stored, acknowledged in its thread, priced, posted as a draft with Approve / Reject buttons
+//! to the approvers' chat; an approver's button approves it and the quotation is delivered to
+//! the requester. Strangers are refused, oversized files answered, a 429 waited out, a
+//! duplicate update answered once; mail and Telegram replies leave through one drainer.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use channels::email::Security;
+use channels::email::smtp::SmtpSender;
+use channels::telegram::{Bot, TelegramConfig};
+use channels::{ChannelKind, ThreadRef};
+use common::fake_telegram::{FakeTelegram, Sent, TOKEN};
+use horme::outbox::{self, NewReply, Registry};
+use horme::startup::App;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+const ALLOWED_CHAT: i64 = -500;
+const APPROVALS_CHAT: i64 = -1000;
+const APPROVER: i64 = 77;
+const RFP: &str = "Please quote:\n\n\
+1. Molykote 33M Silicone Grease (100G) - 500 sets\n\
+2. China Sanding Cloth Roll 1-1/2 Inch X #100 (qty: 60 units)\n\
+3. Push In Fitting 10Mm - Male Stud 3/8In - 120 pcs\n";
+
+fn settings(fake: &FakeTelegram) -> horme::config::Settings {
+    let mut s = common::settings();
+    let t = &mut s.telegram;
+    t.enabled = true;
+    t.api_url = fake.url.clone();
+    t.bot_token = TOKEN.to_string().into();
+    t.approvals_chat_id = APPROVALS_CHAT;
+    t.allowed_chats = vec![ALLOWED_CHAT];
+    t.poll_timeout_seconds = 1;
+    t.request_timeout_seconds = 5;
+    let m = &mut s.mail;
+    m.outbox_poll_interval_ms = 100;
+    m.outbox_backoff_base_seconds = 1;
+    m.outbox_backoff_max_seconds = 2;
+    s.workers.poll_interval_ms = 200;
+    s.workers.backoff_base_seconds = 1;
+    s
+}
+
+/// Channels (receiver + the one drainer) and workers, as `serve` starts them.
+struct Running {
+    stop: CancellationToken,
+}
+
+impl Running {
+    fn start(app: &App) -> Self {
+        let stop = CancellationToken::new();
+        let mut tasks = horme::startup::spawn_channels(app, &stop).expect("channels start");
+        tasks.spawn(horme::jobs::worker::run_pool(app.clone(), 2, stop.clone()));
+        tokio::spawn(async move { while tasks.join_next().await.is_some() {} });
+        Self { stop }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+fn message(update_id: i64, chat: i64, message_id: i64, user: i64, extra: Value) -> Value {
+    let mut m = json!({
+        "message_id": message_id,
+        "from": {"id": user, "is_bot": false, "first_name": "Marcus"},
+        "chat": {"id": chat, "type": "supergroup", "title": "Sales"},
+        "date": 1_780_000_000,
+    });
+    if let Value::Object(e) = extra {
+        for (k, v) in e {
+            m[k] = v;
+        }
+    }
+    json!({"update_id": update_id, "message": m})
+}
+
+async fn wait_sent(fake: &FakeTelegram, what: &str, f: impl Fn(&Sent) -> bool) -> Sent {
+    common::eventually(Duration::from_secs(60), || async {
+        fake.sent().into_iter().find(|s| f(s))
+    })
+    .await
+    .unwrap_or_else(|| {
+        panic!(
+            "never sent: {what}; sent: {:#?}",
+            fake.sent().iter().map(|s| (&s.method, &s.fields)).collect::<Vec<_>>()
+        )
+    })
+}
+
+fn to_chat(s: &Sent, chat: i64) -> bool {
+    s.fields["chat_id"].as_i64() == Some(chat)
+}
+
+async fn quotation_status(app: &App, number: &str) -> String {
+    sqlx::query_scalar("select status from quotations where number = $1")
+        .bind(number)
+        .fetch_one(&app.pool)
+        .await
+        .expect("quotation")
+}
+
+#[sqlx::test]
+async fn document_to_draft_with_buttons_to_approval_and_delivery(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    common::import_demo_catalog(&app).await;
+    sqlx::query("insert into approvers (identity) values ($1)")
+        .bind(format!("telegram:{APPROVER}"))
+        .execute(&app.pool)
+        .await
+        .expect("approver");
+    fake.add_file("rfq-file-1", RFP.as_bytes());
+    fake.push_update(message(
+        1,
+        ALLOWED_CHAT,
+        42,
+        5,
+        json!({"message_thread_id": 9, "is_topic_message": true,
+               "document": {"file_id": "rfq-file-1", "file_unique_id": "u1", "file_name": "rfq.txt",
+                            "mime_type": "text/plain", "file_size": RFP.len()}}),
+    ));
+    let _bot = Running::start(&app);
+
+    // the acknowledgement answers the user's message, in its forum topic, with the reference
+    let ack = wait_sent(&fake, "ack", |s| s.method == "sendMessage" && to_chat(s, ALLOWED_CHAT)).await;
+    assert_eq!(ack.fields["reply_parameters"]["message_id"], 42);
+    assert_eq!(ack.fields["message_thread_id"], 9);
+    assert!(
+        ack.fields["text"].as_str().unwrap_or("").contains("RFP-"),
+        "{}",
+        ack.fields
+    );
+    let stored: i64 = sqlx::query_scalar(
+        "select count(*) from inbound_messages where channel = 'telegram' and external_id = '-500:42'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("stored");
+    assert_eq!(stored, 1);
+
+    // the draft goes to the approvers' chat as a PDF with Approve / Reject buttons
+    let draft = wait_sent(&fake, "draft", |s| {
+        s.method == "sendDocument" && to_chat(s, APPROVALS_CHAT)
+    })
+    .await;
+    let (filename, pdf) = draft.document.clone().expect("a document");
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let number = filename.trim_end_matches(".pdf").to_string();
+    let keyboard = &draft.fields["reply_markup"]["inline_keyboard"][0];
+    assert_eq!(keyboard[0]["text"], "Approve");
+    assert_eq!(keyboard[0]["callback_data"], format!("approve:{number}"));
+    assert_eq!(keyboard[1]["callback_data"], format!("reject:{number}"));
+    assert_eq!(quotation_status(&app, &number).await, "pending_approval");
+
+    // a stranger's press is refused politely and changes nothing
+    let press = |update_id: i64, id: &str, user: i64| {
+        json!({"update_id": update_id, "callback_query": {
+            "id": id, "from": {"id": user, "is_bot": false, "first_name": "P"},
+            "chat_instance": "x", "data": format!("approve:{number}"),
+            "message": {"message_id": 1001, "date": 0, "chat": {"id": APPROVALS_CHAT, "type": "group"}}}})
+    };
+    fake.push_update(press(2, "cb-stranger", 88));
+    let refused = wait_sent(&fake, "refusal", |s| {
+        s.method == "answerCallbackQuery" && s.fields["callback_query_id"] == "cb-stranger"
+    })
+    .await;
+    assert_eq!(refused.fields["show_alert"], true);
+    assert_eq!(quotation_status(&app, &number).await, "pending_approval");
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action = 'approval_refused' and actor = 'telegram:88' and channel = 'telegram'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 1);
+
+    // the approver's press approves; the quotation goes to the requester's thread and is sent
+    fake.push_update(press(3, "cb-approver", APPROVER));
+    wait_sent(&fake, "callback answer", |s| {
+        s.method == "answerCallbackQuery" && s.fields["callback_query_id"] == "cb-approver"
+    })
+    .await;
+    let delivered = wait_sent(&fake, "quotation", |s| {
+        s.method == "sendDocument" && to_chat(s, ALLOWED_CHAT)
+    })
+    .await;
+    assert_eq!(delivered.fields["reply_parameters"]["message_id"], 42);
+    assert_eq!(delivered.fields["message_thread_id"], 9);
+    assert_eq!(delivered.document.expect("pdf").0, format!("{number}.pdf"));
+    let sent = common::eventually(Duration::from_secs(20), || async {
+        (quotation_status(&app, &number).await == "sent").then_some(())
+    })
+    .await;
+    assert!(sent.is_some(), "the delivered quotation is marked sent");
+    let approved_by: String = sqlx::query_scalar(
+        "select actor from audit_log where entity = 'quotation' and entity_id = $1 and action like '%approved%' limit 1",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap_or_default();
+    assert_eq!(approved_by, format!("telegram:{APPROVER}"));
+}
+
+#[sqlx::test]
+async fn a_chat_that_may_not_submit_is_refused_politely(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    fake.push_update(message(1, -999, 7, 5, json!({"text": "please quote 10 gloves"})));
+    let _bot = Running::start(&app);
+    let r = wait_sent(&fake, "refusal", |s| s.method == "sendMessage" && to_chat(s, -999)).await;
+    assert_eq!(r.fields["reply_parameters"]["message_id"], 7);
+    assert!(r.fields["text"].as_str().unwrap_or("").contains("not set up"));
+    let stored: i64 = sqlx::query_scalar("select count(*) from inbound_messages")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(stored, 0, "nothing stored from a chat that may not submit");
+}
+
+#[sqlx::test]
+async fn a_file_over_the_download_limit_is_answered(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    fake.push_update(message(
+        1,
+        ALLOWED_CHAT,
+        8,
+        5,
+        json!({"document": {"file_id": "big", "file_unique_id": "b", "file_name": "huge.pdf",
+                            "mime_type": "application/pdf", "file_size": 25 * 1024 * 1024}}),
+    ));
+    let _bot = Running::start(&app);
+    let r = wait_sent(&fake, "too large", |s| {
+        s.method == "sendMessage" && to_chat(s, ALLOWED_CHAT)
+    })
+    .await;
+    let text = r.fields["text"].as_str().unwrap_or("");
+    assert!(text.contains("huge.pdf") && text.contains("20 MB"), "{text}");
+    assert_eq!(r.fields["reply_parameters"]["message_id"], 8);
+}
+
+#[sqlx::test]
+async fn a_429_is_waited_out_for_its_retry_after(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    fake.rate_limit("sendMessage", 1, 2);
+    fake.push_update(message(1, ALLOWED_CHAT, 9, 5, json!({"text": "10 pcs nitrile gloves"})));
+    let _bot = Running::start(&app);
+    let ack = wait_sent(&fake, "ack", |s| s.method == "sendMessage" && to_chat(s, ALLOWED_CHAT)).await;
+    let refused = fake.refused();
+    assert_eq!(refused.len(), 1);
+    assert!(
+        ack.at.duration_since(refused[0].1) >= Duration::from_secs(2),
+        "sent again only after retry_after"
+    );
+    let attempts: i32 = sqlx::query_scalar("select attempts from outbox where kind = 'ack'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("row");
+    assert_eq!(attempts, 2);
+}
+
+#[sqlx::test]
+async fn a_duplicate_update_gets_one_reply(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    // the same message delivered twice (a redelivery after a lost confirmation)
+    fake.push_update(message(
+        1,
+        ALLOWED_CHAT,
+        10,
+        5,
+        json!({"text": "10 pcs nitrile gloves"}),
+    ));
+    fake.push_update(message(
+        2,
+        ALLOWED_CHAT,
+        10,
+        5,
+        json!({"text": "10 pcs nitrile gloves"}),
+    ));
+    let _bot = Running::start(&app);
+    wait_sent(&fake, "ack", |s| s.method == "sendMessage" && to_chat(s, ALLOWED_CHAT)).await;
+    // both updates are confirmed (handled) once the fake holds none
+    common::eventually(Duration::from_secs(10), || async {
+        let n: i64 = sqlx::query_scalar("select count(*) from outbox where status <> 'sent'")
+            .fetch_one(&app.pool)
+            .await
+            .ok()?;
+        (n == 0).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let acks = fake
+        .sent()
+        .iter()
+        .filter(|s| {
+            s.method == "sendMessage"
+                && to_chat(s, ALLOWED_CHAT)
+                && s.fields["text"].as_str().unwrap_or("").contains("RFP-")
+        })
+        .count();
+    assert_eq!(acks, 1);
+    let stored: i64 = sqlx::query_scalar("select count(*) from inbound_messages where channel = 'telegram'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(stored, 1);
+}
+
+#[sqlx::test]
+async fn mail_and_telegram_replies_leave_through_one_drainer(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let smtp = common::smtp_script::ScriptedSmtp::start(&[]).await;
+    let mut s = settings(&fake);
+    let m = &mut s.mail;
+    m.from_address = "sales@horme.test".into();
+    m.message_id_domain = "horme.test".into();
+    m.smtp.host = "127.0.0.1".into();
+    m.smtp.port = smtp.port;
+    m.smtp.security = Security::Plain;
+    m.smtp.timeout_seconds = 5;
+    let app = common::app_with(pool, s).await;
+    let mail = |key: &str| NewReply {
+        idempotency_key: key.into(),
+        channel: ChannelKind::Email,
+        thread: ThreadRef::Email {
+            message_id: "rfq-1@customer.test".into(),
+            references: vec![],
+            subject: "RFQ 1".into(),
+            reply_to: "buyer@customer.test".into(),
+        },
+        kind: "ack".into(),
+        subject: None,
+        body: "Thank you.".into(),
+        quotation_id: None,
+        rfp_id: None,
+        attach_pdf: false,
+        recipient: Some("buyer@customer.test".into()),
+        automatic: false,
+        external_id: Some(format!("horme.ack.{key}@horme.test")),
+    };
+    let chat = NewReply {
+        channel: ChannelKind::Telegram,
+        thread: ThreadRef::Telegram {
+            chat_id: ALLOWED_CHAT,
+            message_id: 3,
+            message_thread_id: None,
+        },
+        recipient: None,
+        external_id: None,
+        ..mail("chat-1")
+    };
+    let mut tx = app.pool.begin().await.expect("tx");
+    assert!(outbox::enqueue(&mut tx, &mail("mail-1")).await.expect("enqueue"));
+    assert!(outbox::enqueue(&mut tx, &chat).await.expect("enqueue"));
+    tx.commit().await.expect("commit");
+
+    // one drainer, one registry holding both senders behind the one trait
+    let mut registry = Registry::new();
+    let smtp_sender = SmtpSender::new(&app.settings.mail.smtp_config()).expect("smtp");
+    registry.register(Arc::new(horme::outbox::email::MailReplySender::new(
+        smtp_sender,
+        app.settings.mail.clone(),
+    )));
+    let bot = Bot::new(TelegramConfig {
+        api_url: fake.url.clone(),
+        token: TOKEN.into(),
+        poll_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(5),
+    })
+    .expect("bot");
+    registry.register(Arc::new(bot));
+    assert_eq!(registry.channels(), vec!["email".to_string(), "telegram".to_string()]);
+    let stop = CancellationToken::new();
+    let drainer = tokio::spawn(horme::outbox::drain::run_all(app.clone(), registry, stop.clone()));
+    let done = common::eventually(Duration::from_secs(20), || async {
+        let rows: Vec<(String, String)> = sqlx::query_as("select channel, status from outbox order by channel")
+            .fetch_all(&app.pool)
+            .await
+            .ok()?;
+        rows.iter().all(|(_, s)| s == "sent").then_some(rows)
+    })
+    .await;
+    stop.cancel();
+    let _ = drainer.await;
+    assert_eq!(
+        done.expect("both replies sent"),
+        vec![("email".into(), "sent".into()), ("telegram".into(), "sent".into())]
+    );
+    assert_eq!(smtp.accepted().len(), 1);
+    let sent = fake.sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].fields["reply_parameters"]["message_id"], 3);
+}
+
+#[sqlx::test]
+async fn a_request_without_items_is_answered_in_its_thread(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    common::import_demo_catalog(&app).await;
+    fake.push_update(message(1, ALLOWED_CHAT, 11, 5, json!({"text": "hello, how are you?"})));
+    let _bot = Running::start(&app);
+    let r = wait_sent(&fake, "no items", |s| {
+        s.method == "sendMessage" && s.fields["text"].as_str().unwrap_or("").contains("no items")
+    })
+    .await;
+    assert_eq!(r.fields["reply_parameters"]["message_id"], 11);
+    let status: String = sqlx::query_scalar("select status from rfps")
+        .fetch_one(&app.pool)
+        .await
+        .expect("rfp");
+    assert_eq!(status, "failed");
+}
