@@ -9,6 +9,7 @@ pub mod email;
 pub mod error;
 pub mod message;
 pub mod sender;
+pub mod slack;
 pub mod telegram;
 
 pub use error::ChannelError;
