@@ -18,6 +18,7 @@ pub mod mail;
 pub mod outbox;
 pub mod pipeline;
 pub mod quotations;
+pub mod slack;
 pub mod startup;
 pub mod telegram;
 pub mod telemetry;

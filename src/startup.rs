@@ -100,6 +100,10 @@ pub fn spawn_channels(
         let mut telegram = crate::telegram::spawn(app, bot, shutdown);
         tasks.spawn(async move { while telegram.join_next().await.is_some() {} });
     }
+    // Slack's events arrive on the HTTP server (`slack::http`); here only its sender.
+    if let Some(slack) = crate::slack::client(app)? {
+        registry.register(Arc::new(slack));
+    }
     if !registry.is_empty() {
         tasks.spawn(crate::outbox::drain::run_all(app.clone(), registry, shutdown.clone()));
     }

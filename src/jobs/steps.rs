@@ -71,6 +71,7 @@ pub async fn run(app: &App, job: &Job) -> Result<(), sqlx::Error> {
         crate::quotations::events::EVENT_JOB => super::events::run(app, job).await,
         crate::outbox::delivered::SENT => crate::outbox::delivered::run(app, job).await,
         super::maintenance::MAINTENANCE => super::maintenance::run(app, job).await,
+        crate::slack::jobs::EVENT | crate::slack::jobs::INTERACTION => crate::slack::jobs::run(app, job).await,
         other => Err(StepError::Permanent(format!("unknown job kind {other:?}"))),
     };
     metrics::histogram!("horme_step_duration_seconds", "step" => job.kind.clone())
@@ -179,6 +180,7 @@ async fn set_failed(conn: &mut PgConnection, app: &App, rfp: Uuid, reason: &str)
     if changed == 1 {
         crate::mail::jobs::on_rfp_failed(conn, rfp, app.settings.workers.max_attempts).await?;
         crate::telegram::notify::on_rfp_failed(conn, app, rfp, reason).await?;
+        crate::slack::notify::on_rfp_failed(conn, app, rfp, reason).await?;
         metrics::counter!("horme_rfps_failed_total").increment(1);
     }
     Ok(())

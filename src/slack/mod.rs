@@ -1,0 +1,27 @@
+//! The Slack channel of the application: Slack's signed requests (Events API, button presses)
+//! received on the HTTP server and stored as jobs before they are acknowledged ([`http`]),
+//! messages stored through the same ingest as mail ([`receive`]), the approvers' buttons
+//! ([`interactions`]), and the replies that lifecycle events call for ([`notify`]). The Web
+//! API itself is in `channels::slack`; its sender is registered with the outbox.
+
+pub mod http;
+pub mod interactions;
+pub mod jobs;
+pub mod notify;
+pub mod receive;
+pub mod replies;
+pub mod settings;
+
+use channels::slack::SlackClient;
+
+use crate::startup::App;
+
+/// The Web API client (when `slack.enabled`), for the jobs and the outbox registry.
+pub fn client(app: &App) -> anyhow::Result<Option<SlackClient>> {
+    let s = &app.settings.slack;
+    if !s.enabled {
+        return Ok(None);
+    }
+    let cfg = s.client_config().map_err(|e| anyhow::anyhow!(e))?;
+    Ok(Some(SlackClient::new(cfg).map_err(|e| anyhow::anyhow!("slack: {e}"))?))
+}
