@@ -4,6 +4,7 @@
 
 pub mod bot_process;
 pub mod fake_openai;
+pub mod fake_slack;
 pub mod fake_telegram;
 pub mod mail;
 pub mod smtp_script;
