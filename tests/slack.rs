@@ -547,3 +547,19 @@ async fn replies_wait_while_slack_is_down_and_go_out_once_it_is_back(pool: PgPoo
         1
     );
 }
+
+#[sqlx::test]
+async fn config_check_says_whether_the_bot_token_is_live(pool: PgPool) {
+    let fake = FakeSlack::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    let live = horme::slack::live(&app.settings).await.expect("slack is on");
+    assert_eq!(live, "live as horme (UBOT) in Horme Test (T1)");
+    let mut wrong = settings(&fake);
+    wrong.slack.bot_token = "xoxb-revoked".to_string().into();
+    let dead = horme::slack::live(&wrong).await.expect("slack is on");
+    assert!(dead.starts_with("NOT live") && dead.contains("not_authed"), "{dead}");
+    assert!(!dead.contains("xoxb-"), "the token is not printed: {dead}");
+    let mut off = settings(&fake);
+    off.slack.enabled = false;
+    assert_eq!(horme::slack::live(&off).await, None);
+}

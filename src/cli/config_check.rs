@@ -32,5 +32,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .await
         .unwrap_or(0);
     println!("# migrations: {done} of {applied} applied");
+    if let Some(line) = crate::slack::live(&settings).await {
+        println!("# slack: {line}");
+    }
     Ok(())
 }

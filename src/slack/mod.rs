@@ -25,3 +25,21 @@ pub fn client(app: &App) -> anyhow::Result<Option<SlackClient>> {
     let cfg = s.client_config().map_err(|e| anyhow::anyhow!(e))?;
     Ok(Some(SlackClient::new(cfg).map_err(|e| anyhow::anyhow!("slack: {e}"))?))
 }
+
+/// For `horme config check`: whether the configured bot token works (`auth.test`), and as
+/// whom. `None` when the channel is off.
+pub async fn live(settings: &crate::config::Settings) -> Option<String> {
+    let s = &settings.slack;
+    if !s.enabled {
+        return None;
+    }
+    let client = match s.client_config().map(SlackClient::new) {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => return Some(format!("NOT live: {e}")),
+        Err(e) => return Some(format!("NOT live: {e}")),
+    };
+    Some(match client.auth_test().await {
+        Ok(me) => format!("live as {} ({}) in {} ({})", me.user, me.user_id, me.team, me.team_id),
+        Err(e) => format!("NOT live: auth.test failed: {e}"),
+    })
+}
