@@ -100,9 +100,12 @@ pub fn spawn_channels(
         let mut telegram = crate::telegram::spawn(app, bot, shutdown);
         tasks.spawn(async move { while telegram.join_next().await.is_some() {} });
     }
-    // Slack's events arrive on the HTTP server (`slack::http`); here only its sender.
+    // Slack's events arrive on the HTTP server (`slack::http`), or over Socket Mode.
     if let Some(slack) = crate::slack::client(app)? {
-        registry.register(Arc::new(slack));
+        registry.register(Arc::new(slack.clone()));
+        if app.settings.slack.socket_mode {
+            tasks.spawn(crate::slack::socket::run(app.clone(), slack, shutdown.clone()));
+        }
     }
     if !registry.is_empty() {
         tasks.spawn(crate::outbox::drain::run_all(app.clone(), registry, shutdown.clone()));

@@ -11,7 +11,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::fake_slack::{Call, FakeSlack, SIGNING_SECRET, TOKEN};
+use common::fake_slack::{APP_TOKEN, Call, FakeSlack, SIGNING_SECRET, TOKEN};
 use horme::http::HttpState;
 use horme::startup::App;
 use serde_json::{Value, json};
@@ -562,4 +562,89 @@ async fn config_check_says_whether_the_bot_token_is_live(pool: PgPool) {
     let mut off = settings(&fake);
     off.slack.enabled = false;
     assert_eq!(horme::slack::live(&off).await, None);
+}
+
+#[sqlx::test]
+async fn socket_mode_envelopes_are_stored_acknowledged_and_answered(pool: PgPool) {
+    let fake = FakeSlack::start().await;
+    let mut s = settings(&fake);
+    s.slack.socket_mode = true;
+    s.slack.app_token = APP_TOKEN.to_string().into();
+    s.slack.signing_secret = String::new().into();
+    let app = common::app_with(pool, s).await;
+    let run = Running::start(&app).await;
+    let first = envelope(
+        "Ev1",
+        message(SALES, "1780000001.000100", REQUESTER, "10 pcs nitrile gloves", vec![]),
+    );
+    // with Socket Mode the public endpoints are off
+    assert_eq!(run.event(&first, Signature::Good).await, 404);
+    let connected = common::eventually(Duration::from_secs(20), || async {
+        (fake.socket_connections() == 1).then_some(())
+    })
+    .await;
+    assert!(connected.is_some(), "connected with the app-level token");
+    let wrap = |id: &str, kind: &str, payload: &Value, retry: u32| {
+        json!({"type": kind, "envelope_id": id, "payload": payload, "accepts_response_payload": false,
+               "retry_attempt": retry, "retry_reason": if retry > 0 { "timeout" } else { "" }})
+    };
+    let acked = |id: &'static str| {
+        let fake = fake.clone();
+        async move {
+            common::eventually(Duration::from_secs(20), || async {
+                fake.acks().contains(&id.to_string()).then_some(())
+            })
+            .await
+            .unwrap_or_else(|| panic!("envelope {id} never acknowledged; acks: {:?}", fake.acks()))
+        }
+    };
+
+    // an event is stored, acknowledged, and answered in its thread
+    fake.push_socket(wrap("env-1", "events_api", &first, 0));
+    acked("env-1").await;
+    let ack = wait_call(&fake, "ack", |c| post_to(c, SALES) && text(c).contains("RFP-")).await;
+    assert_eq!(ack.fields["thread_ts"], "1780000001.000100");
+    // Slack's redelivery of the same event is acknowledged and changes nothing
+    fake.push_socket(wrap("env-2", "events_api", &first, 1));
+    acked("env-2").await;
+
+    // a button press over the socket: a stranger is refused
+    let press = json!({"type": "block_actions", "trigger_id": "trig-s1",
+        "user": {"id": "USTRANGER", "team_id": "T1"}, "team": {"id": "T1"}, "channel": {"id": APPROVALS},
+        "response_url": format!("{}/response/trig-s1", fake.url),
+        "actions": [{"type": "button", "action_id": "horme_approve", "value": "approve:Q-2026-000001"}]});
+    fake.push_socket(wrap("env-3", "interactive", &press, 0));
+    acked("env-3").await;
+    let refusal = wait_call(&fake, "refusal", |c| c.method == "response_url").await;
+    assert!(refusal.fields["text"].as_str().unwrap_or("").contains("only approvers"));
+
+    // Slack asks to reconnect: a new connection, and events keep coming
+    fake.push_socket(json!({"type": "disconnect", "reason": "refresh_requested",
+                            "debug_info": {"host": "fake"}}));
+    let again = common::eventually(Duration::from_secs(20), || async {
+        (fake.socket_connections() == 2).then_some(())
+    })
+    .await;
+    assert!(again.is_some(), "reconnected after disconnect");
+    let second = envelope(
+        "Ev2",
+        message(SALES, "1780000001.000200", REQUESTER, "5 pcs safety goggles", vec![]),
+    );
+    fake.push_socket(wrap("env-4", "events_api", &second, 0));
+    acked("env-4").await;
+    wait_call(&fake, "second ack", |c| {
+        post_to(c, SALES) && c.fields["thread_ts"] == "1780000001.000200"
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let acks = fake
+        .calls()
+        .iter()
+        .filter(|c| post_to(c, SALES) && text(c).contains("RFP-"))
+        .count();
+    assert_eq!(acks, 2, "one answer per event");
+    assert_eq!(
+        count(&app, "select count(*) from inbound_messages where channel = 'slack'").await,
+        2
+    );
 }

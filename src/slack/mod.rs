@@ -1,7 +1,8 @@
 //! The Slack channel of the application: Slack's signed requests (Events API, button presses)
 //! received on the HTTP server and stored as jobs before they are acknowledged ([`http`]),
 //! messages stored through the same ingest as mail ([`receive`]), the approvers' buttons
-//! ([`interactions`]), and the replies that lifecycle events call for ([`notify`]). The Web
+//! ([`interactions`]), and the replies that lifecycle events call for ([`notify`]); or the same
+//! envelopes over a Socket Mode websocket ([`socket`]). The Web
 //! API itself is in `channels::slack`; its sender is registered with the outbox.
 
 pub mod http;
@@ -11,6 +12,7 @@ pub mod notify;
 pub mod receive;
 pub mod replies;
 pub mod settings;
+pub mod socket;
 
 use channels::slack::SlackClient;
 

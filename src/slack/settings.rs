@@ -25,6 +25,13 @@ pub struct SlackSettings {
     pub signing_secret: SecretString,
     /// A file holding the signing secret (wins over `signing_secret`).
     pub signing_secret_file: Option<PathBuf>,
+    /// Receive over a Socket Mode websocket instead of the public HTTP endpoints.
+    pub socket_mode: bool,
+    /// The app-level token (`xapp-…`, scope `connections:write`) Socket Mode connects with.
+    #[serde(serialize_with = "redact")]
+    pub app_token: SecretString,
+    /// A file holding the app-level token (wins over `app_token`).
+    pub app_token_file: Option<PathBuf>,
     /// The channel id where drafts for approval are posted with Approve / Reject buttons.
     pub approvals_channel: String,
     /// Channel ids whose members may submit requests (besides the `chat_access` table).
@@ -73,6 +80,10 @@ impl SlackSettings {
         )
     }
 
+    pub fn app_token(&self) -> Result<SecretString, String> {
+        secret(&self.app_token, self.app_token_file.as_deref(), "app_token")
+    }
+
     pub fn client_config(&self) -> Result<SlackConfig, String> {
         Ok(SlackConfig {
             api_url: self.api_url.trim_end_matches('/').to_string(),
@@ -83,7 +94,11 @@ impl SlackSettings {
 
     pub fn validate(&self) -> Result<(), String> {
         self.token()?;
-        self.signing_secret()?;
+        if self.socket_mode {
+            self.app_token()?;
+        } else {
+            self.signing_secret()?;
+        }
         if self.api_url.trim().is_empty() {
             return Err("slack.api_url must not be empty".into());
         }

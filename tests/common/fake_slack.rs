@@ -1,9 +1,10 @@
 //! A fake Slack Web API on 127.0.0.1:0 speaking the real JSON: auth.test, chat.postMessage,
 //! files.getUploadURLExternal (form-encoded, as live Slack insists) + the upload URL +
 //! files.completeUploadExternal, files.info, private file downloads (bot token required), and
-//! interaction `response_url`s. Tests register files, read what the bot sent, make a method
-//! answer 429 with `Retry-After`, and take the whole server down and back up (connections
-//! refused meanwhile, on the same port).
+//! interaction `response_url`s; and Socket Mode: apps.connections.open (app-level token) and a
+//! websocket that says hello, sends the envelopes a test pushes and records their acks. Tests
+//! register files, read what the bot sent, make a method answer 429 with `Retry-After`, and
+//! take the Web API down and back up (connections refused meanwhile, on the same port).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -22,6 +23,7 @@ use tokio::task::JoinHandle;
 
 pub const TOKEN: &str = "xoxb-test-token-very-secret";
 pub const SIGNING_SECRET: &str = "test-signing-secret-very-secret";
+pub const APP_TOKEN: &str = "xapp-1-test-app-token-very-secret";
 
 /// One call the bot made to a Web API method (or an upload / response URL).
 #[derive(Debug, Clone)]
@@ -48,6 +50,11 @@ struct Inner {
     limited: HashMap<String, (u32, u64)>,
     refused: Vec<(String, Instant)>,
     seq: u64,
+    /// Socket Mode: envelopes waiting to be sent, acks received, connections accepted.
+    socket_out: Vec<Value>,
+    acks: Vec<String>,
+    socket_connections: usize,
+    socket_port: u16,
 }
 
 #[derive(Clone)]
@@ -70,7 +77,23 @@ impl FakeSlack {
             server: Arc::new(Mutex::new(None)),
         };
         fake.serve(listener);
+        let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind socket");
+        fake.inner.lock().expect("lock").socket_port = socket.local_addr().expect("addr").port();
+        tokio::spawn(serve_socket(socket, fake.inner.clone()));
         fake
+    }
+
+    /// Sends an envelope over every Socket Mode connection (the next one, if none is open).
+    pub fn push_socket(&self, envelope: Value) {
+        self.inner.lock().expect("lock").socket_out.push(envelope);
+    }
+
+    pub fn acks(&self) -> Vec<String> {
+        self.inner.lock().expect("lock").acks.clone()
+    }
+
+    pub fn socket_connections(&self) -> usize {
+        self.inner.lock().expect("lock").socket_connections
     }
 
     pub fn api_url(&self) -> String {
@@ -236,7 +259,12 @@ async fn handle(state: Arc<Mutex<Inner>>, base: String, req: Request) -> Respons
     let Some(method) = path.strip_prefix("/api/").map(str::to_string) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if !authorised(&headers) {
+    let token = if method == "apps.connections.open" {
+        APP_TOKEN
+    } else {
+        TOKEN
+    };
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bearer {token}")) {
         return err("not_authed");
     }
     {
@@ -275,6 +303,10 @@ async fn handle(state: Arc<Mutex<Inner>>, base: String, req: Request) -> Respons
         at: now,
     };
     let answer = match method.as_str() {
+        "apps.connections.open" => ok(json!({"url": format!(
+            "ws://127.0.0.1:{}/link/?ticket=t-{seq}&app_id=A1",
+            s.socket_port
+        )})),
         "auth.test" => ok(
             json!({"url": "https://horme-test.slack.com/", "team": "Horme Test", "user": "horme",
                                  "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}),
@@ -332,4 +364,51 @@ async fn handle(state: Arc<Mutex<Inner>>, base: String, req: Request) -> Respons
     };
     s.calls.push(call);
     answer
+}
+
+/// The Socket Mode side: each connection gets `hello`, then the pushed envelopes; text frames
+/// from the bot are acks (`{"envelope_id": …}`).
+async fn serve_socket(listener: tokio::net::TcpListener, state: Arc<Mutex<Inner>>) {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
+                return;
+            };
+            state.lock().expect("lock").socket_connections += 1;
+            let hello = json!({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"},
+                               "debug_info": {"host": "fake", "approximate_connection_time": 3600}});
+            if ws.send(Message::Text(hello.to_string().into())).await.is_err() {
+                return;
+            }
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(50));
+            loop {
+                tokio::select! {
+                    msg = ws.next() => match msg {
+                        Some(Ok(Message::Text(t))) => {
+                            let v: Value = serde_json::from_str(t.as_str()).unwrap_or(json!({}));
+                            if let Some(id) = v["envelope_id"].as_str() {
+                                state.lock().expect("lock").acks.push(id.to_string());
+                            }
+                        }
+                        Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                        Some(Ok(_)) => {}
+                    },
+                    _ = tick.tick() => {
+                        let out: Vec<Value> = std::mem::take(&mut state.lock().expect("lock").socket_out);
+                        for e in out {
+                            if ws.send(Message::Text(e.to_string().into())).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
 }

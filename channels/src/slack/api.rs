@@ -74,10 +74,20 @@ impl SlackClient {
 
     /// A method with a JSON body.
     async fn call<T: DeserializeOwned>(&self, method: &str, body: &Value) -> Result<T, ChannelError> {
+        self.call_with(&self.cfg.token, method, body).await
+    }
+
+    /// A method with a JSON body and another token (the app-level token of Socket Mode).
+    pub(super) async fn call_with<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        method: &str,
+        body: &Value,
+    ) -> Result<T, ChannelError> {
         let resp = self
             .http
             .post(self.url(method))
-            .header(AUTHORIZATION, self.bearer())
+            .header(AUTHORIZATION, format!("Bearer {token}"))
             .timeout(self.cfg.request_timeout)
             .json(body)
             .send()

@@ -6,11 +6,13 @@
 
 pub mod api;
 pub mod signature;
+pub mod socket;
 pub mod types;
 
 use futures::future::BoxFuture;
 
 pub use api::{SlackClient, SlackConfig};
+pub use socket::{Envelope, SocketConnection};
 pub use types::{BlockActions, EventCallback, File, FileSharedEvent, MessageEvent};
 
 use crate::{Attachment, ChannelError, ChannelKind, InboundMessage, Outgoing, ReplySender, Sender, ThreadRef};
