@@ -437,6 +437,38 @@ async fn a_redelivered_event_gets_one_reply(pool: PgPool) {
         "the file_shared event was resolved to its message"
     );
     assert_eq!(fake.downloads().len(), 1, "the file was fetched once");
+
+    // the bot's own upload (a quotation PDF) comes back as file_shared: not a request
+    fake.add_file("FOURS", "Q-2026-000001.pdf", "application/pdf", b"%PDF-1.7");
+    fake.share("FOURS", SALES, "1780000000.000700");
+    let ours = envelope(
+        "Ev3",
+        json!({"type": "file_shared", "file_id": "FOURS", "user_id": "UBOT", "channel_id": SALES,
+               "file": {"id": "FOURS"}, "event_ts": "1780000000.000700"}),
+    );
+    assert_eq!(run.event(&ours, Signature::Good).await, 200);
+    common::eventually(Duration::from_secs(20), || async {
+        let done: i64 =
+            sqlx::query_scalar("select count(*) from jobs where dedupe_key = 'slack.event:Ev3' and status = 'done'")
+                .fetch_one(&app.pool)
+                .await
+                .ok()?;
+        (done == 1).then_some(())
+    })
+    .await
+    .expect("our own file_shared handled");
+    assert_eq!(
+        count(&app, "select count(*) from inbound_messages where channel = 'slack'").await,
+        1
+    );
+    assert_eq!(fake.downloads().len(), 1, "our own file is not fetched");
+    assert!(
+        !fake
+            .calls()
+            .iter()
+            .any(|c| c.fields["thread_ts"] == "1780000000.000700"),
+        "nothing answered to our own upload"
+    );
     assert_eq!(
         count(&app, "select count(*) from inbound_messages where channel = 'slack'").await,
         1

@@ -19,7 +19,26 @@ use crate::startup::App;
 pub async fn on_event(app: &App, client: &SlackClient, job: &Job) -> Result<(), StepError> {
     let envelope: slack::EventCallback = serde_json::from_value(job.payload.clone())
         .map_err(|e| StepError::Permanent(format!("malformed Slack event: {e}")))?;
-    match Incoming::of(&envelope.event) {
+    let incoming = Incoming::of(&envelope.event);
+    // Our own uploads (the PDFs) come back as file_shared events and file_share messages:
+    // never a request. The bot's user id is the token's (auth.test); our text messages carry
+    // a bot_id and are ignored already.
+    let author = match &incoming {
+        Incoming::Message(m) if !m.files.is_empty() => m.user.clone(),
+        Incoming::FileShared(f) => Some(f.user_id.clone()),
+        _ => None,
+    };
+    let ours = match author {
+        Some(user) => client.auth_test().await.map_err(channel_error)?.user_id == user,
+        None => false,
+    };
+    match incoming {
+        _ if ours => {
+            let mut tx = begin(app, job).await?;
+            queue::complete(&mut tx, job).await?;
+            tx.commit().await?;
+            Ok(())
+        }
         Incoming::Message(m) => on_message(app, client, job, &envelope.team_id, m).await,
         Incoming::FileShared(f) => {
             let file = client.file_info(&f.file_id).await.map_err(channel_error)?;
