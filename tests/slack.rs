@@ -680,3 +680,111 @@ async fn socket_mode_envelopes_are_stored_acknowledged_and_answered(pool: PgPool
         2
     );
 }
+
+#[sqlx::test]
+async fn mail_telegram_and_slack_replies_leave_through_one_drainer(pool: PgPool) {
+    use channels::email::Security;
+    use channels::email::smtp::SmtpSender;
+    use channels::{ChannelKind, ThreadRef};
+    use common::fake_telegram::FakeTelegram;
+    use horme::outbox::{self, NewReply, Registry};
+    use std::sync::Arc;
+
+    let fake = FakeSlack::start().await;
+    let telegram = FakeTelegram::start().await;
+    let smtp = common::smtp_script::ScriptedSmtp::start(&[]).await;
+    let mut s = settings(&fake);
+    let m = &mut s.mail;
+    m.from_address = "sales@horme.test".into();
+    m.message_id_domain = "horme.test".into();
+    m.smtp.host = "127.0.0.1".into();
+    m.smtp.port = smtp.port;
+    m.smtp.security = Security::Plain;
+    m.smtp.timeout_seconds = 5;
+    let app = common::app_with(pool, s).await;
+    let mail = |key: &str| NewReply {
+        idempotency_key: key.into(),
+        channel: ChannelKind::Email,
+        thread: ThreadRef::Email {
+            message_id: "rfq-1@customer.test".into(),
+            references: vec![],
+            subject: "RFQ 1".into(),
+            reply_to: "buyer@customer.test".into(),
+        },
+        kind: "ack".into(),
+        subject: None,
+        body: "Thank you.".into(),
+        quotation_id: None,
+        rfp_id: None,
+        attach_pdf: false,
+        recipient: Some("buyer@customer.test".into()),
+        automatic: false,
+        external_id: Some(format!("horme.ack.{key}@horme.test")),
+    };
+    let tg = NewReply {
+        channel: ChannelKind::Telegram,
+        thread: ThreadRef::Telegram {
+            chat_id: -500,
+            message_id: 3,
+            message_thread_id: None,
+        },
+        recipient: None,
+        external_id: None,
+        ..mail("telegram-1")
+    };
+    let sl = NewReply {
+        channel: ChannelKind::Slack,
+        thread: ThreadRef::Slack {
+            channel: SALES.into(),
+            thread_ts: "1780000002.000100".into(),
+        },
+        recipient: None,
+        external_id: None,
+        ..mail("slack-1")
+    };
+    let mut tx = app.pool.begin().await.expect("tx");
+    for r in [mail("mail-1"), tg, sl] {
+        assert!(outbox::enqueue(&mut tx, &r).await.expect("enqueue"));
+    }
+    tx.commit().await.expect("commit");
+
+    // one drainer, one registry holding the three senders behind the one trait
+    let mut registry = Registry::new();
+    let smtp_sender = SmtpSender::new(&app.settings.mail.smtp_config()).expect("smtp");
+    registry.register(Arc::new(horme::outbox::email::MailReplySender::new(
+        smtp_sender,
+        app.settings.mail.clone(),
+    )));
+    let bot = channels::telegram::Bot::new(channels::telegram::TelegramConfig {
+        api_url: telegram.url.clone(),
+        token: common::fake_telegram::TOKEN.into(),
+        poll_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(5),
+    })
+    .expect("bot");
+    registry.register(Arc::new(bot));
+    registry.register(Arc::new(horme::slack::client(&app).expect("client").expect("slack on")));
+    assert_eq!(registry.channels(), vec!["email", "slack", "telegram"]);
+    let stop = CancellationToken::new();
+    let drainer = tokio::spawn(horme::outbox::drain::run_all(app.clone(), registry, stop.clone()));
+    let done = common::eventually(Duration::from_secs(20), || async {
+        let rows: Vec<(String, String)> = sqlx::query_as("select channel, status from outbox order by channel")
+            .fetch_all(&app.pool)
+            .await
+            .ok()?;
+        rows.iter().all(|(_, s)| s == "sent").then_some(rows)
+    })
+    .await;
+    stop.cancel();
+    let _ = drainer.await;
+    let sent: Vec<(String, String)> = ["email", "slack", "telegram"]
+        .iter()
+        .map(|c| (c.to_string(), "sent".to_string()))
+        .collect();
+    assert_eq!(done.expect("all three replies sent"), sent);
+    assert_eq!(smtp.accepted().len(), 1);
+    assert_eq!(telegram.sent().len(), 1);
+    let posted: Vec<Call> = fake.calls().into_iter().filter(|c| post_to(c, SALES)).collect();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(posted[0].fields["thread_ts"], "1780000002.000100");
+}
