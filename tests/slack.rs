@@ -344,6 +344,24 @@ async fn a_channel_that_may_not_submit_is_refused_politely(pool: PgPool) {
         .await,
         1
     );
+    // approvers talking in the approvals channel get neither a request nor a refusal
+    let chat = envelope(
+        "Ev2",
+        message(APPROVALS, "1780000000.000210", APPROVER, "shall we?", vec![]),
+    );
+    assert_eq!(run.event(&chat, Signature::Good).await, 200);
+    common::eventually(Duration::from_secs(20), || async {
+        let done: i64 =
+            sqlx::query_scalar("select count(*) from jobs where dedupe_key = 'slack.event:Ev2' and status = 'done'")
+                .fetch_one(&app.pool)
+                .await
+                .ok()?;
+        (done == 1).then_some(())
+    })
+    .await
+    .expect("handled");
+    assert!(!fake.calls().iter().any(|c| post_to(c, APPROVALS)));
+    assert_eq!(count(&app, "select count(*) from inbound_messages").await, 0);
 }
 
 #[sqlx::test]

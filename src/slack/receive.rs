@@ -120,6 +120,14 @@ async fn on_message(app: &App, client: &SlackClient, job: &Job, team: &str, m: M
         attach_pdf: false,
         buttons: Vec::new(),
     };
+    let s = &app.settings.slack;
+    if m.channel == s.approvals_channel && !s.allowed_channels.contains(&m.channel) {
+        // approvers talk among themselves there: neither a request nor a refusal
+        let mut tx = begin(app, job).await?;
+        queue::complete(&mut tx, job).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
     if !may_submit(app, team, &m).await? {
         tracing::info!(%user, "message from a channel or person that may not submit: refused");
         let mut tx = begin(app, job).await?;

@@ -118,6 +118,7 @@ mod tests {
         let mut s = crate::config::Settings::builtin().expect("defaults").slack;
         s.bot_token = SecretString::from("xoxb-very-secret");
         s.signing_secret = SecretString::from("signing-very-secret");
+        s.app_token = SecretString::from("xapp-very-secret");
         assert!(s.validate().is_ok());
         let printed = toml::to_string(&s).expect("toml");
         assert!(!printed.contains("very-secret"), "{printed}");
@@ -127,6 +128,13 @@ mod tests {
         std::fs::write(&f, "from-file\n").expect("write");
         s.signing_secret_file = Some(f);
         assert_eq!(s.signing_secret().expect("secret").expose_secret(), "from-file");
+        s.socket_mode = true;
+        s.app_token = SecretString::from("");
+        assert!(
+            s.validate()
+                .expect_err("no app token")
+                .contains("HORME__SLACK__APP_TOKEN")
+        );
         s.bot_token = SecretString::from(" ");
         assert!(s.validate().expect_err("no token").contains("HORME__SLACK__BOT_TOKEN"));
     }
