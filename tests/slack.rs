@@ -806,3 +806,60 @@ async fn mail_telegram_and_slack_replies_leave_through_one_drainer(pool: PgPool)
     assert_eq!(posted.len(), 1);
     assert_eq!(posted[0].fields["thread_ts"], "1780000002.000100");
 }
+
+#[tokio::test]
+async fn a_draft_whose_file_fails_is_taken_back_before_the_retry() {
+    use channels::slack::{SlackClient, SlackConfig};
+    use channels::{Attachment, ChannelError, OutboundReply, Outgoing, ReplyButton, ReplySender, ThreadRef};
+
+    let fake = FakeSlack::start().await;
+    let client = SlackClient::new(SlackConfig {
+        api_url: fake.api_url(),
+        token: TOKEN.into(),
+        request_timeout: Duration::from_secs(5),
+    })
+    .expect("client");
+    let button = |verb: &str| ReplyButton {
+        label: verb.into(),
+        data: format!("{verb}:Q-2026-000009"),
+    };
+    let out = Outgoing {
+        reply: OutboundReply {
+            thread: ThreadRef::Slack {
+                channel: APPROVALS.into(),
+                thread_ts: String::new(),
+            },
+            text: "*Draft quotation Q-2026-000009*".into(),
+            attachments: vec![Attachment {
+                filename: "Q-2026-000009.pdf".into(),
+                media_type: "application/pdf".into(),
+                content: b"%PDF-1.7 draft".to_vec(),
+            }],
+            buttons: vec![button("approve"), button("reject")],
+        },
+        kind: "approval_request".into(),
+        subject: None,
+        external_id: None,
+        idempotency_key: "slack:approval_request:1".into(),
+    };
+    fake.rate_limit("files.getUploadURLExternal", 1, 1);
+    let first = client.send(&out).await;
+    assert!(matches!(first, Err(ChannelError::RateLimited { .. })), "{first:?}");
+    client.send(&out).await.expect("the retry goes through");
+    let calls = fake.calls();
+    let posts: Vec<&Call> = calls.iter().filter(|c| post_to(c, APPROVALS)).collect();
+    let deleted: Vec<&Call> = calls.iter().filter(|c| c.method == "chat.delete").collect();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(deleted.len(), 1, "the first draft was taken back");
+    assert_eq!(deleted[0].fields["ts"].as_str(), posts[0].ts.as_deref());
+    let file = calls
+        .iter()
+        .find(|c| c.method == "files.completeUploadExternal")
+        .expect("the PDF");
+    assert_eq!(
+        file.fields["thread_ts"].as_str(),
+        posts[1].ts.as_deref(),
+        "under the live draft"
+    );
+    assert_eq!(file.files[0].1, b"%PDF-1.7 draft".to_vec());
+}

@@ -321,6 +321,7 @@ async fn handle(state: Arc<Mutex<Inner>>, base: String, req: Request) -> Respons
             ok(json!({"channel": channel, "ts": ts,
                       "message": {"type": "message", "user": "UBOT", "bot_id": "BBOT", "text": fields["text"], "ts": ts}}))
         }
+        "chat.delete" => ok(json!({"channel": fields["channel"], "ts": fields["ts"]})),
         "files.getUploadURLExternal" => {
             // live Slack refuses a JSON body here
             let (Some(name), Some(len)) = (

@@ -130,6 +130,12 @@ impl SlackClient {
             .await
     }
 
+    /// Deletes one of the bot's messages.
+    pub async fn delete_message(&self, channel: &str, ts: &str) -> Result<(), ChannelError> {
+        let _: Value = self.call("chat.delete", &json!({"channel": channel, "ts": ts})).await?;
+        Ok(())
+    }
+
     /// Uploads a file into `channel` (its thread `thread_ts` when given), with `comment` as
     /// its message: `files.getUploadURLExternal`, the bytes to the upload URL, then
     /// `files.completeUploadExternal`. Returns the file's id.

@@ -102,7 +102,8 @@ impl ReplySender for SlackClient {
 
     /// Text alone is one message in the thread. Files are uploaded into the thread, the first
     /// with the text as its comment. With buttons (a draft for approval) the text and buttons
-    /// come first as a message, and the files go into that message's thread.
+    /// come first as a message, and the files go into that message's thread; when an upload
+    /// fails the message is deleted again, so that the drainer's retry leaves one draft.
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<(), ChannelError>> {
         Box::pin(async move {
             let ThreadRef::Slack { channel, thread_ts } = &out.reply.thread else {
@@ -114,16 +115,27 @@ impl ReplySender for SlackClient {
                 self.post_message(channel, thread, &r.text, &r.buttons).await?;
                 return Ok(());
             }
-            let (into, mut comment) = if r.buttons.is_empty() {
-                (thread.map(str::to_string), r.text.as_str())
-            } else {
-                let posted = self.post_message(channel, thread, &r.text, &r.buttons).await?;
-                (Some(thread.map(str::to_string).unwrap_or(posted.ts)), "")
-            };
+            if r.buttons.is_empty() {
+                let mut comment = r.text.as_str();
+                for f in &r.attachments {
+                    self.upload(channel, thread, &f.filename, f.content.clone(), comment)
+                        .await?;
+                    comment = "";
+                }
+                return Ok(());
+            }
+            let posted = self.post_message(channel, thread, &r.text, &r.buttons).await?;
+            let into = thread.unwrap_or(&posted.ts);
             for f in &r.attachments {
-                self.upload(channel, into.as_deref(), &f.filename, f.content.clone(), comment)
-                    .await?;
-                comment = "";
+                if let Err(e) = self
+                    .upload(channel, Some(into), &f.filename, f.content.clone(), "")
+                    .await
+                {
+                    if let Err(d) = self.delete_message(&posted.channel, &posted.ts).await {
+                        tracing::warn!(error = %d, "cannot take back a draft whose file failed; the retry posts another");
+                    }
+                    return Err(e);
+                }
             }
             Ok(())
         })
