@@ -4,7 +4,7 @@ pub mod forward;
 pub mod imap;
 pub mod mime;
 pub mod smtp;
-mod tls;
+pub(crate) mod tls;
 
 pub use forward::Forwarded;
 pub use mime::{MimeError, ParsedMail, parse};
