@@ -37,6 +37,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub mail: crate::mail::settings::MailSettings,
     pub telegram: crate::telegram::settings::TelegramSettings,
+    pub discord: crate::discord::settings::DiscordSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -281,6 +282,7 @@ impl Settings {
                 .with_list_parse_key("mail.staff_domains")
                 .with_list_parse_key("mail.trusted_authserv_ids")
                 .with_list_parse_key("telegram.allowed_chats")
+                .with_list_parse_key("discord.allowed_channels")
                 .try_parsing(true),
         );
         if let Ok(url) = std::env::var("DATABASE_URL") {
@@ -355,6 +357,9 @@ impl Settings {
         }
         if self.telegram.enabled {
             self.telegram.validate().map_err(ConfigError::Rule)?;
+        }
+        if self.discord.enabled {
+            self.discord.validate().map_err(ConfigError::Rule)?;
         }
         Ok(())
     }

@@ -15,12 +15,16 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     tracing::info!(number = %event.number, event = ?event.event, actor = %event.actor, "quotation event");
     let mail = crate::mail::notify::prepare(app, &event).await?;
     let chat = crate::telegram::notify::prepare(app, &event).await?;
+    let discord = crate::discord::notify::prepare(app, &event).await?;
     let mut tx = steps::commit_tx(app, job).await?;
     if let Some(subject) = mail {
         crate::mail::notify::on_event(&mut tx, app, &event, subject, job.id).await?;
     }
     if let Some(subject) = chat {
         crate::telegram::notify::on_event(&mut tx, app, &event, subject, job.id).await?;
+    }
+    if let Some(subject) = discord {
+        crate::discord::notify::on_event(&mut tx, app, &event, subject, job.id).await?;
     }
     queue::complete(&mut tx, job).await?;
     tx.commit().await?;
