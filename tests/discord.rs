@@ -381,7 +381,7 @@ async fn a_duplicate_message_gets_one_reply(pool: PgPool) {
     let acks = fake
         .sent()
         .iter()
-        .filter(|s| message_to(s, 10) && content(s).contains("RFP-"))
+        .filter(|s| message_to(s, 10) && content(s).contains("received your request"))
         .count();
     assert_eq!(acks, 1);
     assert_eq!(
@@ -480,4 +480,67 @@ async fn a_dropped_gateway_connection_is_resumed_without_loss(pool: PgPool) {
     assert_eq!(resumes[0]["session_id"], "fake-session");
     assert!(resumes[0]["seq"].as_u64() >= Some(1), "{}", resumes[0]);
     assert_eq!(fake.identifies().len(), 1);
+}
+
+#[sqlx::test]
+async fn messages_written_while_the_bot_was_away_are_read_back(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    let bot = Running::start(&app, &fake).await;
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            ALLOWED,
+            20,
+            REQUESTER,
+            Some(GUILD),
+            json!({"content": "10 pcs nitrile gloves"}),
+        ),
+    );
+    wait_sent(&fake, "first ack", |s| message_to(s, 20)).await;
+    // the bot stops; a message arrives meanwhile; a fresh session is not sent what it missed
+    drop(bot);
+    let closed = common::eventually(Duration::from_secs(20), || async {
+        (fake.live_connections() == 0).then_some(())
+    })
+    .await;
+    assert!(closed.is_some(), "the gateway connection closed at shutdown");
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            ALLOWED,
+            21,
+            REQUESTER,
+            Some(GUILD),
+            json!({"content": "20 pcs nitrile gloves"}),
+        ),
+    );
+    let _bot = Running::start(&app, &fake).await;
+    fake.wait_identified(2).await;
+    let ack = wait_sent(&fake, "ack of the message written while away", |s| message_to(s, 21)).await;
+    assert!(content(&ack).contains("RFP-"), "{}", ack.body);
+    assert!(fake.resumes().is_empty(), "a fresh session, not a resumed one");
+    assert!(
+        fake.history_reads().iter().any(|q| q.contains("after=20")),
+        "{:?}",
+        fake.history_reads()
+    );
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        fake.sent()
+            .iter()
+            .filter(|s| message_to(s, 20) && content(s).contains("received your request"))
+            .count(),
+        1,
+        "the message before the gap answered once"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from inbound_messages where channel = 'discord'",
+            &[]
+        )
+        .await,
+        2
+    );
 }

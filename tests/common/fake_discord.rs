@@ -51,6 +51,13 @@ struct Inner {
     resumes: Vec<Value>,
     /// bumped to make live gateway connections close (a dropped connection)
     generation: u64,
+    /// open gateway connections
+    live: usize,
+    /// channel → the messages posted in it (as REST returns them: without guild_id)
+    history: HashMap<u64, Vec<Value>>,
+    channel_guilds: HashMap<u64, Value>,
+    /// `GET /channels/{id}/messages` calls (their query strings)
+    reads: Vec<String>,
     next_id: u64,
 }
 
@@ -99,10 +106,35 @@ impl FakeDiscord {
         fake
     }
 
-    /// Dispatches an event to the bot (now if connected, else when it identifies or resumes).
+    /// Dispatches an event to the bot (now if connected, on a resume if it was dropped; a
+    /// fresh session gets only what comes after it). A message is kept in its channel's history.
     pub fn dispatch(&self, t: &str, d: Value) {
-        self.inner.lock().expect("lock").events.push((t.into(), d));
+        let mut s = self.inner.lock().expect("lock");
+        if t == "MESSAGE_CREATE" {
+            let channel: u64 = d["channel_id"].as_str().and_then(|c| c.parse().ok()).unwrap_or(0);
+            if let Some(g) = d.get("guild_id") {
+                s.channel_guilds.insert(channel, g.clone());
+            }
+            let mut m = d.clone();
+            if let Some(o) = m.as_object_mut() {
+                o.remove("guild_id");
+                o.remove("member");
+            }
+            s.history.entry(channel).or_default().push(m);
+        }
+        s.events.push((t.into(), d));
+        drop(s);
         self.wake.notify_waiters();
+    }
+
+    /// Open gateway connections.
+    pub fn live_connections(&self) -> usize {
+        self.inner.lock().expect("lock").live
+    }
+
+    /// The query strings of the bot's reads of a channel's messages.
+    pub fn history_reads(&self) -> Vec<String> {
+        self.inner.lock().expect("lock").reads.clone()
     }
 
     pub fn add_file(&self, name: &str, content: &[u8]) -> String {
@@ -199,6 +231,38 @@ impl FakeDiscord {
                 return axum::Json(json!({"url": self.gateway_url, "shards": 1,
                     "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}))
                 .into_response();
+            }
+            (&Method::GET, ["channels", c]) => {
+                let id: u64 = c.parse().unwrap_or(0);
+                let guild = self.inner.lock().expect("lock").channel_guilds.get(&id).cloned();
+                return match guild {
+                    Some(g) => axum::Json(json!({"id": id.to_string(), "type": 0, "guild_id": g})).into_response(),
+                    None => Self::error(404, 10003, "Unknown Channel"),
+                };
+            }
+            (&Method::GET, ["channels", c, "messages"]) => {
+                let id: u64 = c.parse().unwrap_or(0);
+                let query = req.uri().query().unwrap_or("").to_string();
+                let param = |k: &str| {
+                    query
+                        .split('&')
+                        .find_map(|p| p.strip_prefix(&format!("{k}=")))
+                        .and_then(|v| v.parse::<u64>().ok())
+                };
+                let (after, limit) = (param("after").unwrap_or(0), param("limit").unwrap_or(50) as usize);
+                let mut s = self.inner.lock().expect("lock");
+                s.reads.push(query.clone());
+                let id_of = |m: &Value| m["id"].as_str().and_then(|i| i.parse::<u64>().ok()).unwrap_or(0);
+                let mut found: Vec<Value> = s
+                    .history
+                    .get(&id)
+                    .map(|h| h.iter().filter(|m| id_of(m) > after).cloned().collect())
+                    .unwrap_or_default();
+                // the oldest `limit` after `after`, returned newest first (as Discord does)
+                found.sort_by_key(|m| id_of(m));
+                found.truncate(limit);
+                found.reverse();
+                return axum::Json(Value::Array(found)).into_response();
             }
             (&Method::POST, ["channels", _, "messages"]) => "message",
             (&Method::POST, ["channels", _, "messages", _, "threads"]) => "thread",
@@ -313,7 +377,16 @@ impl FakeDiscord {
         let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else {
             return;
         };
-        let generation = self.inner.lock().expect("lock").generation;
+        let generation = {
+            let mut s = self.inner.lock().expect("lock");
+            s.live += 1;
+            s.generation
+        };
+        self.session(&mut ws, generation).await;
+        self.inner.lock().expect("lock").live -= 1;
+    }
+
+    async fn session(&self, ws: &mut tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>, generation: u64) {
         let hello = json!({"op": 10, "d": {"heartbeat_interval": 1500}, "s": null, "t": null});
         if ws.send(Ws::text(hello.to_string())).await.is_err() {
             return;

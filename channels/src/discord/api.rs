@@ -160,6 +160,21 @@ impl Bot {
         Ok(g.url)
     }
 
+    /// A channel (`GET /channels/{id}`): its guild.
+    pub async fn channel(&self, channel_id: u64) -> Result<Channel, ChannelError> {
+        let req = self.request(Method::GET, &format!("/channels/{channel_id}"));
+        Ok(answer(req.send().await.map_err(transport)?).await?)
+    }
+
+    /// Up to `limit` (≤ 100) messages of a channel after `after`, newest first
+    /// (`GET /channels/{id}/messages?after=…`). Their `guild_id` is not set: REST leaves it out.
+    pub async fn messages_after(&self, channel_id: u64, after: u64, limit: u8) -> Result<Vec<Message>, ChannelError> {
+        let req = self
+            .request(Method::GET, &format!("/channels/{channel_id}/messages"))
+            .query(&[("after", after.to_string()), ("limit", limit.clamp(1, 100).to_string())]);
+        Ok(answer(req.send().await.map_err(transport)?).await?)
+    }
+
     /// Creates a message (`POST /channels/{id}/messages`): JSON, or multipart with
     /// `payload_json` and `files[n]` when files go with it.
     pub async fn create_message(&self, channel_id: u64, m: &NewMessage<'_>) -> Result<Message, ApiError> {

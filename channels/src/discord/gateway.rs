@@ -52,8 +52,11 @@ pub enum Event {
 #[derive(Debug, Clone)]
 pub enum Signal {
     Event(Box<Event>),
-    /// A session is ready (identified or resumed).
-    Ready,
+    /// A session is ready: identified afresh (Discord replays nothing from before it), or
+    /// resumed (what was missed has been replayed).
+    Ready {
+        resumed: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -243,11 +246,11 @@ async fn connect_once(
                             seq,
                         });
                         tracing::info!("discord gateway: ready");
-                        let _ = out.send(Signal::Ready);
+                        let _ = out.send(Signal::Ready { resumed: false });
                     }
                     "RESUMED" => {
                         tracing::info!("discord gateway: resumed");
-                        let _ = out.send(Signal::Ready);
+                        let _ = out.send(Signal::Ready { resumed: true });
                     }
                     "MESSAGE_CREATE" => match serde_json::from_value::<Message>(d) {
                         Ok(m) => {

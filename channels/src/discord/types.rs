@@ -106,6 +106,9 @@ impl Message {
 pub struct Channel {
     #[serde(deserialize_with = "snowflake")]
     pub id: u64,
+    /// None for a direct message channel.
+    #[serde(default, deserialize_with = "opt_snowflake")]
+    pub guild_id: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
