@@ -544,3 +544,37 @@ async fn messages_written_while_the_bot_was_away_are_read_back(pool: PgPool) {
         2
     );
 }
+
+/// `horme config check` against the fake: the token is verified with `GET /users/@me`.
+async fn config_check(pool: &PgPool, fake: &FakeDiscord, token: &str) -> String {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_horme"));
+    cmd.args(["config", "check"])
+        .current_dir(common::repo())
+        .env("DATABASE_URL", common::database_url(pool))
+        .env("HORME_CONFIG", common::repo().join("tests/fixtures/horme-test.toml"))
+        .env("HORME__DISCORD__ENABLED", "true")
+        .env("HORME__DISCORD__API_URL", &fake.api_url)
+        .env("HORME__DISCORD__BOT_TOKEN", token)
+        .env_remove("RUST_LOG");
+    let out = cmd.output().await.expect("run horme");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        !stdout.contains(token) && !stderr.contains(token),
+        "the token is never printed"
+    );
+    stdout
+}
+
+#[sqlx::test]
+async fn config_check_says_whether_the_bot_token_is_live(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let live = config_check(&pool, &fake, TOKEN).await;
+    assert!(live.contains("# discord: live as horme"), "{live}");
+    let refused = config_check(&pool, &fake, "MTIz.wrong-token-value").await;
+    assert!(
+        refused.contains("# discord: not live") && refused.contains("401"),
+        "{refused}"
+    );
+}

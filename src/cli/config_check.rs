@@ -32,5 +32,6 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .await
         .unwrap_or(0);
     println!("# migrations: {done} of {applied} applied");
+    println!("# discord: {}", crate::discord::check(&settings).await);
     Ok(())
 }

@@ -26,6 +26,27 @@ pub fn bot(app: &App) -> anyhow::Result<Option<Bot>> {
     Ok(Some(Bot::new(cfg).map_err(|e| anyhow::anyhow!("discord: {e}"))?))
 }
 
+/// For `horme config check`: whether the token is accepted (`GET /users/@me`), in one line
+/// that never holds the token.
+pub async fn check(settings: &crate::config::Settings) -> String {
+    let d = &settings.discord;
+    if !d.enabled {
+        return "off".into();
+    }
+    let bot = match d
+        .client_config()
+        .map_err(channels::ChannelError::Permanent)
+        .and_then(Bot::new)
+    {
+        Ok(b) => b,
+        Err(e) => return format!("not live: {e}"),
+    };
+    match bot.get_me().await {
+        Ok(me) => format!("live as {} (id {})", me.username, me.id),
+        Err(e) => format!("not live: {e}"),
+    }
+}
+
 /// Starts the receiver of the bot; it ends when `shutdown` is cancelled.
 pub fn spawn(app: &App, bot: Bot, shutdown: &CancellationToken) -> JoinSet<()> {
     let mut tasks = JoinSet::new();
