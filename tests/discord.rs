@@ -9,9 +9,15 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use channels::discord::{Bot, DiscordConfig};
+use channels::email::Security;
+use channels::email::smtp::SmtpSender;
+use channels::{ChannelKind, ThreadRef};
 use common::fake_discord::{FakeDiscord, Sent, TOKEN};
+use horme::outbox::{self, NewReply, Registry};
 use horme::startup::App;
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -577,4 +583,129 @@ async fn config_check_says_whether_the_bot_token_is_live(pool: PgPool) {
         refused.contains("# discord: not live") && refused.contains("401"),
         "{refused}"
     );
+}
+
+fn discord_bot(fake: &FakeDiscord) -> Bot {
+    Bot::new(DiscordConfig {
+        api_url: fake.api_url.clone(),
+        token: TOKEN.into(),
+        request_timeout: Duration::from_secs(5),
+    })
+    .expect("bot")
+}
+
+fn chat_reply(key: &str, thread: ThreadRef) -> NewReply {
+    NewReply {
+        idempotency_key: key.into(),
+        channel: ChannelKind::Discord,
+        thread,
+        kind: "ack".into(),
+        subject: Some("Quotation request RFP-TEST".into()),
+        body: "Thank you.".into(),
+        quotation_id: None,
+        rfp_id: None,
+        attach_pdf: false,
+        recipient: None,
+        automatic: false,
+        external_id: None,
+    }
+}
+
+/// Drains the outbox with `registry` until every row is sent; the rows by channel.
+async fn drain_all(app: &App, registry: Registry) -> Vec<(String, String)> {
+    let stop = CancellationToken::new();
+    let drainer = tokio::spawn(horme::outbox::drain::run_all(app.clone(), registry, stop.clone()));
+    let done = common::eventually(Duration::from_secs(20), || async {
+        let rows: Vec<(String, String)> = sqlx::query_as("select channel, status from outbox order by channel")
+            .fetch_all(&app.pool)
+            .await
+            .ok()?;
+        rows.iter().all(|(_, s)| s == "sent").then_some(rows)
+    })
+    .await;
+    stop.cancel();
+    let _ = drainer.await;
+    done.expect("every reply sent")
+}
+
+#[sqlx::test]
+async fn mail_and_discord_replies_leave_through_one_drainer(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let smtp = common::smtp_script::ScriptedSmtp::start(&[]).await;
+    let mut s = settings(&fake);
+    let m = &mut s.mail;
+    m.from_address = "sales@horme.test".into();
+    m.message_id_domain = "horme.test".into();
+    m.smtp.host = "127.0.0.1".into();
+    m.smtp.port = smtp.port;
+    m.smtp.security = Security::Plain;
+    m.smtp.timeout_seconds = 5;
+    let app = common::app_with(pool, s).await;
+    let mail = NewReply {
+        channel: ChannelKind::Email,
+        thread: ThreadRef::Email {
+            message_id: "rfq-1@customer.test".into(),
+            references: vec![],
+            subject: "RFQ 1".into(),
+            reply_to: "buyer@customer.test".into(),
+        },
+        subject: None,
+        recipient: Some("buyer@customer.test".into()),
+        external_id: Some("horme.ack.mail-1@horme.test".into()),
+        ..chat_reply("mail-1", ThreadRef::Cli { run_id: String::new() })
+    };
+    let chat = chat_reply(
+        "discord-1",
+        ThreadRef::Discord {
+            channel_id: ALLOWED,
+            message_id: 3,
+            guild_id: Some(GUILD),
+        },
+    );
+    let mut tx = app.pool.begin().await.expect("tx");
+    assert!(outbox::enqueue(&mut tx, &mail).await.expect("enqueue"));
+    assert!(outbox::enqueue(&mut tx, &chat).await.expect("enqueue"));
+    tx.commit().await.expect("commit");
+
+    // one drainer, one registry holding both senders behind the one trait
+    let mut registry = Registry::new();
+    let smtp_sender = SmtpSender::new(&app.settings.mail.smtp_config()).expect("smtp");
+    registry.register(Arc::new(horme::outbox::email::MailReplySender::new(
+        smtp_sender,
+        app.settings.mail.clone(),
+    )));
+    registry.register(Arc::new(discord_bot(&fake)));
+    assert_eq!(registry.channels(), vec!["discord".to_string(), "email".to_string()]);
+    assert_eq!(
+        drain_all(&app, registry).await,
+        vec![("discord".into(), "sent".into()), ("email".into(), "sent".into())]
+    );
+    assert_eq!(smtp.accepted().len(), 1);
+    let thread = wait_sent(&fake, "thread", |s| s.what == "thread").await;
+    assert_eq!(thread.body["name"], "Quotation request RFP-TEST");
+    wait_sent(&fake, "reply in the thread", |s| message_to(s, 3)).await;
+}
+
+#[sqlx::test]
+async fn a_deleted_thread_gives_way_to_a_reply_in_the_channel(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    fake.delete_thread(31);
+    let reply = chat_reply(
+        "discord-31",
+        ThreadRef::Discord {
+            channel_id: ALLOWED,
+            message_id: 31,
+            guild_id: Some(GUILD),
+        },
+    );
+    let mut tx = app.pool.begin().await.expect("tx");
+    assert!(outbox::enqueue(&mut tx, &reply).await.expect("enqueue"));
+    tx.commit().await.expect("commit");
+    let mut registry = Registry::new();
+    registry.register(Arc::new(discord_bot(&fake)));
+    assert_eq!(drain_all(&app, registry).await, vec![("discord".into(), "sent".into())]);
+    let sent = wait_sent(&fake, "reply in the channel", |s| message_to(s, ALLOWED)).await;
+    assert_eq!(sent.body["message_reference"]["message_id"], "31");
+    assert_eq!(content(&sent), "Thank you.");
 }

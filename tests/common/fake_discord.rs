@@ -43,6 +43,8 @@ struct Inner {
     files: HashMap<String, Vec<u8>>,
     sent: Vec<Sent>,
     threads: HashSet<u64>,
+    /// threads deleted by a moderator: posting into them answers 404 Unknown Channel
+    deleted: HashSet<u64>,
     /// route (`message`, `thread`, `interaction`) → (answers still to refuse, retry_after)
     limited: HashMap<String, (u32, f64)>,
     refused: Vec<(String, Instant)>,
@@ -125,6 +127,13 @@ impl FakeDiscord {
         s.events.push((t.into(), d));
         drop(s);
         self.wake.notify_waiters();
+    }
+
+    /// A thread on `message` that existed and was deleted.
+    pub fn delete_thread(&self, message: u64) {
+        let mut s = self.inner.lock().expect("lock");
+        s.threads.insert(message);
+        s.deleted.insert(message);
     }
 
     /// Open gateway connections.
@@ -345,6 +354,9 @@ impl FakeDiscord {
                 StatusCode::NO_CONTENT.into_response()
             }
             _ => {
+                if s.deleted.contains(&target) {
+                    return Self::error(404, 10003, "Unknown Channel");
+                }
                 if body["content"].as_str().unwrap_or("").chars().count() > 2000 {
                     return Self::error(400, 50035, "Invalid Form Body");
                 }

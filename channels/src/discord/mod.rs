@@ -120,22 +120,43 @@ impl ReplySender for Bot {
 
     /// The text (in pieces of 2000 characters), the files and the buttons go with the last
     /// piece. The thread is created on the first reply; later ones learn from Discord's
-    /// "already created" (160004) that it exists, and its id is the request message's.
+    /// "already created" (160004) that it exists, and its id is the request message's. A
+    /// thread that cannot be written to any more (deleted: 404, locked: 403) gives way to a
+    /// reply to the request in its channel.
     fn send<'a>(&'a self, out: &'a Outgoing) -> BoxFuture<'a, Result<(), ChannelError>> {
         Box::pin(async move {
             let r = &out.reply;
             let name = out.subject.as_deref().unwrap_or("Request for quotation");
-            let (channel, reply_to) = self.target(&r.thread, name).await?;
+            let (mut channel, mut reply_to) = self.target(&r.thread, name).await?;
+            let parent = match r.thread {
+                ThreadRef::Discord {
+                    channel_id,
+                    message_id,
+                    guild_id: Some(_),
+                } if message_id != 0 && channel != channel_id => Some((channel_id, message_id)),
+                _ => None,
+            };
             let pieces = chunks(&r.text);
             let last = pieces.len() - 1;
             for (i, piece) in pieces.iter().enumerate() {
-                let m = NewMessage {
+                let m = |channel_reply: Option<u64>| NewMessage {
                     content: piece,
-                    reply_to: if i == 0 { reply_to } else { None },
+                    reply_to: if i == 0 { channel_reply } else { None },
                     buttons: if i == last { &r.buttons } else { &[] },
                     files: if i == last { &r.attachments } else { &[] },
                 };
-                self.create_message(channel, &m).await?;
+                match self.create_message(channel, &m(reply_to)).await {
+                    Ok(_) => {}
+                    Err(e) if i == 0 && parent.is_some() && matches!(e.status(), Some(403 | 404)) => {
+                        let Some((parent_channel, request)) = parent else {
+                            return Err(e.into());
+                        };
+                        tracing::info!(error = ?e, "discord: the request's thread is gone; replying in its channel");
+                        (channel, reply_to) = (parent_channel, Some(request));
+                        self.create_message(channel, &m(reply_to)).await?;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             Ok(())
         })
