@@ -709,3 +709,65 @@ async fn a_deleted_thread_gives_way_to_a_reply_in_the_channel(pool: PgPool) {
     assert_eq!(sent.body["message_reference"]["message_id"], "31");
     assert_eq!(content(&sent), "Thank you.");
 }
+
+#[sqlx::test]
+async fn a_connection_without_heartbeat_acks_is_replaced_and_resumed(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    let _bot = Running::start(&app, &fake).await;
+    // heartbeats are acknowledged while the connection is healthy
+    let beating = common::eventually(Duration::from_secs(10), || async {
+        (fake.heartbeats() >= 2).then_some(())
+    })
+    .await;
+    assert!(beating.is_some(), "the bot sends heartbeats");
+    assert!(fake.resumes().is_empty());
+    // a zombie connection: the next heartbeat goes unanswered, the bot reconnects and resumes
+    fake.set_silent(true);
+    let resumed = common::eventually(Duration::from_secs(15), || async {
+        (!fake.resumes().is_empty()).then_some(())
+    })
+    .await;
+    assert!(resumed.is_some(), "the bot resumed after a heartbeat went unanswered");
+    fake.set_silent(false);
+    assert_eq!(fake.identifies().len(), 1);
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            ALLOWED,
+            40,
+            REQUESTER,
+            Some(GUILD),
+            json!({"content": "10 pcs nitrile gloves"}),
+        ),
+    );
+    wait_sent(&fake, "ack on the resumed session", |s| message_to(s, 40)).await;
+}
+
+#[sqlx::test]
+async fn a_request_without_items_is_answered_in_its_thread(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    common::import_demo_catalog(&app).await;
+    let _bot = Running::start(&app, &fake).await;
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            ALLOWED,
+            50,
+            REQUESTER,
+            Some(GUILD),
+            json!({"content": "hello, how are you?"}),
+        ),
+    );
+    let r = wait_sent(&fake, "no items", |s| {
+        message_to(s, 50) && content(s).contains("no items")
+    })
+    .await;
+    assert!(content(&r).contains("RFP-"), "{}", r.body);
+    let status: String = sqlx::query_scalar("select status from rfps")
+        .fetch_one(&app.pool)
+        .await
+        .expect("rfp");
+    assert_eq!(status, "failed");
+}

@@ -55,6 +55,9 @@ struct Inner {
     generation: u64,
     /// open gateway connections
     live: usize,
+    /// heartbeats go unanswered (a zombie connection)
+    silent: bool,
+    heartbeats: usize,
     /// channel → the messages posted in it (as REST returns them: without guild_id)
     history: HashMap<u64, Vec<Value>>,
     channel_guilds: HashMap<u64, Value>,
@@ -134,6 +137,15 @@ impl FakeDiscord {
         let mut s = self.inner.lock().expect("lock");
         s.threads.insert(message);
         s.deleted.insert(message);
+    }
+
+    /// Heartbeats go unanswered from now on (or again answered).
+    pub fn set_silent(&self, silent: bool) {
+        self.inner.lock().expect("lock").silent = silent;
+    }
+
+    pub fn heartbeats(&self) -> usize {
+        self.inner.lock().expect("lock").heartbeats
     }
 
     /// Open gateway connections.
@@ -443,7 +455,16 @@ impl FakeDiscord {
             };
             let v: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
             match v["op"].as_u64() {
-                Some(1) if ws.send(Ws::text(json!({"op": 11}).to_string())).await.is_err() => return,
+                Some(1) => {
+                    let silent = {
+                        let mut s = self.inner.lock().expect("lock");
+                        s.heartbeats += 1;
+                        s.silent
+                    };
+                    if !silent && ws.send(Ws::text(json!({"op": 11}).to_string())).await.is_err() {
+                        return;
+                    }
+                }
                 Some(2) => {
                     if v["d"]["token"] != TOKEN {
                         let _ = ws
