@@ -86,6 +86,7 @@ pub async fn run(
 ) -> Result<(), ChannelError> {
     let mut session: Option<Session> = None;
     let mut pause = Duration::from_millis(500);
+    let mut failures = 0u32;
     while !shutdown.is_cancelled() {
         let url = session
             .as_ref()
@@ -98,12 +99,18 @@ pub async fn run(
                     session = None;
                 }
                 pause = Duration::from_millis(500);
+                failures = 0;
                 tracing::info!(resume, "discord gateway: reconnecting");
             }
             Err(e @ ChannelError::Permanent(_)) => return Err(e),
             Err(e) => {
                 tracing::warn!(error = %e, "discord gateway connection failed");
                 pause = (pause * 2).min(Duration::from_secs(30));
+                failures += 1;
+                // a resume URL that keeps failing: identify afresh at the gateway's own URL
+                if failures >= 3 && session.take().is_some() {
+                    tracing::info!("discord gateway: giving up the session after repeated failures");
+                }
             }
         }
         tokio::select! {
