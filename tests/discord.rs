@@ -771,3 +771,48 @@ async fn a_request_without_items_is_answered_in_its_thread(pool: PgPool) {
         .expect("rfp");
     assert_eq!(status, "failed");
 }
+
+#[sqlx::test]
+async fn two_processes_hold_one_gateway_session(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    // a second process (another App on the same database) starts its channels too
+    let other = common::app_with(app.pool.clone(), settings(&fake)).await;
+    let first = Running::start(&app, &fake).await;
+    let _second = Running::start(&other, &fake).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(fake.identifies().len(), 1, "one session per bot");
+    assert_eq!(fake.live_connections(), 1);
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            ALLOWED,
+            60,
+            REQUESTER,
+            Some(GUILD),
+            json!({"content": "10 pcs nitrile gloves"}),
+        ),
+    );
+    wait_sent(&fake, "ack", |s| message_to(s, 60)).await;
+    // the holder stops: the other process takes the session over
+    drop(first);
+    fake.wait_identified(2).await;
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            ALLOWED,
+            61,
+            REQUESTER,
+            Some(GUILD),
+            json!({"content": "20 pcs nitrile gloves"}),
+        ),
+    );
+    wait_sent(&fake, "ack from the other process", |s| message_to(s, 61)).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let acks = fake
+        .sent()
+        .iter()
+        .filter(|s| (message_to(s, 60) || message_to(s, 61)) && content(s).contains("received your request"))
+        .count();
+    assert_eq!(acks, 2, "each message answered once");
+}
