@@ -5,6 +5,7 @@
 //! registered with the outbox.
 
 pub mod callbacks;
+pub mod catch_up;
 pub mod notify;
 pub mod receive;
 pub mod replies;

@@ -5,7 +5,7 @@
 //! whose handling failed for a reason that may pass (the database away) is tried again
 //! before the next one, so nothing that arrived is dropped while the process lives. A
 //! resumed session's replayed events and duplicates answer once (ingest and reply keys); after
-//! a fresh session the allowed channels are read back from the newest stored message on.
+//! a fresh session the allowed channels are read back ([`super::catch_up`]).
 
 use std::time::Duration;
 
@@ -127,7 +127,7 @@ async fn session(app: &App, bot: &Bot, mut conn: PgConnection, key: i64, shutdow
             }
             signal = rx.recv() => match signal {
                 Some(Signal::Event(e)) => handle_until_done(app, bot, *e, shutdown).await,
-                Some(Signal::Ready { resumed: false }) => catch_up(app, bot, shutdown).await,
+                Some(Signal::Ready { resumed: false }) => super::catch_up::run(app, bot, shutdown).await,
                 Some(Signal::Ready { resumed: true }) => {}
                 None => break,
             }
@@ -149,94 +149,8 @@ async fn release(mut conn: PgConnection, key: i64) {
     let _ = conn.close().await;
 }
 
-/// Pages read back per channel after a fresh session, at most (100 messages each).
-const CATCH_UP_PAGES: usize = 10;
-
-/// After a fresh session Discord replays nothing written while no session was open (the
-/// process down, a session too old to resume): the messages of each allowed channel since the
-/// newest one stored are read back over REST and handled like dispatched ones — oldest first;
-/// what was stored before answers nothing. A channel with nothing stored yet is not read back
-/// (the bot does not answer history on its first start).
-async fn catch_up(app: &App, bot: &Bot, shutdown: &CancellationToken) {
-    let channels = match submit_channels(app).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::warn!(error = %e, "discord catch-up: cannot list the channels");
-            return;
-        }
-    };
-    for channel in channels {
-        let newest = match newest_stored(app, channel).await {
-            Ok(Some(id)) => id,
-            Ok(None) => continue,
-            Err(e) => {
-                tracing::warn!(channel, error = %e, "discord catch-up: cannot read the newest stored message");
-                continue;
-            }
-        };
-        let guild = match bot.channel(channel).await {
-            Ok(c) => c.guild_id,
-            Err(e) => {
-                tracing::warn!(channel, error = %e, "discord catch-up: cannot read the channel");
-                continue;
-            }
-        };
-        let mut after = newest;
-        for _ in 0..CATCH_UP_PAGES {
-            let mut page = match bot.messages_after(channel, after, 100).await {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::warn!(channel, error = %e, "discord catch-up: cannot read messages");
-                    break;
-                }
-            };
-            let full = page.len() == 100;
-            page.sort_by_key(|m| m.id);
-            for mut m in page {
-                after = after.max(m.id);
-                m.guild_id = guild;
-                tracing::info!(
-                    channel,
-                    message = m.id,
-                    "discord catch-up: a message written while no session was open"
-                );
-                handle_until_done(app, bot, Event::MessageCreate(m), shutdown).await;
-            }
-            if !full || shutdown.is_cancelled() {
-                break;
-            }
-        }
-    }
-}
-
-/// The channels whose members may submit: `discord.allowed_channels` and `chat_access` rows.
-async fn submit_channels(app: &App) -> Result<Vec<u64>, sqlx::Error> {
-    let mut ids = app.settings.discord.allowed_channels.clone();
-    let rows = sqlx::query_scalar!("select subject_id from chat_access where channel = 'discord' and scope = 'chat'")
-        .fetch_all(&app.pool)
-        .await?;
-    ids.extend(rows.iter().filter_map(|r| r.trim().parse::<u64>().ok()));
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
-}
-
-/// The id of the newest message stored from `channel` (snowflakes grow with time).
-async fn newest_stored(app: &App, channel: u64) -> Result<Option<u64>, sqlx::Error> {
-    let id = sqlx::query_scalar!(
-        r#"select split_part(external_id, ':', 2) as "id!" from inbound_messages
-           where channel = 'discord' and split_part(external_id, ':', 1) = $1
-           order by length(split_part(external_id, ':', 2)) desc, split_part(external_id, ':', 2) desc
-           limit 1"#,
-        channel.to_string()
-    )
-    .fetch_optional(&app.pool)
-    .await?;
-    Ok(id.and_then(|s| s.parse().ok()))
-}
-
 /// Handles one event, trying again while the failure may pass.
-async fn handle_until_done(app: &App, bot: &Bot, event: Event, shutdown: &CancellationToken) {
+pub(super) async fn handle_until_done(app: &App, bot: &Bot, event: Event, shutdown: &CancellationToken) {
     let mut wait = Duration::from_millis(500);
     loop {
         match handle(app, bot, &event).await {
