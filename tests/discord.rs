@@ -99,7 +99,7 @@ fn press(id: u64, user: u64, custom_id: &str) -> Value {
            "version": 1, "guild_id": GUILD.to_string(), "channel_id": APPROVALS.to_string(),
            "data": {"custom_id": custom_id, "component_type": 2},
            "member": {"user": {"id": user.to_string(), "username": "someone", "global_name": "Some One"}, "roles": []},
-           "message": {"id": "1", "channel_id": APPROVALS.to_string()}})
+           "message": {"id": "1", "channel_id": APPROVALS.to_string(), "content": "**Draft quotation** for you"}})
 }
 
 async fn wait_sent(fake: &FakeDiscord, what: &str, f: impl Fn(&Sent) -> bool) -> Sent {
@@ -240,12 +240,15 @@ async fn attachment_to_thread_ack_draft_with_buttons_approval_and_delivery(pool:
         s.what == "interaction" && s.target == 5002
     })
     .await;
+    // the draft is edited: the decision noted under it, its buttons gone
+    assert_eq!(answered.body["type"], 7, "{}", answered.body);
+    let edited = answered.body["data"]["content"].as_str().unwrap_or("");
     assert!(
-        answered.body["data"]["content"]
-            .as_str()
-            .unwrap_or("")
-            .contains(&number)
+        edited.starts_with("**Draft quotation** for you") && edited.contains(&number) && edited.contains("approved"),
+        "{edited}"
     );
+    assert!(edited.contains(&format!("<@{APPROVER}>")), "{edited}");
+    assert_eq!(answered.body["data"]["components"], json!([]));
     let delivered = wait_sent(&fake, "quotation", |s| message_to(s, MSG) && !s.files.is_empty()).await;
     assert_eq!(delivered.files[0].0, format!("{number}.pdf"));
     assert!(content(&delivered).contains(&number));

@@ -2,8 +2,9 @@
 //! `approve:<number>` or `reject:<number>`, as in Telegram). The presser is known by the
 //! Discord user id of the interaction (never a display name) and must be an approver
 //! (`approvers` row `discord:<id>` or `approval.approvers`); the decision goes through the
-//! same lifecycle functions as an approval by mail. The interaction is always answered (only
-//! the presser sees the answer); a refusal is audited.
+//! same lifecycle functions as an approval by mail. The interaction is always answered: a
+//! decision edits the draft (the decision noted, the buttons gone); a refusal or a decision
+//! not taken is told to the presser alone, and a refusal is audited.
 
 use channels::discord::{self, Bot, Interaction};
 use serde_json::json;
@@ -59,7 +60,20 @@ pub async fn on_interaction(app: &App, bot: &Bot, i: &Interaction) -> Result<(),
     };
     match result {
         Ok(t) => {
-            answer(bot, i, &format!("**{}** is now {}.", t.number, t.to)).await;
+            // the draft shows the decision and loses its buttons; without it, only the presser hears
+            let note = format!("**{}** is now {} (by <@{}>).", t.number, t.to, user.id);
+            let draft = i.message.as_ref().map(|m| m.content.trim()).filter(|c| !c.is_empty());
+            let done = match draft {
+                Some(d) => bot
+                    .update_interaction_message(i.id, &i.token, &format!("{d}\n\n{note}"))
+                    .await
+                    .map_err(|e| tracing::warn!(error = %e, "cannot update the draft; answering the presser only"))
+                    .is_ok(),
+                None => false,
+            };
+            if !done {
+                answer(bot, i, &note).await;
+            }
             Ok(())
         }
         Err(LifecycleError::Database(e)) => Err(e.into()),

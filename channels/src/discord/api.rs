@@ -226,6 +226,24 @@ impl Bot {
         Err(failure(status, resp).await.into())
     }
 
+    /// Answers a button press by editing the message it is under (type 7): the new text, and
+    /// no buttons any more (a decided draft cannot be decided again by mistake).
+    pub async fn update_interaction_message(&self, id: u64, token: &str, text: &str) -> Result<(), ChannelError> {
+        let body = json!({"type": 7, "data": {"content": clip(text, MAX_CONTENT_CHARS), "components": [],
+                          "allowed_mentions": {"parse": []}}});
+        let resp = self
+            .request(Method::POST, &format!("/interactions/{id}/{token}/callback"))
+            .json(&body)
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = resp.status().as_u16();
+        if (200..300).contains(&status) {
+            return Ok(());
+        }
+        Err(failure(status, resp).await.into())
+    }
+
     /// Downloads an attachment from its CDN url. Over `max_bytes` is `Permanent`.
     pub async fn download(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, ChannelError> {
         let resp = self

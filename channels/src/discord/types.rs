@@ -124,6 +124,13 @@ pub struct ComponentData {
     pub component_type: u8,
 }
 
+/// The message a pressed button is under (the part we read).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ComponentMessage {
+    #[serde(default)]
+    pub content: String,
+}
+
 /// An interaction: for us, a button pressed (type 3, a message component).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Interaction {
@@ -144,6 +151,8 @@ pub struct Interaction {
         skip_serializing_if = "Option::is_none"
     )]
     pub channel_id: Option<u64>,
+    /// The message the pressed button is under.
+    pub message: Option<ComponentMessage>,
 }
 
 impl Interaction {
