@@ -38,6 +38,7 @@ pub struct Settings {
     pub mail: crate::mail::settings::MailSettings,
     pub telegram: crate::telegram::settings::TelegramSettings,
     pub slack: crate::slack::settings::SlackSettings,
+    pub discord: crate::discord::settings::DiscordSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -285,6 +286,7 @@ impl Settings {
                 .with_list_parse_key("slack.allowed_channels")
                 .with_list_parse_key("slack.allowed_users")
                 .with_list_parse_key("slack.allowed_teams")
+                .with_list_parse_key("discord.allowed_channels")
                 .try_parsing(true),
         );
         if let Ok(url) = std::env::var("DATABASE_URL") {
@@ -362,6 +364,9 @@ impl Settings {
         }
         if self.slack.enabled {
             self.slack.validate().map_err(ConfigError::Rule)?;
+        }
+        if self.discord.enabled {
+            self.discord.validate().map_err(ConfigError::Rule)?;
         }
         Ok(())
     }

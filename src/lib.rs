@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod customers;
 pub mod db;
+pub mod discord;
 pub mod domain;
 pub mod http;
 pub mod ingest;

@@ -107,6 +107,11 @@ pub fn spawn_channels(
             tasks.spawn(crate::slack::socket::run(app.clone(), slack, shutdown.clone()));
         }
     }
+    if let Some(bot) = crate::discord::bot(app)? {
+        registry.register(Arc::new(bot.clone()));
+        let mut discord = crate::discord::spawn(app, bot, shutdown);
+        tasks.spawn(async move { while discord.join_next().await.is_some() {} });
+    }
     if !registry.is_empty() {
         tasks.spawn(crate::outbox::drain::run_all(app.clone(), registry, shutdown.clone()));
     }

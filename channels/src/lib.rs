@@ -5,6 +5,7 @@
 //! same thread. It knows nothing of the database or the quotation pipeline: the application
 //! stores what arrives before acknowledging it and drains an outbox through these senders.
 
+pub mod discord;
 pub mod email;
 pub mod error;
 pub mod message;

@@ -75,9 +75,13 @@ pub enum ThreadRef {
         channel: String,
         thread_ts: String,
     },
+    /// A Discord channel: we answer `message_id` (0: a new message in the channel) — in a
+    /// thread started on it when the channel is in a guild, as a reply in a direct message.
     Discord {
         channel_id: u64,
         message_id: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        guild_id: Option<u64>,
     },
     /// An upload through the HTTP API: answers are read back by polling.
     Http {

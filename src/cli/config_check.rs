@@ -35,5 +35,6 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     if let Some(line) = crate::slack::live(&settings).await {
         println!("# slack: {line}");
     }
+    println!("# discord: {}", crate::discord::check(&settings).await);
     Ok(())
 }

@@ -16,6 +16,7 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     let mail = crate::mail::notify::prepare(app, &event).await?;
     let chat = crate::telegram::notify::prepare(app, &event).await?;
     let slack = crate::slack::notify::prepare(app, &event).await?;
+    let discord = crate::discord::notify::prepare(app, &event).await?;
     let mut tx = steps::commit_tx(app, job).await?;
     if let Some(subject) = mail {
         crate::mail::notify::on_event(&mut tx, app, &event, subject, job.id).await?;
@@ -25,6 +26,9 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     }
     if let Some(subject) = slack {
         crate::slack::notify::on_event(&mut tx, app, &event, subject, job.id).await?;
+    }
+    if let Some(subject) = discord {
+        crate::discord::notify::on_event(&mut tx, app, &event, subject, job.id).await?;
     }
     queue::complete(&mut tx, job).await?;
     tx.commit().await?;

@@ -181,6 +181,7 @@ async fn set_failed(conn: &mut PgConnection, app: &App, rfp: Uuid, reason: &str)
         crate::mail::jobs::on_rfp_failed(conn, rfp, app.settings.workers.max_attempts).await?;
         crate::telegram::notify::on_rfp_failed(conn, app, rfp, reason).await?;
         crate::slack::notify::on_rfp_failed(conn, app, rfp, reason).await?;
+        crate::discord::notify::on_rfp_failed(conn, app, rfp, reason).await?;
         metrics::counter!("horme_rfps_failed_total").increment(1);
     }
     Ok(())

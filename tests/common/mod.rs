@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 pub mod bot_process;
+pub mod fake_discord;
 pub mod fake_openai;
 pub mod fake_slack;
 pub mod fake_telegram;
