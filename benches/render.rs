@@ -77,7 +77,6 @@ fn quotation(lines: usize) -> Quotation {
 
 fn settings() -> Settings {
     let mut s = Settings::builtin().expect("settings");
-    s.company.templates_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     s.company.name = "Horme Hardware Pte Ltd".into();
     s
 }

@@ -192,8 +192,10 @@ pub struct CompanySettings {
     pub website: String,
     /// A PNG or JPEG logo; relative paths are taken from the working directory.
     pub logo: Option<PathBuf>,
-    /// Directory with quotation terms and reply texts.
-    pub templates_dir: PathBuf,
+    /// A directory overriding the built-in quotation terms and reply texts; it must hold the
+    /// whole set (`horme templates export DIR` writes it). Unset: the texts built into the binary.
+    #[serde(default)]
+    pub templates_dir: Option<PathBuf>,
 }
 
 /// Who may approve quotations, and when no person needs to.
@@ -356,6 +358,7 @@ impl Settings {
             self.llm.timeout_seconds >= 1 && self.llm.max_quantity >= 1,
             "llm.timeout_seconds and llm.max_quantity must be at least 1",
         )?;
+        crate::templates::check(self).map_err(|e| ConfigError::Rule(e.to_string()))?;
         if self.mail.enabled {
             self.mail.validate().map_err(ConfigError::Rule)?;
         }
@@ -382,6 +385,21 @@ impl Settings {
                     .to_string(),
             );
         }
+        if self.mail.enabled && !self.mail.approvals_address.trim().is_empty() && self.approval.approvers.is_empty() {
+            out.push(format!(
+                "mail.approvals_address is {} but approval.approvers is empty: drafts go there, and an \
+                 \"approve\" counts only from an approver, so unless `horme approvers list` names some, \
+                 nobody can approve (add them to approval.approvers or with `horme approvers add`)",
+                self.mail.approvals_address.trim()
+            ));
+        }
+        if let Some(host) = public_bind(&self.http.bind) {
+            out.push(format!(
+                "http.bind {} listens on {host}, beyond this machine: the API speaks plain HTTP, so put a \
+                 TLS-terminating proxy in front of it (or bind 127.0.0.1)",
+                self.http.bind
+            ));
+        }
         out
     }
 
@@ -398,6 +416,12 @@ impl HttpSettings {
             .iter()
             .any(|t| constant_time_eq(t.expose_secret().as_bytes(), token.as_bytes()))
     }
+}
+
+/// The host of a bind address that is reachable from other machines (not loopback), if so.
+fn public_bind(bind: &str) -> Option<String> {
+    let addr: std::net::SocketAddr = bind.trim().parse().ok()?;
+    (!addr.ip().is_loopback()).then(|| addr.ip().to_string())
 }
 
 /// Compares secrets without revealing where they differ.
@@ -558,6 +582,23 @@ mod tests {
         let s = Settings::builtin().expect("defaults are valid");
         assert_eq!(s.pricing.tax_rate, Decimal::new(9, 2));
         assert_eq!(s.pricing.currency, "SGD");
+    }
+
+    #[test]
+    fn open_doors_are_warned_about() {
+        let mut s = Settings::builtin().expect("defaults");
+        s.http.bind = "127.0.0.1:8080".into();
+        assert!(s.safety_warnings().is_empty(), "{:?}", s.safety_warnings());
+        s.http.bind = "0.0.0.0:8080".into();
+        s.mail.enabled = true;
+        s.mail.approvals_address = "quotes@horme.example".into();
+        s.mail.trusted_authserv_ids = vec!["mx.horme.example".into()];
+        let w = s.safety_warnings().join("\n");
+        assert!(w.contains("http.bind 0.0.0.0:8080") && w.contains("TLS"), "{w}");
+        assert!(w.contains("approval.approvers is empty"), "{w}");
+        s.approval.approvers = vec!["lead@horme.example".into()];
+        s.http.bind = "[::1]:8080".into();
+        assert!(s.safety_warnings().is_empty(), "{:?}", s.safety_warnings());
     }
 
     #[test]

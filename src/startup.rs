@@ -91,7 +91,7 @@ pub fn spawn_channels(
     shutdown: &tokio_util::sync::CancellationToken,
 ) -> anyhow::Result<tokio::task::JoinSet<()>> {
     let mut registry = crate::outbox::Registry::new();
-    let mut tasks = crate::mail::spawn_pollers(app, shutdown);
+    let mut tasks = crate::mail::spawn_pollers(app, shutdown)?;
     if let Some(mail) = crate::mail::reply_sender(app)? {
         registry.register(Arc::new(mail));
     }

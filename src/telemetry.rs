@@ -30,7 +30,13 @@ pub fn init(settings: &LogSettings, verbosity: Verbosity) {
             .with(fmt::layer().json().with_current_span(true).with_writer(std::io::stderr))
             .try_init(),
         LogFormat::Pretty => registry
-            .with(fmt::layer().compact().with_writer(std::io::stderr))
+            // colours only on a terminal: a log file or the journal gets plain text
+            .with(
+                fmt::layer()
+                    .compact()
+                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                    .with_writer(std::io::stderr),
+            )
             .try_init(),
     };
     // A second init (tests, nested CLI calls) keeps the first subscriber.

@@ -96,3 +96,44 @@ async fn quote_prints_one_json_object_and_writes_the_pdf(pool: PgPool) {
     let bytes = std::fs::read(&pdf).expect("pdf written");
     assert!(bytes.starts_with(b"%PDF-"));
 }
+
+/// A mailbox password is needed by the mail channel only: `migrate` and `quotation list` run
+/// without it, `serve` refuses to start and names the setting.
+#[sqlx::test]
+async fn a_mailbox_password_is_required_by_the_mail_channel_only(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("horme.toml");
+    std::fs::write(
+        &config,
+        "[http]\nbind = \"127.0.0.1:0\"\n\n[mail]\nenabled = true\nfrom_address = \"sales@horme.test\"\n\n\
+         [mail.smtp]\nhost = \"127.0.0.1\"\nport = 25\nsecurity = \"plain\"\n\n\
+         [mail.mailboxes.sales]\nhost = \"127.0.0.1\"\nusername = \"sales@horme.test\"\n",
+    )
+    .expect("config");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_horme"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("DATABASE_URL", common::database_url(&pool))
+            .env("HORME_CONFIG", &config)
+            .env_remove("RUST_LOG")
+            .env_remove("HORME__MAIL__MAILBOXES__SALES__PASSWORD")
+            .output()
+            .expect("run horme");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&["migrate"]);
+    assert_eq!(code, 0, "migrate needs no mailbox password: {stderr}");
+    let (code, stderr) = run(&["quotation", "list"]);
+    assert_eq!(code, 0, "listing quotations needs no mailbox password: {stderr}");
+    let (code, stderr) = run(&["serve"]);
+    assert_ne!(code, 0, "serve cannot poll without the password: {stderr}");
+    assert!(
+        stderr.contains("HORME__MAIL__MAILBOXES__SALES__PASSWORD") && stderr.contains("password_file"),
+        "names where the password goes: {stderr}"
+    );
+    assert_eq!(stderr.matches("has no password").count(), 1, "said once: {stderr}");
+}

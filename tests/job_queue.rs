@@ -250,3 +250,28 @@ async fn a_worker_pool_runs_a_request_to_the_end_and_stops_on_shutdown(pool: PgP
     );
     assert!(runs.iter().take(4).all(|(_, a)| *a == 1), "{runs:?}");
 }
+
+/// The heartbeat never waits for the job's own final transaction: while that transaction
+/// holds the job's row (after `hold_lease`), a beat that waited for the lock would wait for
+/// the very work it keeps alive (the worker polls the beat and the work in one task).
+#[sqlx::test]
+async fn the_heartbeat_does_not_wait_for_the_jobs_own_final_transaction(pool: PgPool) {
+    enqueue(&pool, 1, 3).await;
+    let lease = Duration::from_secs(30);
+    let j = queue::claim(&pool, "w", lease, None)
+        .await
+        .expect("claim")
+        .expect("a job");
+    let mut tx = pool.begin().await.expect("tx");
+    assert!(queue::hold_lease(&mut tx, &j).await.expect("hold"));
+    let beat = tokio::time::timeout(Duration::from_secs(5), queue::heartbeat(&pool, &j, lease))
+        .await
+        .expect("the beat returns at once instead of waiting for the row lock");
+    assert!(beat.expect("heartbeat"), "the lease is still ours");
+    queue::complete(&mut tx, &j).await.expect("complete");
+    tx.commit().await.expect("commit");
+    assert!(
+        !queue::heartbeat(&pool, &j, lease).await.expect("heartbeat"),
+        "a finished job's lease is gone"
+    );
+}

@@ -96,6 +96,11 @@ async fn approve_send_accept_conversation_by_mail(pool: PgPool) {
     let notice = servers.wait_for(&approver, 2, Duration::from_secs(20)).await.remove(1);
     assert_eq!(mail::reply_kind(&notice), "decision");
     assert!(notice.message.text.contains("refused"), "{}", notice.message.text);
+    assert_eq!(
+        notice.in_reply_to,
+        vec![draft.message_id.clone()],
+        "the notice answers the draft: the quotation's story stays in one thread"
+    );
     let refused: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'approval_refused'")
         .fetch_one(&app.pool)
         .await
@@ -108,6 +113,18 @@ async fn approve_send_accept_conversation_by_mail(pool: PgPool) {
             .expect("inbound");
     assert_eq!(kinds.len(), 1);
     assert_eq!(kinds[0].0, "conversation", "a stranger's 'approve' is no command");
+    // … and the stranger is told so, politely, in their own thread
+    let told = servers
+        .wait_for(&format!("mallory-{tag}@evil.test"), 1, Duration::from_secs(20))
+        .await;
+    assert_eq!(mail::reply_kind(&told[0]), "notapprover");
+    assert_eq!(told[0].in_reply_to, vec![format!("stranger-{tag}@evil.test")]);
+    assert!(
+        told[0].message.text.contains("Only our sales team's approvers"),
+        "{}",
+        told[0].message.text
+    );
+    assert!(told[0].message.text.contains(&number), "{}", told[0].message.text);
     assert_eq!(status(&app, &number).await, "pending_approval", "nothing changed");
 
     // the real approver, authenticated: approve with an extra discount → revision R2

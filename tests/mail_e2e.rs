@@ -100,7 +100,10 @@ async fn every_kind_of_rfp_is_acknowledged_and_quoted_in_its_thread(pool: PgPool
         for key in ["subtotal", "tax", "total", "currency"] {
             assert_eq!(mailed[key], one_shot[key], "{path:?}: {key}");
         }
-        assert!(quote.no_reply_reason.is_some(), "our replies are marked Auto-Submitted");
+        assert_eq!(
+            quote.no_reply_reason, None,
+            "the quotation is a normal reply (Auto-Submitted: no), which procurement systems file"
+        );
         let status = status_eventually(&app, &number, "sent").await;
         assert_eq!(status, "sent", "{path:?}: the delivered quotation is marked sent");
     }

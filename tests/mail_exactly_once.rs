@@ -27,7 +27,8 @@ async fn count(app: &horme::startup::App, sql: &'static str, id: &str) -> i64 {
         .expect("count")
 }
 
-/// One acknowledgement, one quotation, one stored message, one quotation row.
+/// One acknowledgement, one quotation, one stored message, one quotation row; every reply
+/// with its text (the service may run far from any `templates/` directory).
 async fn assert_once(servers: &Servers, app: &horme::startup::App, buyer: &str, id: &str) {
     let got = servers.inbox(buyer).await;
     let kinds: Vec<String> = got.iter().map(mail::reply_kind).collect();
@@ -38,6 +39,19 @@ async fn assert_once(servers: &Servers, app: &horme::startup::App, buyer: &str, 
     );
     for m in &got {
         assert_eq!(m.in_reply_to, vec![id.to_string()]);
+        let body = &m.message.text;
+        assert!(
+            body.contains("Kind regards") && body.contains("RFP-") && !body.contains('{'),
+            "a reply with its whole text: {body:?}"
+        );
+        // the acknowledgement keeps the loop guards; the quotation is a normal reply
+        assert_eq!(
+            m.no_reply_reason.is_some(),
+            mail::reply_kind(m) == "ack",
+            "{:?}: {:?}",
+            mail::reply_kind(m),
+            m.no_reply_reason
+        );
     }
     assert_eq!(
         count(app, "select count(*) from inbound_messages where external_id = $1", id).await,
@@ -140,9 +154,12 @@ async fn the_bot_killed_mid_pipeline_answers_once_after_restart(pool: PgPool) {
     let (buyer, id, raw) = rfp(&tag, 1);
     servers.append(&mail::sales(&tag), "INBOX", &raw).await;
     servers.wait_for(&buyer, 1, Duration::from_secs(30)).await;
+    // the price job claimed (not only queued: a kill before the claim would leave nothing
+    // to take over) and held on the counter
     let pricing = common::eventually(Duration::from_secs(30), || async {
         let s: String = sqlx::query_scalar(
             "select r.status from rfps r join inbound_messages m on m.id = r.inbound_message_id
+             join jobs j on j.rfp_id = r.id and j.kind = 'rfp.price' and j.status = 'running'
              where m.external_id = $1",
         )
         .bind(&id)
@@ -171,4 +188,44 @@ async fn the_bot_killed_mid_pipeline_answers_once_after_restart(pool: PgPool) {
         .await
         .expect("price job");
     assert_eq!(attempts, 2, "the killed step ran again after its lease expired");
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(text.contains("INFO"), "the service logged: {text}");
+    assert!(
+        !text.contains('\x1b'),
+        "the default (pretty) log format writes no colour codes into a file"
+    );
+}
+
+#[sqlx::test]
+async fn a_port_in_use_ends_the_service_before_any_mail_is_fetched(pool: PgPool) {
+    let servers = Servers::from_env();
+    let tag = mail::tag();
+    let app = common::app_with(pool.clone(), mail::settings(&servers, &tag)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = bot_process::config_file(dir.path(), &servers, &tag);
+    let (_, id, raw) = rfp(&tag, 1);
+    servers.append(&mail::sales(&tag), "INBOX", &raw).await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_horme"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env("DATABASE_URL", common::database_url(&pool))
+        .env("HORME_CONFIG", &config)
+        .env("HORME__HTTP__BIND", taken.local_addr().expect("addr").to_string())
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run horme serve");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("binding http.bind"), "{stderr}");
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from inbound_messages where external_id = $1",
+            &id
+        )
+        .await,
+        0,
+        "nothing was fetched before the port failed: {stderr}"
+    );
 }

@@ -14,6 +14,20 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     for w in &warnings {
         println!("# warning: {w}");
     }
+    match settings
+        .company
+        .templates_dir
+        .as_deref()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        // complete: checked when the configuration was loaded
+        Some(dir) => println!(
+            "# templates: {} (all {} texts present)",
+            dir.display(),
+            crate::templates::BUILT_IN.len()
+        ),
+        None => println!("# templates: built in ({} texts)", crate::templates::BUILT_IN.len()),
+    }
     if let Some(path) = &settings.company.logo {
         let img = crate::quotations::document::logo(path)?;
         println!("# logo: {} ({}×{} px)", path.display(), img.width, img.height);

@@ -56,7 +56,7 @@ pub async fn run(settings: Settings, args: MailBenchArgs) -> anyhow::Result<()> 
         bail!("the mail benchmark writes test mail: it runs against loopback servers only (scripts/bench-mail)");
     }
     let files = rfp_files(&args.dir)?;
-    let imap_cfg = m.imap_config(&name, &mailbox);
+    let imap_cfg = m.imap_config(&name, &mailbox).map_err(|e| anyhow::anyhow!(e))?;
     let key = mailbox_key(&mailbox);
     let app = super::app(settings).await?;
     let mut conn = app.pool.acquire().await?;

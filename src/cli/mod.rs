@@ -94,6 +94,11 @@ pub enum Command {
         #[command(subcommand)]
         command: mail::MailCommand,
     },
+    /// The built-in reply texts and quotation terms.
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
     /// The document reader the pipeline starts per document (internal).
     #[command(hide = true)]
     ParseDocument(parse::ParseDocumentArgs),
@@ -103,6 +108,17 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Print the effective configuration (secrets redacted) and check the database.
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the built-in texts into DIR (to edit them, then set company.templates_dir = DIR).
+    Export {
+        dir: std::path::PathBuf,
+        /// Replace files that exist already.
+        #[arg(long)]
+        overwrite: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +143,10 @@ pub enum CorrectionsCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // before the configuration: it may name the directory this is about to fill
+    if let Command::Templates { command } = &cli.command {
+        return templates(command);
+    }
     let settings = Settings::load(cli.config.as_deref()).context("loading the configuration")?;
     let verbosity = match cli.command {
         Command::Serve | Command::Worker => Verbosity::Service,
@@ -169,8 +189,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BenchMatch(args) => bench_match::run(settings, args).await,
         Command::Calibrate(args) => calibrate::run(settings, args).await,
         Command::Mail { command } => mail::run(settings, command).await,
+        Command::Templates { command } => templates(&command),
         Command::ParseDocument(_) => anyhow::bail!("parse-document is started by horme itself, before anything else"),
     }
+}
+
+fn templates(command: &TemplatesCommand) -> anyhow::Result<()> {
+    let TemplatesCommand::Export { dir, overwrite } = command;
+    let written = crate::templates::export(dir, *overwrite)
+        .with_context(|| format!("writing the templates into {}", dir.display()))?;
+    eprintln!(
+        "{} of {} templates written into {}",
+        written.len(),
+        crate::templates::BUILT_IN.len(),
+        dir.display()
+    );
+    Ok(())
 }
 
 /// Connects and migrates: every command that needs the database starts here.

@@ -17,39 +17,35 @@ pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
     for w in app.settings.safety_warnings() {
         tracing::warn!("{w}");
     }
+    // The ports first: a port in use ends the process before any mail is fetched or job run.
+    let listeners = if with_http {
+        Some(bind(&app.settings.http).await?)
+    } else {
+        None
+    };
     let shutdown = CancellationToken::new();
     tokio::spawn(signal(shutdown.clone()));
     tokio::spawn(follow_catalog(app.clone(), shutdown.clone()));
     tokio::spawn(crate::jobs::schedule::run(app.clone(), shutdown.clone()));
-    let workers = tokio::spawn(worker::run_pool(
-        app.clone(),
-        app.settings.workers.count,
-        shutdown.clone(),
-    ));
-    // The channels run with the HTTP server; `horme worker` runs jobs only.
+    // The channels run with the HTTP server; `horme worker` runs jobs only. A channel whose
+    // settings are incomplete (a password missing) ends the process before any work starts.
     let mut mail = if with_http {
         crate::startup::spawn_channels(&app, &shutdown)?
     } else {
         tokio::task::JoinSet::new()
     };
-    if with_http {
-        let bind = app.settings.http.bind.clone();
-        let backlog = http::server::backlog(app.settings.http.max_connections);
-        let listener = http::server::bind(&bind, backlog)
-            .await
-            .with_context(|| format!("binding {bind}"))?;
-        tracing::info!(address = %listener.local_addr()?, "HTTP listening");
+    let workers = tokio::spawn(worker::run_pool(
+        app.clone(),
+        app.settings.workers.count,
+        shutdown.clone(),
+    ));
+    if let Some((listener, metrics_listener)) = listeners {
         let state = HttpState {
             app: app.clone(),
             metrics,
         };
         let limits = http::server::ServerLimits::from_settings(&app.settings.http);
-        let metrics_bind = app.settings.http.metrics_bind.trim().to_string();
-        if !metrics_bind.is_empty() {
-            let listener = tokio::net::TcpListener::bind(&metrics_bind)
-                .await
-                .with_context(|| format!("binding http.metrics_bind {metrics_bind}"))?;
-            tracing::info!(address = %listener.local_addr()?, "metrics listening");
+        if let Some(listener) = metrics_listener {
             let router = http::metrics_router(state.clone());
             tokio::spawn(http::server::serve(listener, router, limits, shutdown.clone()));
         }
@@ -61,6 +57,28 @@ pub async fn serve(settings: Settings, with_http: bool) -> anyhow::Result<()> {
     let _ = workers.await;
     while mail.join_next().await.is_some() {}
     Ok(())
+}
+
+/// The API's listener and, when `http.metrics_bind` is set, the metrics listener.
+async fn bind(
+    http: &crate::config::HttpSettings,
+) -> anyhow::Result<(tokio::net::TcpListener, Option<tokio::net::TcpListener>)> {
+    let backlog = http::server::backlog(http.max_connections);
+    let listener = http::server::bind(&http.bind, backlog)
+        .await
+        .with_context(|| format!("binding http.bind {}", http.bind))?;
+    tracing::info!(address = %listener.local_addr()?, "HTTP listening");
+    let metrics_bind = http.metrics_bind.trim();
+    let metrics = if metrics_bind.is_empty() {
+        None
+    } else {
+        let listener = tokio::net::TcpListener::bind(metrics_bind)
+            .await
+            .with_context(|| format!("binding http.metrics_bind {metrics_bind}"))?;
+        tracing::info!(address = %listener.local_addr()?, "metrics listening");
+        Some(listener)
+    };
+    Ok((listener, metrics))
 }
 
 async fn signal(token: CancellationToken) {

@@ -25,8 +25,9 @@ pub struct ChatReply<'a> {
 
 /// A template's text with its placeholders filled.
 pub fn render(app: &App, name: &str, vars: &[(&str, String)]) -> String {
-    let dir = app.settings.company.templates_dir.join("replies").join("discord");
-    crate::templates::load(&dir, name, vars).trim_end().to_string()
+    crate::templates::render(&app.settings, &format!("replies/discord/{name}"), vars)
+        .trim_end()
+        .to_string()
 }
 
 /// The name of the thread opened on a request: with its reference when there is one.

@@ -214,9 +214,15 @@ pub async fn release(pool: &PgPool, job: &Job) -> Result<(), sqlx::Error> {
 }
 
 /// Extends the lease of a long-running job; false if the lease was lost.
+///
+/// Never waits for a row lock: while the job's own final transaction holds its row
+/// ([`hold_lease`]), the beat is skipped (that transaction already proves the lease). A beat
+/// that waited there would wait for the very work it keeps alive.
 pub async fn heartbeat(pool: &PgPool, job: &Job, lease: Duration) -> Result<bool, sqlx::Error> {
     let n = sqlx::query!(
-        "update jobs set locked_until = now() + make_interval(secs => $3) where id = $1 and lease_token = $2 and status = 'running'",
+        "update jobs set locked_until = now() + make_interval(secs => $3)
+         where id = (select id from jobs where id = $1 and lease_token = $2 and status = 'running'
+                     for update skip locked)",
         job.id,
         job.lease_token,
         lease.as_secs_f64()
@@ -224,7 +230,18 @@ pub async fn heartbeat(pool: &PgPool, job: &Job, lease: Duration) -> Result<bool
     .execute(pool)
     .await?
     .rows_affected();
-    Ok(n == 1)
+    if n == 1 {
+        return Ok(true);
+    }
+    // skipped (row locked) or lost: a plain read tells which, without waiting
+    let held = sqlx::query_scalar!(
+        r#"select exists(select 1 from jobs where id = $1 and lease_token = $2 and status = 'running') as "e!""#,
+        job.id,
+        job.lease_token
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(held)
 }
 
 /// Job counts by status, for metrics and the health view.

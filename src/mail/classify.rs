@@ -22,6 +22,12 @@ pub enum Decision {
     Command { quotation: Uuid, role: &'static str },
     /// A reply in one of our threads that is neither a command nor a new request.
     Conversation { quotation: Option<Uuid> },
+    /// "approve" or "reject" in a quotation's thread from someone who is not an approver:
+    /// not acted on, answered politely.
+    NotApprover { quotation: Uuid },
+    /// An approver's command outside any thread of ours, naming no quotation we have:
+    /// answered to the approver, never taken for a customer's request.
+    UnknownQuotation,
 }
 
 pub async fn decide(app: &App, mail: &ParsedMail, too_large: bool) -> Result<Decision, sqlx::Error> {
@@ -37,6 +43,12 @@ pub async fn decide(app: &App, mail: &ParsedMail, too_large: bool) -> Result<Dec
         return Ok(Decision::TooLarge);
     }
     let Some(thread) = find_thread(app, mail).await? else {
+        if !has_documents(mail)
+            && commands::parse_approver(&mail.message.text).is_some()
+            && super::is_approver(app, sender).await?
+        {
+            return Ok(Decision::UnknownQuotation);
+        }
         return Ok(Decision::Rfp);
     };
     if let Some(quotation) = thread {
@@ -53,6 +65,8 @@ pub async fn decide(app: &App, mail: &ParsedMail, too_large: bool) -> Result<Dec
                 quotation,
                 role: "customer",
             });
+        } else if commands::parse_approver(text).is_some() {
+            return Ok(Decision::NotApprover { quotation });
         }
     }
     if has_documents(mail) {

@@ -132,6 +132,10 @@ async fn rfp_failed(app: &App, job: &Job) -> Result<(), StepError> {
         return finish(app, job).await;
     };
     let (template, details) = failure_template(app, rfp, &reason).await?;
+    if template == "no_items.txt" && !app.settings.mail.answer_non_requests && !acknowledged(app, rfp).await? {
+        tracing::info!(%rfp, "no items in a mail that did not look like a request: not answered (mail.answer_non_requests = false)");
+        return finish(app, job).await;
+    }
     let mut vars = replies::customer_vars(app, &customer);
     vars.push(("details", details));
     vars.push((
@@ -158,6 +162,16 @@ async fn rfp_failed(app: &App, job: &Job) -> Result<(), StepError> {
     queue::complete(&mut tx, job).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether the request's sender was told we received it (an acknowledgement queued).
+async fn acknowledged(app: &App, rfp: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from outbox where rfp_id = $1 and kind = 'ack') as "e!""#,
+        rfp
+    )
+    .fetch_one(&app.pool)
+    .await
 }
 
 /// Completes a job that has nothing (more) to do.

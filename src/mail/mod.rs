@@ -72,7 +72,7 @@ pub fn reply_sender(app: &App) -> anyhow::Result<Option<crate::outbox::email::Ma
 /// mail replies only. `serve` starts every channel with one drainer instead
 /// ([`crate::startup::spawn_channels`]).
 pub fn spawn(app: &App, shutdown: &CancellationToken) -> anyhow::Result<JoinSet<()>> {
-    let mut tasks = spawn_pollers(app, shutdown);
+    let mut tasks = spawn_pollers(app, shutdown)?;
     if let Some(sender) = reply_sender(app)? {
         let mut registry = crate::outbox::Registry::new();
         registry.register(std::sync::Arc::new(sender));
@@ -82,17 +82,22 @@ pub fn spawn(app: &App, shutdown: &CancellationToken) -> anyhow::Result<JoinSet<
 }
 
 /// Starts a poller per mailbox (when `mail.enabled`); they end when `shutdown` is cancelled.
-pub fn spawn_pollers(app: &App, shutdown: &CancellationToken) -> JoinSet<()> {
+/// Every mailbox's settings are checked (its password present) before any poller starts.
+pub fn spawn_pollers(app: &App, shutdown: &CancellationToken) -> anyhow::Result<JoinSet<()>> {
     let mut tasks = JoinSet::new();
     let m = &app.settings.mail;
     if !m.enabled {
-        return tasks;
+        return Ok(tasks);
     }
-    for (name, mailbox) in &m.mailboxes {
-        let cfg = m.imap_config(name, mailbox);
-        let key = settings::mailbox_key(mailbox);
+    let configs = m
+        .mailboxes
+        .iter()
+        .map(|(name, mailbox)| Ok((m.imap_config(name, mailbox)?, settings::mailbox_key(mailbox))))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    for (cfg, key) in configs {
         tasks.spawn(mailbox::run_singleton(app.clone(), key, cfg, shutdown.clone()));
     }
     tracing::info!(mailboxes = m.mailboxes.len(), "mail channel started");
-    tasks
+    Ok(tasks)
 }

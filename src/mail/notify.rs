@@ -114,6 +114,7 @@ pub async fn on_event(
             let mut vars = replies::customer_vars(app, &customer);
             vars.extend(approvals_vars(app, &q));
             for to in replies::sales_recipients(conn, app).await? {
+                let parent = draft_thread(conn, &q.number, &to).await?;
                 replies::to_staff(
                     conn,
                     app,
@@ -127,7 +128,7 @@ pub async fn on_event(
                         quotation_id: Some(q.id),
                         rfp_id: q.rfp_id,
                         attach_pdf: false,
-                        parent: None,
+                        parent,
                         approval_token: None,
                     },
                 )
@@ -270,6 +271,7 @@ pub async fn decision(
         ("detail", detail.to_string()),
     ];
     for to in super::approval_recipients(conn, app).await? {
+        let parent = draft_thread(conn, number, &to).await?;
         replies::to_staff(
             conn,
             app,
@@ -283,11 +285,32 @@ pub async fn decision(
                 quotation_id: None,
                 rfp_id: None,
                 attach_pdf: false,
-                parent: None,
+                parent,
                 approval_token: None,
             },
         )
         .await?;
     }
     Ok(())
+}
+
+/// The thread of the latest draft of quotation `number` sent to `to` (Message-ID, references,
+/// subject): notices about the quotation answer it, so that its story stays in one thread.
+async fn draft_thread(
+    conn: &mut PgConnection,
+    number: &str,
+    to: &str,
+) -> Result<Option<(String, Vec<String>, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select o.external_id as "external_id!", coalesce(o.subject, '') as "subject!"
+           from outbox o join quotations q on q.id = o.quotation_id
+           where q.number = $1 and o.kind = 'approval_request' and o.recipient = $2
+             and o.external_id is not null
+           order by o.created_at desc limit 1"#,
+        number,
+        to.to_ascii_lowercase()
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| (r.external_id.clone(), vec![r.external_id], r.subject)))
 }

@@ -111,8 +111,17 @@ async fn receive_parsed(
         Decision::Rfp => {
             let id = ingest::start_rfp(&mut tx, message_id, msg, app.settings.workers.max_attempts).await?;
             rfp_id = Some(id);
-            acknowledge(&mut tx, app, &customer(Some(id), id, msg)).await?;
-            ("rfp", None)
+            // One answer per mail: a request is acknowledged at once; anything else is
+            // answered by its outcome alone (the quotation, or "no items found").
+            if crate::pipeline::sources::looks_like_request(&crate::pipeline::sources::Content::of_message(msg)) {
+                acknowledge(&mut tx, app, &customer(Some(id), id, msg)).await?;
+                ("rfp", None)
+            } else {
+                (
+                    "rfp",
+                    Some("not acknowledged: no document and no item-like line".to_string()),
+                )
+            }
         }
         Decision::Command { quotation, role } => {
             quotation_id = Some(quotation);
@@ -133,6 +142,46 @@ async fn receive_parsed(
         Decision::Conversation { quotation } => {
             quotation_id = quotation;
             ("conversation", None)
+        }
+        Decision::NotApprover { quotation } => {
+            quotation_id = Some(quotation);
+            let number = answer_sender(
+                &mut tx,
+                app,
+                &parsed,
+                "not_approver",
+                "not_an_approver.txt",
+                Some(quotation),
+            )
+            .await?;
+            crate::audit::record(
+                &mut tx,
+                crate::audit::Entry {
+                    entity: "quotation",
+                    entity_id: &number,
+                    action: "command_refused",
+                    actor: &parsed.message.sender.address.to_ascii_lowercase(),
+                    channel: "email",
+                    detail: json!({"why": "not an approver", "message_id": parsed.message_id}),
+                },
+            )
+            .await?;
+            ("conversation", Some("not an approver: answered".to_string()))
+        }
+        Decision::UnknownQuotation => {
+            answer_sender(
+                &mut tx,
+                app,
+                &parsed,
+                "unknown_quotation",
+                "unknown_quotation.txt",
+                None,
+            )
+            .await?;
+            (
+                "conversation",
+                Some("an approver's command naming no quotation of ours".to_string()),
+            )
         }
     };
     sqlx::query!(
@@ -156,6 +205,63 @@ async fn receive_parsed(
     metrics::counter!("horme_mail_received_total", "kind" => kind).increment(1);
     tracing::info!(message_id = %parsed.message_id, kind, reason = reason.as_deref().unwrap_or(""), "mail stored");
     Ok(())
+}
+
+/// A short answer in the sender's own thread (a command we cannot act on); the number of the
+/// quotation it is about (empty when none).
+async fn answer_sender(
+    conn: &mut PgConnection,
+    app: &App,
+    parsed: &ParsedMail,
+    kind: &str,
+    template: &str,
+    quotation: Option<Uuid>,
+) -> Result<String, sqlx::Error> {
+    let number = match quotation {
+        Some(id) => sqlx::query_scalar!("select number from quotations where id = $1", id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let sender = &parsed.message.sender;
+    let vars = vec![
+        (
+            "name",
+            sender
+                .display_name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| sender.address.clone()),
+        ),
+        ("number", number.clone()),
+        ("company", app.settings.company.name.clone()),
+    ];
+    let mut refs = parsed.references.clone();
+    refs.push(parsed.message_id.clone());
+    replies::to_staff(
+        conn,
+        app,
+        replies::ToStaff {
+            key: format!("email:{kind}:{}", parsed.message_id),
+            to: sender.address.clone(),
+            kind,
+            template,
+            vars,
+            token: Token::Request(Uuid::now_v7()),
+            quotation_id: quotation,
+            rfp_id: None,
+            attach_pdf: false,
+            parent: Some((
+                parsed.message_id.clone(),
+                refs,
+                parsed.message.subject.clone().unwrap_or_default(),
+            )),
+            approval_token: None,
+        },
+    )
+    .await?;
+    Ok(number)
 }
 
 fn customer(rfp_id: Option<Uuid>, reference_id: Uuid, msg: &InboundMessage) -> CustomerThread {

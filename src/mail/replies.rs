@@ -47,8 +47,7 @@ pub fn reference(rfp_id: Uuid) -> String {
 
 /// A template's subject line (if it has one) and body, placeholders filled.
 pub fn render(app: &App, name: &str, vars: &[(&str, String)]) -> (Option<String>, String) {
-    let dir = app.settings.company.templates_dir.join("replies");
-    let text = crate::templates::load(&dir, name, vars);
+    let text = crate::templates::render(&app.settings, &format!("replies/{name}"), vars);
     match text.split_once('\n') {
         Some((first, rest)) if first.starts_with("Subject:") => (
             Some(first.trim_start_matches("Subject:").trim().to_string()),

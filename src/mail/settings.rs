@@ -31,6 +31,10 @@ pub struct MailSettings {
     pub sales_address: String,
     pub max_message_bytes: u32,
     pub auto_replies_per_sender_per_hour: u32,
+    /// A mail that does not look like a request (no document, no item-like line) is not
+    /// acknowledged; if the pipeline finds no items in it either, it gets one polite "we could
+    /// not find items" (true) or no answer at all (false).
+    pub answer_non_requests: bool,
     /// `Authentication-Results` headers from these servers (authserv-id) are believed.
     pub trusted_authserv_ids: Vec<String>,
     pub outbox_poll_interval_ms: u64,
@@ -79,8 +83,12 @@ pub struct MailboxSettings {
     #[serde(default = "tls")]
     pub security: Security,
     pub username: String,
-    #[serde(serialize_with = "redact")]
+    /// Required by the channel only (`serve`, `config check`): other commands run without it.
+    #[serde(default = "no_secret", serialize_with = "redact")]
     pub password: SecretString,
+    /// A file holding the password (read at start-up; wins over `password`).
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
     #[serde(default = "inbox")]
     pub folder: String,
     /// Move stored mail to this folder; empty or absent: mark it `\Seen` instead.
@@ -88,6 +96,30 @@ pub struct MailboxSettings {
     pub move_to: Option<String>,
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
+}
+
+fn no_secret() -> SecretString {
+    SecretString::from("")
+}
+
+impl MailboxSettings {
+    /// The password, from `password_file` when one is named, else from the setting.
+    pub fn password(&self, name: &str) -> Result<SecretString, String> {
+        let password = match &self.password_file {
+            Some(path) if !path.as_os_str().is_empty() => std::fs::read_to_string(path)
+                .map_err(|e| format!("mail.mailboxes.{name}.password_file {}: {e}", path.display()))?
+                .trim_end_matches(['\r', '\n'])
+                .to_string(),
+            _ => self.password.expose_secret().to_string(),
+        };
+        if password.is_empty() {
+            return Err(format!(
+                "mail.mailboxes.{name} has no password: set HORME__MAIL__MAILBOXES__{}__PASSWORD or mail.mailboxes.{name}.password_file",
+                name.to_ascii_uppercase()
+            ));
+        }
+        Ok(SecretString::from(password))
+    }
 }
 
 fn imaps_port() -> u16 {
@@ -163,16 +195,16 @@ impl MailSettings {
         }
     }
 
-    /// The poller configuration of one mailbox.
-    pub fn imap_config(&self, name: &str, m: &MailboxSettings) -> ImapConfig {
+    /// The poller configuration of one mailbox; an error names a missing password.
+    pub fn imap_config(&self, name: &str, m: &MailboxSettings) -> Result<ImapConfig, String> {
         let d = &self.imap;
-        ImapConfig {
+        Ok(ImapConfig {
             name: name.to_string(),
             host: m.host.clone(),
             port: m.port,
             security: m.security,
             username: m.username.clone(),
-            password: m.password.expose_secret().to_string(),
+            password: m.password(name)?.expose_secret().to_string(),
             ca_file: m.ca_file.clone(),
             folder: m.folder.clone(),
             after_store: match m.move_to.as_deref().map(str::trim) {
@@ -187,7 +219,7 @@ impl MailSettings {
             command_timeout: Duration::from_secs(d.command_timeout_seconds.max(1)),
             backoff_min: Duration::from_millis(d.backoff_min_ms.max(10)),
             backoff_max: Duration::from_secs(d.backoff_max_seconds.max(1)),
-        }
+        })
     }
 }
 

@@ -71,5 +71,7 @@ pub fn compose(mail: &MailSettings, out: &Outgoing) -> Result<OutgoingMail, Chan
         references,
         text: out.reply.text.clone(),
         attachments: out.reply.attachments.clone(),
+        // the quotation stands for the salesperson's own mail; every other reply is a notice
+        auto_submitted: out.kind != "quotation",
     })
 }

@@ -197,6 +197,17 @@ fn read_into(content: &Content, limits: &Limits, depth: usize, out: &mut Read) {
     }
 }
 
+/// Whether a message looks like a request at first sight: a document attached (any format
+/// we read), or a body with item-like lines as the rules extractor reads them. Such a message
+/// is acknowledged at once; anything else gets a single answer once the pipeline has run.
+pub fn looks_like_request(content: &Content) -> bool {
+    content.attachments.iter().any(|a| {
+        Format::from_name(&a.name)
+            .or_else(|| a.media_type.as_deref().and_then(Format::from_media_type))
+            .is_some()
+    }) || body(content).is_some_and(|doc| super::requirements::extract_rules(std::slice::from_ref(&doc)).is_ok())
+}
+
 /// The mail body: its HTML when that holds a table (items are often a table there),
 /// otherwise its text.
 fn body(content: &Content) -> Option<ExtractedDocument> {
@@ -220,6 +231,50 @@ fn body(content: &Content) -> Option<ExtractedDocument> {
         blocks,
     };
     (!doc.is_empty()).then_some(doc)
+}
+
+#[cfg(test)]
+mod looks_like_request_tests {
+    use super::*;
+
+    fn text(body: &str) -> Content {
+        Content {
+            text: body.into(),
+            ..Content::default()
+        }
+    }
+
+    #[test]
+    fn item_lines_or_a_document_make_a_request_and_a_letter_does_not() {
+        assert!(looks_like_request(&text(
+            "Hi,\nplease quote:\n1. Nitrile gloves size L - 20 boxes\n2. Ear plugs 200 pairs\n"
+        )));
+        assert!(looks_like_request(&text(
+            "Need 5 pcs of 3/4 inch ball valve, brass, asap"
+        )));
+        assert!(!looks_like_request(&text(
+            "Dear team,\nplease call me back about our account.\nRegards, Tan"
+        )));
+        assert!(!looks_like_request(&text("")));
+        let with_file = Content {
+            attachments: vec![Source {
+                name: "RFQ-77.xlsx".into(),
+                media_type: None,
+                bytes: vec![1, 2, 3],
+            }],
+            ..text("See attached.")
+        };
+        assert!(looks_like_request(&with_file));
+        let with_picture = Content {
+            attachments: vec![Source {
+                name: "logo.png".into(),
+                media_type: Some("image/png".into()),
+                bytes: vec![1, 2, 3],
+            }],
+            ..text("Thanks for the call!")
+        };
+        assert!(!looks_like_request(&with_picture));
+    }
 }
 
 #[cfg(test)]

@@ -44,8 +44,9 @@ pub fn render(app: &App, name: &str, vars: &[(&str, String)]) -> String {
         .iter()
         .map(|(k, v)| (*k, if MARKUP_VARS.contains(k) { v.clone() } else { escape(v) }))
         .collect();
-    let dir = app.settings.company.templates_dir.join("replies").join("slack");
-    crate::templates::load(&dir, name, &vars).trim_end().to_string()
+    crate::templates::render(&app.settings, &format!("replies/slack/{name}"), &vars)
+        .trim_end()
+        .to_string()
 }
 
 /// Queues the reply in the caller's transaction; false if it was queued before.

@@ -24,8 +24,9 @@ pub struct ChatReply<'a> {
 
 /// A template's text with its placeholders filled.
 pub fn render(app: &App, name: &str, vars: &[(&str, String)]) -> String {
-    let dir = app.settings.company.templates_dir.join("replies").join("telegram");
-    crate::templates::load(&dir, name, vars).trim_end().to_string()
+    crate::templates::render(&app.settings, &format!("replies/telegram/{name}"), vars)
+        .trim_end()
+        .to_string()
 }
 
 /// Queues the reply in the caller's transaction; false if it was queued before.

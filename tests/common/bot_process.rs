@@ -13,7 +13,6 @@ pub struct BotProcess {
 
 /// Writes the configuration of a `horme serve` for the test `tag`.
 pub fn config_file(dir: &std::path::Path, servers: &Servers, tag: &str) -> PathBuf {
-    let repo = super::repo();
     let text = format!(
         r#"
 [http]
@@ -21,7 +20,6 @@ bind = "127.0.0.1:0"
 
 [company]
 name = "Horme Test Supplies Pte Ltd"
-templates_dir = "{templates}"
 
 [workers]
 count = 2
@@ -61,7 +59,6 @@ password = "{password}"
 [log]
 filter = "info,sqlx=warn"
 "#,
-        templates = repo.join("templates").display(),
         approver = mail::approver(tag),
         sales = mail::sales(tag),
         host = servers.host,
@@ -83,7 +80,8 @@ impl BotProcess {
             .expect("log file");
         let child = Command::new(env!("CARGO_BIN_EXE_horme"))
             .arg("serve")
-            .current_dir(super::repo())
+            // not the checkout: the service must carry its texts and fonts itself
+            .current_dir(config.parent().unwrap_or(std::path::Path::new("/")))
             .env("DATABASE_URL", database_url)
             .env("HORME_CONFIG", config)
             .env_remove("RUST_LOG")

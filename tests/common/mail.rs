@@ -200,6 +200,7 @@ pub fn settings(servers: &Servers, tag: &str) -> Settings {
             security: Security::Plain,
             username: sales(tag),
             password: SecretString::from(servers.password.clone()),
+            password_file: None,
             folder: "INBOX".into(),
             move_to: None,
             ca_file: None,

@@ -27,10 +27,9 @@ pub fn fixture(rel: &str) -> PathBuf {
     repo().join("tests/fixtures").join(rel)
 }
 
-/// The built-in settings with the templates of this checkout, whatever the environment says.
+/// The built-in settings (texts built in, as in production), whatever the environment says.
 pub fn settings() -> Settings {
     let mut s = Settings::builtin().expect("built-in settings");
-    s.company.templates_dir = repo().join("templates");
     s.company.name = "Horme Test Supplies Pte Ltd".into();
     s.workers.lease_seconds = 30;
     // Tests run the library from a test binary: the document reader is the real program.

@@ -80,9 +80,8 @@ impl World {
         std::fs::write(
             &config,
             format!(
-                "[company]\nname = \"Horme Test Supplies Pte Ltd\"\ntemplates_dir = \"{}\"\n\n\
-                 [log]\nfilter = \"info,sqlx=warn\"\n{extra}",
-                common::repo().join("templates").display()
+                "[company]\nname = \"Horme Test Supplies Pte Ltd\"\n\n\
+                 [log]\nfilter = \"info,sqlx=warn\"\n{extra}"
             ),
         )
         .expect("config");

@@ -1,8 +1,10 @@
 //! Sending mail through an SMTP submission server with lettre (rustls): implicit TLS (465),
 //! STARTTLS (587), or plain text to a loopback relay only.
 //!
-//! Every message we send is marked `Auto-Submitted: auto-replied` (RFC 3834) so that other
-//! robots do not answer it, carries the Message-ID the caller chose (the application puts its
+//! Acknowledgements and notices are marked `Auto-Submitted: auto-replied` (RFC 3834) so that
+//! other robots do not answer them; a message a person would send (the quotation itself) is a
+//! normal reply (`Auto-Submitted: no`), which procurement systems file rather than drop. Each
+//! carries the Message-ID the caller chose (the application puts its
 //! quotation token there) and, when it answers a mail, `In-Reply-To`/`References` and the
 //! original subject as `Re: …`.
 
@@ -58,6 +60,9 @@ pub struct OutgoingMail {
     pub references: Vec<String>,
     pub text: String,
     pub attachments: Vec<Attachment>,
+    /// An automatic answer (acknowledgement, notice): loop-guard headers on. False for a
+    /// message that stands for a person's (the quotation to the customer).
+    pub auto_submitted: bool,
 }
 
 /// `Auto-Submitted: auto-replied` (RFC 3834).
@@ -194,9 +199,13 @@ pub fn build(mail: &OutgoingMail) -> Result<Message, ChannelError> {
         .from(mailbox(&mail.from_address, mail.from_name.as_deref())?)
         .subject(mail.subject.clone())
         .message_id(Some(bracket(&mail.message_id)))
-        .date_now()
-        .header(AutoSubmitted("auto-replied".into()))
-        .header(AutoResponseSuppress);
+        .date_now();
+    b = if mail.auto_submitted {
+        b.header(AutoSubmitted("auto-replied".into()))
+            .header(AutoResponseSuppress)
+    } else {
+        b.header(AutoSubmitted("no".into()))
+    };
     for to in &mail.to {
         b = b.to(mailbox(to, None)?);
     }
@@ -243,7 +252,24 @@ mod tests {
                 media_type: "application/pdf".into(),
                 content: b"%PDF-1.7\n".to_vec(),
             }],
+            auto_submitted: true,
         }
+    }
+
+    #[test]
+    fn a_quotation_is_a_normal_reply_without_loop_guards() {
+        let mail = OutgoingMail {
+            auto_submitted: false,
+            ..sample()
+        };
+        let raw = String::from_utf8(build(&mail).expect("builds").formatted()).expect("utf8");
+        assert!(raw.contains("Auto-Submitted: no"), "{raw}");
+        assert!(!raw.contains("X-Auto-Response-Suppress"), "{raw}");
+        let parsed = crate::email::parse(raw.as_bytes()).expect("parses back");
+        assert_eq!(
+            parsed.no_reply_reason, None,
+            "a person may answer it, and we read the answer"
+        );
     }
 
     #[test]
@@ -259,6 +285,7 @@ mod tests {
             "{raw}"
         );
         assert!(raw.contains("Auto-Submitted: auto-replied"), "{raw}");
+        assert!(raw.contains("X-Auto-Response-Suppress: All"), "{raw}");
         assert!(raw.contains("Subject: Re: RFQ 1826"), "{raw}");
         assert!(raw.contains("filename=\"Q-2026-000001.pdf\""), "{raw}");
         let parsed = crate::email::parse(raw.as_bytes()).expect("parses back");
