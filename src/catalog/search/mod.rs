@@ -28,6 +28,9 @@ use crate::pipeline::matching::{self, Candidate, LineMatch, MatchPolicy};
 pub const CANDIDATES: usize = 60;
 /// Scored products read beyond the best and its alternatives, for the near-tie check.
 const TIE_WINDOW: usize = 8;
+/// Products read beyond the best and its alternatives, in case some were deactivated since
+/// the index was built (the index holds active products only, so this is rare).
+const INACTIVE_SLACK: usize = 2;
 
 /// The match for one requested description, with what the scorer saw (for `catalog search`).
 #[derive(Debug)]
@@ -85,9 +88,12 @@ pub async fn explain_all(
             (tokens, expansions, ranked)
         })
         .collect();
+    // Only the candidates a line can show (best and alternatives) are read from the database:
+    // the rest of the ranking counts through its features (margins, ties) alone.
+    let shown = 1 + policy.max_alternatives + INACTIVE_SLACK;
     let mut skus: Vec<String> = searched
         .iter()
-        .flat_map(|(_, _, r)| r.iter().map(|r| r.sku.clone()))
+        .flat_map(|(_, _, r)| r.iter().take(shown).map(|r| r.sku.clone()))
         .collect();
     skus.sort_unstable();
     skus.dedup();
