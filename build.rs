@@ -23,7 +23,7 @@ fn main() {
     std::fs::write(dest, out).expect("write templates.rs");
 }
 
-/// The `.txt` files under `dir` as (path relative to `root` with `/`, absolute path).
+/// The texts (`.txt`, and `.md` for chats that speak Markdown) under `dir` as (path relative to `root` with `/`, absolute path).
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
     println!("cargo:rerun-if-changed={}", dir.display());
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -31,7 +31,7 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
         let path = entry.expect("directory entry").path();
         if path.is_dir() {
             collect(root, &path, files);
-        } else if path.extension().is_some_and(|x| x == "txt") && !is_licence(&path) {
+        } else if path.extension().is_some_and(|x| x == "txt" || x == "md") && !is_documentation(&path) {
             let rel = path.strip_prefix(root).expect("under templates/");
             let name = rel
                 .components()
@@ -43,8 +43,9 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
     }
 }
 
-fn is_licence(path: &Path) -> bool {
+/// Licences and READMEs describe the texts; they are not texts themselves.
+fn is_documentation(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with("LICENSE"))
+        .is_some_and(|n| n.starts_with("LICENSE") || n.starts_with("README"))
 }

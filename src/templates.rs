@@ -143,11 +143,18 @@ mod tests {
             "replies/quotation.txt",
             "replies/approval_request.txt",
             "replies/telegram/ack.txt",
+            "replies/slack/ack.txt",
+            "replies/discord/ack.md",
         ] {
             let text = built_in(name).unwrap_or_else(|| panic!("{name} is not built in"));
             assert!(!text.trim().is_empty(), "{name} is empty");
         }
-        assert!(BUILT_IN.iter().all(|(n, _)| !n.contains('\\') && n.ends_with(".txt")));
+        assert!(
+            BUILT_IN
+                .iter()
+                .all(|(n, _)| !n.contains('\\') && (n.ends_with(".txt") || n.ends_with(".md")))
+        );
+        assert!(built_in("replies/README.md").is_none(), "documentation is no template");
     }
 
     #[test]
