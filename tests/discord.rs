@@ -555,7 +555,8 @@ async fn messages_written_while_the_bot_was_away_are_read_back(pool: PgPool) {
 }
 
 /// `horme config check` against the fake: the token is verified with `GET /users/@me`.
-async fn config_check(pool: &PgPool, fake: &FakeDiscord, token: &str) -> String {
+/// Whether the command succeeded, and its table.
+async fn config_check(pool: &PgPool, fake: &FakeDiscord, token: &str) -> (bool, String) {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_horme"));
     cmd.args(["config", "check"])
         .current_dir(common::repo())
@@ -568,24 +569,28 @@ async fn config_check(pool: &PgPool, fake: &FakeDiscord, token: &str) -> String 
     let out = cmd.output().await.expect("run horme");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(
         !stdout.contains(token) && !stderr.contains(token),
         "the token is never printed"
     );
-    stdout
+    (out.status.success(), format!("{stdout}\n{stderr}"))
 }
 
 #[sqlx::test]
 async fn config_check_says_whether_the_bot_token_is_live(pool: PgPool) {
     let fake = FakeDiscord::start().await;
-    let live = config_check(&pool, &fake, TOKEN).await;
-    assert!(live.contains("# discord: live as horme"), "{live}");
-    let refused = config_check(&pool, &fake, "MTIz.wrong-token-value").await;
+    let (ok, live) = config_check(&pool, &fake, TOKEN).await;
+    assert!(ok, "{live}");
+    let row = live.lines().find(|l| l.starts_with("discord")).unwrap_or_default();
     assert!(
-        refused.contains("# discord: not live") && refused.contains("401"),
-        "{refused}"
+        row.contains(&fake.api_url) && row.contains("ok: live as horme"),
+        "{live}"
     );
+    let (ok, refused) = config_check(&pool, &fake, "MTIz.wrong-token-value").await;
+    assert!(!ok, "a login that fails fails the check: {refused}");
+    let row = refused.lines().find(|l| l.starts_with("discord")).unwrap_or_default();
+    assert!(row.contains("failed:") && row.contains("401"), "{refused}");
+    assert!(refused.contains("1 of 2 logins failed: discord"), "{refused}");
 }
 
 fn discord_bot(fake: &FakeDiscord) -> Bot {

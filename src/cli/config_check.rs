@@ -1,4 +1,5 @@
-//! `horme config check`: the effective configuration, secrets redacted, and a database check.
+//! `horme config check`: the effective configuration (secrets redacted), its warnings, and a
+//! login to every configured service, as a table; a failed login makes the command fail.
 
 use crate::config::Settings;
 
@@ -32,23 +33,29 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         let img = crate::quotations::document::logo(path)?;
         println!("# logo: {} ({}×{} px)", path.display(), img.width, img.height);
     }
-    let pool = crate::db::connect(&settings.database).await?;
-    let version: String = sqlx::query_scalar!(r#"select version() as "v!""#)
-        .fetch_one(&pool)
-        .await?;
-    println!(
-        "# database: reachable ({})",
-        version.split(" on ").next().unwrap_or(&version)
-    );
-    let applied = crate::db::MIGRATOR.iter().count();
-    let done: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
-        .fetch_one(&pool)
-        .await
-        .unwrap_or(0);
-    println!("# migrations: {done} of {applied} applied");
-    if let Some(line) = crate::slack::live(&settings).await {
-        println!("# slack: {line}");
+    let rows = super::logins::check_all(&settings).await;
+    println!();
+    print!("{}", super::logins::table(&rows));
+    if let Ok(pool) = crate::db::connect(&settings.database).await {
+        let applied = crate::db::MIGRATOR.iter().count();
+        let done: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+            .fetch_one(&pool)
+            .await
+            .unwrap_or(0);
+        println!("# migrations: {done} of {applied} applied");
     }
-    println!("# discord: {}", crate::discord::check(&settings).await);
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.result.is_err())
+        .map(|r| r.feature.as_str())
+        .collect();
+    if !failed.is_empty() {
+        anyhow::bail!(
+            "{} of {} logins failed: {}",
+            failed.len(),
+            rows.len(),
+            failed.join(", ")
+        );
+    }
     Ok(())
 }

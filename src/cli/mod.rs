@@ -7,6 +7,7 @@ mod calibrate;
 mod catalog;
 mod config_check;
 mod customers;
+mod logins;
 mod mail;
 mod mail_bench;
 mod parse;

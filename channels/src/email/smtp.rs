@@ -152,6 +152,16 @@ impl SmtpSender {
         })
     }
 
+    /// Connects, greets and logs in (when credentials are set), as a send would: for
+    /// `horme config check`.
+    pub async fn check(&self) -> Result<(), ChannelError> {
+        match self.transport.test_connection().await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(ChannelError::Transient("the server did not answer NOOP".into())),
+            Err(e) => Err(classify(&e)),
+        }
+    }
+
     /// Sends one mail. 4xx answers and network trouble are `Transient`; 5xx answers and
     /// malformed messages are `Permanent`.
     #[tracing::instrument(skip_all, fields(message_id = %mail.message_id, to = ?mail.to))]
