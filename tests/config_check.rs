@@ -27,9 +27,11 @@ fn check(pool: &PgPool, config: &std::path::Path, env: &[(&str, &str)]) -> (bool
     )
 }
 
+/// The table's row of `feature` (the lines after the `feature  target  result` header).
 fn row<'a>(text: &'a str, feature: &str) -> &'a str {
     text.lines()
-        .find(|l| l.starts_with(feature))
+        .skip_while(|l| !l.starts_with("feature "))
+        .find(|l| l.starts_with(&format!("{feature} ")))
         .unwrap_or_else(|| panic!("no {feature} row in:\n{text}"))
 }
 

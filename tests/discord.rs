@@ -581,14 +581,14 @@ async fn config_check_says_whether_the_bot_token_is_live(pool: PgPool) {
     let fake = FakeDiscord::start().await;
     let (ok, live) = config_check(&pool, &fake, TOKEN).await;
     assert!(ok, "{live}");
-    let row = live.lines().find(|l| l.starts_with("discord")).unwrap_or_default();
+    let row = live.lines().find(|l| l.starts_with("discord ")).unwrap_or_default();
     assert!(
         row.contains(&fake.api_url) && row.contains("ok: live as horme"),
         "{live}"
     );
     let (ok, refused) = config_check(&pool, &fake, "MTIz.wrong-token-value").await;
     assert!(!ok, "a login that fails fails the check: {refused}");
-    let row = refused.lines().find(|l| l.starts_with("discord")).unwrap_or_default();
+    let row = refused.lines().find(|l| l.starts_with("discord ")).unwrap_or_default();
     assert!(row.contains("failed:") && row.contains("401"), "{refused}");
     assert!(refused.contains("1 of 2 logins failed: discord"), "{refused}");
 }
