@@ -423,3 +423,67 @@ async fn a_request_without_items_is_answered_in_its_thread(pool: PgPool) {
         .expect("rfp");
     assert_eq!(status, "failed");
 }
+
+/// `/help` and `/status Q-…`: answered in the thread, never taken as a request; a quotation's
+/// status is shown in the chat its request came from, not in another chat.
+#[sqlx::test]
+async fn help_and_status_commands_are_answered(pool: PgPool) {
+    const OTHER_CHAT: i64 = -600;
+    let fake = FakeTelegram::start().await;
+    let mut s = settings(&fake);
+    s.telegram.allowed_chats.push(OTHER_CHAT);
+    let app = common::app_with(pool, s).await;
+    common::import_demo_catalog(&app).await;
+    fake.push_update(message(1, ALLOWED_CHAT, 20, 5, json!({"text": RFP})));
+    fake.push_update(message(2, ALLOWED_CHAT, 21, 5, json!({"text": "/help@horme_bot"})));
+    let _bot = Running::start(&app);
+    let help = wait_sent(&fake, "help", |s| {
+        s.method == "sendMessage" && s.fields["reply_parameters"]["message_id"] == 21
+    })
+    .await;
+    assert!(
+        help.fields["text"].as_str().unwrap_or("").contains("/status"),
+        "{:?}",
+        help.fields
+    );
+    let draft = wait_sent(&fake, "draft", |s| {
+        s.method == "sendDocument" && to_chat(s, APPROVALS_CHAT)
+    })
+    .await;
+    let number = draft.document.expect("pdf").0.trim_end_matches(".pdf").to_string();
+
+    fake.push_update(message(
+        3,
+        ALLOWED_CHAT,
+        22,
+        5,
+        json!({"text": format!("/status {number}")}),
+    ));
+    fake.push_update(message(
+        4,
+        OTHER_CHAT,
+        23,
+        6,
+        json!({"text": format!("/status {number}")}),
+    ));
+    fake.push_update(message(5, ALLOWED_CHAT, 24, 5, json!({"text": "/status"})));
+    let status = wait_sent(&fake, "status", |s| s.fields["reply_parameters"]["message_id"] == 22).await;
+    let text = status.fields["text"].as_str().unwrap_or("");
+    assert!(
+        text.contains(&number) && text.contains("pending approval") && text.contains("SGD"),
+        "{text}"
+    );
+    let other = wait_sent(&fake, "status elsewhere", |s| {
+        s.fields["reply_parameters"]["message_id"] == 23
+    })
+    .await;
+    let text = other.fields["text"].as_str().unwrap_or("");
+    assert!(text.contains("cannot find") && !text.contains("SGD"), "{text}");
+    let usage = wait_sent(&fake, "usage", |s| s.fields["reply_parameters"]["message_id"] == 24).await;
+    assert!(usage.fields["text"].as_str().unwrap_or("").contains("/status Q-"));
+    let requests: i64 = sqlx::query_scalar("select count(*) from rfps")
+        .fetch_one(&app.pool)
+        .await
+        .expect("rfps");
+    assert_eq!(requests, 1, "commands are not requests");
+}

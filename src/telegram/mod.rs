@@ -4,6 +4,7 @@
 //! The Bot API itself is in `channels::telegram`; its sender is registered with the outbox.
 
 pub mod callbacks;
+pub mod commands;
 pub mod notify;
 pub mod receive;
 pub mod replies;

@@ -221,6 +221,25 @@ async fn on_message(app: &App, bot: &Bot, m: &Message) -> Result<(), ReceiveErro
         .await?;
         return Ok(());
     }
+    if m.document.is_none()
+        && let Some(command) = m.text.as_deref().and_then(super::commands::parse)
+    {
+        let (template, extra) = match &command {
+            super::commands::Command::Help => ("help.txt", vec![]),
+            super::commands::Command::Status(number) => super::commands::status(app, m, number.as_deref()).await?,
+        };
+        let mut conn = app.pool.acquire().await?;
+        replies::queue(
+            &mut conn,
+            app,
+            ChatReply {
+                template,
+                ..simple("command", extra)
+            },
+        )
+        .await?;
+        return Ok(());
+    }
     let limit = app.settings.telegram.max_download_bytes;
     let too_large = |filename: &str| ChatReply {
         template: "too_large.txt",
