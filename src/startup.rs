@@ -16,6 +16,8 @@ pub struct App {
     index: Arc<RwLock<Arc<CatalogIndex>>>,
     /// Held while the index is rebuilt, so that concurrent jobs wait for one build.
     rebuilding: Arc<tokio::sync::Mutex<()>>,
+    /// The channels' logins as they last went (for `/readyz`).
+    pub logins: crate::logins::Logins,
 }
 
 impl App {
@@ -34,6 +36,7 @@ impl App {
             settings: Arc::new(settings),
             index: Arc::new(RwLock::new(Arc::new(CatalogIndex::build([], Default::default(), -1)))),
             rebuilding: Arc::new(tokio::sync::Mutex::new(())),
+            logins: crate::logins::Logins::default(),
         })
     }
 

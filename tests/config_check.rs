@@ -1,5 +1,6 @@
-//! `horme config check` logs in to every configured service (issue 12): the real loopback
-//! Dovecot and SMTP relay of the mail tests, with the right and a wrong password.
+//! Configuration that tells the truth (issue 12), against the real loopback Dovecot and SMTP
+//! relay of the mail tests, with the right and a wrong password: `horme config check` logs in
+//! to every configured service, and `/readyz` is not ready while a mailbox cannot log in.
 
 mod common;
 
@@ -66,4 +67,63 @@ async fn config_check_logs_in_to_the_mailbox_and_the_smtp_server(pool: PgPool) {
         !out.contains("not-the-password"),
         "the password is never printed: {out}"
     );
+}
+
+/// `/readyz` of a server whose mailbox poller uses `password`: status and body, once the
+/// poller has tried to log in.
+async fn readiness(pool: PgPool, password: &str) -> (u16, String) {
+    let servers = Servers::from_env();
+    let tag = mail::tag();
+    let mut settings = mail::settings(&servers, &tag);
+    if let Some(m) = settings.mail.mailboxes.get_mut("sales") {
+        m.password = password.to_string().into();
+    }
+    let app = common::app_with(pool, settings).await;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let _pollers = horme::mail::spawn_pollers(&app, &stop).expect("pollers");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let state = horme::http::HttpState {
+        app: app.clone(),
+        metrics: None,
+    };
+    let limits = horme::http::server::ServerLimits::from_settings(&app.settings.http);
+    tokio::spawn(horme::http::server::serve(
+        listener,
+        horme::http::router(state),
+        limits,
+        stop.clone(),
+    ));
+    // the poller has logged in (or failed to) once its outcome is recorded
+    let tried = common::eventually(std::time::Duration::from_secs(20), || async {
+        app.logins
+            .all()
+            .iter()
+            .any(|(what, _)| what == "mailbox sales")
+            .then_some(())
+    })
+    .await;
+    assert!(tried.is_some(), "the poller never tried to log in");
+    let res = reqwest::get(format!("http://{addr}/readyz"))
+        .await
+        .expect("GET /readyz");
+    let status = res.status().as_u16();
+    let body = res.text().await.expect("body");
+    stop.cancel();
+    (status, body)
+}
+
+#[sqlx::test]
+async fn readyz_is_not_ready_while_a_mailbox_cannot_log_in(pool: PgPool) {
+    let (status, body) = readiness(pool, "not-the-password").await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.starts_with("login failing: mailbox sales: "), "{body}");
+    assert!(!body.contains("not-the-password"), "{body}");
+}
+
+#[sqlx::test]
+async fn readyz_is_ready_once_the_mailbox_logged_in(pool: PgPool) {
+    let password = Servers::from_env().password;
+    let (status, body) = readiness(pool, &password).await;
+    assert_eq!((status, body.as_str()), (200, "ready"));
 }

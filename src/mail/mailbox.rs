@@ -19,6 +19,8 @@ pub struct PgMailboxStore {
     pub app: App,
     /// `user@host:port/folder`
     pub key: String,
+    /// How its login is named for readiness: "mailbox NAME".
+    pub login: String,
 }
 
 fn db(e: sqlx::Error) -> ChannelError {
@@ -42,6 +44,10 @@ impl MailboxStore for PgMailboxStore {
 
     async fn store(&self, mail: Fetched) -> Result<(), ChannelError> {
         super::receive::receive(&self.app, &self.key, mail).await.map_err(db)
+    }
+
+    fn logged_in(&self, result: Result<(), &ChannelError>) {
+        self.app.logins.record(&self.login, result.map_err(|e| e.to_string()));
     }
 
     async fn save_cursor(&self, c: Cursor) -> Result<(), ChannelError> {
@@ -109,6 +115,7 @@ async fn hold_and_poll(app: &App, key: &str, cfg: &ImapConfig, mut conn: PgConne
     let store = PgMailboxStore {
         app: app.clone(),
         key: key.to_string(),
+        login: format!("mailbox {}", cfg.name),
     };
     let mut poller = tokio::spawn(imap::run(cfg.clone(), store, stop.clone()));
     let mut check = tokio::time::interval(Duration::from_secs(10));

@@ -108,4 +108,6 @@ pub trait MailboxStore: Send + Sync {
     fn cursor(&self) -> impl Future<Output = Result<Option<Cursor>, ChannelError>> + Send;
     fn store(&self, mail: Fetched) -> impl Future<Output = Result<(), ChannelError>> + Send;
     fn save_cursor(&self, cursor: Cursor) -> impl Future<Output = Result<(), ChannelError>> + Send;
+    /// Told after every connect-and-login: `Ok` once logged in, else why not (for readiness).
+    fn logged_in(&self, _result: Result<(), &ChannelError>) {}
 }

@@ -68,7 +68,16 @@ async fn session<S: MailboxStore>(
     shutdown: &CancellationToken,
     healthy: &mut bool,
 ) -> Result<(), ChannelError> {
-    let mut s = connect(cfg).await?;
+    let mut s = match connect(cfg).await {
+        Ok(s) => {
+            store.logged_in(Ok(()));
+            s
+        }
+        Err(e) => {
+            store.logged_in(Err(&e));
+            return Err(e);
+        }
+    };
     let caps = timed(cfg, "CAPABILITY", s.capabilities()).await?;
     let can_idle = cfg.idle && caps.has_str("IDLE");
     let mover = Mover {
