@@ -487,3 +487,43 @@ async fn help_and_status_commands_are_answered(pool: PgPool) {
         .expect("rfps");
     assert_eq!(requests, 1, "commands are not requests");
 }
+
+/// The Bot API unreachable for a while (every call 502): the receiver keeps trying, nothing is
+/// lost, and once it is back each message is stored once and answered once.
+#[sqlx::test]
+async fn telegram_down_for_a_while_loses_nothing(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    common::import_demo_catalog(&app).await;
+    let _bot = Running::start(&app);
+    // the receiver starts polling, then the server goes away (before or after its getMe: it
+    // retries either)
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    fake.set_down(true);
+    fake.push_update(message(1, ALLOWED_CHAT, 30, 5, json!({"text": RFP})));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(fake.sent().is_empty(), "nothing goes out while the server is down");
+    fake.set_down(false);
+    let ack = wait_sent(&fake, "ack after the outage", |s| {
+        s.method == "sendMessage" && s.fields["reply_parameters"]["message_id"] == 30
+    })
+    .await;
+    assert!(ack.fields["text"].as_str().unwrap_or("").contains("RFP-"));
+    // and the draft follows, once
+    wait_sent(&fake, "draft", |s| {
+        s.method == "sendDocument" && to_chat(s, APPROVALS_CHAT)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let acks = fake
+        .sent()
+        .iter()
+        .filter(|s| s.method == "sendMessage" && s.fields["reply_parameters"]["message_id"] == 30)
+        .count();
+    assert_eq!(acks, 1, "answered once");
+    let stored: i64 = sqlx::query_scalar("select count(*) from rfps")
+        .fetch_one(&app.pool)
+        .await
+        .expect("rfps");
+    assert_eq!(stored, 1, "stored once");
+}

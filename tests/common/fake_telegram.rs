@@ -1,7 +1,8 @@
 //! A fake Telegram Bot API server on 127.0.0.1:0 speaking the real JSON: getMe, getUpdates
 //! (offset semantics), getFile and the file download path, sendMessage, sendDocument
 //! (multipart), answerCallbackQuery. Tests push updates and files, read what the bot sent,
-//! and can make a method answer 429 with `retry_after`.
+//! and can make a method answer 429 with `retry_after`, or the whole server answer 502 for a
+//! while (Telegram unreachable behind a proxy).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -34,6 +35,8 @@ struct Inner {
     /// method → (answers still to refuse, retry_after)
     limited: HashMap<String, (u32, u64)>,
     refused: Vec<(String, Instant)>,
+    /// Every request answers 502 while set.
+    down: bool,
 }
 
 #[derive(Clone)]
@@ -54,6 +57,11 @@ impl FakeTelegram {
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         tokio::spawn(async move { axum::serve(listener, app).await.ok() });
         Self { url, inner }
+    }
+
+    /// Makes every request answer 502 Bad Gateway (true) or serves again (false).
+    pub fn set_down(&self, down: bool) {
+        self.inner.lock().expect("lock").down = down;
     }
 
     pub fn push_update(&self, update: Value) {
@@ -103,6 +111,9 @@ fn err(code: u16, description: &str, extra: Value) -> Response {
 }
 
 async fn handle(state: Arc<Mutex<Inner>>, req: Request) -> Response {
+    if state.lock().expect("lock").down {
+        return (StatusCode::BAD_GATEWAY, "502 Bad Gateway").into_response();
+    }
     let path = req.uri().path().to_string();
     if let Some(rest) = path.strip_prefix(&format!("/file/bot{TOKEN}/")) {
         let file_id = rest.trim_start_matches("documents/").to_string();
