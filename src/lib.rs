@@ -15,7 +15,7 @@ pub mod http;
 pub mod ingest;
 pub mod jobs;
 pub mod llm;
-pub mod logins;
+pub mod login_status;
 pub mod mail;
 pub mod outbox;
 pub mod pipeline;

@@ -17,7 +17,7 @@ pub struct App {
     /// Held while the index is rebuilt, so that concurrent jobs wait for one build.
     rebuilding: Arc<tokio::sync::Mutex<()>>,
     /// The channels' logins as they last went (for `/readyz`).
-    pub logins: crate::logins::Logins,
+    pub logins: crate::login_status::LoginStatus,
 }
 
 impl App {
@@ -36,7 +36,7 @@ impl App {
             settings: Arc::new(settings),
             index: Arc::new(RwLock::new(Arc::new(CatalogIndex::build([], Default::default(), -1)))),
             rebuilding: Arc::new(tokio::sync::Mutex::new(())),
-            logins: crate::logins::Logins::default(),
+            logins: crate::login_status::LoginStatus::default(),
         })
     }
 

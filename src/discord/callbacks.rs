@@ -10,9 +10,9 @@ use channels::discord::{self, Bot, Interaction};
 use serde_json::json;
 
 use super::receive::ReceiveError;
+use crate::quotations::buttons::Decision;
 use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
 use crate::startup::App;
-use crate::telegram::callbacks::Decision;
 
 /// Interaction type of a message component (a button).
 const MESSAGE_COMPONENT: u8 = 3;

@@ -2,6 +2,7 @@
 //! JSON view of DESIGN §3, and the lifecycle from draft to accepted.
 
 pub mod approval;
+pub mod buttons;
 pub mod document;
 pub mod events;
 pub mod housekeeping;

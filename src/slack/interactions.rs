@@ -10,9 +10,9 @@ use serde_json::json;
 use super::jobs::begin;
 use crate::jobs::StepError;
 use crate::jobs::queue::{self, Job};
+use crate::quotations::buttons::Decision;
 use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
 use crate::startup::App;
-use crate::telegram::callbacks::Decision;
 
 pub async fn on_interaction(app: &App, client: &SlackClient, job: &Job) -> Result<(), StepError> {
     let p: BlockActions = serde_json::from_value(job.payload.clone())

@@ -8,10 +8,10 @@ use channels::{ReplyButton, ThreadRef};
 use sqlx::PgConnection;
 
 use super::replies::{self, ChatReply, mention};
+use crate::quotations::buttons::Decision;
 use crate::quotations::events::{Event, EventPayload};
 use crate::quotations::store::{self, QuotationRecord};
 use crate::startup::App;
-use crate::telegram::callbacks::Decision;
 
 /// What an event's replies are about: the quotation and the requester's thread.
 pub struct Subject {

@@ -8,38 +8,9 @@ use channels::telegram::{self, Bot, CallbackQuery};
 use serde_json::json;
 
 use super::receive::ReceiveError;
+use crate::quotations::buttons::Decision;
 use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
 use crate::startup::App;
-
-/// What a button asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
-    Approve(String),
-    Reject(String),
-}
-
-impl Decision {
-    pub fn parse(data: &str) -> Option<Self> {
-        let (verb, number) = data.split_once(':')?;
-        let number = number.trim();
-        if number.is_empty() {
-            return None;
-        }
-        match verb {
-            "approve" => Some(Self::Approve(number.to_string())),
-            "reject" => Some(Self::Reject(number.to_string())),
-            _ => None,
-        }
-    }
-
-    /// The button's callback data (at most 64 bytes: a quotation number fits).
-    pub fn data(&self) -> String {
-        match self {
-            Self::Approve(n) => format!("approve:{n}"),
-            Self::Reject(n) => format!("reject:{n}"),
-        }
-    }
-}
 
 #[tracing::instrument(skip_all, fields(user = q.from.id, data = ?q.data))]
 pub async fn on_callback(app: &App, bot: &Bot, q: &CallbackQuery) -> Result<(), ReceiveError> {
@@ -94,23 +65,5 @@ pub async fn on_callback(app: &App, bot: &Bot, q: &CallbackQuery) -> Result<(), 
 async fn answer(bot: &Bot, q: &CallbackQuery, text: &str, alert: bool) {
     if let Err(e) = bot.answer_callback_query(&q.id, text, alert).await {
         tracing::warn!(error = %e, "cannot answer the callback query");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn button_data_round_trips() {
-        for d in [
-            Decision::Approve("Q-2026-000123".into()),
-            Decision::Reject("Q-2026-000123-R2".into()),
-        ] {
-            assert!(d.data().len() <= 64);
-            assert_eq!(Decision::parse(&d.data()), Some(d));
-        }
-        assert_eq!(Decision::parse("approve:"), None);
-        assert_eq!(Decision::parse("delete:Q-1"), None);
     }
 }

@@ -49,7 +49,10 @@ pub async fn status(
     .fetch_optional(&app.pool)
     .await?;
     let approver = match &m.from {
-        Some(u) => crate::mail::is_approver(app, &telegram::identity(u)).await?,
+        Some(u) => {
+            let mut conn = app.pool.acquire().await?;
+            crate::quotations::approval::is_approver(&mut conn, &app.settings.approval, &telegram::identity(u)).await?
+        }
         None => false,
     };
     let vars = |extra: Vec<(&'static str, String)>| {

@@ -7,8 +7,8 @@
 use channels::{ReplyButton, ThreadRef};
 use sqlx::PgConnection;
 
-use super::callbacks::Decision;
 use super::replies::{self, ChatReply};
+use crate::quotations::buttons::Decision;
 use crate::quotations::events::{Event, EventPayload};
 use crate::quotations::store::{self, QuotationRecord};
 use crate::startup::App;

@@ -406,9 +406,9 @@ mod tests {
         assert!(c.is_slack("https://slack.com/files/x"));
         assert!(!c.is_slack("https://files.slack.com.evil.example/x"));
         assert!(!c.is_slack("http://files.slack.com/x"));
-        let fake = client("http://127.0.0.1:4000/api");
-        assert!(fake.is_slack("http://127.0.0.1:4000/files/F1/rfq.pdf"));
-        assert!(!fake.is_slack("http://127.0.0.1:4001/files/F1/rfq.pdf"));
+        let local = client("http://127.0.0.1:4000/api");
+        assert!(local.is_slack("http://127.0.0.1:4000/files/F1/rfq.pdf"));
+        assert!(!local.is_slack("http://127.0.0.1:4001/files/F1/rfq.pdf"));
     }
 
     #[test]

@@ -7,12 +7,12 @@ use std::sync::{Arc, Mutex};
 
 /// Shared by every task of the process (cheap to clone).
 #[derive(Clone, Default)]
-pub struct Logins {
+pub struct LoginStatus {
     /// Per login ("mailbox sales"): None when the last attempt worked, else why it failed.
     state: Arc<Mutex<BTreeMap<String, Option<String>>>>,
 }
 
-impl Logins {
+impl LoginStatus {
     /// Records the outcome of a login; logs a success once per recovery.
     pub fn record(&self, what: &str, result: Result<(), String>) {
         let Ok(mut state) = self.state.lock() else {
@@ -54,7 +54,7 @@ mod tests {
 
     #[test]
     fn a_failure_is_listed_until_the_next_success() {
-        let l = Logins::default();
+        let l = LoginStatus::default();
         assert!(l.failing().is_empty());
         l.record("mailbox sales", Err("authentication failed".into()));
         assert_eq!(
