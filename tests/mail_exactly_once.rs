@@ -229,3 +229,71 @@ async fn a_port_in_use_ends_the_service_before_any_mail_is_fetched(pool: PgPool)
         "nothing was fetched before the port failed: {stderr}"
     );
 }
+
+/// The IMAP server away for a minute (issue 10's fault suite), with the production reconnect
+/// settings: mail that arrived meanwhile is fetched, quoted and answered once each, within
+/// 30 s of the server's return, and the mail before the outage is not fetched again.
+/// `HORME_TEST_IMAP_OUTAGE_SECONDS` shortens the outage for a quick local run.
+#[sqlx::test]
+async fn an_imap_outage_of_a_minute_loses_and_duplicates_nothing(pool: PgPool) {
+    let outage = std::env::var("HORME_TEST_IMAP_OUTAGE_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let servers = Servers::from_env();
+    let tag = mail::tag();
+    let proxy = CutProxy::start(servers.imap_port, b"\0no cut\0").await;
+    let mut settings = mail::settings(&servers, &tag);
+    let production = common::settings().mail.imap;
+    settings.mail.imap.backoff_min_ms = production.backoff_min_ms;
+    settings.mail.imap.backoff_max_seconds = production.backoff_max_seconds;
+    settings.mail.imap.poll_interval_seconds = production.poll_interval_seconds;
+    settings.mail.imap.idle = production.idle;
+    if let Some(m) = settings.mail.mailboxes.get_mut("sales") {
+        m.port = proxy.port;
+    }
+    let app = common::app_with(pool, settings).await;
+    common::import_demo_catalog(&app).await;
+    let bot = Bot::start(&app).await;
+    mail::wait_until_polling(&app).await;
+
+    let (first_buyer, first_id, raw) = rfp(&tag, 1);
+    servers.append(&mail::sales(&tag), "INBOX", &raw).await;
+    mail::approve_when_pending(&app, &first_id, &tag).await;
+    servers.wait_for(&first_buyer, 2, Duration::from_secs(60)).await;
+
+    proxy.set_down(true);
+    let during: Vec<_> = (2..=3).map(|n| rfp(&tag, n)).collect();
+    for (_, _, raw) in &during {
+        servers.append(&mail::sales(&tag), "INBOX", raw).await;
+    }
+    tokio::time::sleep(Duration::from_secs(outage)).await;
+    let stored_while_down: i64 = sqlx::query_scalar("select count(*) from inbound_messages")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(
+        stored_while_down, 1,
+        "nothing reached the bot while the server was away"
+    );
+
+    proxy.set_down(false);
+    let back = std::time::Instant::now();
+    for (_, id, _) in &during {
+        mail::approve_when_pending(&app, id, &tag).await;
+    }
+    let drafted = back.elapsed();
+    assert!(
+        drafted <= Duration::from_secs(30),
+        "both requests quoted {drafted:?} after the server came back (at most 30 s)"
+    );
+    for (buyer, _, _) in &during {
+        servers.wait_for(buyer, 2, Duration::from_secs(60)).await;
+    }
+    mail::wait_quiet(&app, 3).await;
+    assert_once(&servers, &app, &first_buyer, &first_id).await;
+    for (buyer, id, _) in &during {
+        assert_once(&servers, &app, buyer, id).await;
+    }
+    bot.stop().await;
+}

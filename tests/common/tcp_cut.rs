@@ -1,18 +1,21 @@
 //! A TCP proxy for tests that drops a connection at a chosen moment: once armed, the first
 //! time the server's bytes contain `pattern`, it forwards only part of them and closes both
-//! sides — an IMAP server that goes away in the middle of a FETCH.
+//! sides — an IMAP server that goes away in the middle of a FETCH. It can also play an outage:
+//! while down, open connections are closed and new ones are closed as soon as they come.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
 
 pub struct CutProxy {
     pub port: u16,
     armed: Arc<AtomicBool>,
     cuts: Arc<AtomicUsize>,
     pattern: Arc<Vec<u8>>,
+    down: Arc<watch::Sender<bool>>,
 }
 
 impl CutProxy {
@@ -23,13 +26,18 @@ impl CutProxy {
         let armed = Arc::new(AtomicBool::new(false));
         let cuts = Arc::new(AtomicUsize::new(0));
         let pattern = Arc::new(pattern.to_vec());
-        let (a, c, p) = (armed.clone(), cuts.clone(), pattern.clone());
+        let down = Arc::new(watch::Sender::new(false));
+        let (a, c, p, d) = (armed.clone(), cuts.clone(), pattern.clone(), down.clone());
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
+                if *d.borrow() {
+                    drop(client);
+                    continue;
+                }
                 let Ok(server) = TcpStream::connect(("127.0.0.1", upstream_port)).await else {
                     continue;
                 };
-                tokio::spawn(pump(client, server, a.clone(), c.clone(), p.clone()));
+                tokio::spawn(pump(client, server, a.clone(), c.clone(), p.clone(), d.subscribe()));
             }
         });
         Self {
@@ -37,7 +45,13 @@ impl CutProxy {
             armed,
             cuts,
             pattern,
+            down,
         }
+    }
+
+    /// The server goes away (every connection closed, new ones closed at once) or comes back.
+    pub fn set_down(&self, down: bool) {
+        self.down.send_replace(down);
     }
 
     /// The next server response containing the pattern is cut off.
@@ -60,6 +74,7 @@ async fn pump(
     armed: Arc<AtomicBool>,
     cuts: Arc<AtomicUsize>,
     pattern: Arc<Vec<u8>>,
+    mut down: watch::Receiver<bool>,
 ) {
     let (mut cr, mut cw) = client.into_split();
     let (mut sr, mut sw) = server.into_split();
@@ -69,9 +84,17 @@ async fn pump(
     let mut buf = vec![0u8; 16 * 1024];
     let mut tail: Vec<u8> = Vec::new();
     loop {
-        let n = match sr.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+        let read = tokio::select! {
+            read = sr.read(&mut buf) => Some(read),
+            _ = down.wait_for(|d| *d) => None,
+        };
+        let n = match read {
+            Some(Ok(0) | Err(_)) => break,
+            Some(Ok(n)) => n,
+            None => {
+                let _ = cw.shutdown().await;
+                break;
+            }
         };
         let chunk = &buf[..n];
         let mut window = tail.clone();

@@ -78,16 +78,7 @@ pub async fn explain_all(
     descriptions: &[&str],
     policy: &MatchPolicy,
 ) -> Result<Vec<Explained>, sqlx::Error> {
-    let searched: Vec<_> = descriptions
-        .iter()
-        .map(|d| {
-            let tokens = index.query_tokens(d);
-            let expansions = index.expansions(&tokens);
-            let mut ranked = index.rank(&tokens, &expansions, CANDIDATES);
-            ranked.truncate(1 + policy.max_alternatives + TIE_WINDOW);
-            (tokens, expansions, ranked)
-        })
-        .collect();
+    let searched = search_lines(index, descriptions, 1 + policy.max_alternatives + TIE_WINDOW);
     // Only the candidates a line can show (best and alternatives) are read from the database:
     // the rest of the ranking counts through its features (margins, ties) alone.
     let shown = 1 + policy.max_alternatives + INACTIVE_SLACK;
@@ -124,6 +115,42 @@ pub async fn explain_all(
         })
         .collect())
 }
+
+/// One searched line: its tokens, their expansions and the ranked products.
+type Searched = (Vec<String>, HashMap<String, Vec<String>>, Vec<index::Ranked>);
+
+/// Lines of one request ranked in the index, spread over the machine's cores when there are
+/// enough of them to pay for a thread (scoring is pure CPU work on a shared, read-only index).
+fn search_lines(index: &CatalogIndex, descriptions: &[&str], keep: usize) -> Vec<Searched> {
+    let one = |d: &&str| -> Searched {
+        let tokens = index.query_tokens(d);
+        let expansions = index.expansions(&tokens);
+        let mut ranked = index.rank(&tokens, &expansions, CANDIDATES);
+        ranked.truncate(keep);
+        (tokens, expansions, ranked)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(descriptions.len() / LINES_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return descriptions.iter().map(one).collect();
+    }
+    let chunk = descriptions.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = descriptions
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
+/// Lines a thread must have to be worth starting (a line ranks in roughly 0.1 ms).
+const LINES_PER_THREAD: usize = 4;
 
 /// Products by SKU (inactive ones included: a quotation may refer to them).
 pub async fn products(pool: &PgPool, skus: &[String]) -> Result<HashMap<String, Product>, sqlx::Error> {

@@ -11,15 +11,39 @@ static BOLD_TTF: &[u8] = include_bytes!("../../../templates/fonts/DejaVuSans-Bol
 pub struct Fonts {
     pub regular: ParsedFont,
     pub bold: ParsedFont,
+    /// Advance widths (font units) of the printable ASCII characters, regular then bold:
+    /// nearly every character measured, looked up without a character-map search.
+    ascii: [[u32; ASCII_LEN]; 2],
 }
+
+/// The printable ASCII characters, whose widths [`Fonts`] keeps at hand.
+const ASCII: std::ops::RangeInclusive<u8> = 0x20..=0x7E;
+/// How many characters [`ASCII`] holds.
+const ASCII_LEN: usize = 0x7E - 0x20 + 1;
+
+/// The width, in font units, of a character the font lacks.
+const MISSING_WIDTH: u32 = 600;
 
 /// Parsed once per process: parsing a TTF costs milliseconds, rendering must not.
 pub static FONTS: LazyLock<Option<Fonts>> = LazyLock::new(|| {
-    Some(Fonts {
-        regular: reduced(REGULAR_TTF)?,
-        bold: reduced(BOLD_TTF)?,
-    })
+    let regular = reduced(REGULAR_TTF)?;
+    let bold = reduced(BOLD_TTF)?;
+    let table = |font: &ParsedFont| {
+        let mut t = [0; ASCII_LEN];
+        for (slot, c) in t.iter_mut().zip(ASCII) {
+            *slot = glyph_width(font, char::from(c));
+        }
+        t
+    };
+    let ascii = [table(&regular), table(&bold)];
+    Some(Fonts { regular, bold, ascii })
 });
+
+fn glyph_width(font: &ParsedFont, c: char) -> u32 {
+    font.lookup_glyph_index(c as u32)
+        .and_then(|g| font.get_glyph_width_internal(g))
+        .map_or(MISSING_WIDTH, |w| w as u32)
+}
 
 /// The Unicode blocks a quotation prints: Latin (with its extensions), Greek and Cyrillic,
 /// punctuation, currency, letterlike symbols and number forms, arrows, mathematical operators
@@ -82,47 +106,60 @@ impl Fonts {
 
     /// Width of `text` in points at `size`.
     pub fn width(&self, text: &str, size: f32, w: Weight) -> f32 {
-        let font = self.font(w);
-        let upem = f32::from(font.font_metrics.units_per_em.max(1));
-        let units: u32 = text
-            .chars()
-            .map(|c| {
-                font.lookup_glyph_index(c as u32)
-                    .and_then(|g| font.get_glyph_width_internal(g))
-                    .map_or(600, |w| w as u32)
+        self.points(self.units(text, w), size, w)
+    }
+
+    /// Width of `text` in font units (widths add up: the layout applies no kerning).
+    fn units(&self, text: &str, w: Weight) -> u32 {
+        let (font, ascii) = match w {
+            Weight::Regular => (&self.regular, &self.ascii[0]),
+            Weight::Bold => (&self.bold, &self.ascii[1]),
+        };
+        text.chars()
+            .map(|c| match u8::try_from(c) {
+                Ok(b) if ASCII.contains(&b) => ascii[usize::from(b - ASCII.start())],
+                _ => glyph_width(font, c),
             })
-            .sum();
+            .sum()
+    }
+
+    fn points(&self, units: u32, size: f32, w: Weight) -> f32 {
+        let upem = f32::from(self.font(w).font_metrics.units_per_em.max(1));
         units as f32 / upem * size
     }
 
     /// Greedy word wrap to `max` points; over-long words are broken by characters.
     pub fn wrap(&self, text: &str, size: f32, w: Weight, max: f32) -> Vec<String> {
+        let fits = |units: u32| self.points(units, size, w) <= max;
+        let space = self.units(" ", w);
         let mut lines = Vec::new();
         let mut line = String::new();
+        let mut line_units = 0;
         for word in text.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            if self.width(&candidate, size, w) <= max {
-                line = candidate;
+            let word_units = self.units(word, w);
+            if !line.is_empty() && fits(line_units + space + word_units) {
+                line.push(' ');
+                line.push_str(word);
+                line_units += space + word_units;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            if self.width(word, size, w) <= max {
-                line = word.to_string();
+            if fits(word_units) {
+                line.push_str(word);
+                line_units = word_units;
                 continue;
             }
+            line_units = 0;
             for c in word.chars() {
-                line.push(c);
-                if self.width(&line, size, w) > max {
-                    line.pop();
+                let c_units = self.units(c.encode_utf8(&mut [0; 4]), w);
+                if !line.is_empty() && !fits(line_units + c_units) {
                     lines.push(std::mem::take(&mut line));
-                    line.push(c);
+                    line_units = 0;
                 }
+                line.push(c);
+                line_units += c_units;
             }
         }
         if !line.is_empty() || lines.is_empty() {
@@ -165,5 +202,39 @@ mod tests {
         );
         let long = f.wrap(&"X".repeat(200), 9.0, Weight::Regular, 50.0);
         assert!(long.len() > 3);
+        assert!(
+            long.iter()
+                .all(|l| !l.is_empty() && f.width(l, 9.0, Weight::Regular) <= 50.0)
+        );
+        assert_eq!(long.concat(), "X".repeat(200));
+    }
+
+    #[test]
+    fn every_line_is_as_full_as_it_can_be() {
+        let f = FONTS.as_ref().expect("fonts parse");
+        let text = "Safety helmet ÖKO Ж-type with 4-point ratchet suspension, EN 397 ±2 mm, \
+                    hi-vis yellow – pack of 20 (twenty) units per carton";
+        let widest = text
+            .split_whitespace()
+            .map(|w| f.width(w, 8.0, Weight::Bold))
+            .fold(0.0, f32::max);
+        for max in [widest, 80.0_f32.max(widest), 150.0, 400.0] {
+            let lines = f.wrap(text, 8.0, Weight::Bold, max);
+            assert_eq!(
+                lines.join(" ").split_whitespace().collect::<Vec<_>>(),
+                text.split_whitespace().collect::<Vec<_>>()
+            );
+            for pair in lines.windows(2) {
+                let next_word = pair[1].split(' ').next().unwrap_or_default();
+                let joined = format!("{} {next_word}", pair[0]);
+                assert!(f.width(&joined, 8.0, Weight::Bold) > max, "{joined:?} fits {max}");
+            }
+        }
+        let mixed = f.width("Aé€x", 10.0, Weight::Regular);
+        let parts = ["A", "é", "€", "x"]
+            .iter()
+            .map(|c| f.width(c, 10.0, Weight::Regular))
+            .sum::<f32>();
+        assert!((mixed - parts).abs() < 1e-3);
     }
 }

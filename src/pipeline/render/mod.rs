@@ -6,11 +6,10 @@
 mod canvas;
 mod fonts;
 
-use std::io::Write;
+use std::cell::RefCell;
 
 use chrono::NaiveDate;
-use flate2::Compression;
-use flate2::write::ZlibEncoder;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 use rust_decimal::Decimal;
 
@@ -98,20 +97,34 @@ fn save(doc: &PdfDocument) -> Result<Vec<u8>, RenderError> {
         if let lopdf::Object::Stream(stream) = object
             && stream.allows_compression
             && stream.dict.get(b"Filter").is_err()
+            && let Some(packed) = deflate(&stream.content)
         {
-            let mut z = ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 2), Compression::fast());
-            if z.write_all(&stream.content).is_ok()
-                && let Ok(packed) = z.finish()
-                && packed.len() < stream.content.len()
-            {
-                stream.dict.set("Filter", "FlateDecode");
-                stream.set_content(packed);
-            }
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
         }
     }
     let mut out = Vec::new();
     pdf.save_to(&mut out).map_err(|e| RenderError::Write(e.to_string()))?;
     Ok(out)
+}
+
+thread_local! {
+    /// One deflater per thread, reset between streams: setting one up zeroes half a megabyte
+    /// of tables, which cost more than compressing a quotation's small streams.
+    static DEFLATER: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), true));
+}
+
+/// `data` zlib-compressed, when that makes it smaller.
+fn deflate(data: &[u8]) -> Option<Vec<u8>> {
+    DEFLATER.with_borrow_mut(|z| {
+        z.reset();
+        // Output no larger than the input, or it is not worth keeping.
+        let mut packed = Vec::with_capacity(data.len());
+        match z.compress_vec(data, &mut packed, FlushCompress::Finish) {
+            Ok(Status::StreamEnd) if packed.len() < data.len() => Some(packed),
+            _ => None,
+        }
+    })
 }
 
 /// Height of the logo in the company block, mm.
@@ -459,4 +472,52 @@ fn footers(c: &mut Canvas<'_>, company: &CompanySettings, number: &str) {
 
 fn fmt_qty(q: Decimal) -> String {
     q.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::deflate;
+
+    fn inflate(packed: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(packed)
+            .read_to_end(&mut out)
+            .expect("a zlib stream");
+        out
+    }
+
+    #[test]
+    fn one_deflater_packs_stream_after_stream() {
+        let content: Vec<u8> = (0..2_000)
+            .flat_map(|i| format!("BT /F1 9 Tf {i} 700 Td (line) Tj ET\n").into_bytes())
+            .collect();
+        let cmap = b"begincmap 1 beginbfchar <0041> <0041> endbfchar endcmap ".repeat(40);
+        for data in [&content[..], &cmap[..], &content[..]] {
+            let packed = deflate(data).expect("text compresses");
+            assert!(packed.len() < data.len());
+            assert_eq!(inflate(&packed), data);
+        }
+    }
+
+    #[test]
+    fn what_does_not_shrink_stays_as_it_is() {
+        let mut x = 0x9E37_79B9_7F4A_7C15_u64;
+        let noise: Vec<u8> = (0..4_096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        assert_eq!(deflate(&noise), None);
+        assert_eq!(deflate(b""), None);
+        let packed = deflate(&b"after a refusal the deflater still works ".repeat(20)).expect("packs");
+        assert_eq!(
+            inflate(&packed),
+            b"after a refusal the deflater still works ".repeat(20)
+        );
+    }
 }
