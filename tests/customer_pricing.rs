@@ -210,6 +210,7 @@ async fn choosing_another_sku_at_approval_is_remembered_for_that_customer(pool: 
     let adj = Adjustments {
         extra_discount_pct: None,
         skus: vec![(1, "0400000001".into())],
+        quantities: vec![],
     };
     let t = lifecycle::approve(&app, &number, &Actor::person(APPROVER), "email", &adj)
         .await

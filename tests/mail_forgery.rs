@@ -223,6 +223,7 @@ async fn each_approver_has_a_discount_limit(pool: PgPool) {
     let discount = |pct: i64| Adjustments {
         extra_discount_pct: Some(Decimal::new(pct, 0)),
         skus: vec![],
+        quantities: vec![],
     };
     // the junior's own limit (2 %) is below the default (10 %)
     let e = lifecycle::approve(

@@ -49,6 +49,7 @@ async fn swap(pool: PgPool, swap_to: &str, lead: i32, unit_price: Decimal) {
     let adj = Adjustments {
         extra_discount_pct: Some(Decimal::new(5, 0)),
         skus: vec![(line.line, swap_to.into())],
+        quantities: vec![],
     };
     let t = lifecycle::approve(&app, &number, &Actor::person(APPROVER), "cli", &adj)
         .await

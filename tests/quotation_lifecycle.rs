@@ -302,6 +302,7 @@ async fn every_allowed_transition_through_its_function(pool: PgPool) {
                 let adj = Adjustments {
                     extra_discount_pct: Some(Decimal::new(5, 0)),
                     skus: vec![],
+                    quantities: vec![],
                 };
                 lifecycle::approve(&app, &number, &approver(), "cli", &adj)
                     .await
@@ -332,6 +333,7 @@ async fn approving_with_changes_makes_an_approved_revision(pool: PgPool) {
     let adj = Adjustments {
         extra_discount_pct: Some(Decimal::new(5, 0)),
         skus: vec![(glue.line, "0400000002".into())],
+        quantities: vec![],
     };
     let t = lifecycle::approve(&app, &number, &approver(), "email", &adj)
         .await
@@ -364,6 +366,7 @@ async fn approving_with_changes_makes_an_approved_revision(pool: PgPool) {
     let bad = Adjustments {
         extra_discount_pct: None,
         skus: vec![(1, "9999999999".into())],
+        quantities: vec![],
     };
     let e = lifecycle::approve(&app, &r2, &approver(), "cli", &bad)
         .await
@@ -379,18 +382,22 @@ async fn adjustments_are_validated(pool: PgPool) {
         Adjustments {
             extra_discount_pct: Some(Decimal::new(100, 0)),
             skus: vec![],
+            quantities: vec![],
         },
         Adjustments {
             extra_discount_pct: Some(Decimal::new(-1, 0)),
             skus: vec![],
+            quantities: vec![],
         },
         Adjustments {
             extra_discount_pct: None,
             skus: vec![(99, "0400000002".into())],
+            quantities: vec![],
         },
         Adjustments {
             extra_discount_pct: None,
             skus: vec![(1, "0000000000".into())],
+            quantities: vec![],
         },
     ] {
         let e = lifecycle::approve(&app, &number, &approver(), "cli", &adj)

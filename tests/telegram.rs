@@ -527,3 +527,142 @@ async fn telegram_down_for_a_while_loses_nothing(pool: PgPool) {
         .expect("rfps");
     assert_eq!(stored, 1, "stored once");
 }
+
+/// The Change button: the approver is asked for the changes; their next message in the
+/// approvers' chat is read as them ("line 1 qty …" and a discount); a revision is priced with
+/// the new quantity, approved and delivered to the requester. What is not understood is
+/// answered and changes nothing; a stranger cannot open an edit.
+#[sqlx::test]
+async fn the_change_button_makes_an_approved_revision_from_the_approvers_message(pool: PgPool) {
+    let fake = FakeTelegram::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    common::import_demo_catalog(&app).await;
+    sqlx::query("insert into approvers (identity) values ($1)")
+        .bind(format!("telegram:{APPROVER}"))
+        .execute(&app.pool)
+        .await
+        .expect("approver");
+    fake.push_update(message(1, ALLOWED_CHAT, 42, 5, json!({"text": RFP})));
+    let _bot = Running::start(&app);
+    let draft = wait_sent(&fake, "draft", |s| {
+        s.method == "sendDocument" && to_chat(s, APPROVALS_CHAT)
+    })
+    .await;
+    let number = draft
+        .document
+        .clone()
+        .expect("a document")
+        .0
+        .trim_end_matches(".pdf")
+        .to_string();
+    let keyboard = &draft.fields["reply_markup"]["inline_keyboard"][0];
+    assert_eq!(keyboard[2]["text"], "Change");
+    assert_eq!(keyboard[2]["callback_data"], format!("change:{number}"));
+    let quantity_of_line_1 = |n: String| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, rust_decimal::Decimal>(
+                "select l.quantity from quotation_lines l join quotations q on q.id = l.quotation_id
+                 where q.number = $1 and l.line_no = 1",
+            )
+            .bind(n)
+            .fetch_one(&pool)
+            .await
+            .expect("line 1")
+        }
+    };
+    let before = quantity_of_line_1(number.clone()).await;
+
+    let press = |update_id: i64, id: &str, user: i64| {
+        json!({"update_id": update_id, "callback_query": {
+            "id": id, "from": {"id": user, "is_bot": false, "first_name": "P"},
+            "chat_instance": "x", "data": format!("change:{number}"),
+            "message": {"message_id": 1001, "date": 0, "chat": {"id": APPROVALS_CHAT, "type": "group"}}}})
+    };
+    // a stranger's Change is refused and opens nothing
+    fake.push_update(press(2, "cb-stranger", 88));
+    wait_sent(&fake, "refusal", |s| {
+        s.method == "answerCallbackQuery" && s.fields["callback_query_id"] == "cb-stranger"
+    })
+    .await;
+    let open: i64 = sqlx::query_scalar("select count(*) from pending_edits")
+        .fetch_one(&app.pool)
+        .await
+        .expect("edits");
+    assert_eq!(open, 0);
+
+    // the approver's Change asks for the changes
+    fake.push_update(press(3, "cb-change", APPROVER));
+    let prompt = wait_sent(&fake, "prompt", |s| {
+        s.method == "answerCallbackQuery" && s.fields["callback_query_id"] == "cb-change"
+    })
+    .await;
+    let text = prompt.fields["text"].as_str().unwrap_or_default();
+    assert!(text.contains(&number) && text.contains("line 2 qty 50"), "{text}");
+    assert!(
+        text.chars().count() <= 200,
+        "a callback answer holds 200 characters: {text}"
+    );
+
+    // a message that is not a change is answered, changes nothing and keeps the edit open
+    fake.push_update(message(
+        4,
+        APPROVALS_CHAT,
+        2001,
+        APPROVER,
+        json!({"text": "make it cheaper please"}),
+    ));
+    let refused = wait_sent(&fake, "not understood", |s| {
+        s.method == "sendMessage"
+            && to_chat(s, APPROVALS_CHAT)
+            && s.fields["text"].as_str().unwrap_or("").contains("Nothing was changed")
+    })
+    .await;
+    assert_eq!(refused.fields["reply_parameters"]["message_id"], 2001);
+    assert_eq!(quotation_status(&app, &number).await, "pending_approval");
+
+    // the changes: a revision with the new quantity, approved and delivered
+    fake.push_update(message(
+        5,
+        APPROVALS_CHAT,
+        2002,
+        APPROVER,
+        json!({"text": "line 1 qty 750\ndiscount 2%"}),
+    ));
+    let revision = format!("{number}-R2");
+    let done = wait_sent(&fake, "revision made", |s| {
+        s.method == "sendMessage"
+            && to_chat(s, APPROVALS_CHAT)
+            && s.fields["text"].as_str().unwrap_or("").contains(&revision)
+    })
+    .await;
+    assert_eq!(done.fields["reply_parameters"]["message_id"], 2002);
+    let delivered = wait_sent(&fake, "revised quotation", |s| {
+        s.method == "sendDocument" && to_chat(s, ALLOWED_CHAT)
+    })
+    .await;
+    assert_eq!(delivered.document.expect("pdf").0, format!("{revision}.pdf"));
+    assert_eq!(quotation_status(&app, &number).await, "revised");
+    assert_eq!(
+        quantity_of_line_1(revision.clone()).await,
+        rust_decimal::Decimal::from(750)
+    );
+    assert_ne!(before, rust_decimal::Decimal::from(750));
+    let changed_by: String = sqlx::query_scalar(
+        "select actor from audit_log where entity = 'quotation' and entity_id = $1 and action like '%approved%' limit 1",
+    )
+    .bind(&revision)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap_or_default();
+    assert_eq!(changed_by, format!("telegram:{APPROVER}"));
+    // both messages were stored, neither became a request
+    let (stored, requests): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from inbound_messages where channel = 'telegram'),
+                (select count(*) from rfps)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("counts");
+    assert_eq!((stored, requests), (3, 1));
+}

@@ -92,6 +92,7 @@ pub async fn run(settings: Settings, command: QuotationCommand) -> anyhow::Resul
             let adjustments = Adjustments {
                 extra_discount_pct: a.discount,
                 skus: a.lines.iter().map(|l| parse_line(l)).collect::<anyhow::Result<_>>()?,
+                quantities: Vec::new(),
             };
             lifecycle::approve(&app, &a.number, &Actor::person(&a.by), CHANNEL, &adjustments).await?
         }

@@ -1,5 +1,5 @@
 //! An approver's button under a draft (a message component whose `custom_id` is
-//! `approve:<number>` or `reject:<number>`, as in Telegram). The presser is known by the
+//! `approve:<number>`, `reject:<number>` or `change:<number>`, as in Telegram). The presser is known by the
 //! Discord user id of the interaction (never a display name) and must be an approver
 //! (`approvers` row `discord:<id>` or `approval.approvers`); the decision goes through the
 //! same lifecycle functions as an approval by mail. The interaction is always answered: a
@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::receive::ReceiveError;
 use crate::quotations::buttons::Decision;
-use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
+use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle, pending_edits};
 use crate::startup::App;
 
 /// Interaction type of a message component (a button).
@@ -30,9 +30,7 @@ pub async fn on_interaction(app: &App, bot: &Bot, i: &Interaction) -> Result<(),
         return Ok(());
     };
     let identity = discord::identity(user);
-    let number = match &decision {
-        Decision::Approve(n) | Decision::Reject(n) => n.clone(),
-    };
+    let number = decision.number().to_string();
     let mut conn = app.pool.acquire().await?;
     let approver = crate::quotations::approval::is_approver(&mut conn, &app.settings.approval, &identity).await?;
     if !approver {
@@ -57,6 +55,16 @@ pub async fn on_interaction(app: &App, bot: &Bot, i: &Interaction) -> Result<(),
     let result = match &decision {
         Decision::Approve(n) => lifecycle::approve(app, n, &actor, "discord", &Adjustments::default()).await,
         Decision::Reject(n) => lifecycle::reject(app, n, &actor, "discord", Some("rejected in Discord")).await,
+        Decision::Change(n) => {
+            let Some(channel) = i.channel_id else {
+                answer(bot, i, "This button is no longer valid.").await;
+                return Ok(());
+            };
+            pending_edits::open(&app.pool, "discord", &channel.to_string(), &identity, n).await?;
+            let vars = pending_edits::prompt_vars(n);
+            answer(bot, i, &super::replies::render(app, "change_prompt.md", &vars)).await;
+            return Ok(());
+        }
     };
     match result {
         Ok(t) => {

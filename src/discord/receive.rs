@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::replies::{self, ChatReply};
+use crate::quotations::pending_edits;
 use crate::startup::App;
 
 #[derive(Debug, thiserror::Error)]
@@ -233,6 +234,31 @@ async fn on_message(app: &App, bot: &Bot, m: &Message) -> Result<(), ReceiveErro
             buttons: Vec::new(),
         }
     };
+    // an approver who pressed Change: their next message here is the changes
+    let actor = discord::identity(&m.author);
+    let conversation = m.channel_id.to_string();
+    if m.attachments.is_empty() && pending_edits::is_open(&app.pool, "discord", &conversation, &actor).await? {
+        // stored like every message; a redelivered one stops here
+        let mut tx = app.pool.begin().await?;
+        if crate::ingest::insert_message(&mut tx, &discord::inbound(m, Vec::new()))
+            .await?
+            .is_none()
+        {
+            return Ok(());
+        }
+        tx.commit().await?;
+        if let Some(outcome) = pending_edits::on_message(app, "discord", &conversation, &actor, &m.content).await? {
+            let (kind, extra) = outcome.reply();
+            let template = if kind == "change_done" {
+                "change_done.md"
+            } else {
+                "change_refused.md"
+            };
+            let mut conn = app.pool.acquire().await?;
+            replies::queue(&mut conn, app, simple(kind, template, extra)).await?;
+        }
+        return Ok(());
+    }
     if !may_submit(app, m).await? {
         tracing::info!(
             user = m.author.id,

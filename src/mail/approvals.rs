@@ -55,7 +55,7 @@ pub async fn run(app: &App, job: &Job) -> Result<(), StepError> {
                 ApproverCommand::Approve { discount_pct } => {
                     let adj = Adjustments {
                         extra_discount_pct: discount_pct,
-                        skus: Vec::new(),
+                        ..Adjustments::default()
                     };
                     lifecycle::approve(app, &number, &actor, "email", &adj).await
                 }

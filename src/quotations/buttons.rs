@@ -1,12 +1,31 @@
-//! The approval buttons every chat channel puts under a draft: `approve:<number>` or
-//! `reject:<number>` as the button's data (Telegram's callback data, Slack's action value,
-//! Discord's custom id).
+//! The approval buttons every chat channel puts under a draft: `approve:<number>`,
+//! `reject:<number>` or `change:<number>` as the button's data (Telegram's callback data,
+//! Slack's action value, Discord's custom id). Change opens an edit of the draft
+//! (`quotations::pending_edits`).
+
+use channels::ReplyButton;
 
 /// What a button asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Approve(String),
     Reject(String),
+    Change(String),
+}
+
+/// Approve / Reject / Change for the draft `number`.
+pub fn approval_buttons(number: &str) -> Vec<ReplyButton> {
+    [
+        ("Approve", Decision::Approve(number.to_string())),
+        ("Reject", Decision::Reject(number.to_string())),
+        ("Change", Decision::Change(number.to_string())),
+    ]
+    .into_iter()
+    .map(|(label, d)| ReplyButton {
+        label: label.into(),
+        data: d.data(),
+    })
+    .collect()
 }
 
 impl Decision {
@@ -19,6 +38,7 @@ impl Decision {
         match verb {
             "approve" => Some(Self::Approve(number.to_string())),
             "reject" => Some(Self::Reject(number.to_string())),
+            "change" => Some(Self::Change(number.to_string())),
             _ => None,
         }
     }
@@ -28,6 +48,14 @@ impl Decision {
         match self {
             Self::Approve(n) => format!("approve:{n}"),
             Self::Reject(n) => format!("reject:{n}"),
+            Self::Change(n) => format!("change:{n}"),
+        }
+    }
+
+    /// The quotation the button is for.
+    pub fn number(&self) -> &str {
+        match self {
+            Self::Approve(n) | Self::Reject(n) | Self::Change(n) => n,
         }
     }
 }
@@ -41,6 +69,7 @@ mod tests {
         for d in [
             Decision::Approve("Q-2026-000123".into()),
             Decision::Reject("Q-2026-000123-R2".into()),
+            Decision::Change("Q-2026-000123-R12".into()),
         ] {
             assert!(d.data().len() <= 64);
             assert_eq!(Decision::parse(&d.data()), Some(d));

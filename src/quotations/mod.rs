@@ -4,10 +4,12 @@
 pub mod approval;
 pub mod buttons;
 pub mod document;
+pub mod edits;
 pub mod events;
 pub mod housekeeping;
 pub mod lifecycle;
 pub mod numbering;
+pub mod pending_edits;
 pub mod revision;
 pub mod status;
 pub mod store;

@@ -39,11 +39,13 @@ pub struct Adjustments {
     pub extra_discount_pct: Option<Decimal>,
     /// (line number, SKU): the product to quote on that line instead.
     pub skus: Vec<(u32, String)>,
+    /// (line number, quantity): the quantity to quote on that line instead.
+    pub quantities: Vec<(u32, Decimal)>,
 }
 
 impl Adjustments {
     pub fn is_empty(&self) -> bool {
-        self.extra_discount_pct.is_none_or(|d| d.is_zero()) && self.skus.is_empty()
+        self.extra_discount_pct.is_none_or(|d| d.is_zero()) && self.skus.is_empty() && self.quantities.is_empty()
     }
 }
 
@@ -93,6 +95,19 @@ pub fn reprice(
         });
         // a person chose it: priced like a confident match (price on request without a price)
         line.status = MatchStatus::Matched;
+    }
+    for (line_no, quantity) in &adj.quantities {
+        if *quantity <= Decimal::ZERO {
+            return Err(LifecycleError::InvalidAdjustment(format!(
+                "line {line_no}: a quantity must be above 0, not {quantity}"
+            )));
+        }
+        let line = q
+            .lines
+            .iter_mut()
+            .find(|l| l.line == *line_no)
+            .ok_or_else(|| LifecycleError::InvalidAdjustment(format!("there is no line {line_no}")))?;
+        line.requested.quantity = *quantity;
     }
     let ctx = PricingContext {
         extra_discount_pct: extra,
@@ -198,6 +213,7 @@ pub(super) async fn approve_revised(
         "revision": number,
         "extra_discount_pct": adj.extra_discount_pct.map(|d| d.to_string()),
         "skus": adj.skus.iter().map(|(l, s)| json!({"line": l, "sku": s})).collect::<Vec<_>>(),
+        "quantities": adj.quantities.iter().map(|(l, q)| json!({"line": l, "quantity": q.to_string()})).collect::<Vec<_>>(),
     });
     lifecycle::apply(
         conn,

@@ -1,5 +1,5 @@
-//! An approver's button under a draft (`block_actions` with the value `approve:<number>` or
-//! `reject:<number>`). The presser is known by the Slack user id in the signed payload (never
+//! An approver's button under a draft (`block_actions` with the value `approve:<number>`,
+//! `reject:<number>` or `change:<number>`, which asks for the changes). The presser is known by the Slack user id in the signed payload (never
 //! a display name) and must be an approver (`approvers` row `slack:<id>` or
 //! `approval.approvers`); the decision goes through the same lifecycle functions as an
 //! approval by mail or Telegram. The presser gets an ephemeral answer; a refusal is audited.
@@ -11,7 +11,7 @@ use super::jobs::begin;
 use crate::jobs::StepError;
 use crate::jobs::queue::{self, Job};
 use crate::quotations::buttons::Decision;
-use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
+use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle, pending_edits};
 use crate::startup::App;
 
 pub async fn on_interaction(app: &App, client: &SlackClient, job: &Job) -> Result<(), StepError> {
@@ -35,9 +35,7 @@ pub async fn on_interaction(app: &App, client: &SlackClient, job: &Job) -> Resul
 #[tracing::instrument(skip_all, fields(user = %p.user.id, decision = ?decision))]
 async fn decide(app: &App, client: &SlackClient, p: &BlockActions, decision: Decision) -> Result<(), StepError> {
     let identity = slack::identity(&p.user.id);
-    let number = match &decision {
-        Decision::Approve(n) | Decision::Reject(n) => n.clone(),
-    };
+    let number = decision.number().to_string();
     let mut conn = app.pool.acquire().await?;
     let approver = crate::quotations::approval::is_approver(&mut conn, &app.settings.approval, &identity).await?;
     if !approver {
@@ -62,6 +60,16 @@ async fn decide(app: &App, client: &SlackClient, p: &BlockActions, decision: Dec
     let result = match &decision {
         Decision::Approve(n) => lifecycle::approve(app, n, &actor, "slack", &Adjustments::default()).await,
         Decision::Reject(n) => lifecycle::reject(app, n, &actor, "slack", Some("rejected in Slack")).await,
+        Decision::Change(n) => {
+            let Some(channel) = p.channel.as_ref().map(|c| c.id.clone()) else {
+                answer(client, p, "This button is no longer valid.").await;
+                return Ok(());
+            };
+            pending_edits::open(&app.pool, "slack", &channel, &identity, n).await?;
+            let vars = pending_edits::prompt_vars(n);
+            answer(client, p, &super::replies::render(app, "change_prompt.txt", &vars)).await;
+            return Ok(());
+        }
     };
     match result {
         Ok(t) => answer(client, p, &format!("{} is now {}.", t.number, t.to)).await,

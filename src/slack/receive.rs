@@ -13,6 +13,7 @@ use super::jobs::{begin, channel_error};
 use super::replies::{self, ChatReply};
 use crate::jobs::StepError;
 use crate::jobs::queue::{self, Job};
+use crate::quotations::pending_edits;
 use crate::startup::App;
 
 /// Acts on one `event_callback` envelope.
@@ -120,6 +121,31 @@ async fn on_message(app: &App, client: &SlackClient, job: &Job, team: &str, m: M
         attach_pdf: false,
         buttons: Vec::new(),
     };
+    // an approver who pressed Change: their next message here is the changes
+    if m.files.is_empty()
+        && !user.is_empty()
+        && pending_edits::is_open(&app.pool, "slack", &m.channel, &slack::identity(&user)).await?
+    {
+        let actor = slack::identity(&user);
+        let mut tx = begin(app, job).await?;
+        // stored like every message; a redelivered event stops here
+        if crate::ingest::insert_message(&mut tx, &slack::inbound(&m, Vec::new()))
+            .await?
+            .is_some()
+        {
+            tx.commit().await?;
+            let outcome = pending_edits::on_message(app, "slack", &m.channel, &actor, &m.text).await?;
+            tx = begin(app, job).await?;
+            if let Some(outcome) = outcome {
+                let (kind, extra) = outcome.reply();
+                let r = simple(format!("{kind}:{ext}"), kind, change_template(kind), extra);
+                replies::queue(&mut tx, app, r).await?;
+            }
+        }
+        queue::complete(&mut tx, job).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
     let s = &app.settings.slack;
     if m.channel == s.approvals_channel && !s.allowed_channels.contains(&m.channel) {
         // approvers talk among themselves there: neither a request nor a refusal
@@ -227,6 +253,15 @@ async fn on_message(app: &App, client: &SlackClient, job: &Job, team: &str, m: M
     tx.commit().await?;
     tracing::info!(%rfp, "request stored and acknowledged");
     Ok(())
+}
+
+/// The template of a `pending_edits` outcome.
+fn change_template(kind: &str) -> &'static str {
+    if kind == "change_done" {
+        "change_done.txt"
+    } else {
+        "change_refused.txt"
+    }
 }
 
 async fn already_stored(app: &App, ext: &str) -> Result<bool, sqlx::Error> {

@@ -1,4 +1,5 @@
-//! An approver's button under a draft: `approve:<number>` or `reject:<number>`. The presser
+//! An approver's button under a draft: `approve:<number>`, `reject:<number>` or
+//! `change:<number>` (the approver is asked for the changes, `quotations::pending_edits`). The presser
 //! is known by the Telegram user id the Bot API reports (never a display name) and must be an
 //! approver (`approvers` row `telegram:<id>` or `approval.approvers`); the decision goes
 //! through the same lifecycle functions as an approval by mail. The button press is always
@@ -9,7 +10,7 @@ use serde_json::json;
 
 use super::receive::ReceiveError;
 use crate::quotations::buttons::Decision;
-use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle};
+use crate::quotations::{Actor, Adjustments, LifecycleError, lifecycle, pending_edits};
 use crate::startup::App;
 
 #[tracing::instrument(skip_all, fields(user = q.from.id, data = ?q.data))]
@@ -19,9 +20,7 @@ pub async fn on_callback(app: &App, bot: &Bot, q: &CallbackQuery) -> Result<(), 
         return Ok(());
     };
     let identity = telegram::identity(&q.from);
-    let number = match &decision {
-        Decision::Approve(n) | Decision::Reject(n) => n.clone(),
-    };
+    let number = decision.number().to_string();
     let mut conn = app.pool.acquire().await?;
     let approver = crate::quotations::approval::is_approver(&mut conn, &app.settings.approval, &identity).await?;
     if !approver {
@@ -46,6 +45,16 @@ pub async fn on_callback(app: &App, bot: &Bot, q: &CallbackQuery) -> Result<(), 
     let result = match &decision {
         Decision::Approve(n) => lifecycle::approve(app, n, &actor, "telegram", &Adjustments::default()).await,
         Decision::Reject(n) => lifecycle::reject(app, n, &actor, "telegram", Some("rejected in Telegram")).await,
+        Decision::Change(n) => {
+            let Some(chat) = q.message.as_ref().map(|m| m.chat.id.to_string()) else {
+                answer(bot, q, "This button is no longer valid.", false).await;
+                return Ok(());
+            };
+            pending_edits::open(&app.pool, "telegram", &chat, &identity, n).await?;
+            let prompt = super::replies::render(app, "change_prompt.txt", &pending_edits::prompt_vars(n));
+            answer(bot, q, &prompt, true).await;
+            return Ok(());
+        }
     };
     match result {
         Ok(t) => {

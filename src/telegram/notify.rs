@@ -4,11 +4,11 @@
 //! thread once approved; a decision note to the approvers' chat; a polite notice if the
 //! quotation could not be produced.
 
-use channels::{ReplyButton, ThreadRef};
+use channels::ThreadRef;
 use sqlx::PgConnection;
 
 use super::replies::{self, ChatReply};
-use crate::quotations::buttons::Decision;
+use crate::quotations::buttons::approval_buttons;
 use crate::quotations::events::{Event, EventPayload};
 use crate::quotations::store::{self, QuotationRecord};
 use crate::startup::App;
@@ -85,16 +85,7 @@ pub async fn on_event(
             } else {
                 String::new()
             };
-            let buttons = vec![
-                ReplyButton {
-                    label: "Approve".into(),
-                    data: Decision::Approve(q.number.clone()).data(),
-                },
-                ReplyButton {
-                    label: "Reject".into(),
-                    data: Decision::Reject(q.number.clone()).data(),
-                },
-            ];
+            let buttons = approval_buttons(&q.number);
             let r = ChatReply {
                 attach_pdf: true,
                 buttons,

@@ -13,6 +13,7 @@ use sqlx::{Connection, PgConnection};
 use tokio_util::sync::CancellationToken;
 
 use super::replies::{self, ChatReply};
+use crate::quotations::pending_edits;
 use crate::startup::App;
 
 #[derive(Debug, thiserror::Error)]
@@ -195,6 +196,38 @@ async fn on_message(app: &App, bot: &Bot, m: &Message) -> Result<(), ReceiveErro
         attach_pdf: false,
         buttons: Vec::new(),
     };
+    // an approver who pressed Change: their next message here is the changes (whatever may submit)
+    if m.document.is_none()
+        && let (Some(text), Some(from)) = (m.text.as_deref(), m.from.as_ref())
+    {
+        let actor = telegram::identity(from);
+        let chat = m.chat.id.to_string();
+        if pending_edits::is_open(&app.pool, "telegram", &chat, &actor).await? {
+            // stored like every message (a duplicate update is dropped here), then read as changes
+            let mut tx = app.pool.begin().await?;
+            if crate::ingest::insert_message(&mut tx, &telegram::inbound(m, None))
+                .await?
+                .is_none()
+            {
+                return Ok(());
+            }
+            tx.commit().await?;
+            if let Some(outcome) = pending_edits::on_message(app, "telegram", &chat, &actor, text).await? {
+                let (kind, vars) = outcome.reply();
+                let mut conn = app.pool.acquire().await?;
+                replies::queue(
+                    &mut conn,
+                    app,
+                    ChatReply {
+                        template: &format!("{kind}.txt"),
+                        ..simple(kind, vars)
+                    },
+                )
+                .await?;
+            }
+            return Ok(());
+        }
+    }
     if !may_submit(app, m).await? {
         tracing::info!(user = ?m.from.as_ref().map(|u| u.id), "message from a chat that may not submit: refused");
         let mut conn = app.pool.acquire().await?;
