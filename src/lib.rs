@@ -20,6 +20,7 @@ pub mod mail;
 pub mod outbox;
 pub mod pipeline;
 pub mod quotations;
+pub mod retention;
 pub mod slack;
 pub mod startup;
 pub mod telegram;

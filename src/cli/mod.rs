@@ -10,7 +10,9 @@ mod customers;
 mod logins;
 mod mail;
 mod mail_bench;
+mod output;
 mod parse;
+mod purge;
 mod quotation;
 mod quote;
 mod serve;
@@ -85,6 +87,9 @@ pub enum Command {
     /// Fit the match confidence to the catalog in the database: labelled requests generated
     /// from it, the fitted coefficients, the reliability table and the review threshold.
     Calibrate(calibrate::CalibrateArgs),
+    /// Purge the bytes of old, settled requests as [retention] says (the maintenance job does
+    /// it on schedule); --dry-run lists them.
+    Purge(purge::PurgeArgs),
     /// Customers: discounts and contract prices.
     Customers {
         #[command(subcommand)]
@@ -179,6 +184,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             },
         } => catalog::corrections(settings).await,
         Command::Customers { command } => customers::run(settings, command).await,
+        Command::Purge(args) => purge::run(settings, args).await,
         Command::Quote(args) => quote::quote(settings, args).await,
         Command::Extract(args) => quote::extract(settings, args).await,
         Command::Quotation { command } => quotation::run(settings, command).await,
