@@ -4,6 +4,7 @@
 //! CLI, the HTTP API, the workers and the tests share one code path.
 
 pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod cli;
 pub mod config;
