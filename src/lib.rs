@@ -20,6 +20,7 @@ pub mod login_status;
 pub mod mail;
 pub mod outbox;
 pub mod pipeline;
+pub mod privacy;
 pub mod quotations;
 pub mod retention;
 pub mod slack;

@@ -95,7 +95,7 @@ pub enum Command {
     /// Purge the bytes of old, settled requests as [retention] says (the maintenance job does
     /// it on schedule); --dry-run lists them.
     Purge(purge::PurgeArgs),
-    /// Customers: discounts and contract prices.
+    /// Customers: discounts, contract prices; a person's data exported or erased.
     Customers {
         #[command(subcommand)]
         command: customers::CustomersCommand,
