@@ -34,6 +34,7 @@ pub struct Settings {
     pub company: CompanySettings,
     pub approval: ApprovalSettings,
     pub schedule: ScheduleSettings,
+    pub retention: RetentionSettings,
     pub log: LogSettings,
     pub mail: crate::mail::settings::MailSettings,
     pub telegram: crate::telegram::settings::TelegramSettings,
@@ -227,6 +228,42 @@ pub struct ScheduleSettings {
     pub maintenance: String,
 }
 
+/// How long the bytes of finished requests are kept (README "Data safety"). The scheduled
+/// maintenance job purges what is older; `horme purge --dry-run` shows what that would be.
+/// 0 keeps forever. Only bytes go: the rows accounting needs (quotation numbers, lines,
+/// totals, the audit log) stay, and nothing of a request in progress or an open quotation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Raw received messages (the `.eml` of a mail, attachments inside it included), in days
+    /// after the request was settled.
+    pub raw_mail_days: u32,
+    /// The contents of attachments and uploaded files, in days after the request was settled.
+    pub documents_days: u32,
+    /// Rendered quotation PDFs, in days after the quotation was closed.
+    pub rendered_pdf_days: u32,
+}
+
+impl RetentionSettings {
+    /// Whether anything is ever purged.
+    pub fn purges_anything(&self) -> bool {
+        self.raw_mail_days > 0 || self.documents_days > 0 || self.rendered_pdf_days > 0
+    }
+
+    /// A raw mail holds its attachments: purging documents while keeping raw mail longer
+    /// keeps the documents' bytes.
+    fn warning(&self) -> Option<String> {
+        let keeps_raw_longer = self.raw_mail_days == 0 || self.raw_mail_days > self.documents_days;
+        (self.documents_days > 0 && keeps_raw_longer).then(|| {
+            format!(
+                "retention.documents_days is {} but retention.raw_mail_days is {}: a mail's attachments \
+                 stay inside its raw message until that is purged too (set raw_mail_days to at most documents_days)",
+                self.documents_days, self.raw_mail_days
+            )
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -393,6 +430,7 @@ impl Settings {
                 self.mail.approvals_address.trim()
             ));
         }
+        out.extend(self.retention.warning());
         if let Some(host) = public_bind(&self.http.bind) {
             out.push(format!(
                 "http.bind {} listens on {host}, beyond this machine: the API speaks plain HTTP, so put a \
@@ -598,6 +636,20 @@ mod tests {
         assert!(w.contains("approval.approvers is empty"), "{w}");
         s.approval.approvers = vec!["lead@horme.example".into()];
         s.http.bind = "[::1]:8080".into();
+        assert!(s.safety_warnings().is_empty(), "{:?}", s.safety_warnings());
+    }
+
+    #[test]
+    fn a_retention_that_keeps_attachments_inside_raw_mail_is_warned_about() {
+        let mut s = Settings::builtin().expect("defaults");
+        assert!(!s.retention.purges_anything(), "the defaults keep everything");
+        s.retention.documents_days = 90;
+        let w = s.safety_warnings().join("\n");
+        assert!(
+            w.contains("retention.documents_days is 90 but retention.raw_mail_days is 0"),
+            "{w}"
+        );
+        s.retention.raw_mail_days = 90;
         assert!(s.safety_warnings().is_empty(), "{:?}", s.safety_warnings());
     }
 

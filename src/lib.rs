@@ -4,6 +4,7 @@
 //! CLI, the HTTP API, the workers and the tests share one code path.
 
 pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -19,7 +20,9 @@ pub mod login_status;
 pub mod mail;
 pub mod outbox;
 pub mod pipeline;
+pub mod privacy;
 pub mod quotations;
+pub mod retention;
 pub mod slack;
 pub mod startup;
 pub mod telegram;

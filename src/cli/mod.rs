@@ -1,5 +1,6 @@
 //! The command line: one binary, subcommands per DESIGN §3.
 
+mod backup;
 mod bench;
 mod bench_extract;
 mod bench_match;
@@ -10,7 +11,9 @@ mod customers;
 mod logins;
 mod mail;
 mod mail_bench;
+mod output;
 mod parse;
+mod purge;
 mod quotation;
 mod quote;
 mod serve;
@@ -85,7 +88,14 @@ pub enum Command {
     /// Fit the match confidence to the catalog in the database: labelled requests generated
     /// from it, the fitted coefficients, the reliability table and the review threshold.
     Calibrate(calibrate::CalibrateArgs),
-    /// Customers: discounts and contract prices.
+    /// Back up the whole database (raw mail, documents and PDFs included) into FILE (pg_dump).
+    Backup(backup::BackupArgs),
+    /// Restore a backup into the configured database, then apply newer migrations (pg_restore).
+    Restore(backup::RestoreArgs),
+    /// Purge the bytes of old, settled requests as [retention] says (the maintenance job does
+    /// it on schedule); --dry-run lists them.
+    Purge(purge::PurgeArgs),
+    /// Customers: discounts, contract prices; a person's data exported or erased.
     Customers {
         #[command(subcommand)]
         command: customers::CustomersCommand,
@@ -179,6 +189,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             },
         } => catalog::corrections(settings).await,
         Command::Customers { command } => customers::run(settings, command).await,
+        Command::Backup(args) => backup::backup(settings, args).await,
+        Command::Restore(args) => backup::restore(settings, args).await,
+        Command::Purge(args) => purge::run(settings, args).await,
         Command::Quote(args) => quote::quote(settings, args).await,
         Command::Extract(args) => quote::extract(settings, args).await,
         Command::Quotation { command } => quotation::run(settings, command).await,

@@ -1,10 +1,11 @@
-//! The scheduled housekeeping job: expiry and approval reminders.
+//! The scheduled housekeeping job: expiry, approval reminders, and the retention purge.
 
 use chrono::Utc;
 
 use super::queue::Job;
 use super::steps::{self, StepError};
 use crate::quotations::housekeeping;
+use crate::retention;
 use crate::startup::App;
 
 /// The job kind the scheduler enqueues.
@@ -17,6 +18,25 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     let reminded = housekeeping::remind_due(app)
         .await
         .map_err(|e| StepError::Transient(e.into()))?;
-    tracing::info!(expired = expired.len(), reminded = reminded.len(), "housekeeping done");
+    // after expiry: a quotation that just expired is closed now, and its clock starts
+    let purged = if app.settings.retention.purges_anything() {
+        retention::purge(
+            &app.pool,
+            &app.settings.retention,
+            Utc::now(),
+            "system:retention",
+            "scheduler",
+        )
+        .await
+        .map_err(|e| StepError::Transient(anyhow::Error::new(e).context("retention purge")))?
+    } else {
+        Vec::new()
+    };
+    tracing::info!(
+        expired = expired.len(),
+        reminded = reminded.len(),
+        purged = purged.len(),
+        "housekeeping done"
+    );
     steps::complete(app, job).await
 }
