@@ -193,7 +193,16 @@ fn letterhead(docs: &[ExtractedDocument]) -> Option<String> {
             "enquiry",
             "inquiry",
         ];
+        // a sentence of the request ("Kindly quote 20 pcs safety helmet") names no organisation
+        let first_word = lower.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        let sentence = [
+            "please", "pls", "kindly", "need", "we", "i", "could", "can", "would", "our", "my", "attached", "find",
+            "thanks", "thank", "good",
+        ]
+        .contains(&first_word);
         (first.len() < 80
+            && !sentence
+            && !crate::pipeline::requirements::names_an_item(&first)
             && !generic.iter().any(|g| lower.starts_with(g))
             && first.split_whitespace().count() <= 8
             && first.chars().next().is_some_and(char::is_uppercase)

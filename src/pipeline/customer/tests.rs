@@ -116,3 +116,22 @@ fn signatures_give_the_company_and_contact_without_titles() {
         assert_eq!(c.company.as_deref(), Some(company), "{text}");
     }
 }
+
+#[test]
+fn a_request_sentence_on_the_first_line_is_no_company() {
+    for text in [
+        "Kindly quote 20 pcs safety helmet\n",
+        "Need price for 3 units wheelbarrow\n",
+        "Please quote: 10 x nitrile gloves\n",
+        "Cable Ties 200mm Black 500 Pcs\n",
+        "We Are Looking For A Price On Ladders\n",
+    ] {
+        let c = extract(&[doc(text)], &SenderHint::default());
+        assert_eq!(c.company, None, "{text:?}");
+    }
+    let c = extract(
+        &[doc("Jurong Marine Supplies Pte Ltd\nPlease quote 4 pcs shackle\n")],
+        &SenderHint::default(),
+    );
+    assert_eq!(c.company.as_deref(), Some("Jurong Marine Supplies Pte Ltd"));
+}

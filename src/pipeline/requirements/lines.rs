@@ -108,6 +108,50 @@ enum UnitRule {
     OptionalWithMeasures,
 }
 
+/// A greeting and a request's lead-in before the first item on the same line: "Hi, please
+/// quote:", "Kindly supply the following -", "RFQ:", "We need".
+static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?ix)^\s*
+        (?:(?:hi|hello|dear\s+\w+|good\s+(?:morning|afternoon|day))(?:\s+\w+)?[,!.]\s+)?
+        (?:{FILLER}[,]?\s+)*
+        (?:quote|supply|provide|send|need|needs|require|order|rfq|rfp|request\s+for\s+quot\w*|enquiry|inquiry)
+        (?:\s+(?:us|me))?
+        (?:\s+(?:a\s+)?(?:quotation|quote|price|prices|pricing)\s+(?:for|on))?
+        (?:\s+(?:the\s+following|as\s+follows|below))?
+        \s*[:\-–]?\s+"
+    ))
+    .expect("regex")
+});
+
+/// Clause breaks inside a sentence that lists several items: sentence ends, semicolons, "and"
+/// or a comma before a number ("10 x gloves and 5 boxes of cable ties").
+static CLAUSES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)[.!?;]\s+|;|\s+and\s+|,\s+(?:and\s+)?").expect("regex"));
+
+/// The items of one line of running text: the line as one item; else after its lead-in
+/// ("Please quote: 10 x gloves"); else the items of its clauses, when the line lists several
+/// ("Hi, please quote 10 x gloves and 5 boxes of cable ties. Thanks").
+pub(super) fn items_in(line: &str) -> Vec<Requirement> {
+    let one = |text: &str| {
+        item(text).or_else(|| {
+            let rest = LEAD_IN.replace(text, "");
+            (rest.len() < text.len()).then(|| item(&rest)).flatten()
+        })
+    };
+    let whole = one(line);
+    if !CLAUSES.is_match(line) {
+        return whole.into_iter().collect();
+    }
+    let parts: Vec<Requirement> = CLAUSES.split(line).filter_map(|c| one(c.trim())).collect();
+    match whole {
+        // one item whose description swallowed the next ("gloves and 5 boxes of cable ties")
+        Some(w) if parts.len() >= 2 && parts[1..].iter().all(|p| w.description.contains(&p.description)) => parts,
+        Some(w) => vec![w],
+        None => parts,
+    }
+}
+
 /// Reads one line as an item, if it is one.
 pub(super) fn item(line: &str) -> Option<Requirement> {
     let spelled = quantity::figures(line.trim());
@@ -371,6 +415,59 @@ mod tests {
             "Air hose 15 m",
         ] {
             assert_eq!(r(line), None, "{line}");
+        }
+    }
+
+    fn all(line: &str) -> Vec<(String, String, String)> {
+        items_in(line)
+            .into_iter()
+            .map(|r| (r.description, r.quantity.to_string(), r.unit))
+            .collect()
+    }
+
+    #[test]
+    fn an_item_after_a_lead_in_on_the_same_line() {
+        for (line, d, q) in [
+            ("Please quote: 10 x nitrile gloves", "nitrile gloves", "10"),
+            ("Kindly supply the following - 24 rolls of duct tape", "duct tape", "24"),
+            ("RFQ: 6 pcs safety harness full body", "safety harness full body", "6"),
+            (
+                "Hi Anna, please quote 12 boxes of cable ties 200mm",
+                "cable ties 200mm",
+                "12",
+            ),
+            ("We need: 3 x wheelbarrow", "wheelbarrow", "3"),
+            (
+                "Good morning. Could you quote us 40 pairs of cotton gloves",
+                "cotton gloves",
+                "40",
+            ),
+        ] {
+            let got = all(line);
+            assert_eq!(got.len(), 1, "{line}: {got:?}");
+            assert_eq!((got[0].0.as_str(), got[0].1.as_str()), (d, q), "{line}");
+        }
+    }
+
+    #[test]
+    fn several_items_in_one_sentence() {
+        let got = all("Hi, please quote 10 x nitrile gloves and 5 boxes of cable ties. Thanks");
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(names, ["nitrile gloves", "cable ties"], "{got:?}");
+        let got = all("Pls supply 2 pcs hammer, 4 pcs chisel 25mm; 1 set spanner");
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[1], ("chisel 25mm".into(), "4".into(), "pcs".into()));
+    }
+
+    #[test]
+    fn running_text_without_items_stays_empty() {
+        for line in [
+            "Please call me back on 9123 4567 tomorrow, thanks.",
+            "We need delivery within 2 weeks and 3 days at most.",
+            "Please quote: see the attached list.",
+            "Dear Sir, we refer to our meeting of 12.03.2026 and your offer no. 4411.",
+        ] {
+            assert!(all(line).is_empty(), "{line}: {:?}", all(line));
         }
     }
 }

@@ -169,8 +169,8 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     if let Some(item) = pending.as_deref().and_then(|d| lines::with_labelled_quantity(d, text)) {
                         out.push(item);
                         pending = None;
-                    } else if let Some(item) = lines::item(text) {
-                        out.push(item);
+                    } else if let found @ [_, ..] = lines::items_in(text).as_slice() {
+                        out.extend_from_slice(found);
                         pending = None;
                     } else {
                         match lines::context(text) {
@@ -190,6 +190,11 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         return Err(ExtractError::NoItems);
     }
     Ok(out)
+}
+
+/// Whether a line of text asks for at least one item ("Kindly quote 20 pcs safety helmet").
+pub fn names_an_item(line: &str) -> bool {
+    !lines::items_in(line).is_empty()
 }
 
 /// Words only a request for quotation (or its item list) uses.
