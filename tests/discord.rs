@@ -824,3 +824,75 @@ async fn two_processes_hold_one_gateway_session(pool: PgPool) {
         .count();
     assert_eq!(acks, 2, "each message answered once");
 }
+
+/// The Change button in Discord: the approver's press asks for the changes (only they see
+/// it); their next message in the approvers' channel is read as them, and the revision with
+/// the new quantity is approved and delivered into the requester's thread.
+#[sqlx::test]
+async fn the_change_button_makes_an_approved_revision_from_the_approvers_message(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    common::import_demo_catalog(&app).await;
+    sqlx::query("insert into approvers (identity) values ($1)")
+        .bind(format!("discord:{APPROVER}"))
+        .execute(&app.pool)
+        .await
+        .expect("approver");
+    let _bot = Running::start(&app, &fake).await;
+    const MSG: u64 = 1_200_000_000_000_000_077;
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message(ALLOWED, MSG, REQUESTER, Some(GUILD), json!({"content": RFP})),
+    );
+    let draft = wait_sent(&fake, "draft", |s| message_to(s, APPROVALS) && !s.files.is_empty()).await;
+    let number = draft.files[0].0.trim_end_matches(".pdf").to_string();
+    let row = &draft.body["components"][0];
+    assert_eq!(row["components"][2]["label"], "Change");
+    assert_eq!(row["components"][2]["custom_id"], format!("change:{number}"));
+
+    fake.dispatch("INTERACTION_CREATE", press(6001, APPROVER, &format!("change:{number}")));
+    let prompt = wait_sent(&fake, "prompt", |s| s.what == "interaction" && s.target == 6001).await;
+    assert_eq!(prompt.body["data"]["flags"], 64, "only the approver sees it");
+    assert!(
+        prompt.body["data"]["content"].as_str().unwrap_or("").contains(&number),
+        "{}",
+        prompt.body
+    );
+
+    const CHANGE: u64 = 1_200_000_000_000_000_078;
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            APPROVALS,
+            CHANGE,
+            APPROVER,
+            Some(GUILD),
+            json!({"content": "line 1 qty 750"}),
+        ),
+    );
+    let revision = format!("{number}-R2");
+    wait_sent(&fake, "revision made", |s| {
+        message_to(s, APPROVALS) && content(s).contains(&revision)
+    })
+    .await;
+    let delivered = wait_sent(&fake, "revised quotation", |s| {
+        message_to(s, MSG) && !s.files.is_empty()
+    })
+    .await;
+    assert_eq!(delivered.files[0].0, format!("{revision}.pdf"));
+    assert_eq!(quotation_status(&app, &number).await, "revised");
+    let quantity: rust_decimal::Decimal = sqlx::query_scalar(
+        "select l.quantity from quotation_lines l join quotations q on q.id = l.quotation_id
+         where q.number = $1 and l.line_no = 1",
+    )
+    .bind(&revision)
+    .fetch_one(&app.pool)
+    .await
+    .expect("line 1");
+    assert_eq!(quantity, rust_decimal::Decimal::from(750));
+    assert_eq!(
+        count(&app, "select count(*) from rfps", &[]).await,
+        1,
+        "the change is no request"
+    );
+}

@@ -863,3 +863,75 @@ async fn a_draft_whose_file_fails_is_taken_back_before_the_retry() {
     );
     assert_eq!(file.files[0].1, b"%PDF-1.7 draft".to_vec());
 }
+
+/// The Change button in Slack: the approver's press asks for the changes (ephemeral); their
+/// next message in the approvals channel is read as them, and the revision with the new
+/// quantity is approved and uploaded into the requester's thread.
+#[sqlx::test]
+async fn the_change_button_makes_an_approved_revision_from_the_approvers_message(pool: PgPool) {
+    let fake = FakeSlack::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    common::import_demo_catalog(&app).await;
+    sqlx::query("insert into approvers (identity) values ($1)")
+        .bind(format!("slack:{}", APPROVER.to_lowercase()))
+        .execute(&app.pool)
+        .await
+        .expect("approver");
+    let run = Running::start(&app).await;
+    let ts = "1780000000.000300";
+    let ev = envelope("EvC1", message(SALES, ts, REQUESTER, RFP, vec![]));
+    assert_eq!(run.event(&ev, Signature::Good).await, 200);
+    let draft = wait_call(&fake, "draft", |c| post_to(c, APPROVALS)).await;
+    let buttons = &draft.fields["blocks"][1]["elements"];
+    assert_eq!(buttons[2]["text"]["text"], "Change");
+    let value = buttons[2]["value"].as_str().expect("change value").to_string();
+    let number = value.strip_prefix("change:").expect("change:<number>").to_string();
+
+    let press = json!({"type": "block_actions", "trigger_id": "trig-c",
+        "user": {"id": APPROVER, "username": "lead", "name": "lead", "team_id": "T1"},
+        "team": {"id": "T1", "domain": "horme-test"}, "channel": {"id": APPROVALS, "name": "approvals"},
+        "container": {"type": "message", "channel_id": APPROVALS},
+        "response_url": format!("{}/response/trig-c", fake.url),
+        "actions": [{"type": "button", "action_id": "horme_change", "block_id": "horme_decision",
+                     "value": value, "action_ts": "1780000100.000300"}]});
+    assert_eq!(run.press(&press).await, 200);
+    let prompt = wait_call(&fake, "prompt", |c| c.method == "response_url").await;
+    assert_eq!(prompt.fields["response_type"], "ephemeral");
+    assert!(
+        prompt.fields["text"].as_str().unwrap_or("").contains(&number),
+        "{}",
+        prompt.fields
+    );
+
+    let change = envelope(
+        "EvC2",
+        message(APPROVALS, "1780000200.000100", APPROVER, "line 1 qty 750", vec![]),
+    );
+    assert_eq!(run.event(&change, Signature::Good).await, 200);
+    let revision = format!("{number}-R2");
+    let done = wait_call(&fake, "revision made", |c| {
+        post_to(c, APPROVALS) && text(c).contains(&revision)
+    })
+    .await;
+    assert_eq!(done.fields["thread_ts"], "1780000200.000100");
+    let delivered = wait_call(&fake, "revised quotation", |c| {
+        c.method == "files.completeUploadExternal" && c.fields["channel_id"] == SALES
+    })
+    .await;
+    assert_eq!(delivered.files[0].0, format!("{revision}.pdf"));
+    assert_eq!(quotation_status(&app, &number).await, "revised");
+    let quantity: rust_decimal::Decimal = sqlx::query_scalar(
+        "select l.quantity from quotation_lines l join quotations q on q.id = l.quotation_id
+         where q.number = $1 and l.line_no = 1",
+    )
+    .bind(&revision)
+    .fetch_one(&app.pool)
+    .await
+    .expect("line 1");
+    assert_eq!(quantity, rust_decimal::Decimal::from(750));
+    assert_eq!(
+        count(&app, "select count(*) from rfps").await,
+        1,
+        "the change is no request"
+    );
+}

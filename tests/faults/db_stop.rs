@@ -1,6 +1,7 @@
 //! The database stopped for 10 s mid-batch (issue 10, acceptance): ten requests queued; once
 //! two of them are in flight (the 7th inside render's final transaction, the 10th inside
-//! price's) and others done, `pg_ctl stop -m fast`, 10 s, start. The same `horme worker` (default settings) carries
+//! match's — not price's, whose transaction holds the quotation counter: a request priced
+//! after it would wait for that lock and the batch would stall before the stop) and others done, `pg_ctl stop -m fast`, 10 s, start. The same `horme worker` (default settings) carries
 //! on: every request is quoted exactly once, all within 30 s of the database's return.
 
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ async fn ten_requests_survive_a_ten_second_database_stop() {
     let gates = Gates::close(pool, &world.url()).await;
     let ids = world.submit(10).await;
     Gates::at(pool, ids[6], "rendering", "done").await;
-    Gates::at(pool, ids[9], "pricing", "rendering").await;
+    Gates::at(pool, ids[9], "matching", "pricing").await;
     let worker = world.worker(0);
     let caught = super::common::eventually(Duration::from_secs(30), || async {
         (Gates::waiting(pool).await == 2).then_some(())
