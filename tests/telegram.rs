@@ -666,3 +666,69 @@ async fn the_change_button_makes_an_approved_revision_from_the_approvers_message
     .expect("counts");
     assert_eq!((stored, requests), (3, 1));
 }
+
+/// Updates by webhook: the webhook is registered with its secret; a call without the right
+/// `X-Telegram-Bot-Api-Secret-Token` is refused; an update is stored and answered 200, handled
+/// like a polled one (acknowledged in its chat), and a redelivery is answered once; nothing
+/// polls getUpdates meanwhile.
+#[sqlx::test]
+async fn updates_by_webhook_are_checked_stored_and_answered_once(pool: PgPool) {
+    const SECRET: &str = "webhook-Secret_0123456789";
+    let fake = FakeTelegram::start().await;
+    let mut s = settings(&fake);
+    s.telegram.webhook_url = "https://quotes.example.test/telegram/webhook".into();
+    s.telegram.webhook_secret = SECRET.to_string().into();
+    let app = common::app_with(pool, s).await;
+    common::import_demo_catalog(&app).await;
+    let _bot = Running::start(&app);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/telegram/webhook", listener.local_addr().expect("addr"));
+    let router = horme::http::router(horme::http::HttpState {
+        app: app.clone(),
+        metrics: None,
+    });
+    let limits = horme::http::server::ServerLimits::from_settings(&app.settings.http);
+    let stop = CancellationToken::new();
+    tokio::spawn(horme::http::server::serve(listener, router, limits, stop.clone()));
+
+    let registered = wait_sent(&fake, "setWebhook", |s| s.method == "setWebhook").await;
+    assert_eq!(registered.fields["url"], "https://quotes.example.test/telegram/webhook");
+    assert_eq!(registered.fields["secret_token"], SECRET);
+
+    let http = reqwest::Client::new();
+    let update = message(7001, ALLOWED_CHAT, 77, 5, json!({"text": RFP}));
+    let post = |secret: Option<&'static str>| {
+        let mut req = http.post(&url).json(&update);
+        if let Some(s) = secret {
+            req = req.header("X-Telegram-Bot-Api-Secret-Token", s);
+        }
+        req.send()
+    };
+    assert_eq!(post(None).await.expect("post").status(), 401);
+    assert_eq!(post(Some("not-the-secret")).await.expect("post").status(), 401);
+    assert_eq!(post(Some(SECRET)).await.expect("post").status(), 200);
+    assert_eq!(post(Some(SECRET)).await.expect("post").status(), 200, "a redelivery");
+
+    let ack = wait_sent(&fake, "ack", |s| s.method == "sendMessage" && to_chat(s, ALLOWED_CHAT)).await;
+    assert_eq!(ack.fields["reply_parameters"]["message_id"], 77);
+    wait_sent(&fake, "draft", |s| {
+        s.method == "sendDocument" && to_chat(s, APPROVALS_CHAT)
+    })
+    .await;
+    let acks = fake
+        .sent()
+        .iter()
+        .filter(|s| s.method == "sendMessage" && to_chat(s, ALLOWED_CHAT))
+        .count();
+    assert_eq!(acks, 1, "one acknowledgement");
+    let (stored, jobs): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from inbound_messages where channel = 'telegram'),
+                (select count(*) from jobs where kind = 'telegram.update')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("counts");
+    assert_eq!((stored, jobs), (1, 1));
+    assert_eq!(fake.polled(), 0, "no getUpdates while the webhook is set");
+    stop.cancel();
+}

@@ -44,6 +44,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/api/quotations/{number}", get(quotations::show))
         .route("/api/quotations/{number}/pdf", get(quotations::pdf))
         .merge(crate::slack::http::routes())
+        .merge(crate::telegram::webhook::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), guard::database))
         // Multipart framing adds a little to the file itself.
         .layer(DefaultBodyLimit::max(settings.max_upload_bytes + 64 * 1024));

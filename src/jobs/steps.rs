@@ -72,6 +72,7 @@ pub async fn run(app: &App, job: &Job) -> Result<(), sqlx::Error> {
         crate::outbox::delivered::SENT => crate::outbox::delivered::run(app, job).await,
         super::maintenance::MAINTENANCE => super::maintenance::run(app, job).await,
         crate::slack::jobs::EVENT | crate::slack::jobs::INTERACTION => crate::slack::jobs::run(app, job).await,
+        crate::telegram::webhook::UPDATE => crate::telegram::webhook::run(app, job).await,
         other => Err(StepError::Permanent(format!("unknown job kind {other:?}"))),
     };
     metrics::histogram!("horme_step_duration_seconds", "step" => job.kind.clone())

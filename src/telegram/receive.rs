@@ -26,7 +26,7 @@ pub enum ReceiveError {
 
 impl ReceiveError {
     /// Whether handling the same update again may succeed.
-    fn is_retryable(&self) -> bool {
+    pub fn is_retryable(&self) -> bool {
         match self {
             Self::Database(_) => true,
             Self::Channel(e) => e.is_retryable(),

@@ -37,6 +37,8 @@ struct Inner {
     refused: Vec<(String, Instant)>,
     /// Every request answers 502 while set.
     down: bool,
+    /// getUpdates calls so far.
+    polled: usize,
 }
 
 #[derive(Clone)]
@@ -83,6 +85,11 @@ impl FakeTelegram {
             .expect("lock")
             .limited
             .insert(method.into(), (times, retry_after));
+    }
+
+    /// How many times getUpdates was called.
+    pub fn polled(&self) -> usize {
+        self.inner.lock().expect("lock").polled
     }
 
     pub fn sent(&self) -> Vec<Sent> {
@@ -175,6 +182,7 @@ async fn handle(state: Arc<Mutex<Inner>>, req: Request) -> Response {
             let offset = fields["offset"].as_i64().unwrap_or(0);
             let pending: Vec<Value> = {
                 let mut s = state.lock().expect("lock");
+                s.polled += 1;
                 // an offset confirms every earlier update (as the real API does)
                 s.updates.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
                 s.updates.iter().cloned().collect()
@@ -193,6 +201,15 @@ async fn handle(state: Arc<Mutex<Inner>>, req: Request) -> Response {
                 ),
                 None => err(400, "Bad Request: invalid file_id", Value::Null),
             }
+        }
+        "setWebhook" | "deleteWebhook" => {
+            state.lock().expect("lock").sent.push(Sent {
+                method: method.clone(),
+                fields: fields.clone(),
+                document,
+                at: Instant::now(),
+            });
+            ok(json!(true))
         }
         "sendMessage" | "sendDocument" | "answerCallbackQuery" => {
             let mut s = state.lock().expect("lock");

@@ -103,6 +103,32 @@ impl Bot {
         self.call("getMe", &json!({}), self.cfg.request_timeout).await
     }
 
+    /// Tells Telegram to POST updates to `url` (HTTPS in production) with `secret` in the
+    /// `X-Telegram-Bot-Api-Secret-Token` header; long polling stops working meanwhile.
+    pub async fn set_webhook(&self, url: &str, secret: &str) -> Result<(), ChannelError> {
+        let _: bool = self
+            .call(
+                "setWebhook",
+                &json!({"url": url, "secret_token": secret, "allowed_updates": ["message", "callback_query"],
+                        "drop_pending_updates": false}),
+                self.cfg.request_timeout,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Removes a webhook (pending updates are kept for getUpdates).
+    pub async fn delete_webhook(&self) -> Result<(), ChannelError> {
+        let _: bool = self
+            .call(
+                "deleteWebhook",
+                &json!({"drop_pending_updates": false}),
+                self.cfg.request_timeout,
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Updates after `offset` (which confirms every earlier one), waiting up to the poll timeout.
     pub async fn get_updates(&self, offset: i64) -> Result<Vec<Update>, ChannelError> {
         let wait = self.cfg.poll_timeout;
