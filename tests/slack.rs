@@ -935,3 +935,29 @@ async fn the_change_button_makes_an_approved_revision_from_the_approvers_message
         "the change is no request"
     );
 }
+
+/// A workspace allowed in the `chat_access` table: any of its members may submit from any
+/// channel; a member of another workspace is still refused.
+#[sqlx::test]
+async fn a_workspace_in_chat_access_may_submit_from_any_channel(pool: PgPool) {
+    let fake = FakeSlack::start().await;
+    let app = common::app_with(pool, settings(&fake)).await;
+    common::import_demo_catalog(&app).await;
+    sqlx::query("insert into chat_access (channel, scope, subject_id) values ('slack', 'workspace', 'T42')")
+        .execute(&app.pool)
+        .await
+        .expect("workspace");
+    let run = Running::start(&app).await;
+    let mut ours = message("CANYWHERE", "1780000000.000400", "UMEMBER", RFP, vec![]);
+    ours["team"] = json!("T42");
+    assert_eq!(run.event(&envelope("EvW1", ours), Signature::Good).await, 200);
+    let ack = wait_call(&fake, "ack", |c| post_to(c, "CANYWHERE")).await;
+    assert!(text(&ack).contains("RFP-"), "{}", ack.fields);
+
+    let mut other = message("COTHER", "1780000000.000500", "UOUTSIDER", RFP, vec![]);
+    other["team"] = json!("T99");
+    assert_eq!(run.event(&envelope("EvW2", other), Signature::Good).await, 200);
+    let refused = wait_call(&fake, "refusal", |c| post_to(c, "COTHER")).await;
+    assert!(text(&refused).contains("not set up"), "{}", refused.fields);
+    assert_eq!(count(&app, "select count(*) from inbound_messages").await, 1);
+}

@@ -189,21 +189,24 @@ fn name_of(m: &Message) -> String {
     if n.trim().is_empty() { "there".into() } else { n }
 }
 
-/// Whether the message's channel (or its author) may submit requests: `discord.allowed_channels`,
-/// the `chat_access` table, or a thread the bot answers a request in.
+/// Whether the message's channel, author or server may submit requests:
+/// `discord.allowed_channels`, the `chat_access` table (scope chat, user or workspace = the
+/// guild id), or a thread the bot answers a request in.
 pub async fn may_submit(app: &App, m: &Message) -> Result<bool, sqlx::Error> {
     if app.settings.discord.allowed_channels.contains(&m.channel_id) {
         return Ok(true);
     }
-    let found = sqlx::query_scalar!(
-        r#"select true as "found!" from chat_access where channel = 'discord'
-             and ((scope = 'chat' and subject_id = $1) or (scope = 'user' and subject_id = $2))
+    let found: Option<bool> = sqlx::query_scalar(
+        "select true from chat_access where channel = 'discord'
+             and ((scope = 'chat' and subject_id = $1) or (scope = 'user' and subject_id = $2)
+                  or (scope = 'workspace' and subject_id = $3))
            union all
            select true from inbound_messages where channel = 'discord' and thread->>'message_id' = $1
-           limit 1"#,
-        m.channel_id.to_string(),
-        m.author.id.to_string()
+           limit 1",
     )
+    .bind(m.channel_id.to_string())
+    .bind(m.author.id.to_string())
+    .bind(m.guild_id.map(|g| g.to_string()).unwrap_or_default())
     .fetch_optional(&app.pool)
     .await?;
     Ok(found.is_some())

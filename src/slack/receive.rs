@@ -75,7 +75,7 @@ pub async fn on_event(app: &App, client: &SlackClient, job: &Job) -> Result<(), 
 }
 
 /// Whether the message's channel, sender or workspace may submit requests: the `slack`
-/// allow-lists or the `chat_access` table.
+/// allow-lists or the `chat_access` table (scope chat, user or workspace = the team id).
 pub async fn may_submit(app: &App, team: &str, m: &MessageEvent) -> Result<bool, sqlx::Error> {
     let s = &app.settings.slack;
     let user = m.user.clone().unwrap_or_default();
@@ -86,12 +86,15 @@ pub async fn may_submit(app: &App, team: &str, m: &MessageEvent) -> Result<bool,
     {
         return Ok(true);
     }
-    let found = sqlx::query_scalar!(
-        r#"select true as "found!" from chat_access where channel = 'slack'
-           and ((scope = 'chat' and subject_id = $1) or (scope = 'user' and subject_id = $2))"#,
-        m.channel,
-        user
+    let found: Option<bool> = sqlx::query_scalar(
+        "select true from chat_access where channel = 'slack'
+           and ((scope = 'chat' and subject_id = $1) or (scope = 'user' and subject_id = $2)
+                or (scope = 'workspace' and subject_id = $3))
+         limit 1",
     )
+    .bind(&m.channel)
+    .bind(&user)
+    .bind(team)
     .fetch_optional(&app.pool)
     .await?;
     Ok(found.is_some())
