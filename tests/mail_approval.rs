@@ -51,13 +51,11 @@ async fn approve_send_accept_conversation_by_mail(pool: PgPool) {
     let (sales, buyer, approver) = (mail::sales(&tag), mail::buyer(&tag, 1), mail::approver(&tag));
 
     let rfp_id = format!("rfq-{tag}@customer.test");
-    servers
-        .append(
-            &sales,
-            "INBOX",
-            &mail::plain_mail(&buyer, &rfp_id, "RFQ 1826/2026", "", RFP_BODY),
-        )
-        .await;
+    // a From without a display name: the request's signature names the person
+    let raw = String::from_utf8(mail::plain_mail(&buyer, &rfp_id, "RFQ 1826/2026", "", RFP_BODY))
+        .expect("utf-8")
+        .replace("From: Test Buyer <", "From: <");
+    servers.append(&sales, "INBOX", raw.as_bytes()).await;
     let ack = &servers.wait_for(&buyer, 1, Duration::from_secs(10)).await[0];
     assert_eq!(mail::reply_kind(ack), "ack");
 
@@ -65,7 +63,13 @@ async fn approve_send_accept_conversation_by_mail(pool: PgPool) {
     let draft = servers.wait_for(&approver, 1, Duration::from_secs(60)).await.remove(0);
     assert_eq!(mail::reply_kind(&draft), "approvalrequest");
     let number = mail::quotation_number(&draft).expect("number in the draft's Message-ID");
-    assert!(draft.message.subject.as_deref().unwrap_or("").contains(&number));
+    let subject = draft.message.subject.as_deref().unwrap_or("");
+    assert!(subject.contains(&number));
+    // no company named: the draft names the customer by the contact, the total with its cents
+    assert!(
+        subject.contains("for Marcus Chua (SGD ") && subject.contains('.'),
+        "{subject}"
+    );
     assert!(
         draft
             .message
@@ -147,6 +151,12 @@ async fn approve_send_accept_conversation_by_mail(pool: PgPool) {
         "in the customer's original thread"
     );
     assert_eq!(quote.message.subject.as_deref(), Some("Re: RFQ 1826/2026"));
+    // the mail gave no name: the customer is greeted by the one their request signed with
+    assert!(
+        quote.message.text.starts_with("Dear Marcus Chua,"),
+        "{}",
+        quote.message.text
+    );
     let pdf = quote
         .message
         .attachments

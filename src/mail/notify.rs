@@ -54,8 +54,7 @@ pub async fn on_event(
             } else {
                 String::new()
             };
-            let mut vars = replies::customer_vars(app, &customer);
-            vars.extend(approvals_vars(app, &q));
+            let vars = quotation_vars(app, &customer, &q);
             let approval_token = super::approvals::approval_token(conn, q.id).await?;
             for to in super::approval_recipients(conn, app).await? {
                 replies::to_staff(
@@ -111,8 +110,7 @@ pub async fn on_event(
             .await?;
         }
         Event::Accepted => {
-            let mut vars = replies::customer_vars(app, &customer);
-            vars.extend(approvals_vars(app, &q));
+            let vars = quotation_vars(app, &customer, &q);
             for to in replies::sales_recipients(conn, app).await? {
                 let parent = draft_thread(conn, &q.number, &to).await?;
                 replies::to_staff(
@@ -183,8 +181,7 @@ pub async fn send_quotation(
     customer: &replies::CustomerThread,
     q: &store::QuotationRecord,
 ) -> Result<Queued, sqlx::Error> {
-    let mut vars = replies::customer_vars(app, customer);
-    vars.extend(approvals_vars(app, q));
+    let vars = quotation_vars(app, customer, q);
     replies::to_customer(
         conn,
         app,
@@ -203,13 +200,20 @@ pub async fn send_quotation(
     .await
 }
 
-/// Placeholders about a quotation.
+/// Placeholders about a quotation. A customer the mail did not name is greeted by the contact
+/// their document names ("Attn: Ravi Kumar"); the customer is shown by company, else contact,
+/// else address.
 fn approvals_vars(app: &App, q: &store::QuotationRecord) -> Vec<(&'static str, String)> {
     let v = &q.view;
-    vec![
+    let given = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
+    let mut vars = Vec::new();
+    if let Some(contact) = given(&v.customer.contact) {
+        vars.push(("contact", contact));
+    }
+    vars.extend([
         ("number", q.number.clone()),
         ("currency", v.currency.clone()),
-        ("total", v.total.to_string()),
+        ("total", crate::domain::format_amount(v.total)),
         ("tax_label", app.settings.pricing.tax_label.clone()),
         (
             "valid_until",
@@ -221,13 +225,31 @@ fn approvals_vars(app: &App, q: &store::QuotationRecord) -> Vec<(&'static str, S
         ("skipped", crate::pipeline::sources::skipped_lines(&v.documents)),
         (
             "customer",
-            v.customer
-                .company
-                .clone()
-                .filter(|c| !c.is_empty())
+            given(&v.customer.company)
+                .or_else(|| given(&v.customer.contact))
+                .or_else(|| given(&v.customer.email))
                 .unwrap_or_else(|| "the customer".into()),
         ),
-    ]
+    ]);
+    vars
+}
+
+/// Customer and quotation placeholders together: the greeting takes the document's contact
+/// when the mail gave no name.
+fn quotation_vars(
+    app: &App,
+    customer: &replies::CustomerThread,
+    q: &store::QuotationRecord,
+) -> Vec<(&'static str, String)> {
+    let mut vars = replies::customer_vars(app, customer);
+    let about = approvals_vars(app, q);
+    if let Some((_, contact)) = about.iter().find(|(k, _)| *k == "contact")
+        && let Some(name) = vars.iter_mut().find(|(k, v)| *k == "name" && v == replies::NO_NAME)
+    {
+        name.1 = contact.clone();
+    }
+    vars.extend(about.into_iter().filter(|(k, _)| *k != "contact"));
+    vars
 }
 
 /// "12 items: 10 priced, 1 to be confirmed by our team, 1 not in our range." and the like.

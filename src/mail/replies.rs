@@ -57,6 +57,9 @@ pub fn render(app: &App, name: &str, vars: &[(&str, String)]) -> (Option<String>
     }
 }
 
+/// How a customer is greeted when neither their mail nor their document names them.
+pub const NO_NAME: &str = "customer";
+
 /// Placeholders every customer reply knows.
 pub fn customer_vars(app: &App, c: &CustomerThread) -> Vec<(&'static str, String)> {
     vec![
@@ -65,7 +68,7 @@ pub fn customer_vars(app: &App, c: &CustomerThread) -> Vec<(&'static str, String
             c.name
                 .clone()
                 .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| "customer".into()),
+                .unwrap_or_else(|| NO_NAME.into()),
         ),
         ("reference", reference(c.reference_id)),
         ("company", app.settings.company.name.clone()),

@@ -69,7 +69,7 @@ pub async fn status(
             vars(vec![
                 ("status", r.status.replace('_', " ")),
                 ("currency", r.currency),
-                ("total", r.total.to_string()),
+                ("total", crate::domain::format_amount(r.total)),
                 ("valid_until", r.valid_until.format("%-d %B %Y").to_string()),
             ]),
         ),

@@ -182,7 +182,7 @@ fn vars(app: &App, s: &Subject) -> Vec<(&'static str, String)> {
             s.q.rfp_id.map(crate::mail::replies::reference).unwrap_or_default(),
         ),
         ("currency", v.currency.clone()),
-        ("total", v.total.to_string()),
+        ("total", crate::domain::format_amount(v.total)),
         ("tax_label", app.settings.pricing.tax_label.clone()),
         (
             "valid_until",
