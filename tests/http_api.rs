@@ -84,7 +84,7 @@ impl Server {
 
 #[sqlx::test]
 async fn upload_is_processed_to_a_quotation_with_a_pdf(pool: PgPool) {
-    let s = start(pool, 1 << 20).await;
+    let s = start(pool.clone(), 1 << 20).await;
     let rfp = std::fs::read(common::fixture("corpus/rfps/rfp-003.xlsx")).expect("fixture");
     let (status, body) = s.upload(Some(TOKEN), file_form("rfp-003.xlsx", rfp)).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
@@ -116,6 +116,16 @@ async fn upload_is_processed_to_a_quotation_with_a_pdf(pool: PgPool) {
         .await
         .expect("json");
     assert_eq!(shown["total"], q["total"]);
+    // the retention purge removed the PDF: 410 with what happened, not "no PDF yet"
+    sqlx::query("update quotations set pdf = null, pdf_purged_at = now() where number = $1")
+        .bind(number)
+        .execute(&pool)
+        .await
+        .expect("purge");
+    let gone = s.get(done["pdf_url"].as_str().expect("pdf url")).await;
+    assert_eq!(gone.status(), StatusCode::GONE);
+    let why: Value = gone.json().await.expect("json");
+    assert!(why["error"].as_str().unwrap_or("").contains("retention"), "{why}");
 
     let metrics = s
         .client

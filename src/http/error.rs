@@ -19,6 +19,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Conflict(String),
+    /// It existed and was removed on purpose (retention): 410.
+    #[error("{0}")]
+    Gone(String),
     /// Try again later (the database is unreachable, too many uploads at once): 503 with
     /// `Retry-After`.
     #[error("{message}")]
@@ -58,6 +61,7 @@ impl IntoResponse for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Gone(_) => StatusCode::GONE,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(e) => {
                 tracing::error!(error = %format!("{e:#}"), "request failed");

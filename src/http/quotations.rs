@@ -37,9 +37,17 @@ pub async fn pdf(
     Path(number): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let number = parse(&number)?;
-    let bytes = store::pdf(&state.app.pool, &number)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no PDF for quotation {number} (yet)")))?;
+    let bytes = match store::pdf_or_purged(&state.app.pool, &number).await? {
+        store::StoredPdf::Bytes(b) => b,
+        store::StoredPdf::Purged(on) => {
+            return Err(ApiError::Gone(format!(
+                "the PDF of quotation {number} was removed on {} under the retention settings; \
+                 the quotation's lines and totals are kept",
+                on.format("%-d %B %Y")
+            )));
+        }
+        store::StoredPdf::None => return Err(ApiError::NotFound(format!("no PDF for quotation {number} (yet)"))),
+    };
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -237,6 +237,26 @@ pub async fn pdf(pool: &PgPool, number: &str) -> Result<Option<Vec<u8>>, sqlx::E
     )
 }
 
+/// A quotation's PDF as kept: its bytes, removed by the retention purge (when), or none yet.
+pub enum StoredPdf {
+    Bytes(Vec<u8>),
+    Purged(chrono::DateTime<chrono::Utc>),
+    None,
+}
+
+pub async fn pdf_or_purged(pool: &PgPool, number: &str) -> Result<StoredPdf, sqlx::Error> {
+    type Row = (Option<Vec<u8>>, Option<chrono::DateTime<chrono::Utc>>);
+    let row: Option<Row> = sqlx::query_as("select pdf, pdf_purged_at from quotations where number = $1")
+        .bind(number)
+        .fetch_optional(pool)
+        .await?;
+    Ok(match row {
+        Some((Some(bytes), _)) if !bytes.is_empty() => StoredPdf::Bytes(bytes),
+        Some((_, Some(on))) => StoredPdf::Purged(on),
+        _ => StoredPdf::None,
+    })
+}
+
 pub async fn load_by_number(pool: &PgPool, number: &str) -> Result<Option<QuotationRecord>, sqlx::Error> {
     let id = sqlx::query_scalar!("select id from quotations where number = $1", number)
         .fetch_optional(pool)
