@@ -49,6 +49,14 @@ pub struct DatabaseSettings {
     pub url: SecretString,
     pub max_connections: u32,
     pub acquire_timeout_seconds: u64,
+    /// Ping a pooled connection before each use: a connection broken by a database restart is
+    /// replaced before a query fails on it, at one round trip per query.
+    #[serde(default = "yes")]
+    pub test_before_acquire: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

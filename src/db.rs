@@ -26,6 +26,7 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<PgPool, DbError> {
     PgPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(Duration::from_secs(settings.acquire_timeout_seconds))
+        .test_before_acquire(settings.test_before_acquire)
         .connect(url)
         .await
         .map_err(|source| DbError::Connect {

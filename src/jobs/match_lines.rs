@@ -65,10 +65,13 @@ pub async fn match_descriptions(
     customer_id: Option<i64>,
     descriptions: &[&str],
 ) -> Result<Vec<LineMatch>, sqlx::Error> {
-    let index = app.catalog_index().await?;
+    // the index's version check and the remembered choices are independent: one wait for both
+    let (index, remembered) = tokio::try_join!(
+        app.catalog_index(),
+        corrections::lookup_many(&app.pool, customer_id, descriptions)
+    )?;
     let policy = app.match_policy();
     let mut matches = search::match_descriptions(&app.pool, &index, descriptions, &policy).await?;
-    let remembered = corrections::lookup_many(&app.pool, customer_id, descriptions).await?;
     if !remembered.is_empty() {
         let skus: Vec<String> = remembered.values().cloned().collect();
         let products = search::products(&app.pool, &skus).await?;
