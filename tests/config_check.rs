@@ -6,7 +6,9 @@ mod common;
 
 use common::bot_process;
 use common::mail::{self, Servers};
+use common::tcp_cut::CutProxy;
 use sqlx::PgPool;
+use std::time::Duration;
 
 fn check(pool: &PgPool, config: &std::path::Path, env: &[(&str, &str)]) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_horme"))
@@ -126,4 +128,44 @@ async fn readyz_is_ready_once_the_mailbox_logged_in(pool: PgPool) {
     let password = Servers::from_env().password;
     let (status, body) = readiness(pool, &password).await;
     assert_eq!((status, body.as_str()), (200, "ready"));
+}
+
+/// A wrong mailbox password is not tried again every few seconds, which gets accounts locked
+/// at Gmail and Microsoft 365: after the server refused it, the poller waits
+/// `mail.imap.auth_failure_backoff_seconds` (300 by default) before the next login, while
+/// readiness says why. Its attempts are counted by a TCP proxy in front of Dovecot.
+#[sqlx::test]
+async fn a_refused_mailbox_password_is_not_retried_quickly(pool: PgPool) {
+    let servers = Servers::from_env();
+    let tag = mail::tag();
+    let proxy = CutProxy::start(servers.imap_port, b"a pattern Dovecot never sends").await;
+    let mut settings = mail::settings(&servers, &tag);
+    // network trouble is retried after 100 ms to 2 s here (mail::settings); a refusal is not
+    assert_eq!(settings.mail.imap.auth_failure_backoff_seconds, 300, "the default");
+    if let Some(m) = settings.mail.mailboxes.get_mut("sales") {
+        m.port = proxy.port;
+        m.password = "not-the-password".to_string().into();
+    }
+    let app = common::app_with(pool, settings).await;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let _pollers = horme::mail::spawn_pollers(&app, &stop).expect("pollers");
+    let failing = || {
+        app.logins
+            .failing()
+            .into_iter()
+            .find(|(what, _)| what == "mailbox sales")
+            .map(|(_, why)| why)
+    };
+    let why = common::eventually(Duration::from_secs(20), || async { failing() })
+        .await
+        .expect("the poller tried to log in");
+    assert!(why.contains("[AUTHENTICATIONFAILED]"), "the server's answer: {why}");
+    assert!(!why.contains("not-the-password"), "{why}");
+    assert_eq!(proxy.connections(), 1);
+
+    // Dovecot answers a wrong password after about 2 s: quick retries would have come by now
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(proxy.connections(), 1, "one login attempt, then the long wait");
+    assert_eq!(failing().as_deref(), Some(why.as_str()), "still reported as failing");
+    stop.cancel();
 }

@@ -72,6 +72,8 @@ pub struct ImapDefaults {
     pub command_timeout_seconds: u64,
     pub backoff_min_ms: u64,
     pub backoff_max_seconds: u64,
+    /// After the server refused the credentials, the next login waits this long.
+    pub auth_failure_backoff_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -219,6 +221,7 @@ impl MailSettings {
             command_timeout: Duration::from_secs(d.command_timeout_seconds.max(1)),
             backoff_min: Duration::from_millis(d.backoff_min_ms.max(10)),
             backoff_max: Duration::from_secs(d.backoff_max_seconds.max(1)),
+            auth_failure_backoff: Duration::from_secs(d.auth_failure_backoff_seconds.max(1)),
         })
     }
 }
