@@ -94,8 +94,10 @@ pub fn spawn_channels(
     shutdown: &tokio_util::sync::CancellationToken,
 ) -> anyhow::Result<tokio::task::JoinSet<()>> {
     let mut registry = crate::outbox::Registry::new();
+    // the sender first: a mail configuration that cannot send starts no poller either
+    let mail = crate::mail::reply_sender(app)?;
     let mut tasks = crate::mail::spawn_pollers(app, shutdown)?;
-    if let Some(mail) = crate::mail::reply_sender(app)? {
+    if let Some(mail) = mail {
         registry.register(Arc::new(mail));
     }
     if let Some(bot) = crate::telegram::bot(app)? {

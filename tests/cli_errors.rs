@@ -137,3 +137,55 @@ async fn a_mailbox_password_is_required_by_the_mail_channel_only(pool: PgPool) {
     );
     assert_eq!(stderr.matches("has no password").count(), 1, "said once: {stderr}");
 }
+
+/// `serve` does not start the mail channel when `mail.smtp.username` is set without a password:
+/// it would send without logging in (and the server refuse or, worse, relay it).
+#[sqlx::test]
+async fn serve_refuses_an_smtp_user_name_without_a_password(pool: PgPool) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("horme.toml");
+    std::fs::write(
+        &config,
+        "[http]\nbind = \"127.0.0.1:0\"\n\n[mail]\nenabled = true\nfrom_address = \"sales@horme.test\"\n\n\
+         [mail.smtp]\nhost = \"127.0.0.1\"\nport = 25\nsecurity = \"plain\"\nusername = \"sales@horme.test\"\n\n\
+         [mail.mailboxes.sales]\nhost = \"127.0.0.1\"\nusername = \"sales@horme.test\"\npassword = \"imap-password\"\n",
+    )
+    .expect("config");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_horme"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env("DATABASE_URL", common::database_url(&pool))
+        .env("HORME_CONFIG", &config)
+        .env_remove("RUST_LOG")
+        .env_remove("HORME__MAIL__SMTP__PASSWORD")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run horme");
+    // a serve that starts anyway would run until killed
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        use std::io::Read;
+        let _ = err.read_to_string(&mut stderr);
+    }
+    let status = status.unwrap_or_else(|| panic!("serve started without an SMTP password: {stderr}"));
+    assert!(!status.success(), "{stderr}");
+    assert!(
+        stderr.contains("mail.smtp.username is set but no password")
+            && stderr.contains("HORME__MAIL__SMTP__PASSWORD")
+            && stderr.contains("mail.smtp.password_file"),
+        "names where the password goes: {stderr}"
+    );
+}

@@ -677,7 +677,7 @@ async fn mail_and_discord_replies_leave_through_one_drainer(pool: PgPool) {
 
     // one drainer, one registry holding both senders behind the one trait
     let mut registry = Registry::new();
-    let smtp_sender = SmtpSender::new(&app.settings.mail.smtp_config()).expect("smtp");
+    let smtp_sender = SmtpSender::new(&app.settings.mail.smtp_config().expect("smtp settings")).expect("smtp");
     registry.register(Arc::new(horme::outbox::email::MailReplySender::new(
         smtp_sender,
         app.settings.mail.clone(),

@@ -74,7 +74,7 @@ async fn enqueue(app: &App, r: &NewReply) -> Uuid {
 
 fn drain(app: &App) -> CancellationToken {
     let stop = CancellationToken::new();
-    let sender = SmtpSender::new(&app.settings.mail.smtp_config()).expect("sender");
+    let sender = SmtpSender::new(&app.settings.mail.smtp_config().expect("smtp settings")).expect("sender");
     tokio::spawn(horme::outbox::drain::run(app.clone(), sender, stop.clone()));
     stop
 }

@@ -14,6 +14,10 @@ pub enum ChannelError {
     /// The request can never succeed as it is (bad address, message too large, forbidden).
     #[error("permanent channel error: {0}")]
     Permanent(String),
+    /// The server refused our credentials (a wrong or revoked password): only a change of
+    /// configuration helps, and quick retries can get the account locked, so retry rarely.
+    #[error("credentials refused: {0}")]
+    Unauthorized(String),
 }
 
 impl ChannelError {
@@ -45,6 +49,10 @@ mod tests {
             .is_retryable()
         );
         assert!(!ChannelError::Permanent("550 no such user".into()).is_retryable());
+        assert!(
+            ChannelError::Unauthorized("[AUTHENTICATIONFAILED]".into()).is_retryable(),
+            "the password may be fixed meanwhile"
+        );
     }
 
     #[test]

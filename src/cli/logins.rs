@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use channels::email::smtp::{SmtpCheck, SmtpSender};
 use secrecy::ExposeSecret;
 
 use crate::config::{ExtractorKind, Settings};
@@ -46,23 +47,11 @@ pub async fn check_all(settings: &Settings) -> Vec<Row> {
             };
             rows.push(Row::new(format!("mail: mailbox {name}"), target, result));
         }
-        let target = format!("{}:{}", m.smtp.host, m.smtp.port);
-        let result = match channels::email::smtp::SmtpSender::new(&m.smtp_config()) {
-            Err(e) => Err(e.to_string()),
-            Ok(smtp) => smtp
-                .check()
-                .await
-                .map(|()| {
-                    if m.smtp.username.is_empty() {
-                        "connected"
-                    } else {
-                        "logged in"
-                    }
-                    .to_string()
-                })
-                .map_err(|e| e.to_string()),
+        let target = match m.smtp.username.as_str() {
+            "" => format!("{}:{}", m.smtp.host, m.smtp.port),
+            user => format!("{user}@{}:{}", m.smtp.host, m.smtp.port),
         };
-        rows.push(Row::new("mail: smtp", target, result));
+        rows.push(Row::new("mail: smtp", target, smtp(m).await));
     }
     if settings.telegram.enabled {
         let t = &settings.telegram;
@@ -99,6 +88,18 @@ pub async fn check_all(settings: &Settings) -> Vec<Row> {
         rows.push(llm(settings).await);
     }
     rows
+}
+
+/// The SMTP server: "logged in" only when it accepted our credentials, "connected" when none
+/// are configured (a relay that trusts us); a user name without a password fails here as it
+/// fails `serve`.
+async fn smtp(m: &crate::mail::settings::MailSettings) -> Result<String, String> {
+    let cfg = m.smtp_config()?;
+    let smtp = SmtpSender::new(&cfg).map_err(|e| e.to_string())?;
+    match smtp.check().await.map_err(|e| e.to_string())? {
+        SmtpCheck::LoggedIn => Ok("logged in".into()),
+        SmtpCheck::Connected => Ok("connected (no login: mail.smtp.username is empty)".into()),
+    }
 }
 
 async fn database(settings: &Settings) -> Row {

@@ -19,6 +19,8 @@ pub struct PgMailboxStore {
     pub app: App,
     /// `user@host:port/folder`
     pub key: String,
+    /// The mailbox's name in the configuration (`mail.mailboxes.NAME`).
+    pub name: String,
     /// How its login is named for readiness: "mailbox NAME".
     pub login: String,
 }
@@ -46,7 +48,17 @@ impl MailboxStore for PgMailboxStore {
         super::receive::receive(&self.app, &self.key, mail).await.map_err(db)
     }
 
+    /// Readiness, and `horme_imap_login_failures_total{mailbox, reason}` per failed attempt
+    /// (`reason`: `refused` when the server refused the credentials, else `error`).
     fn logged_in(&self, result: Result<(), &ChannelError>) {
+        if let Err(e) = result {
+            let reason = match e {
+                ChannelError::Unauthorized(_) => "refused",
+                _ => "error",
+            };
+            metrics::counter!("horme_imap_login_failures_total", "mailbox" => self.name.clone(), "reason" => reason)
+                .increment(1);
+        }
         self.app.logins.record(&self.login, result.map_err(|e| e.to_string()));
     }
 
@@ -115,6 +127,7 @@ async fn hold_and_poll(app: &App, key: &str, cfg: &ImapConfig, mut conn: PgConne
     let store = PgMailboxStore {
         app: app.clone(),
         key: key.to_string(),
+        name: cfg.name.clone(),
         login: format!("mailbox {}", cfg.name),
     };
     let mut poller = tokio::spawn(imap::run(cfg.clone(), store, stop.clone()));

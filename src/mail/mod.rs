@@ -58,13 +58,15 @@ pub async fn approval_recipients(conn: &mut sqlx::PgConnection, app: &App) -> Re
     Ok(out)
 }
 
-/// The mail channel's reply sender, for the outbox registry (when `mail.enabled`).
+/// The mail channel's reply sender, for the outbox registry (when `mail.enabled`); an error
+/// names what is missing (a user name without a password, an unreadable `password_file`).
 pub fn reply_sender(app: &App) -> anyhow::Result<Option<crate::outbox::email::MailReplySender>> {
     let m = &app.settings.mail;
     if !m.enabled {
         return Ok(None);
     }
-    let smtp = SmtpSender::new(&m.smtp_config()).map_err(|e| anyhow::anyhow!("mail.smtp: {e}"))?;
+    let cfg = m.smtp_config().map_err(|e| anyhow::anyhow!(e))?;
+    let smtp = SmtpSender::new(&cfg).map_err(|e| anyhow::anyhow!("mail.smtp: {e}"))?;
     Ok(Some(crate::outbox::email::MailReplySender::new(smtp, m.clone())))
 }
 
@@ -72,8 +74,10 @@ pub fn reply_sender(app: &App) -> anyhow::Result<Option<crate::outbox::email::Ma
 /// mail replies only. `serve` starts every channel with one drainer instead
 /// ([`crate::startup::spawn_channels`]).
 pub fn spawn(app: &App, shutdown: &CancellationToken) -> anyhow::Result<JoinSet<()>> {
+    // the sender first: a configuration that cannot send starts no poller either
+    let sender = reply_sender(app)?;
     let mut tasks = spawn_pollers(app, shutdown)?;
-    if let Some(sender) = reply_sender(app)? {
+    if let Some(sender) = sender {
         let mut registry = crate::outbox::Registry::new();
         registry.register(std::sync::Arc::new(sender));
         tasks.spawn(crate::outbox::drain::run_all(app.clone(), registry, shutdown.clone()));

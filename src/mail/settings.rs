@@ -1,9 +1,10 @@
 //! The `[mail]` section: mailboxes to watch, the SMTP server to send through, our addresses,
 //! limits and the outbox timing. Passwords are secrets (environment:
-//! `HORME__MAIL__SMTP__PASSWORD`, `HORME__MAIL__MAILBOXES__<NAME>__PASSWORD`).
+//! `HORME__MAIL__SMTP__PASSWORD`, `HORME__MAIL__MAILBOXES__<NAME>__PASSWORD`, or a file named by
+//! `password_file`).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use channels::email::Security;
@@ -54,9 +55,14 @@ pub struct SmtpSettings {
     pub host: String,
     pub port: u16,
     pub security: Security,
+    /// Empty: mail is sent without logging in (a relay that trusts us).
     pub username: String,
-    #[serde(serialize_with = "redact")]
+    /// Required with a `username` by the channel only (`serve`, `config check`).
+    #[serde(default = "no_secret", serialize_with = "redact")]
     pub password: SecretString,
+    /// A file holding the password (read at start-up), instead of `password`.
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
     pub timeout_seconds: u64,
@@ -72,6 +78,8 @@ pub struct ImapDefaults {
     pub command_timeout_seconds: u64,
     pub backoff_min_ms: u64,
     pub backoff_max_seconds: u64,
+    /// After the server refused the credentials, the next login waits this long.
+    pub auth_failure_backoff_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -86,7 +94,7 @@ pub struct MailboxSettings {
     /// Required by the channel only (`serve`, `config check`): other commands run without it.
     #[serde(default = "no_secret", serialize_with = "redact")]
     pub password: SecretString,
-    /// A file holding the password (read at start-up; wins over `password`).
+    /// A file holding the password (read at start-up), instead of `password`.
     #[serde(default)]
     pub password_file: Option<PathBuf>,
     #[serde(default = "inbox")]
@@ -102,23 +110,56 @@ fn no_secret() -> SecretString {
     SecretString::from("")
 }
 
-impl MailboxSettings {
-    /// The password, from `password_file` when one is named, else from the setting.
-    pub fn password(&self, name: &str) -> Result<SecretString, String> {
-        let password = match &self.password_file {
-            Some(path) if !path.as_os_str().is_empty() => std::fs::read_to_string(path)
-                .map_err(|e| format!("mail.mailboxes.{name}.password_file {}: {e}", path.display()))?
-                .trim_end_matches(['\r', '\n'])
-                .to_string(),
-            _ => self.password.expose_secret().to_string(),
-        };
-        if password.is_empty() {
-            return Err(format!(
-                "mail.mailboxes.{name} has no password: set HORME__MAIL__MAILBOXES__{}__PASSWORD or mail.mailboxes.{name}.password_file",
-                name.to_ascii_uppercase()
-            ));
+/// A password given as the setting `{key}.password` (usually from the environment) or in the
+/// file `{key}.password_file`, read now; the file's trailing line break is not part of it.
+/// `None` when neither is set. Both at once is an error: one of them would be silently ignored,
+/// and it may be the one the operator just changed.
+fn password_from(key: &str, password: &SecretString, file: Option<&Path>) -> Result<Option<SecretString>, String> {
+    let given = !password.expose_secret().is_empty();
+    match file.filter(|f| !f.as_os_str().is_empty()) {
+        Some(path) if given => Err(format!(
+            "{key}.password (or its environment variable) and {key}.password_file {} are both set: keep one",
+            path.display()
+        )),
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{key}.password_file {}: {e}", path.display()))?;
+            let password = text.trim_end_matches(['\r', '\n']);
+            if password.is_empty() {
+                return Err(format!("{key}.password_file {} is empty", path.display()));
+            }
+            Ok(Some(SecretString::from(password.to_string())))
         }
-        Ok(SecretString::from(password))
+        None if given => Ok(Some(password.clone())),
+        None => Ok(None),
+    }
+}
+
+impl MailboxSettings {
+    /// The password, from `password` or `password_file` ([`password_from`]); required.
+    pub fn password(&self, name: &str) -> Result<SecretString, String> {
+        let key = format!("mail.mailboxes.{name}");
+        password_from(&key, &self.password, self.password_file.as_deref())?.ok_or_else(|| {
+            format!(
+                "{key} has no password: set HORME__MAIL__MAILBOXES__{}__PASSWORD or {key}.password_file",
+                name.to_ascii_uppercase()
+            )
+        })
+    }
+}
+
+impl SmtpSettings {
+    /// The password, from `password` or `password_file` ([`password_from`]): required when a
+    /// `username` is set (else we would send without logging in and not notice), unused
+    /// without one.
+    pub fn password(&self) -> Result<Option<SecretString>, String> {
+        let password = password_from("mail.smtp", &self.password, self.password_file.as_deref())?;
+        if password.is_none() && !self.username.is_empty() {
+            return Err("mail.smtp.username is set but no password: set mail.smtp.password or \
+                 mail.smtp.password_file (in the environment: HORME__MAIL__SMTP__PASSWORD)"
+                .into());
+        }
+        Ok(password)
     }
 }
 
@@ -180,19 +221,25 @@ impl MailSettings {
             || self.mailboxes.values().any(|m| m.username.eq_ignore_ascii_case(&a))
     }
 
-    pub fn smtp_config(&self) -> SmtpConfig {
+    /// The sender configuration; an error names a missing password (a `username` without
+    /// one) or an unreadable `password_file`.
+    pub fn smtp_config(&self) -> Result<SmtpConfig, String> {
         let s = &self.smtp;
-        let user = Some(s.username.clone()).filter(|u| !u.is_empty());
-        let password = Some(s.password.expose_secret().to_string()).filter(|p| !p.is_empty());
-        SmtpConfig {
+        let password = s.password()?;
+        // credentials go together: a password without a user name logs in as nobody
+        let (username, password) = match password {
+            Some(p) if !s.username.is_empty() => (Some(s.username.clone()), Some(p.expose_secret().to_string())),
+            _ => (None, None),
+        };
+        Ok(SmtpConfig {
             host: s.host.clone(),
             port: s.port,
             security: s.security,
-            username: user,
+            username,
             password,
             ca_file: s.ca_file.clone(),
             timeout: Duration::from_secs(s.timeout_seconds),
-        }
+        })
     }
 
     /// The poller configuration of one mailbox; an error names a missing password.
@@ -219,6 +266,7 @@ impl MailSettings {
             command_timeout: Duration::from_secs(d.command_timeout_seconds.max(1)),
             backoff_min: Duration::from_millis(d.backoff_min_ms.max(10)),
             backoff_max: Duration::from_secs(d.backoff_max_seconds.max(1)),
+            auth_failure_backoff: Duration::from_secs(d.auth_failure_backoff_seconds.max(1)),
         })
     }
 }
@@ -232,4 +280,102 @@ pub fn mailbox_key(m: &MailboxSettings) -> String {
         m.port,
         m.folder
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn smtp(username: &str, password: &str, file: Option<&Path>) -> SmtpSettings {
+        SmtpSettings {
+            host: "smtp.example.com".into(),
+            port: 587,
+            security: Security::Starttls,
+            username: username.into(),
+            password: SecretString::from(password),
+            password_file: file.map(Path::to_path_buf),
+            ca_file: None,
+            timeout_seconds: 30,
+        }
+    }
+
+    #[test]
+    fn an_smtp_user_name_needs_a_password() {
+        let err = smtp("sales@example.com", "", None).password().expect_err("no password");
+        assert!(
+            err.starts_with(
+                "mail.smtp.username is set but no password: set mail.smtp.password or mail.smtp.password_file"
+            ),
+            "{err}"
+        );
+        assert!(smtp("", "", None).password().expect("no login").is_none());
+        let p = smtp("sales@example.com", "s3cret", None).password().expect("given");
+        assert_eq!(p.map(|p| p.expose_secret().to_string()).as_deref(), Some("s3cret"));
+    }
+
+    #[test]
+    fn a_password_file_is_read_without_its_line_break() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("smtp-password");
+        std::fs::write(&file, "s3cret with spaces \n").expect("write");
+        let p = smtp("sales@example.com", "", Some(&file)).password().expect("read");
+        assert_eq!(
+            p.map(|p| p.expose_secret().to_string()).as_deref(),
+            Some("s3cret with spaces ")
+        );
+
+        let err = smtp("sales@example.com", "other", Some(&file))
+            .password()
+            .expect_err("both");
+        assert!(err.contains("mail.smtp.password") && err.contains("both set"), "{err}");
+        assert!(!err.contains("other") && !err.contains("s3cret"), "{err}");
+
+        let missing = dir.path().join("missing");
+        let err = smtp("sales@example.com", "", Some(&missing))
+            .password()
+            .expect_err("unreadable");
+        assert!(
+            err.starts_with("mail.smtp.password_file ") && err.contains(&*missing.to_string_lossy()),
+            "{err}"
+        );
+
+        std::fs::write(&file, "\n").expect("write");
+        let err = smtp("sales@example.com", "", Some(&file))
+            .password()
+            .expect_err("empty");
+        assert!(err.contains("is empty"), "{err}");
+    }
+
+    #[test]
+    fn a_mailbox_password_comes_from_one_place() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("sales-password");
+        std::fs::write(&file, "from-file\r\n").expect("write");
+        let mut m = MailboxSettings {
+            host: "imap.example.com".into(),
+            port: 993,
+            security: Security::Tls,
+            username: "sales@example.com".into(),
+            password: SecretString::from(""),
+            password_file: Some(file),
+            folder: "INBOX".into(),
+            move_to: None,
+            ca_file: None,
+        };
+        assert_eq!(m.password("sales").expect("file").expose_secret(), "from-file");
+        m.password = SecretString::from("from-env");
+        let err = m.password("sales").expect_err("both");
+        assert!(
+            err.contains("mail.mailboxes.sales.password_file") && err.contains("both set"),
+            "{err}"
+        );
+        m.password_file = None;
+        assert_eq!(m.password("sales").expect("setting").expose_secret(), "from-env");
+        m.password = SecretString::from("");
+        assert!(
+            m.password("sales")
+                .expect_err("none")
+                .contains("HORME__MAIL__MAILBOXES__SALES__PASSWORD")
+        );
+    }
 }

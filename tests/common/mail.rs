@@ -86,6 +86,7 @@ impl Servers {
             command_timeout: Duration::from_secs(30),
             backoff_min: Duration::from_millis(100),
             backoff_max: Duration::from_secs(2),
+            auth_failure_backoff: Duration::from_secs(300),
         }
     }
 

@@ -1,7 +1,8 @@
 //! A TCP proxy for tests that drops a connection at a chosen moment: once armed, the first
 //! time the server's bytes contain `pattern`, it forwards only part of them and closes both
 //! sides — an IMAP server that goes away in the middle of a FETCH. It can also play an outage:
-//! while down, open connections are closed and new ones are closed as soon as they come.
+//! while down, open connections are closed and new ones are closed as soon as they come. It
+//! counts the connections it accepted (how often a client tried).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -16,6 +17,7 @@ pub struct CutProxy {
     cuts: Arc<AtomicUsize>,
     pattern: Arc<Vec<u8>>,
     down: Arc<watch::Sender<bool>>,
+    connections: Arc<AtomicUsize>,
 }
 
 impl CutProxy {
@@ -27,9 +29,17 @@ impl CutProxy {
         let cuts = Arc::new(AtomicUsize::new(0));
         let pattern = Arc::new(pattern.to_vec());
         let down = Arc::new(watch::Sender::new(false));
-        let (a, c, p, d) = (armed.clone(), cuts.clone(), pattern.clone(), down.clone());
+        let connections = Arc::new(AtomicUsize::new(0));
+        let (a, c, p, d, n) = (
+            armed.clone(),
+            cuts.clone(),
+            pattern.clone(),
+            down.clone(),
+            connections.clone(),
+        );
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
+                n.fetch_add(1, Ordering::SeqCst);
                 if *d.borrow() {
                     drop(client);
                     continue;
@@ -46,7 +56,13 @@ impl CutProxy {
             cuts,
             pattern,
             down,
+            connections,
         }
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// The server goes away (every connection closed, new ones closed at once) or comes back.

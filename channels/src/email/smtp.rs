@@ -105,6 +105,17 @@ impl Header for AutoResponseSuppress {
 #[derive(Clone)]
 pub struct SmtpSender {
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// Every connection logs in (AUTH) before it is used.
+    logs_in: bool,
+}
+
+/// What [`SmtpSender::check`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpCheck {
+    /// The server accepted our credentials (AUTH answered 235).
+    LoggedIn,
+    /// Connected and greeted; no credentials are configured, so none were tried.
+    Connected,
 }
 
 impl std::fmt::Debug for SmtpSender {
@@ -144,19 +155,32 @@ impl SmtpSender {
             .port(cfg.port)
             .tls(tls)
             .timeout(Some(cfg.timeout));
-        if let (Some(user), Some(password)) = (&cfg.username, &cfg.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
+        let logs_in = match (&cfg.username, &cfg.password) {
+            (Some(user), Some(password)) => {
+                builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+                true
+            }
+            (None, None) => false,
+            _ => {
+                return Err(ChannelError::Permanent(
+                    "SMTP credentials need both a user name and a password".into(),
+                ));
+            }
+        };
         Ok(Self {
             transport: builder.build(),
+            logs_in,
         })
     }
 
     /// Connects, greets and logs in (when credentials are set), as a send would: for
-    /// `horme config check`.
-    pub async fn check(&self) -> Result<(), ChannelError> {
+    /// `horme config check`. With credentials, `Ok` means the server accepted them: lettre
+    /// authenticates every new connection, and a server that offers no AUTH mechanism we speak
+    /// is an error then, never a silent send without login.
+    pub async fn check(&self) -> Result<SmtpCheck, ChannelError> {
         match self.transport.test_connection().await {
-            Ok(true) => Ok(()),
+            Ok(true) if self.logs_in => Ok(SmtpCheck::LoggedIn),
+            Ok(true) => Ok(SmtpCheck::Connected),
             Ok(false) => Err(ChannelError::Transient("the server did not answer NOOP".into())),
             Err(e) => Err(classify(&e)),
         }
@@ -179,6 +203,11 @@ impl SmtpSender {
 
 fn classify(e: &lettre::transport::smtp::Error) -> ChannelError {
     let text = e.to_string();
+    if e.is_client() && text.contains("No compatible authentication mechanism") {
+        return ChannelError::Permanent(
+            "the server offers no login (AUTH PLAIN or LOGIN) although credentials are configured".into(),
+        );
+    }
     if e.is_permanent() {
         ChannelError::Permanent(text)
     } else if e.is_client() {

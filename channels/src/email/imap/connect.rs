@@ -110,7 +110,45 @@ async fn connect_inner(cfg: &ImapConfig) -> Result<ImapSession, ChannelError> {
     stream
         .login(&cfg.username, &cfg.password)
         .await
-        .map_err(|(e, _)| ChannelError::Transient(format!("IMAP login as {} failed: {e}", cfg.username)))
+        .map_err(|(e, _)| login_error(&cfg.username, e))
+}
+
+/// What a failed LOGIN means. A NO or BAD answer is the server refusing the credentials
+/// (`Unauthorized`: retried rarely, as quick retries can lock the account), unless it says it
+/// is only temporarily unable to check them (RFC 5530 `[UNAVAILABLE]`); a password that cannot
+/// be sent at all (a line break in it) is `Permanent`; anything else (I/O, a dropped
+/// connection) is network trouble.
+fn login_error(user: &str, e: async_imap::error::Error) -> ChannelError {
+    use async_imap::error::Error;
+    match e {
+        Error::No(detail) | Error::Bad(detail) if !detail.contains("UNAVAILABLE") => {
+            ChannelError::Unauthorized(format!("IMAP login as {user}: {}", server_words(&detail)))
+        }
+        // the error names the offending character, which may be part of the password
+        Error::Validate(_) => ChannelError::Permanent(format!(
+            "IMAP login as {user}: the user name or password contains a line break"
+        )),
+        e => ChannelError::Transient(format!("IMAP login as {user} failed: {e}")),
+    }
+}
+
+/// The server's own words from async-imap's `code: …, info: Some("…")`.
+fn server_words(detail: &str) -> String {
+    let Some((code, info)) = detail
+        .strip_prefix("code: ")
+        .and_then(|rest| rest.split_once(", info: "))
+    else {
+        return detail.to_string();
+    };
+    let info = info
+        .strip_prefix("Some(\"")
+        .and_then(|i| i.strip_suffix("\")"))
+        .unwrap_or(info);
+    if code == "None" {
+        info.to_string()
+    } else {
+        format!("{code} {info}")
+    }
 }
 
 async fn greeting<T>(client: &mut async_imap::Client<T>) -> Result<(), ChannelError>
@@ -132,4 +170,35 @@ async fn tls_wrap(cfg: &ImapConfig, tcp: TcpStream) -> Result<TlsStream<TcpStrea
         .connect(name, tcp)
         .await
         .map_err(|e| ChannelError::Transient(format!("TLS handshake with {}: {e}", cfg.host)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_imap::error::Error;
+
+    #[test]
+    fn a_refused_login_is_told_from_network_trouble() {
+        let no = Error::No(r#"code: None, info: Some("[AUTHENTICATIONFAILED] Authentication failed.")"#.into());
+        match login_error("sales@example.com", no) {
+            ChannelError::Unauthorized(m) => assert_eq!(
+                m,
+                "IMAP login as sales@example.com: [AUTHENTICATIONFAILED] Authentication failed."
+            ),
+            other => panic!("{other:?}"),
+        }
+        let bad = Error::Bad(r#"code: None, info: Some("Invalid arguments")"#.into());
+        assert!(matches!(login_error("u", bad), ChannelError::Unauthorized(_)));
+        let unavailable =
+            Error::No(r#"code: None, info: Some("[UNAVAILABLE] Temporary authentication failure.")"#.into());
+        assert!(matches!(login_error("u", unavailable), ChannelError::Transient(_)));
+        assert!(matches!(
+            login_error("u", Error::ConnectionLost),
+            ChannelError::Transient(_)
+        ));
+        let io = Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert!(matches!(login_error("u", io), ChannelError::Transient(_)));
+        let newline = Error::Validate(async_imap::error::ValidateError('\n'));
+        assert!(matches!(login_error("u", newline), ChannelError::Permanent(_)));
+    }
 }

@@ -7,7 +7,8 @@
 //! Message-ID) and then marked. When UIDVALIDITY changes, or on the very first run, the poller
 //! takes the unseen messages only (all messages in move mode), so a mailbox's history is not
 //! answered. Waiting uses IDLE when the server offers it, else polling; any error drops the
-//! connection and reconnects with exponential backoff.
+//! connection and reconnects with exponential backoff, except that refused credentials are
+//! tried again only after `auth_failure_backoff`.
 
 mod connect;
 mod poller;
@@ -58,8 +59,12 @@ pub struct ImapConfig {
     pub connect_timeout: Duration,
     /// Upper bound for one command (a large FETCH included).
     pub command_timeout: Duration,
+    /// Reconnects after network trouble wait from `backoff_min`, doubling up to `backoff_max`.
     pub backoff_min: Duration,
     pub backoff_max: Duration,
+    /// The wait after the server refused the credentials: long, so that a wrong password does
+    /// not get the account locked (Gmail, Microsoft 365 lock after repeated failures).
+    pub auth_failure_backoff: Duration,
 }
 
 impl std::fmt::Debug for ImapConfig {

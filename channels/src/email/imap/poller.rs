@@ -13,38 +13,88 @@ use super::{AfterStore, Content, Cursor, Fetched, ImapConfig, MailboxStore};
 use crate::ChannelError;
 
 /// Watches one mailbox until `shutdown` is cancelled. Never returns early: errors are logged
-/// and followed by a reconnect after a backoff.
+/// and followed by a reconnect after a backoff ([`Retry`]).
 #[tracing::instrument(skip_all, fields(mailbox = %cfg.name))]
 pub async fn run<S: MailboxStore>(cfg: ImapConfig, store: S, shutdown: CancellationToken) {
-    let mut backoff = cfg.backoff_min;
+    let mut retry = Retry::new(&cfg);
     tracing::info!(host = %cfg.host, folder = %cfg.folder, "IMAP poller started");
     loop {
-        let mut healthy = false;
-        match session(&cfg, &store, &shutdown, &mut healthy).await {
+        match session(&cfg, &store, &shutdown, &mut retry).await {
             Ok(()) => break,
             Err(e) => {
-                if healthy {
-                    backoff = cfg.backoff_min;
-                }
-                let wait = match &e {
-                    ChannelError::Permanent(_) => {
-                        tracing::error!(error = %e, "IMAP mailbox unusable; retrying later");
-                        cfg.backoff_max
-                    }
-                    _ => {
-                        tracing::warn!(error = %e, retry_in_ms = backoff.as_millis() as u64, "IMAP session ended");
-                        backoff
-                    }
-                };
+                let wait = retry.after(&cfg, &e);
                 tokio::select! {
                     _ = shutdown.cancelled() => break,
                     _ = tokio::time::sleep(wait) => {}
                 }
-                backoff = (backoff * 2).min(cfg.backoff_max);
             }
         }
     }
     tracing::info!("IMAP poller stopped");
+}
+
+/// When to connect again, and what has been said about it. Network trouble is retried soon,
+/// with exponential backoff from `backoff_min` (back to it once a session worked) up to
+/// `backoff_max`. Refused credentials are retried only after `auth_failure_backoff` — quick
+/// retries with a wrong password get accounts locked — and logged at ERROR with the server's
+/// answer once per change (a new answer, or after a successful login), not at every attempt.
+#[derive(Debug)]
+struct Retry {
+    backoff: Duration,
+    /// The server's answer while it refuses the credentials.
+    refused: Option<String>,
+}
+
+impl Retry {
+    fn new(cfg: &ImapConfig) -> Self {
+        Self {
+            backoff: cfg.backoff_min,
+            refused: None,
+        }
+    }
+
+    /// The server accepted the credentials.
+    fn logged_in(&mut self) {
+        if self.refused.take().is_some() {
+            tracing::info!("IMAP login accepted again");
+        }
+    }
+
+    /// A session synced: the next network error is retried after `backoff_min` again.
+    fn healthy(&mut self, cfg: &ImapConfig) {
+        self.backoff = cfg.backoff_min;
+    }
+
+    /// Logs `e` and returns how long to wait before connecting again.
+    fn after(&mut self, cfg: &ImapConfig, e: &ChannelError) -> Duration {
+        match e {
+            ChannelError::Unauthorized(answer) => {
+                let wait = cfg.auth_failure_backoff;
+                if self.refused.as_ref() != Some(answer) {
+                    tracing::error!(
+                        error = %e,
+                        retry_in_s = wait.as_secs(),
+                        "the IMAP server refused the credentials; fix the password (or the account), \
+                         the next attempt is not made sooner, so that the account is not locked"
+                    );
+                    self.refused = Some(answer.clone());
+                } else {
+                    tracing::debug!(error = %e, retry_in_s = wait.as_secs(), "credentials still refused");
+                }
+                wait
+            }
+            ChannelError::Permanent(_) => {
+                tracing::error!(error = %e, "IMAP mailbox unusable; retrying later");
+                cfg.backoff_max
+            }
+            _ => {
+                let wait = self.backoff;
+                tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "IMAP session ended");
+                self.backoff = (self.backoff * 2).min(cfg.backoff_max);
+                wait
+            }
+        }
+    }
 }
 
 /// Runs `fut` within the command timeout.
@@ -66,10 +116,11 @@ async fn session<S: MailboxStore>(
     cfg: &ImapConfig,
     store: &S,
     shutdown: &CancellationToken,
-    healthy: &mut bool,
+    retry: &mut Retry,
 ) -> Result<(), ChannelError> {
     let mut s = match connect(cfg).await {
         Ok(s) => {
+            retry.logged_in();
             store.logged_in(Ok(()));
             s
         }
@@ -103,7 +154,7 @@ async fn session<S: MailboxStore>(
     let idle_for = cfg.idle_timeout.min(cfg.poll_interval.max(Duration::from_secs(5)));
     loop {
         sync(&mut s, cfg, store, uid_validity, uid_next.take(), &mover).await?;
-        *healthy = true;
+        retry.healthy(cfg);
         if shutdown.is_cancelled() {
             let _ = s.logout().await;
             return Ok(());
@@ -297,4 +348,59 @@ async fn set_flag(s: &mut ImapSession, cfg: &ImapConfig, set: &str, flag: &str) 
     })
     .await
     .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> ImapConfig {
+        ImapConfig {
+            name: "sales".into(),
+            host: "imap.example.com".into(),
+            port: 993,
+            security: crate::email::Security::Tls,
+            username: "sales@example.com".into(),
+            password: "secret".into(),
+            ca_file: None,
+            folder: "INBOX".into(),
+            after_store: AfterStore::MarkSeen,
+            idle: true,
+            poll_interval: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(1500),
+            max_message_bytes: 1 << 20,
+            connect_timeout: Duration::from_secs(30),
+            command_timeout: Duration::from_secs(120),
+            backoff_min: Duration::from_millis(100),
+            backoff_max: Duration::from_secs(15),
+            auth_failure_backoff: Duration::from_secs(300),
+        }
+    }
+
+    #[test]
+    fn network_trouble_is_retried_soon_and_refused_credentials_rarely() {
+        let cfg = cfg();
+        let mut retry = Retry::new(&cfg);
+        let reset = ChannelError::Transient("connection reset".into());
+        assert_eq!(retry.after(&cfg, &reset), Duration::from_millis(100));
+        assert_eq!(retry.after(&cfg, &reset), Duration::from_millis(200));
+
+        let refused = ChannelError::Unauthorized("[AUTHENTICATIONFAILED] Authentication failed.".into());
+        assert_eq!(retry.after(&cfg, &refused), Duration::from_secs(300));
+        assert_eq!(
+            retry.refused.as_deref(),
+            Some("[AUTHENTICATIONFAILED] Authentication failed."),
+            "remembered, so the same answer is not logged at ERROR again"
+        );
+        assert_eq!(retry.after(&cfg, &refused), Duration::from_secs(300));
+
+        retry.logged_in();
+        assert_eq!(retry.refused, None, "a successful login ends the refusal");
+        retry.healthy(&cfg);
+        assert_eq!(retry.after(&cfg, &reset), Duration::from_millis(100));
+        for _ in 0..10 {
+            retry.after(&cfg, &reset);
+        }
+        assert_eq!(retry.after(&cfg, &reset), Duration::from_secs(15), "capped");
+    }
 }
