@@ -54,6 +54,18 @@ pub struct ChildArgs {
     pub cpu_seconds: u64,
 }
 
+/// The variables the document reader keeps: the search path and locale for pdftoppm and
+/// tesseract, their data and temporary directories, and the OCR switch.
+const CHILD_ENV: [&str; 7] = [
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "TESSDATA_PREFIX",
+    "OMP_THREAD_LIMIT",
+    "HORME_OCR",
+];
+
 /// Reads one document in a child process (the caller checked format, emptiness and size).
 pub(super) fn read(
     name: &str,
@@ -74,9 +86,12 @@ pub(super) fn read(
         .args(["--max-pdf-pages", &limits.max_pdf_pages.to_string()])
         .args(["--memory-mib", &sandbox.memory_mib.to_string()])
         .args(["--cpu-seconds", &sandbox.cpu_seconds.to_string()])
+        // Untrusted bytes get no secrets: the environment is emptied (database URL, tokens and
+        // passwords may live there) but for what reading and OCR need.
+        .env_clear()
+        .envs(std::env::vars_os().filter(|(k, _)| CHILD_ENV.iter().any(|keep| k == keep)))
         // One malloc arena: per-thread arenas reserve address space the limit would count.
         .env("MALLOC_ARENA_MAX", "1")
-        .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -287,6 +302,35 @@ mod tests {
     #[test]
     fn colour_codes_are_stripped() {
         assert_eq!(strip_ansi("\u{1b}[31mERROR\u{1b}[0m lopdf"), "ERROR lopdf");
+    }
+
+    #[test]
+    fn the_reader_sees_no_environment_but_what_it_needs() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let script = dir.path().join("reader.sh");
+        let seen = dir.path().join("env.txt");
+        std::fs::write(&script, format!("#!/bin/sh\nenv > '{}'\nexit 3\n", seen.display())).expect("script");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let sandbox = Sandbox {
+            executable: script,
+            memory_mib: 512,
+            cpu_seconds: 5,
+            timeout: Duration::from_secs(10),
+        };
+        let _ = read("a.pdf", Format::Pdf, b"%PDF-1.4", &Limits::default(), &sandbox);
+        let env = std::fs::read_to_string(&seen).expect("the child ran");
+        let names: Vec<&str> = env.lines().filter_map(|l| l.split_once('=').map(|(k, _)| k)).collect();
+        assert!(names.contains(&"PATH"), "{names:?}");
+        assert!(names.contains(&"MALLOC_ARENA_MAX"), "{names:?}");
+        // the test process has HOME and cargo's variables; the child has none of them
+        assert!(std::env::var_os("HOME").is_some() || std::env::vars().any(|(k, _)| k.starts_with("CARGO")));
+        for name in &names {
+            assert!(
+                CHILD_ENV.contains(name) || ["MALLOC_ARENA_MAX", "PWD", "SHLVL", "_"].contains(name),
+                "{name} reached the document reader"
+            );
+        }
     }
 
     #[test]
