@@ -205,6 +205,15 @@ pub struct CompanySettings {
     /// whole set (`horme templates export DIR` writes it). Unset: the texts built into the binary.
     #[serde(default)]
     pub templates_dir: Option<PathBuf>,
+    /// The language of the reply texts and quotation terms ("en", "de", "pt-br" …): texts
+    /// under `templates/locales/<locale>/` replace the English ones of the same name, and a
+    /// text the locale lacks stays English (see `templates`).
+    #[serde(default = "english")]
+    pub locale: String,
+}
+
+fn english() -> String {
+    "en".into()
 }
 
 /// Who may approve quotations, and when no person needs to.

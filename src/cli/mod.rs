@@ -8,6 +8,7 @@ mod calibrate;
 mod catalog;
 mod config_check;
 mod customers;
+mod init;
 mod logins;
 mod mail;
 mod mail_bench;
@@ -45,6 +46,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented configuration file (from flags, or a few questions), then check it.
+    Init(Box<init::InitArgs>),
     /// Apply database migrations.
     Migrate,
     /// Configuration commands.
@@ -158,6 +161,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Templates { command } = &cli.command {
         return templates(command);
     }
+    // before the configuration: it writes the file the configuration is loaded from
+    if let Command::Init(args) = cli.command {
+        return init::run(*args, cli.config.as_deref()).await;
+    }
     let settings = Settings::load(cli.config.as_deref()).context("loading the configuration")?;
     let verbosity = match cli.command {
         Command::Serve | Command::Worker => Verbosity::Service,
@@ -204,6 +211,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calibrate(args) => calibrate::run(settings, args).await,
         Command::Mail { command } => mail::run(settings, command).await,
         Command::Templates { command } => templates(&command),
+        Command::Init(_) => anyhow::bail!("init runs before the configuration is loaded"),
         Command::ParseDocument(_) => anyhow::bail!("parse-document is started by horme itself, before anything else"),
     }
 }
