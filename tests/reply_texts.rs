@@ -70,7 +70,7 @@ impl Sample {
         vec![
             ("number", self.number.clone()),
             ("currency", "SGD".into()),
-            ("total", "1234.50".into()),
+            ("total", "1,234.50".into()),
             ("tax_label", "GST".into()),
             ("valid_until", self.valid_until.clone()),
             (
@@ -223,11 +223,30 @@ fn cases(flavour: &str, stem: &str, s: &Sample) -> Vec<(&'static str, Vars)> {
                 ("number", s.number.clone()),
                 ("status", "pending approval".into()),
                 ("currency", "SGD".into()),
-                ("total", "1234.50".into()),
+                ("total", "1,234.50".into()),
                 ("valid_until", s.valid_until.clone()),
             ]),
         )],
         "status_unknown" => vec![("", simple(vec![("number", s.number.clone())]))],
+        // the Change button's answer to the approver (`pending_edits::prompt_vars`)
+        "change_prompt" => vec![("", horme::quotations::pending_edits::prompt_vars(&s.number))],
+        "change_done" => vec![(
+            "",
+            simple(vec![
+                ("number", s.number.clone()),
+                ("revision", format!("{}-R2", s.number)),
+            ]),
+        )],
+        "change_refused" => vec![(
+            "",
+            simple(vec![
+                ("number", s.number.clone()),
+                (
+                    "reason",
+                    "\"make it cheaper\" is not a change I can read: write for example \"line 2 qty 50\", \"line 3 sku 0400000002\" or \"discount 5%\"".into(),
+                ),
+            ]),
+        )],
         "approval_request" | "quotation" => vec![("", notified())],
         // a request that failed (`notify::on_rfp_failed`): the fewest placeholders
         "no_items" | "processing_failed" => vec![(
