@@ -2,6 +2,15 @@
 //! application acts on ([`Incoming`]), and the channel's [`ReplySender`] — text replies
 //! threaded to the user's message (in its forum topic), files as documents, buttons as an
 //! inline keyboard.
+//!
+//! Why not teloxide (which the issue named): the receiver must confirm an update (advance
+//! `getUpdates`' offset) only after the application has stored it, under the advisory lock
+//! that makes one process per bot poll, and a 429 must reach the outbox as
+//! `ChannelError::RateLimited` (the lease, the retry and the metric live there) rather than be
+//! waited out inside the client. The Bot API calls used here — getMe, getUpdates, getFile,
+//! sendMessage, sendDocument, answerCallbackQuery, setWebhook, deleteWebhook — are a few
+//! hundred lines on the reqwest already in the tree, pointed at a fake server by base URL
+//! (`api_url`) in the tests exactly as in production.
 
 pub mod api;
 pub mod types;
