@@ -3,13 +3,18 @@
 //! connection cap; 20,000 requests with invented methods that must not grow `/metrics`; a
 //! database that is down (fast 503s, `/readyz` and `/metrics` within a second with the
 //! default `http.database_wait_ms` of 800); the upload
-//! cap (503 + Retry-After); `/metrics` behind its token.
+//! cap (503 + Retry-After); `/metrics` behind its token; and a `horme serve` process fed
+//! document bombs over the API, whose `/healthz` answers within 100 ms throughout while each
+//! bomb fails with its own reason.
 //!
 //! The server and its hostile clients share this process, so it needs two descriptors per
 //! connection: the test raises its soft `RLIMIT_NOFILE` to the hard limit with `prlimit(1)`
 //! (the lints forbid `unsafe`, so not with setrlimit directly), and uses fewer connections
 //! only if even the hard limit is too low, saying so on stderr.
 
+#[path = "hostile/bombs.rs"]
+#[allow(dead_code)] // this file uses a few of the generators
+mod bombs;
 mod common;
 
 use std::time::{Duration, Instant};
@@ -363,4 +368,91 @@ async fn too_many_uploads_at_once_get_503(pool: PgPool) {
     })
     .await;
     assert!(ok.is_some(), "uploads are accepted again");
+}
+
+/// Document bombs uploaded to a running `horme serve` (its own process, default limits): the
+/// service stays up, `/healthz` on a fresh connection answers within 100 ms throughout, and
+/// each request fails with the reason of its own document.
+#[sqlx::test]
+async fn document_bombs_over_http_leave_health_answering(pool: PgPool) {
+    let _serial = SERIAL.lock().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let config = dir.path().join("horme.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[http]\nbind = \"127.0.0.1:{port}\"\napi_tokens = [\"{TOKEN}\"]\n\n\
+             [company]\nname = \"Horme Test Supplies Pte Ltd\"\n\n\
+             [workers]\ncount = 2\npoll_interval_ms = 200\n\n[log]\nfilter = \"info,sqlx=warn\"\n"
+        ),
+    )
+    .expect("config");
+    let _serve =
+        common::bot_process::BotProcess::start(&common::database_url(&pool), &config, dir.path().join("serve.log"));
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    let up = common::eventually(Duration::from_secs(30), || async {
+        TcpStream::connect(addr).await.ok().map(|_| ())
+    })
+    .await;
+    assert!(up.is_some(), "horme serve listens");
+
+    let bombs: Vec<(&str, Vec<u8>)> = vec![
+        ("paths.pdf", bombs::pdf_path_bomb(120)),
+        ("big.docx", bombs::docx_xml_bomb(60)),
+        ("repeat.ods", bombs::ods_repeat_bomb(1_048_576, 16_384)),
+    ];
+    let http = reqwest::Client::new();
+    let mut ids = Vec::new();
+    for (name, bytes) in &bombs {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
+        let res = http
+            .post(format!("http://{addr}/api/rfps"))
+            .bearer_auth(TOKEN)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(res.status(), 202, "{name}");
+        let body: serde_json::Value = res.json().await.expect("json");
+        ids.push(uuid::Uuid::parse_str(body["id"].as_str().expect("id")).expect("uuid"));
+    }
+
+    let until = Instant::now() + Duration::from_secs(180);
+    let mut probes = 0;
+    let mut worst = Duration::ZERO;
+    let reasons = loop {
+        let (res, took) = request(addr, &get("/healthz", "")).await;
+        assert!(res.starts_with("HTTP/1.1 200"), "probe {probes}: {res:?}");
+        assert!(took < Duration::from_millis(100), "probe {probes} took {took:?}");
+        worst = worst.max(took);
+        probes += 1;
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as("select status, failure_reason from rfps where id = any($1) order by created_at")
+                .bind(&ids)
+                .fetch_all(&pool)
+                .await
+                .expect("rfps");
+        if rows.len() == ids.len() && rows.iter().all(|(s, _)| s == "failed" || s == "done") {
+            break rows;
+        }
+        assert!(
+            Instant::now() < until,
+            "the bombs were not all answered in 180 s: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    eprintln!("{probes} /healthz probes while the bombs were read, the slowest {worst:?}");
+    for ((name, _), (status, reason)) in bombs.iter().zip(&reasons) {
+        assert_eq!(status, "failed", "{name}: {reason:?}");
+        let reason = reason.as_deref().unwrap_or("");
+        assert!(reason.contains(name), "{name}: the reason names the document: {reason}");
+        assert!(!reason.contains("no line items found"), "{name}: {reason}");
+    }
 }

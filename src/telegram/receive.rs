@@ -55,6 +55,10 @@ pub async fn run_singleton(app: App, bot: Bot, shutdown: CancellationToken) {
         }
     };
     let key = lock_key(&me.id.to_string());
+    // a webhook left from an earlier set-up makes getUpdates answer 409: long polling removes it
+    if let Err(e) = bot.delete_webhook().await {
+        tracing::warn!(error = %e, "telegram deleteWebhook failed; getUpdates may be refused while a webhook is set");
+    }
     while !shutdown.is_cancelled() {
         match lock(&app, key).await {
             Ok(Some(conn)) => {
