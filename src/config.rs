@@ -608,7 +608,8 @@ pub fn scrub_dsn_secrets(text: &str, dsn: &str) -> String {
     out
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%XX` escapes of a URL part decoded (invalid UTF-8 replaced).
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -149,6 +149,18 @@ async fn mark_failed(app: &App, rfp: Option<Uuid>, reason: &str) -> Result<(), s
     Ok(())
 }
 
+/// Completes a job whose work is done and written outside a transaction of its own, as long
+/// as it still holds its lease.
+pub async fn complete_held(app: &App, job: &Job) -> Result<(), StepError> {
+    let mut tx = app.pool.begin().await?;
+    if !queue::hold_lease(&mut tx, job).await? {
+        return Err(StepError::LeaseLost);
+    }
+    queue::complete(&mut tx, job).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Gives up a request whose runner stops (the one-shot CLI on an error or a signal): the
 /// request fails with `reason` and its unfinished jobs are dead, so that no other process
 /// picks up what the CLI was in the middle of.

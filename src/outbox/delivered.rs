@@ -54,11 +54,5 @@ pub async fn run(app: &App, job: &Job) -> Result<(), StepError> {
             Err(e) => return Err(StepError::Permanent(e.to_string())),
         }
     }
-    let mut tx = app.pool.begin().await?;
-    if !queue::hold_lease(&mut tx, job).await? {
-        return Err(StepError::LeaseLost);
-    }
-    queue::complete(&mut tx, job).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::jobs::steps::complete_held(app, job).await
 }

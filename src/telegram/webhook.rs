@@ -102,13 +102,7 @@ pub async fn run(app: &App, job: &Job) -> Result<(), StepError> {
         Err(e) if e.is_retryable() => return Err(StepError::Transient(anyhow::Error::new(e))),
         Err(e) => return Err(StepError::Permanent(e.to_string())),
     }
-    let mut tx = app.pool.begin().await?;
-    if !queue::hold_lease(&mut tx, job).await? {
-        return Err(StepError::LeaseLost);
-    }
-    queue::complete(&mut tx, job).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::jobs::steps::complete_held(app, job).await
 }
 
 /// Registers the webhook with its secret, trying again until Telegram accepts it.
