@@ -44,6 +44,23 @@ impl App {
     /// or a synonym change happened since it was built (one cheap query when nothing did).
     pub async fn catalog_index(&self) -> Result<Arc<CatalogIndex>, sqlx::Error> {
         let version = index::current_version(&self.pool).await?;
+        self.index_at(version).await
+    }
+
+    /// The index as built last, without asking PostgreSQL for the catalog version (one is
+    /// built first if none was): for a caller that reads the version with its products and
+    /// searches again through [`App::index_at`] if they differ.
+    pub async fn last_index(&self) -> Result<Arc<CatalogIndex>, sqlx::Error> {
+        let current = self.current_index();
+        if current.version() >= 0 {
+            return Ok(current);
+        }
+        self.catalog_index().await
+    }
+
+    /// The index at catalog version `version` (just read from PostgreSQL): the current one, or
+    /// rebuilt.
+    pub async fn index_at(&self, version: i64) -> Result<Arc<CatalogIndex>, sqlx::Error> {
         let current = self.current_index();
         if current.version() == version {
             return Ok(current);

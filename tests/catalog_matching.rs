@@ -6,6 +6,7 @@ mod common;
 
 use horme::catalog::search;
 use horme::catalog::synonyms;
+use horme::jobs::match_lines;
 use horme::pipeline::matching::{LineMatch, MatchStatus};
 use horme::startup::App;
 use sqlx::PgPool;
@@ -168,6 +169,48 @@ async fn catalog_changes_reach_the_index(pool: PgPool) {
     .await;
     let m = matched(&app, "Zephyr telescopic gantry winch 2 ton").await;
     assert_eq!(m.best.map(|b| b.product.sku).as_deref(), Some("NEW-1"));
+}
+
+/// The match step searches with the index as it was last built and reads the catalog version
+/// with its products: when an import came in between, it rebuilds and searches again, so
+/// neither a new product nor a changed price waits for a later request.
+#[sqlx::test]
+async fn the_match_step_searches_again_after_an_import(pool: PgPool) {
+    let app = demo(pool).await;
+    let text = ["Zephyr telescopic gantry winch 2 ton", "CKD filter regulator W3000-10"];
+    let no_customer = || async { Ok(None) };
+    let before = match_lines::match_descriptions(&app, no_customer(), &text)
+        .await
+        .expect("match");
+    assert_ne!(before[0].best.as_ref().map(|b| b.product.sku.as_str()), Some("NEW-1"));
+    assert_eq!(
+        before[1].best.as_ref().map(|b| b.product.sku.as_str()),
+        Some("021410603")
+    );
+    let index_before = app.last_index().await.expect("index").version();
+
+    common::import_catalog_csv(
+        &app,
+        "sku,name,brand,category,unit,price,currency\nNEW-1,ZEPHYR TELESCOPIC GANTRY WINCH 2T,ZEPHYR,Lifting,pc,999.00,SGD\n",
+        None,
+    )
+    .await;
+    assert_eq!(
+        app.last_index().await.expect("index").version(),
+        index_before,
+        "nothing rebuilt the index yet"
+    );
+    let after = match_lines::match_descriptions(&app, no_customer(), &text)
+        .await
+        .expect("match");
+    let best = after[0].best.as_ref().expect("found");
+    assert_eq!(best.product.sku, "NEW-1");
+    assert_eq!(best.product.price, Some(rust_decimal::Decimal::new(99900, 2)));
+    assert_eq!(
+        after[1].best.as_ref().map(|b| b.product.sku.as_str()),
+        Some("021410603")
+    );
+    assert!(app.last_index().await.expect("index").version() > index_before);
 }
 
 /// Exact and near-exact requests are quoted without a person: the calibrated confidence of a

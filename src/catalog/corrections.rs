@@ -99,31 +99,52 @@ pub async fn lookup(pool: &PgPool, customer_id: Option<i64>, description: &str) 
     .await
 }
 
-/// `lookup` for every line of a request in one query: line index → remembered SKU.
-pub async fn lookup_many(
-    pool: &PgPool,
-    customer_id: Option<i64>,
-    descriptions: &[&str],
-) -> Result<HashMap<usize, String>, sqlx::Error> {
+/// What staff chose before for the lines of a request, for every customer at once: read
+/// before the request's customer is known, so that the lookup runs beside the customer's
+/// (see `jobs::match_lines`); [`Remembered::for_customer`] then picks.
+#[derive(Debug, Default)]
+pub struct Remembered {
+    /// Each line's normalised description ("" when nothing is left to remember).
+    keys: Vec<String>,
+    /// Description key → (customer the choice was made for, none = everyone's; SKU).
+    choices: HashMap<String, Vec<(Option<i64>, String)>>,
+}
+
+impl Remembered {
+    /// Line index → remembered SKU for `customer_id`: that customer's own choice first, then
+    /// a choice made for everyone (as [`lookup`]).
+    pub fn for_customer(&self, customer_id: Option<i64>) -> HashMap<usize, String> {
+        self.keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| !k.is_empty())
+            .filter_map(|(i, k)| {
+                let choices = self.choices.get(k)?;
+                let own = customer_id.and_then(|id| choices.iter().find(|(c, _)| *c == Some(id)));
+                let everyone = || choices.iter().find(|(c, _)| c.is_none());
+                own.or_else(everyone).map(|(_, sku)| (i, sku.clone()))
+            })
+            .collect()
+    }
+}
+
+/// The remembered choices for every line of a request, for all customers, in one query
+/// (active products only).
+pub async fn lookup_all(pool: &PgPool, descriptions: &[&str]) -> Result<Remembered, sqlx::Error> {
     let keys: Vec<String> = descriptions.iter().map(|d| normalize(d)).collect();
-    let rows = sqlx::query!(
-        r#"select distinct on (c.description_key) c.description_key, c.sku
+    let rows: Vec<(String, Option<i64>, String)> = sqlx::query_as(
+        "select c.description_key, c.customer_id, c.sku
            from match_corrections c join products p on p.sku = c.sku
-           where c.description_key = any($2) and p.active
-             and (c.customer_id = $1 or c.customer_id is null)
-           order by c.description_key, c.customer_id is null"#,
-        customer_id,
-        &keys
+          where c.description_key = any($1) and p.active",
     )
+    .bind(&keys)
     .fetch_all(pool)
     .await?;
-    let by_key: HashMap<String, String> = rows.into_iter().map(|r| (r.description_key, r.sku)).collect();
-    Ok(keys
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| !k.is_empty())
-        .filter_map(|(i, k)| by_key.get(k).map(|s| (i, s.clone())))
-        .collect())
+    let mut choices: HashMap<String, Vec<(Option<i64>, String)>> = HashMap::new();
+    for (key, customer, sku) in rows {
+        choices.entry(key).or_default().push((customer, sku));
+    }
+    Ok(Remembered { keys, choices })
 }
 
 /// The match of a line whose product was remembered: that product with full confidence
@@ -178,6 +199,29 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Correction>, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_customers_own_choice_wins_then_everyones() {
+        let remembered = Remembered {
+            keys: vec!["bolt m8".into(), "".into(), "nut m8".into(), "washer".into()],
+            choices: HashMap::from([
+                (
+                    "bolt m8".to_string(),
+                    vec![(None, "B-ALL".to_string()), (Some(7), "B-7".to_string())],
+                ),
+                ("nut m8".to_string(), vec![(Some(9), "N-9".to_string())]),
+            ]),
+        };
+        assert_eq!(
+            remembered.for_customer(Some(7)),
+            HashMap::from([(0, "B-7".to_string())])
+        );
+        assert_eq!(
+            remembered.for_customer(Some(9)),
+            HashMap::from([(0, "B-ALL".to_string()), (2, "N-9".to_string())])
+        );
+        assert_eq!(remembered.for_customer(None), HashMap::from([(0, "B-ALL".to_string())]));
+    }
 
     fn product(sku: &str, price: Option<rust_decimal::Decimal>) -> Product {
         Product {

@@ -107,10 +107,14 @@ pub async fn quote_in_memory(app: &App, source: &str, msg: &InboundMessage) -> a
     let info = understood.info;
     t[1] = ms(clock);
     let clock = Instant::now();
-    let customer =
-        customers::for_addresses(&app.pool, &[info.email.as_deref(), Some(msg.sender.address.as_str())]).await?;
+    let mut customer = None;
+    let finding = async {
+        customer =
+            customers::for_addresses(&app.pool, &[info.email.as_deref(), Some(msg.sender.address.as_str())]).await?;
+        Ok(customer.as_ref().map(|c| c.id))
+    };
     let descriptions: Vec<&str> = items.iter().map(|i| i.description.as_str()).collect();
-    let matches = match_lines::match_descriptions(app, customer.as_ref().map(|c| c.id), &descriptions).await?;
+    let matches = match_lines::match_descriptions(app, finding, &descriptions).await?;
     let matched: Vec<_> = items.into_iter().zip(matches).collect();
     t[2] = ms(clock);
     let clock = Instant::now();

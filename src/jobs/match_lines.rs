@@ -1,13 +1,18 @@
 //! Step 2: match every requested line against the catalog. A product a person chose for the
 //! same description before (`catalog::corrections`) wins over the search.
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+
 use serde_json::json;
 
 use super::queue::Job;
 use super::steps::{self, StepError};
+use crate::catalog::search::index::CatalogIndex;
 use crate::catalog::{corrections, search};
 use crate::customers;
-use crate::pipeline::matching::{self, LineMatch};
+use crate::pipeline::matching::{self, LineMatch, MatchPolicy};
 use crate::startup::App;
 
 pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
@@ -20,13 +25,13 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
     )
     .fetch_all(&app.pool)
     .await?;
-    let customer_id = customers::for_rfp(&app.pool, rfp).await?.map(|c| c.id);
     let descriptions: Vec<String> = lines.iter().map(|l| l.description.clone()).collect();
     // Scoring is CPU work: off the async threads (see `off_runtime`).
     let owned = app.clone();
     let matches = super::off_runtime(async move {
         let refs: Vec<&str> = descriptions.iter().map(String::as_str).collect();
-        match_descriptions(&owned, customer_id, &refs).await
+        let customer = async { Ok(customers::for_rfp(&owned.pool, rfp).await?.map(|c| c.id)) };
+        match_descriptions(&owned, customer, &refs).await
     })
     .await
     .map_err(|e| StepError::Transient(anyhow::Error::new(e).context("matching")))??;
@@ -60,31 +65,73 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
 /// Matches requested descriptions against the catalog; a product staff chose before for the
 /// same description (this customer's first) wins over the search. The match step and
 /// `horme bench` both call this.
-pub async fn match_descriptions(
-    app: &App,
-    customer_id: Option<i64>,
-    descriptions: &[&str],
-) -> Result<Vec<LineMatch>, sqlx::Error> {
-    // the index's version check and the remembered choices are independent: one wait for both
-    let (index, remembered) = tokio::try_join!(
-        app.catalog_index(),
-        corrections::lookup_many(&app.pool, customer_id, descriptions)
-    )?;
+///
+/// The waits overlap: finding the customer (`customer`), the remembered choices (read for
+/// every customer, picked once the customer is known) and the search itself, CPU work on a
+/// blocking thread with the index as last built. Then one query reads the products the lines
+/// can show (remembered ones included) with the catalog version; when that differs from the
+/// index's (an import or a synonym change since), the index is rebuilt and the lines searched
+/// again, so a match never uses an outdated catalog.
+pub async fn match_descriptions<C>(app: &App, customer: C, descriptions: &[&str]) -> Result<Vec<LineMatch>, sqlx::Error>
+where
+    C: Future<Output = Result<Option<i64>, sqlx::Error>>,
+{
     let policy = app.match_policy();
-    let mut matches = search::match_descriptions(&app.pool, &index, descriptions, &policy).await?;
-    if !remembered.is_empty() {
-        let skus: Vec<String> = remembered.values().cloned().collect();
-        let products = search::products(&app.pool, &skus).await?;
-        for (i, m) in matches.iter_mut().enumerate() {
-            if let Some(p) = remembered.get(&i).and_then(|sku| products.get(sku)) {
-                tracing::debug!(line = i + 1, sku = %p.sku, "remembered correction");
-                *m = corrections::remembered(
-                    p.clone(),
-                    std::mem::replace(m, matching::decide(Vec::new(), &policy)),
-                    policy.max_alternatives,
-                );
-            }
+    let searching = async { search_off_runtime(app.last_index().await?, descriptions, policy).await };
+    let (searched, customer_id, remembered) =
+        tokio::try_join!(searching, customer, corrections::lookup_all(&app.pool, descriptions))?;
+    let remembered = remembered.for_customer(customer_id);
+    let (mut searched, index_version) = searched;
+    let (version, mut products) =
+        search::products_at_version(&app.pool, &shown(&searched, &remembered, &policy)).await?;
+    if version != index_version {
+        tracing::debug!(
+            index_version,
+            version,
+            "catalog changed since the index was built: searching again"
+        );
+        (searched, _) = search_off_runtime(app.index_at(version).await?, descriptions, policy).await?;
+        products = search::products(&app.pool, &shown(&searched, &remembered, &policy)).await?;
+    }
+    let mut matches: Vec<LineMatch> = search::explain_searched(searched, &products, &policy)
+        .into_iter()
+        .map(|e| e.line)
+        .collect();
+    for (i, m) in matches.iter_mut().enumerate() {
+        if let Some(p) = remembered.get(&i).and_then(|sku| products.get(sku)) {
+            tracing::debug!(line = i + 1, sku = %p.sku, "remembered correction");
+            *m = corrections::remembered(
+                p.clone(),
+                std::mem::replace(m, matching::decide(Vec::new(), &policy)),
+                policy.max_alternatives,
+            );
         }
     }
     Ok(matches)
+}
+
+/// The lines searched in `index` on a blocking thread (scoring is CPU work), with the index's
+/// catalog version.
+async fn search_off_runtime(
+    index: Arc<CatalogIndex>,
+    descriptions: &[&str],
+    policy: MatchPolicy,
+) -> Result<(Vec<search::Searched>, i64), sqlx::Error> {
+    let owned: Vec<String> = descriptions.iter().map(|d| (*d).to_string()).collect();
+    let searched = tokio::task::spawn_blocking(move || {
+        let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+        (search::search_lines(&index, &refs, &policy), index.version())
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    Ok(searched)
+}
+
+/// The SKUs to read: those the searched lines can show and the remembered ones.
+fn shown(searched: &[search::Searched], remembered: &HashMap<usize, String>, policy: &MatchPolicy) -> Vec<String> {
+    let mut skus = search::shown_skus(searched, policy);
+    skus.extend(remembered.values().cloned());
+    skus.sort_unstable();
+    skus.dedup();
+    skus
 }

@@ -116,11 +116,16 @@ pub async fn price_draft(
     lines: Vec<(Requirement, LineMatch)>,
 ) -> Result<Quotation, sqlx::Error> {
     let settings = &app.settings.pricing;
-    let tiers = tiers::load(&app.pool).await?;
-    let terms = match customer {
-        Some(c) => Some(customers::prices::terms(&app.pool, c, &settings.currency).await?),
-        None => None,
+    // The tiers and the customer's terms are independent: one wait for both.
+    let terms = async {
+        match customer {
+            Some(c) => customers::prices::terms(&app.pool, c, &settings.currency)
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
     };
+    let (tiers, terms) = tokio::try_join!(tiers::load(&app.pool), terms)?;
     let ctx = PricingContext {
         tiers: &tiers,
         tax_rate: settings.tax_rate,

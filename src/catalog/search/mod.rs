@@ -78,9 +78,15 @@ pub async fn explain_all(
     descriptions: &[&str],
     policy: &MatchPolicy,
 ) -> Result<Vec<Explained>, sqlx::Error> {
-    let searched = search_lines(index, descriptions, 1 + policy.max_alternatives + TIE_WINDOW);
-    // Only the candidates a line can show (best and alternatives) are read from the database:
-    // the rest of the ranking counts through its features (margins, ties) alone.
+    let searched = search_lines(index, descriptions, policy);
+    let found = products(pool, &shown_skus(&searched, policy)).await?;
+    Ok(explain_searched(searched, &found, policy))
+}
+
+/// The products searched lines can show (best and alternatives, with some slack): the only
+/// ones read from the database, the rest of the ranking counts through its features
+/// (margins, ties) alone.
+pub fn shown_skus(searched: &[Searched], policy: &MatchPolicy) -> Vec<String> {
     let shown = 1 + policy.max_alternatives + INACTIVE_SLACK;
     let mut skus: Vec<String> = searched
         .iter()
@@ -88,12 +94,20 @@ pub async fn explain_all(
         .collect();
     skus.sort_unstable();
     skus.dedup();
-    let found = products(pool, &skus).await?;
-    Ok(searched
+    skus
+}
+
+/// Searched lines decided with the products read for them (`found`, by SKU). A product
+/// deactivated since the index was built is no longer offered.
+pub fn explain_searched(
+    searched: Vec<Searched>,
+    found: &HashMap<String, Product>,
+    policy: &MatchPolicy,
+) -> Vec<Explained> {
+    searched
         .into_iter()
         .map(|(tokens, expansions, ranked)| {
             let features = ranked.iter().map(|r| (r.sku.clone(), r.features)).collect();
-            // A product deactivated since the index was built is no longer offered.
             let candidates: Vec<Candidate> = ranked
                 .into_iter()
                 .filter_map(|r| {
@@ -113,15 +127,16 @@ pub async fn explain_all(
                 line: matching::decide(candidates, policy),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// One searched line: its tokens, their expansions and the ranked products.
-type Searched = (Vec<String>, HashMap<String, Vec<String>>, Vec<index::Ranked>);
+pub type Searched = (Vec<String>, HashMap<String, Vec<String>>, Vec<index::Ranked>);
 
 /// Lines of one request ranked in the index, spread over the machine's cores when there are
 /// enough of them to pay for a thread (scoring is pure CPU work on a shared, read-only index).
-fn search_lines(index: &CatalogIndex, descriptions: &[&str], keep: usize) -> Vec<Searched> {
+pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchPolicy) -> Vec<Searched> {
+    let keep = 1 + policy.max_alternatives + TIE_WINDOW;
     let one = |d: &&str| -> Searched {
         let tokens = index.query_tokens(d);
         let expansions = index.expansions(&tokens);
@@ -151,6 +166,61 @@ fn search_lines(index: &CatalogIndex, descriptions: &[&str], keep: usize) -> Vec
 
 /// Lines a thread must have to be worth starting (a line ranks in roughly 0.1 ms).
 const LINES_PER_THREAD: usize = 4;
+
+/// [`products`] and the catalog version they were read at, in one round trip: a match
+/// searched with the index it had, and searches again if the catalog changed since.
+pub async fn products_at_version(
+    pool: &PgPool,
+    skus: &[String],
+) -> Result<(i64, HashMap<String, Product>), sqlx::Error> {
+    type Row = (
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<rust_decimal::Decimal>,
+        Option<String>,
+        Option<i32>,
+        Option<i32>,
+        Option<Vec<String>>,
+        Option<bool>,
+    );
+    // One row per product, or a single row of nulls when none is found: the version always.
+    let rows: Vec<Row> = sqlx::query_as(
+        "with v as (select case when is_called then last_value else 0 end as version from catalog_version)
+         select v.version, p.sku, p.name, p.brand, p.category, p.unit, p.price, p.currency, p.stock,
+                p.lead_time_days, p.search_tokens, p.active
+           from v left join products p on p.sku = any($1)",
+    )
+    .bind(skus)
+    .fetch_all(pool)
+    .await?;
+    let version = rows.first().map_or(0, |r| r.0);
+    let found = rows
+        .into_iter()
+        .filter_map(
+            |(_, sku, name, brand, category, unit, price, currency, stock, lead, tokens, active)| {
+                let product = Product {
+                    sku: sku?,
+                    name: name?,
+                    brand,
+                    category,
+                    unit: unit?,
+                    price,
+                    currency: currency?,
+                    stock,
+                    lead_time_days: lead,
+                    tokens: tokens.unwrap_or_default(),
+                    active: active?,
+                };
+                Some((product.sku.clone(), product))
+            },
+        )
+        .collect();
+    Ok((version, found))
+}
 
 /// Products by SKU (inactive ones included: a quotation may refer to them).
 pub async fn products(pool: &PgPool, skus: &[String]) -> Result<HashMap<String, Product>, sqlx::Error> {
