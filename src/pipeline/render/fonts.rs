@@ -11,6 +11,10 @@ static BOLD_TTF: &[u8] = include_bytes!("../../../templates/fonts/DejaVuSans-Bol
 pub struct Fonts {
     pub regular: ParsedFont,
     pub bold: ParsedFont,
+    /// The same faces cut down further to [`COMMON`], regular then bold, embedded whole and
+    /// compressed once per process: a quotation written only in these characters (nearly
+    /// all of them) is neither subset nor compressed font by font. `None` if cutting failed.
+    pub common: Option<[Prepacked; 2]>,
     /// Advance widths (font units) of the printable ASCII characters, regular then bold:
     /// nearly every character measured, looked up without a character-map search.
     ascii: [[u32; ASCII_LEN]; 2],
@@ -36,8 +40,63 @@ pub static FONTS: LazyLock<Option<Fonts>> = LazyLock::new(|| {
         t
     };
     let ascii = [table(&regular), table(&bold)];
-    Some(Fonts { regular, bold, ascii })
+    let common = Prepacked::new(REGULAR_TTF)
+        .zip(Prepacked::new(BOLD_TTF))
+        .map(|(r, b)| [r, b]);
+    if common.is_none() {
+        tracing::warn!("cannot prepare the common quotation font: every quotation subsets its own");
+    }
+    Some(Fonts {
+        regular,
+        bold,
+        common,
+        ascii,
+    })
 });
+
+/// The characters nearly every quotation is written in, which [`Prepacked`] fonts hold: ASCII,
+/// Latin-1 and Latin Extended-A, general punctuation, currency signs and letterlike symbols
+/// (™, №).
+const COMMON: &[(u32, u32)] = &[
+    (0x0020, 0x007E),
+    (0x00A0, 0x017F),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+    (0x2100, 0x214F),
+];
+
+/// Whether every character of `text` is one of [`COMMON`].
+pub fn is_common(text: &str) -> bool {
+    text.chars().all(|c| {
+        let c = u32::from(c);
+        COMMON.iter().any(|&(from, to)| (from..=to).contains(&c))
+    })
+}
+
+/// A face cut down to [`COMMON`] once per process, with its font program already compressed.
+pub struct Prepacked {
+    pub font: ParsedFont,
+    /// The font program (sfnt) as printpdf writes it into a PDF…
+    program: Vec<u8>,
+    /// …and the same zlib-compressed.
+    packed: Vec<u8>,
+}
+
+impl Prepacked {
+    fn new(ttf: &[u8]) -> Option<Self> {
+        let program = cut(ttf, COMMON)?;
+        let font = ParsedFont::from_bytes(&program, 0, &mut Vec::new())?;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut z, &program).ok()?;
+        let packed = z.finish().ok()?;
+        Some(Self { font, program, packed })
+    }
+
+    /// The compressed program if `content` is this font's program.
+    pub fn packed_for(&self, content: &[u8]) -> Option<&[u8]> {
+        (content == self.program.as_slice()).then_some(self.packed.as_slice())
+    }
+}
 
 fn glyph_width(font: &ParsedFont, c: char) -> u32 {
     font.lookup_glyph_index(c as u32)
@@ -66,11 +125,21 @@ const KEPT: &[(u32, u32)] = &[
 /// character map of its source, which was most of the rendering time. Falls back to the full
 /// font if cutting fails.
 fn reduced(ttf: &[u8]) -> Option<ParsedFont> {
+    let cut = cut(ttf, KEPT).and_then(|bytes| ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()));
+    if cut.is_none() {
+        tracing::warn!("cannot cut the quotation font down: rendering with the whole font");
+    }
+    cut.or_else(|| ParsedFont::from_bytes(ttf, 0, &mut Vec::new()))
+}
+
+/// The font program of `ttf` holding only the glyphs of the characters in `ranges` (and
+/// .notdef).
+fn cut(ttf: &[u8], ranges: &[(u32, u32)]) -> Option<Vec<u8>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{CmapTarget, SubsetProfile, subset};
     let full = ParsedFont::from_bytes(ttf, 0, &mut Vec::new())?;
-    let mut ids: Vec<u16> = KEPT
+    let mut ids: Vec<u16> = ranges
         .iter()
         .flat_map(|&(from, to)| from..=to)
         .filter_map(|c| full.lookup_glyph_index(c))
@@ -78,16 +147,9 @@ fn reduced(ttf: &[u8]) -> Option<ParsedFont> {
     ids.push(0); // .notdef first
     ids.sort_unstable();
     ids.dedup();
-    let cut = ReadScope::new(ttf)
-        .read::<FontData<'_>>()
-        .ok()
-        .and_then(|data| data.table_provider(0).ok())
-        .and_then(|provider| subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).ok())
-        .and_then(|bytes| ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()));
-    if cut.is_none() {
-        tracing::warn!("cannot cut the quotation font down: rendering with the whole font");
-    }
-    Some(cut.unwrap_or(full))
+    let data = ReadScope::new(ttf).read::<FontData<'_>>().ok()?;
+    let provider = data.table_provider(0).ok()?;
+    subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use chrono::NaiveDate;
 use flate2::{Compress, Compression, FlushCompress, Status};
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{FontEmbeddingMode, Mm, PdfDocument, PdfPage, PdfSaveOptions};
 use rust_decimal::Decimal;
 
 use super::matching::MatchStatus;
@@ -18,8 +18,8 @@ use super::quotation::{Quotation, QuoteLine};
 use crate::config::CompanySettings;
 use crate::domain::format_amount;
 use canvas::{ACCENT, BLACK, Canvas, FOOTER as FOOTER_SPACE, GREY, MARGIN, PAGE_H, PAGE_W};
-use fonts::FONTS;
 pub use fonts::Weight;
+use fonts::{FONTS, Prepacked};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -61,8 +61,12 @@ pub fn render(q: &Quotation, ctx: &RenderContext<'_>) -> Result<Vec<u8>, RenderE
     let number = q.number.clone().unwrap_or_else(|| "DRAFT".into());
     let mut doc = PdfDocument::new(&format!("Quotation {number}"));
     let ids = [doc.add_font(&fonts.regular), doc.add_font(&fonts.bold)];
+    let common_ids = fonts
+        .common
+        .as_ref()
+        .map(|faces| faces.each_ref().map(|f| embed_whole(&mut doc, f)));
     let logo = ctx.logo.map(|img| (doc.add_image(img), (img.width, img.height)));
-    let mut c = Canvas::new(fonts, ids);
+    let mut c = Canvas::new(fonts, ids, common_ids);
 
     header(&mut c, q, ctx, &number, logo);
     customer(&mut c, q);
@@ -77,23 +81,42 @@ pub fn render(q: &Quotation, ctx: &RenderContext<'_>) -> Result<Vec<u8>, RenderE
     footers(&mut c, ctx.company, &number);
 
     let pages = c
-        .pages
+        .finish()
         .into_iter()
         .map(|ops| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops))
         .collect();
-    save(doc.with_pages(pages))
+    save(doc.with_pages(pages), fonts.common.as_ref())
+}
+
+/// Adds a prepacked face to be embedded whole (a font nothing is drawn with is left out).
+fn embed_whole(doc: &mut PdfDocument, face: &Prepacked) -> printpdf::FontId {
+    let id = doc.add_font(&face.font);
+    if let Some(font) = doc.resources.fonts.map.get_mut(&id) {
+        font.meta.embedding_mode = FontEmbeddingMode::Full;
+        font.meta.requires_subsetting = false;
+    }
+    id
 }
 
 /// The document's bytes, streams deflated at a fast level: printpdf's own `save` compresses
 /// with zlib's best level, which costs more than laying out the whole quotation, for files a
-/// few percent smaller. Fonts are still subset.
-fn save(doc: &PdfDocument) -> Result<Vec<u8>, RenderError> {
+/// few percent smaller. Fonts are still subset, except the prepacked ones (`common`), whose
+/// programs are swapped for the bytes compressed once per process.
+fn save(doc: &PdfDocument, common: Option<&[Prepacked; 2]>) -> Result<Vec<u8>, RenderError> {
     let opts = PdfSaveOptions {
         optimize: false,
         ..PdfSaveOptions::default()
     };
     let mut pdf = doc.to_lopdf_document(&opts, &mut Vec::new());
     for object in pdf.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object
+            && stream.dict.get(b"Filter").is_err()
+            && let Some(packed) = common.into_iter().flatten().find_map(|f| f.packed_for(&stream.content))
+        {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed.to_vec());
+            continue;
+        }
         if let lopdf::Object::Stream(stream) = object
             && stream.allows_compression
             && stream.dict.get(b"Filter").is_err()
@@ -478,7 +501,7 @@ fn fmt_qty(q: Decimal) -> String {
 mod tests {
     use std::io::Read;
 
-    use super::deflate;
+    use super::*;
 
     fn inflate(packed: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
@@ -486,6 +509,121 @@ mod tests {
             .read_to_end(&mut out)
             .expect("a zlib stream");
         out
+    }
+
+    fn company() -> CompanySettings {
+        CompanySettings {
+            name: "Horme Hardware Pte Ltd".into(),
+            address: vec!["1 Test Road".into()],
+            registration_no: "200000000X".into(),
+            gst_no: "M2-0000000-0".into(),
+            email: "sales@example.com".into(),
+            phone: "+65 6000 0000".into(),
+            website: "www.example.com".into(),
+            logo: None,
+            templates_dir: None,
+            locale: "en".into(),
+        }
+    }
+
+    fn quotation(descriptions: &[&str]) -> Quotation {
+        use crate::pipeline::quotation::ProductRef;
+        use crate::pipeline::requirements::Requirement;
+        let lines = descriptions
+            .iter()
+            .zip(1..)
+            .map(|(d, n)| QuoteLine {
+                line: n,
+                requested: Requirement {
+                    description: (*d).into(),
+                    quantity: Decimal::new(2, 0),
+                    unit: "pcs".into(),
+                },
+                matched: Some(ProductRef {
+                    sku: format!("SKU-{n}"),
+                    name: d.to_uppercase(),
+                    confidence: 0.97,
+                }),
+                alternatives: vec![],
+                status: MatchStatus::Matched,
+                list_price: Some(Decimal::new(1250, 2)),
+                discount_pct: Some(Decimal::ZERO),
+                unit_price: Some(Decimal::new(1250, 2)),
+                line_total: Some(Decimal::new(2500, 2)),
+                lead_time_days: Some(7),
+            })
+            .collect();
+        Quotation {
+            number: Some("Q-2026-000001".into()),
+            source: "rfq.txt".into(),
+            customer: Default::default(),
+            lines,
+            subtotal: Decimal::new(2500, 2),
+            tax_rate: Decimal::new(9, 0),
+            tax: Decimal::new(225, 2),
+            total: Decimal::new(2725, 2),
+            currency: "SGD".into(),
+            date: None,
+            valid_until: None,
+            documents: vec![],
+        }
+    }
+
+    /// The embedded fonts of a rendered PDF: (BaseFont name, font program bytes inflated).
+    fn embedded_fonts(pdf: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let doc = lopdf::Document::load_mem(pdf).expect("the PDF parses");
+        let mut fonts = Vec::new();
+        for object in doc.objects.values() {
+            let Ok(dict) = object.as_dict() else { continue };
+            let Ok(file) = dict.get(b"FontFile2").and_then(|f| f.as_reference()) else {
+                continue;
+            };
+            let name = dict
+                .get(b"FontName")
+                .and_then(|n| n.as_name())
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .expect("a font name");
+            let stream = doc.get_object(file).and_then(|o| o.as_stream()).expect("a font stream");
+            fonts.push((name, stream.decompressed_content().expect("a readable font program")));
+        }
+        fonts.sort();
+        fonts
+    }
+
+    #[test]
+    fn common_text_embeds_the_prepacked_faces_and_other_scripts_a_subset() {
+        let ctx = |company| RenderContext {
+            company,
+            tax_label: "GST",
+            terms: "Prices in SGD.",
+            logo: None,
+        };
+        let co = company();
+        let latin = render(&quotation(&["Café-grade nozzle ½\" – 3 m²", "Gloves № 9 ™"]), &ctx(&co)).expect("renders");
+        let fonts = embedded_fonts(&latin);
+        assert_eq!(
+            fonts.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            ["DejaVuSans", "DejaVuSans-Bold"],
+            "whole prepacked faces, no per-document subset"
+        );
+        let common = FONTS.as_ref().and_then(|f| f.common.as_ref()).expect("prepared");
+        for ((_, program), face) in fonts.iter().zip(common) {
+            assert!(
+                face.packed_for(program).is_some(),
+                "the program embedded is the prepared one"
+            );
+        }
+
+        let mixed = render(&quotation(&["Gloves", "Перчатки нитриловые → size Ω"]), &ctx(&co)).expect("renders");
+        let fonts = embedded_fonts(&mixed);
+        let subset: Vec<_> = fonts.iter().filter(|(n, _)| n.contains('+')).collect();
+        assert_eq!(subset.len(), 1, "one subset face for the Cyrillic line: {fonts:?}");
+        let parsed = printpdf::ParsedFont::from_bytes(&subset[0].1, 0, &mut Vec::new()).expect("a font");
+        assert!(parsed.lookup_glyph_index('П' as u32).is_some());
+        assert!(
+            fonts.iter().any(|(n, _)| n == "DejaVuSans"),
+            "the Latin text keeps the whole face"
+        );
     }
 
     #[test]
