@@ -212,13 +212,13 @@ fn letterhead(docs: &[ExtractedDocument]) -> Option<String> {
     })
 }
 
+/// A day's ordinal suffix ("24th"), compiled once: this ran for every date a request gave.
+static ORDINAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d)(?:st|nd|rd|th)").expect("regex"));
+
 /// "24 Jan 2027", "24/01/2027" (day first), "2027-01-24", "January 24, 2027".
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim().replace(',', "");
-    let s = Regex::new(r"(\d)(?:st|nd|rd|th)")
-        .ok()?
-        .replace_all(&s, "$1")
-        .into_owned();
+    let s = ORDINAL.replace_all(&s, "$1").into_owned();
     for fmt in [
         "%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d-%b-%Y", "%b %d %Y", "%B %d %Y",
         "%d %b %y", "%d/%m/%y",

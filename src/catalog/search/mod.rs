@@ -56,21 +56,9 @@ pub async fn match_description(
         .unwrap_or_else(|| matching::decide(Vec::new(), policy)))
 }
 
-/// Every line of a request: searched in the index one by one, then the products they end up
-/// with read from PostgreSQL in one query.
-pub async fn match_descriptions(
-    pool: &PgPool,
-    index: &CatalogIndex,
-    descriptions: &[&str],
-    policy: &MatchPolicy,
-) -> Result<Vec<LineMatch>, sqlx::Error> {
-    Ok(explain_all(pool, index, descriptions, policy)
-        .await?
-        .into_iter()
-        .map(|e| e.line)
-        .collect())
-}
-
+/// Every line of a request searched in the index, then the products they can show read from
+/// PostgreSQL in one query; with what the scorer saw (`catalog search`). The match step runs
+/// the same parts with its waits overlapped (`jobs::match_lines`).
 #[tracing::instrument(skip_all, fields(lines = descriptions.len()))]
 pub async fn explain_all(
     pool: &PgPool,
