@@ -59,6 +59,18 @@ fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// None of `flags` may be given without the flag they depend on (`needs`, absent here).
+fn none_given(
+    flags: &[(&'static str, &Option<String>)],
+    needs: &'static str,
+    why: &'static str,
+) -> Result<(), InputError> {
+    match flags.iter().find(|(_, v)| given(v).is_some()) {
+        Some(&(flag, _)) => Err(InputError::Needs { flag, needs, why }),
+        None => Ok(()),
+    }
+}
+
 impl Answers {
     pub fn from_args(a: &InitArgs) -> Result<Self, InputError> {
         let sales_email = given(&a.sales_email).map(|e| email("sales-email", e)).transpose()?;
@@ -139,19 +151,15 @@ impl Answers {
 
 fn mail(a: &InitArgs, sales_email: Option<&EmailAddress>) -> Result<Option<Mail>, InputError> {
     let Some(imap_host) = given(&a.imap_host) else {
-        for (flag, v) in [
-            ("smtp-host", &a.smtp_host),
-            ("imap-user", &a.imap_user),
-            ("imap-password", &a.imap_password),
-        ] {
-            if given(v).is_some() {
-                return Err(InputError::Needs {
-                    flag,
-                    needs: "imap-host",
-                    why: "the mail channel reads requests from a mailbox",
-                });
-            }
-        }
+        none_given(
+            &[
+                ("smtp-host", &a.smtp_host),
+                ("imap-user", &a.imap_user),
+                ("imap-password", &a.imap_password),
+            ],
+            "imap-host",
+            "the mail channel reads requests from a mailbox",
+        )?;
         return Ok(None);
     };
     let imap_host = host("imap-host", imap_host)?;
@@ -223,18 +231,14 @@ fn telegram(a: &InitArgs) -> Result<Option<Telegram>, InputError> {
 
 fn slack(a: &InitArgs) -> Result<Option<Slack>, InputError> {
     let Some(token) = given(&a.slack_token) else {
-        for (flag, v) in [
-            ("slack-signing-secret", &a.slack_signing_secret),
-            ("slack-approvals-channel", &a.slack_approvals_channel),
-        ] {
-            if given(v).is_some() {
-                return Err(InputError::Needs {
-                    flag,
-                    needs: "slack-token",
-                    why: "the app needs its bot token",
-                });
-            }
-        }
+        none_given(
+            &[
+                ("slack-signing-secret", &a.slack_signing_secret),
+                ("slack-approvals-channel", &a.slack_approvals_channel),
+            ],
+            "slack-token",
+            "the app needs its bot token",
+        )?;
         return Ok(None);
     };
     Ok(Some(Slack {
