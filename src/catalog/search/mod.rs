@@ -155,8 +155,9 @@ pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchP
 /// Lines a thread must have to be worth starting (a line ranks in roughly 0.1 ms).
 const LINES_PER_THREAD: usize = 4;
 
-/// [`products`] and the catalog version they were read at, in one round trip: a match
-/// searched with the index it had, and searches again if the catalog changed since.
+/// Products by SKU (as [`products`]) and the catalog version they were read at, in one round
+/// trip: a match searched with the index it had, and searches again if the catalog changed
+/// since.
 pub async fn products_at_version(
     pool: &PgPool,
     skus: &[String],
@@ -212,32 +213,5 @@ pub async fn products_at_version(
 
 /// Products by SKU (inactive ones included: a quotation may refer to them).
 pub async fn products(pool: &PgPool, skus: &[String]) -> Result<HashMap<String, Product>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"select sku, name, brand, category, unit, price, currency, stock, lead_time_days, search_tokens, active
-           from products where sku = any($1)"#,
-        skus
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.sku.clone(),
-                Product {
-                    sku: r.sku,
-                    name: r.name,
-                    brand: r.brand,
-                    category: r.category,
-                    unit: r.unit,
-                    price: r.price,
-                    currency: r.currency,
-                    stock: r.stock,
-                    lead_time_days: r.lead_time_days,
-                    tokens: r.search_tokens,
-                    active: r.active,
-                },
-            )
-        })
-        .collect())
+    Ok(products_at_version(pool, skus).await?.1)
 }
