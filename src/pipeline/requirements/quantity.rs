@@ -53,6 +53,9 @@ static WORD_AND_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("regex")
 });
+/// A figure repeated in brackets, as in contracts: "36 (36)".
+static FIGURE_TWICE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?P<a>\d{1,7})\s*\(\s*(?P<b>\d{1,7})\s*\)").expect("regex"));
 /// A number word directly before a unit of count: "two sets", "a dozen pcs".
 static WORD_BEFORE_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     let words: Vec<&str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
@@ -112,6 +115,20 @@ pub(super) fn figures(text: &str) -> Cow<'_, str> {
         })
     } else {
         Cow::Borrowed(text)
+    };
+    let step: Cow<'_, str> = if lower_has_paren {
+        match FIGURE_TWICE.replace_all(&step, |c: &regex::Captures<'_>| {
+            if c["a"] == c["b"] {
+                c["a"].to_string()
+            } else {
+                c[0].to_string()
+            }
+        }) {
+            Cow::Borrowed(_) => step,
+            Cow::Owned(s) => Cow::Owned(s),
+        }
+    } else {
+        step
     };
     match WORD_BEFORE_UNIT.replace_all(&step, |c: &regex::Captures<'_>| match number_word(&c["w"]) {
         Some(v) if units::canonical(&c["u"]).is_some() => format!("{v} {}", &c["u"]),
@@ -261,6 +278,8 @@ mod tests {
         assert_eq!(figures("one-way valve (2)"), "one-way valve (2)");
         assert_eq!(figures("Size (8)"), "Size (8)");
         assert_eq!(figures("Face shield five (5) pcs"), "Face shield 5 pcs");
+        assert_eq!(figures("Toilet cleaner – 36 (36) btl"), "Toilet cleaner – 36 btl");
+        assert_eq!(figures("Bin 660 (120) litre"), "Bin 660 (120) litre");
         assert_eq!(figures("twenty-five (25)"), "25");
     }
 

@@ -36,6 +36,12 @@ static TOTAL_ROW: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A note under the items ("Note: boots to site office", "Remarks - …"): not a wrapped
 /// description.
+/// A sentence about the document rather than an item ("Items continue in sheet 2", "Please
+/// see the attached drawing"): a note under the table, not wrapped description.
+static DOCUMENT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:continues?|continued|overleaf|next\s+page|(?:on|in|see)\s+(?:sheet|page|tab)|attached|attachment|please|kindly|refer\s+to)\b")
+        .expect("regex")
+});
 static LABELLED_NOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*[A-Za-z][A-Za-z. ]{1,20}\s*[:：]|^\s*(?:N\.?B\.?|PS|P\.S\.)\b").expect("regex"));
 
@@ -205,6 +211,7 @@ fn is_continuation(row: &[String], desc_col: usize, numbered: bool, text: &str) 
         .all(|(i, c)| i == desc_col || c.trim().is_empty());
     only_description
         && !LABELLED_NOTE.is_match(text)
+        && !(text.starts_with(char::is_uppercase) && DOCUMENT_NOTE.is_match(text))
         && (numbered || text.starts_with(|c: char| c.is_lowercase() || c == '('))
 }
 

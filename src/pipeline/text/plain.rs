@@ -75,6 +75,18 @@ fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
         }));
         return;
     }
+    // Lines above the header (a requisition's "PR NO : …   BUYER : …" block, laid out in
+    // columns too) are not rows: the header is the line above the first row with a number
+    // (a "Tel:  6555 0199" line is no row), and what comes before it is read on its own.
+    let first_row = (1..lines.len())
+        .find(|i| !lines[*i].contains(':') && spans(lines[*i]).iter().any(|(_, _, t)| looks_numeric(t)));
+    if let Some(header) = first_row.map(|r| r - 1).filter(|h| *h > 0) {
+        let mut above: Vec<&str> = lines[..header].to_vec();
+        flush(&mut above, blocks);
+        let mut table: Vec<&str> = lines[header..].to_vec();
+        flush(&mut table, blocks);
+        return;
+    }
     if lines.iter().all(|l| l.contains('\t')) {
         // Tab-separated: cells by position in the line, empty ones kept.
         let rows = lines
@@ -178,6 +190,32 @@ mod tests {
                     ],
                 ]
             }]
+        );
+    }
+
+    #[test]
+    fn a_block_above_the_header_is_not_part_of_the_table() {
+        let text = "PR NO   : PR-2026-004471          PRINT DATE : 2026-04-16 09:42\n\
+                    BUYER   : CHONG MEI FEN           TEL        : +65 6368 2245\n\
+                    ------------------------------------------------------------------\n\
+                    LN  ITEM NO     DESCRIPTION                 REQ DATE      QTY UOM\n\
+                    ------------------------------------------------------------------\n\
+                    1   WP300117    CHUNIL FLAP WHEEL 30X25 #60  2026-04-30  100.000 EA\n\
+                    2   WP300134    KOYO FIBRE DISC 4IN CC60    2026-04-30  200.000 EA\n";
+        let blocks = lines(text);
+        let table = blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Table { rows } => Some(rows),
+                _ => None,
+            })
+            .expect("a table");
+        assert_eq!(table[0][..3], ["LN", "ITEM NO", "DESCRIPTION"]);
+        assert_eq!(table[1][2], "CHUNIL FLAP WHEEL 30X25 #60");
+        assert!(
+            blocks
+                .iter()
+                .any(|b| matches!(b, Block::Line { text } if text.starts_with("PR NO")))
         );
     }
 

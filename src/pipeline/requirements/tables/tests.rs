@@ -169,6 +169,36 @@ fn sections_repeated_headers_and_wrapped_descriptions() {
 }
 
 #[test]
+fn a_sentence_about_the_document_under_the_last_item_is_no_description() {
+    let got = t(&[
+        &["S/N", "Stock Code", "Description", "Qty", "UOM"],
+        &["6", "SOR-10456", "Corded ear plugs", "500", "pairs"],
+        &["7", "SOR-10457", "Earmuff", "20", "pcs"],
+        &["", "", "Items continue in sheet \"Page2\"", "", ""],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Corded ear plugs", "500", "pairs"),
+            one("Earmuff", "20", "pcs")
+        ])
+    );
+    let wrapped = t(&[
+        &["No.", "Description", "Qty"],
+        &["1", "Safety shoes steel toe", "10"],
+        &["", "Size 9, black (see size chart)", ""],
+    ]);
+    assert_eq!(
+        wrapped,
+        Some(vec![one(
+            "Safety shoes steel toe Size 9, black (see size chart)",
+            "10",
+            "pcs"
+        )])
+    );
+}
+
+#[test]
 fn a_contact_table_is_not_an_item_list() {
     assert_eq!(
         t(&[&["Company", "Sentosa Services"], &["Phone", "+65 6123 4567"]]),
