@@ -158,9 +158,10 @@ pub async fn finish_import(pool: &PgPool) -> Result<(), sqlx::Error> {
     tx.commit().await
 }
 
-/// Bumps the catalog version and notifies `horme_catalog` (delivered at commit).
+/// Bumps the catalog version and notifies `horme_catalog`, both seen by others when `tx`
+/// commits, together with the change they announce. Concurrent announcers queue on the row.
 pub async fn announce_change(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
-    let version = sqlx::query_scalar!(r#"select nextval('catalog_version') as "v!""#)
+    let version: i64 = sqlx::query_scalar("update catalog_state set version = version + 1 returning version")
         .fetch_one(&mut *tx)
         .await?;
     sqlx::query!("select pg_notify($1, $2)", CATALOG_CHANNEL, version.to_string())

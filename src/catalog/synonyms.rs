@@ -71,6 +71,13 @@ impl Synonyms {
 
     /// The tokens with every phrase replaced (one left-to-right pass: a replacement is never
     /// rewritten again, so rules cannot loop).
+    /// Whether a rule rewrites this word on its own ("dustpan" → "dust pan").
+    pub fn rewrites_word(&self, word: &str) -> bool {
+        self.by_first
+            .get(word)
+            .is_some_and(|rules| rules.iter().any(|k| self.rules[*k].phrase.len() == 1))
+    }
+
     pub fn apply(&self, tokens: Vec<String>) -> Vec<String> {
         if self.rules.is_empty() {
             return tokens;
@@ -97,9 +104,9 @@ impl Synonyms {
         out
     }
 
-    pub async fn load(pool: &PgPool) -> Result<Self, sqlx::Error> {
+    pub async fn load(db: impl sqlx::PgExecutor<'_>) -> Result<Self, sqlx::Error> {
         let rows = sqlx::query!("select phrase, replacement from synonyms")
-            .fetch_all(pool)
+            .fetch_all(db)
             .await?;
         Ok(Self::new(
             rows.iter().map(|r| (r.phrase.as_str(), r.replacement.as_str())),

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::queue::Job;
 use super::steps::{self, StepError};
-use crate::catalog::search::index::CatalogIndex;
+use crate::catalog::search::index::{self, CatalogIndex};
 use crate::catalog::{corrections, search};
 use crate::customers;
 use crate::pipeline::matching::{self, LineMatch, MatchPolicy};
@@ -67,32 +67,34 @@ pub(super) async fn run(app: &App, job: &Job) -> Result<(), StepError> {
 /// `horme bench` both call this.
 ///
 /// The waits overlap: finding the customer (`customer`), the remembered choices (read for
-/// every customer, picked once the customer is known) and the search itself, CPU work on a
-/// blocking thread with the index as last built. Then one query reads the products the lines
-/// can show (remembered ones included) with the catalog version; when that differs from the
-/// index's (an import or a synonym change since), the index is rebuilt and the lines searched
-/// again, so a match never uses an outdated catalog.
+/// every customer, picked once the customer is known), the catalog version, and the search
+/// itself, CPU work on a blocking thread with the index as last built. When the version
+/// differs from the index's (an import or a synonym change since), the index is rebuilt and
+/// the lines searched again, so a match never uses an outdated catalog. The products shown
+/// come from the index that found them, read in the same snapshot as its version.
 pub async fn match_descriptions<C>(app: &App, customer: C, descriptions: &[&str]) -> Result<Vec<LineMatch>, sqlx::Error>
 where
     C: Future<Output = Result<Option<i64>, sqlx::Error>>,
 {
     let policy = app.match_policy();
     let searching = async { search_off_runtime(app.last_index().await?, descriptions, policy).await };
-    let (searched, customer_id, remembered) =
-        tokio::try_join!(searching, customer, corrections::lookup_all(&app.pool, descriptions))?;
+    let (searched, customer_id, remembered, version) = tokio::try_join!(
+        searching,
+        customer,
+        corrections::lookup_all(&app.pool, descriptions),
+        index::current_version(&app.pool)
+    )?;
     let remembered = remembered.for_customer(customer_id);
-    let (mut searched, index_version) = searched;
-    let (version, mut products) =
-        search::products_at_version(&app.pool, &shown(&searched, &remembered, &policy)).await?;
-    if version != index_version {
+    let (mut searched, mut index) = searched;
+    if version != index.version() {
         tracing::debug!(
-            index_version,
+            index_version = index.version(),
             version,
             "catalog changed since the index was built: searching again"
         );
-        (searched, _) = search_off_runtime(app.index_at(version).await?, descriptions, policy).await?;
-        products = search::products(&app.pool, &shown(&searched, &remembered, &policy)).await?;
+        (searched, index) = search_off_runtime(app.index_at(version).await?, descriptions, policy).await?;
     }
+    let products = index.products_by_sku(&shown(&searched, &remembered, &policy));
     let mut matches: Vec<LineMatch> = search::explain_searched(searched, &products, &policy)
         .into_iter()
         .map(|e| e.line)
@@ -110,24 +112,24 @@ where
     Ok(matches)
 }
 
-/// The lines searched in `index` on a blocking thread (scoring is CPU work), with the index's
-/// catalog version.
+/// The lines searched in `index` on a blocking thread (scoring is CPU work), and the index.
 async fn search_off_runtime(
     index: Arc<CatalogIndex>,
     descriptions: &[&str],
     policy: MatchPolicy,
-) -> Result<(Vec<search::Searched>, i64), sqlx::Error> {
+) -> Result<(Vec<search::Searched>, Arc<CatalogIndex>), sqlx::Error> {
     let owned: Vec<String> = descriptions.iter().map(|d| (*d).to_string()).collect();
     let searched = tokio::task::spawn_blocking(move || {
         let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
-        (search::search_lines(&index, &refs, &policy), index.version())
+        let searched = search::search_lines(&index, &refs, &policy);
+        (searched, index)
     })
     .await
     .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     Ok(searched)
 }
 
-/// The SKUs to read: those the searched lines can show and the remembered ones.
+/// The SKUs to show: those the searched lines can show and the remembered ones.
 fn shown(searched: &[search::Searched], remembered: &HashMap<usize, String>, policy: &MatchPolicy) -> Vec<String> {
     let mut skus = search::shown_skus(searched, policy);
     skus.extend(remembered.values().cloned());

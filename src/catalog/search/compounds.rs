@@ -84,7 +84,8 @@ fn is_code_group(group: &[String]) -> bool {
 }
 
 /// "hd40" → ["hd", "40"] when the catalog does not know the code but knows its letter and
-/// digit runs, named together by some product.
+/// digit runs, named together by some product; else two pieces split at one of those
+/// boundaries ("dw303k" → ["dw", "303k"]).
 fn code_runs(token: &str, catalog: &impl Vocabulary) -> Option<Vec<String>> {
     if token.len() < 3 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) || catalog.knows(token) {
         return None;
@@ -104,7 +105,20 @@ fn code_runs(token: &str, catalog: &impl Vocabulary) -> Option<Vec<String>> {
     }
     let known = runs.len() >= 2 && runs.iter().all(|r| catalog.knows(r));
     let together = runs.windows(2).all(|w| catalog.together(&w[0], &w[1]));
-    (known && together).then_some(runs)
+    if known && together {
+        return Some(runs);
+    }
+    // Two pieces at one letter/digit boundary: "dw303k" → "dw" "303k" (DW 303K).
+    let mut at = 0;
+    runs[..runs.len().saturating_sub(1)]
+        .iter()
+        .map(|r| {
+            at += r.len();
+            token.split_at(at)
+        })
+        .filter(|(a, b)| catalog.knows(a) && catalog.knows(b) && catalog.together(a, b))
+        .max_by_key(|(a, b)| a.len().min(b.len()))
+        .map(|(a, b)| vec![a.to_string(), b.to_string()])
 }
 
 fn is_word(t: &str) -> bool {
@@ -136,6 +150,7 @@ mod tests {
             vec!["ton", "jack"],
             vec!["castrol", "gear", "oil", "sae140ep"],
             vec!["lesfric", "hd", "40", "oil"],
+            vec!["dewalt", "recipro", "saw", "dw", "303k"],
         ])
     }
 
@@ -160,6 +175,7 @@ mod tests {
         assert_eq!(r("castrol sae 140 ep gear oil"), "castrol sae140ep gear oil");
         assert_eq!(r("lesfric hd40 oil"), "lesfric hd 40 oil");
         assert_eq!(r("m10 bolt"), "m10 bolt");
+        assert_eq!(r("dewalt dw303k"), "dewalt dw 303k");
     }
 
     #[test]

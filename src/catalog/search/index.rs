@@ -5,8 +5,9 @@
 //!
 //! Why in process: at a million products a full-text `OR` query over common words ranks tens
 //! of thousands of rows per line in PostgreSQL; here the same candidate generation is a walk
-//! over a few posting lists (well under a millisecond), and prices and stock are still read
-//! from PostgreSQL for the few products a line ends up with.
+//! over a few posting lists (well under a millisecond). The index also keeps the product rows
+//! it was built from, so a match shows the products it found without another query; pricing
+//! reads prices and stock from PostgreSQL again.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -17,6 +18,8 @@ use sqlx::PgPool;
 use super::compounds;
 use super::trigrams::{self, TrigramIndex};
 use super::vocabulary::Vocabulary;
+use crate::catalog::Product;
+use crate::catalog::search::ProductRow;
 use crate::catalog::search::calibration::{self, Features};
 use crate::catalog::search::normalize;
 use crate::catalog::search::scoring::{self, ProductTerm, QueryScorer};
@@ -63,6 +66,8 @@ pub struct CatalogIndex {
     term_class: Vec<Option<Box<str>>>,
     synonyms: Synonyms,
     version: i64,
+    /// Every product as read at `version`, by SKU (sorted): what a match shows of a product.
+    catalog: Vec<Product>,
 }
 
 thread_local! {
@@ -127,23 +132,43 @@ impl CatalogIndex {
         }
     }
 
-    /// Loads every active product's tokens and the synonyms from PostgreSQL.
+    /// Loads the catalog and the synonyms from PostgreSQL in one snapshot, so that the index
+    /// holds exactly the rows of the version it records: every active product is indexed, and
+    /// every product (inactive ones too, which old quotations and remembered choices name) is
+    /// kept for [`CatalogIndex::products_by_sku`].
     #[tracing::instrument(skip_all)]
     pub async fn load(pool: &PgPool) -> Result<Self, sqlx::Error> {
         let started = std::time::Instant::now();
         super::retokenize::ensure_current(pool).await?;
-        let version = current_version(pool).await?;
-        let synonyms = Synonyms::load(pool).await?;
+        let mut tx = pool.begin().await?;
+        sqlx::query("set transaction isolation level repeatable read, read only")
+            .execute(&mut *tx)
+            .await?;
+        let version = current_version(&mut *tx).await?;
+        let synonyms = Synonyms::load(&mut *tx).await?;
         let mut idx = Self {
             synonyms,
             version,
             ..Self::default()
         };
-        let mut rows = sqlx::query!("select sku, search_tokens from products where active order by sku").fetch(pool);
-        while let Some(r) = rows.try_next().await? {
-            idx.push(r.sku, r.search_tokens);
+        {
+            let mut rows = sqlx::query_as::<_, ProductRow>(
+                "select sku, name, brand, category, unit, price, currency, stock, lead_time_days,
+                        search_tokens, active
+                   from products order by sku",
+            )
+            .fetch(&mut *tx);
+            while let Some(row) = rows.try_next().await? {
+                let product = row.into_product();
+                if product.active {
+                    idx.push(product.sku.clone(), product.tokens.clone());
+                }
+                idx.catalog.push(product);
+            }
         }
-        drop(rows);
+        tx.commit().await?;
+        // By Rust's order, whatever the database's collation.
+        idx.catalog.sort_unstable_by(|a, b| a.sku.cmp(&b.sku));
         idx.finish();
         tracing::info!(
             products = idx.docs.len(),
@@ -152,6 +177,17 @@ impl CatalogIndex {
             "catalog index built"
         );
         Ok(idx)
+    }
+
+    /// The products with these SKUs as the index read them (inactive ones included), with no
+    /// query: at this index's version they are the rows PostgreSQL holds.
+    pub fn products_by_sku(&self, skus: &[String]) -> HashMap<String, Product> {
+        skus.iter()
+            .filter_map(|sku| {
+                let at = self.catalog.binary_search_by(|p| p.sku.as_str().cmp(sku)).ok()?;
+                Some((sku.clone(), self.catalog[at].clone()))
+            })
+            .collect()
     }
 
     pub fn version(&self) -> i64 {
@@ -166,10 +202,26 @@ impl CatalogIndex {
         &self.vocab
     }
 
-    /// A requested description as the index reads it: normalised, synonyms applied,
+    /// A requested description as the index reads it: normalised, synonyms applied, a plural
+    /// the catalog only has in the singular (or the other way) in the catalog's number,
     /// compounds written the catalog's way ("wheelbarrow" = "wheel barrow").
     pub fn query_tokens(&self, description: &str) -> Vec<String> {
-        compounds::rewrite(self.synonyms.apply(normalize::tokens(description)), self)
+        let tokens = normalize::tokens(description)
+            .into_iter()
+            .map(|t| self.known_number(t))
+            .collect();
+        compounds::rewrite(self.synonyms.apply(tokens), self)
+    }
+
+    /// A word the catalog (or a synonym) only uses in the other number: "dustpans" →
+    /// "dustpan", which the synonyms then write "dust pan" (before a misspelling reading could
+    /// take it for "dust").
+    fn known_number(&self, word: String) -> String {
+        let known = |w: &str| self.vocab.contains(w) || self.synonyms.rewrites_word(w);
+        if known(&word) {
+            return word;
+        }
+        number_variants(&word).into_iter().find(|v| known(v)).unwrap_or(word)
     }
 
     /// Unknown request words (4+ characters) → the catalog terms they probably mean
@@ -178,6 +230,13 @@ impl CatalogIndex {
         let mut out: HashMap<String, Vec<String>> = HashMap::new();
         for q in query {
             if self.vocab.contains(q) || q.chars().count() < 4 || out.contains_key(q) {
+                continue;
+            }
+            // A dimension the catalog writes with (or without) units is no misspelling.
+            if normalize::dimension_equivalents(q)
+                .iter()
+                .any(|e| self.vocab.contains(e))
+            {
                 continue;
             }
             let hits = self
@@ -221,6 +280,14 @@ impl CatalogIndex {
             for v in number_variants(q) {
                 if let Some(id) = self.vocab.id(&v) {
                     hits.push((id, VARIANT_CREDIT, w));
+                }
+            }
+            // The same dimension written with or without its unit ("200x20x32mm" = "200*20*32").
+            if scoring::attribute_class(q).is_some_and(|c| c.starts_with("dims")) {
+                for e in normalize::dimension_equivalents(q) {
+                    if let Some(id) = self.vocab.id(&e) {
+                        hits.push((id, 1.0, w));
+                    }
                 }
             }
         }
@@ -379,10 +446,10 @@ fn number_variants(w: &str) -> Vec<String> {
     out
 }
 
-/// The catalog version: bumped by every import and synonym change.
-pub async fn current_version(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"select case when is_called then last_value else 0 end as "v!" from catalog_version"#)
-        .fetch_one(pool)
+/// The catalog version: bumped by every import and synonym change (`store::announce_change`).
+pub async fn current_version(db: impl sqlx::PgExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select version from catalog_state")
+        .fetch_one(db)
         .await
 }
 
@@ -436,6 +503,49 @@ mod tests {
             best(&idx, "cut off wheel 100 x 1.2 x 16 for stainless steel").as_deref(),
             Some("C1")
         );
+    }
+
+    #[test]
+    fn a_dimension_matches_with_or_without_its_unit() {
+        let names: &[(&str, &str)] = &[
+            ("A60", "CARBORUNDUM GRINDING WHEEL [REGULAR ALUM OXIDE]- 200*20*32 A60"),
+            ("A80", "CARBORUNDUM GRINDING WHEEL [REGULAR ALUM OXIDE]- 200*20*32 A80"),
+            (
+                "GC120",
+                "CARBORUNDUM GRINDING WHEEL [GREEN SILICONE CARBIDE]-200*20*32 MM GC120",
+            ),
+            ("150", "CARBORUNDUM GRINDING WHEEL [REGULAR ALUM OXIDE] -150*20*32 A60"),
+            ("DISC", "CUT OFF WHEEL 230MMX6MMX22MM"),
+        ];
+        let idx = index(names, Synonyms::default());
+        assert_eq!(
+            best(&idx, "Carborundum grinding wheel 200x20x32mm A60").as_deref(),
+            Some("A60")
+        );
+        assert_eq!(
+            best(&idx, "grinding wheel 200 x 20 x 32 mm GC120").as_deref(),
+            Some("GC120")
+        );
+        assert_eq!(best(&idx, "cut off wheel 230 x 6 x 22").as_deref(), Some("DISC"));
+        // the unit-less name states the size the request states: no size is missed
+        let q = idx.query_tokens("grinding wheel 200x20x32mm A60");
+        let ranked = idx.rank(&q, &idx.expansions(&q), 3);
+        assert_eq!(ranked[0].sku, "A60");
+        assert_eq!(ranked[0].features.attributes_missed, 0);
+        assert_eq!(ranked[0].features.conflicts, 0);
+    }
+
+    #[test]
+    fn a_plural_the_catalog_writes_otherwise_reads_as_its_singular() {
+        let names: &[(&str, &str)] = &[
+            ("PAN", "DUST PAN C/W HANDLE"),
+            ("MASK", "PVC DUST MASK"),
+            ("BOX", "TOOL BOX"),
+        ];
+        let idx = index(names, Synonyms::new([("dustpan", "dust pan")]));
+        assert_eq!(idx.query_tokens("Dustpans"), ["dust", "pan"]);
+        assert_eq!(best(&idx, "Dustpans").as_deref(), Some("PAN"));
+        assert_eq!(idx.query_tokens("tool boxes"), ["tool", "box"]);
     }
 
     #[test]

@@ -155,63 +155,55 @@ pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchP
 /// Lines a thread must have to be worth starting (a line ranks in roughly 0.1 ms).
 const LINES_PER_THREAD: usize = 4;
 
-/// Products by SKU (as [`products`]) and the catalog version they were read at, in one round
-/// trip: a match searched with the index it had, and searches again if the catalog changed
-/// since.
-pub async fn products_at_version(
-    pool: &PgPool,
-    skus: &[String],
-) -> Result<(i64, HashMap<String, Product>), sqlx::Error> {
-    type Row = (
-        i64,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<rust_decimal::Decimal>,
-        Option<String>,
-        Option<i32>,
-        Option<i32>,
-        Option<Vec<String>>,
-        Option<bool>,
-    );
-    // One row per product, or a single row of nulls when none is found: the version always.
-    let rows: Vec<Row> = sqlx::query_as(
-        "with v as (select case when is_called then last_value else 0 end as version from catalog_version)
-         select v.version, p.sku, p.name, p.brand, p.category, p.unit, p.price, p.currency, p.stock,
-                p.lead_time_days, p.search_tokens, p.active
-           from v left join products p on p.sku = any($1)",
-    )
-    .bind(skus)
-    .fetch_all(pool)
-    .await?;
-    let version = rows.first().map_or(0, |r| r.0);
-    let found = rows
-        .into_iter()
-        .filter_map(
-            |(_, sku, name, brand, category, unit, price, currency, stock, lead, tokens, active)| {
-                let product = Product {
-                    sku: sku?,
-                    name: name?,
-                    brand,
-                    category,
-                    unit: unit?,
-                    price,
-                    currency: currency?,
-                    stock,
-                    lead_time_days: lead,
-                    tokens: tokens.unwrap_or_default(),
-                    active: active?,
-                };
-                Some((product.sku.clone(), product))
-            },
-        )
-        .collect();
-    Ok((version, found))
+/// A product as stored (the columns [`Product`] needs).
+#[derive(sqlx::FromRow)]
+pub(crate) struct ProductRow {
+    sku: String,
+    name: String,
+    brand: Option<String>,
+    category: Option<String>,
+    unit: String,
+    price: Option<rust_decimal::Decimal>,
+    currency: String,
+    stock: Option<i32>,
+    lead_time_days: Option<i32>,
+    search_tokens: Vec<String>,
+    active: bool,
+}
+
+impl ProductRow {
+    pub(crate) fn into_product(self) -> Product {
+        Product {
+            sku: self.sku,
+            name: self.name,
+            brand: self.brand,
+            category: self.category,
+            unit: self.unit,
+            price: self.price,
+            currency: self.currency,
+            stock: self.stock,
+            lead_time_days: self.lead_time_days,
+            tokens: self.search_tokens,
+            active: self.active,
+        }
+    }
 }
 
 /// Products by SKU (inactive ones included: a quotation may refer to them).
 pub async fn products(pool: &PgPool, skus: &[String]) -> Result<HashMap<String, Product>, sqlx::Error> {
-    Ok(products_at_version(pool, skus).await?.1)
+    let rows: Vec<ProductRow> = sqlx::query_as(
+        "select sku, name, brand, category, unit, price, currency, stock, lead_time_days,
+                search_tokens, active
+           from products where sku = any($1)",
+    )
+    .bind(skus)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let p = r.into_product();
+            (p.sku.clone(), p)
+        })
+        .collect())
 }

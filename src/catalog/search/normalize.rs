@@ -35,13 +35,17 @@ const STOP_WORDS: &[&str] = &[
     "brand",
     "c/w",
     "w/",
+    "w",
 ];
 
 /// Bumped whenever the tokens of a text change: stored tokens and correction keys made by an
 /// older version are made again (`catalog::search::retokenize`). 2: units from one table,
 /// volumes and weights in ml and g, "3/4-inch", dimensions sharing their unit. 3: "#120-blue"
-/// is grit 120. 4: a dot between letters parts two words ("IND.CASTOR").
-pub const VERSION: u8 = 4;
+/// is grit 120. 4: a dot between letters parts two words ("IND.CASTOR"). 5: dimensions
+/// marked W/D/H ("410W X 390D X 600HT"), fractions in dimensions ("3/8 x 1"), letter sizes
+/// ("size XL", "- XL"), a size hyphened to a word ("MIDSOLE-10", "CONE-30\"", "GREASE-15KG"),
+/// "c/w" and "w/" dropped.
+pub const VERSION: u8 = 5;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -59,10 +63,34 @@ static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     let spellings = units::spellings_longest_first().join("|");
     Regex::new(&format!(r"(?P<n>\d)(?:\s+|\s*-\s*)?(?P<u>{spellings})(?P<t>x|\b)")).expect("regex")
 });
-static RE_TRAILING_SIZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s-\s*(\d{1,2})\s*(?:\(|$)").expect("regex"));
+/// Letter sizes of clothing, gloves and boots.
+const LETTER_SIZES: &str = "xxxl|xxl|xl|xs|s|m|l|2xl|3xl|4xl|5xl";
+/// A size at the end of a name or before a bracket: " - 08", " - XL", or hyphened to a word
+/// of four letters or more ("MIDSOLE-10"; "WD-40" is a name).
+static RE_TRAILING_SIZE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:\s-\s*|(?P<w>[a-z]{{4}})-)(?P<s>\d{{1,2}}|{LETTER_SIZES})\s*(?:\(|$)"
+    ))
+    .expect("regex")
+});
 static RE_SIZE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:size|sz)\s*[:.]?\s*(?:(?:uk|eu|us)\s*[-:]?\s*)?0*(\d{1,2})\b|\buk\s*-?\s*0*(\d{1,2})\b")
-        .expect("regex")
+    Regex::new(&format!(
+        r"\b(?:size|sz)\s*[:.]?\s*(?:(?:uk|eu|us)\s*[-:]?\s*)?(?:0*(\d{{1,2}})|({LETTER_SIZES}))\b|\buk\s*-?\s*0*(\d{{1,2}})\b"
+    ))
+    .expect("regex")
+});
+/// A size in numbers and letters: "SIZE 9/L", "SIZE:8/M" → both sizes.
+static RE_DUAL_SIZE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:size|sz)\s*[:.]?\s*0*(\d{{1,2}})\s*/\s*({LETTER_SIZES})\b"
+    ))
+    .expect("regex")
+});
+/// A dimension whose parts are marked width, depth, height or length: "410W X 390D X 600HT",
+/// "480w x 560d x 780h-mm" → "410x390x600". Two marked parts at least: "720W" alone is a power.
+static RE_MARKED_DIMS: LazyLock<Regex> = LazyLock::new(|| {
+    let part = r"(\d+(?:\.\d+)?)\s?(?:w|d|h|ht|l|dp)";
+    Regex::new(&format!(r"\b{part}\s*[x×*]\s*{part}(?:\s*[x×*]\s*{part})?\b")).expect("regex")
 });
 static RE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+(?:\.\d+)?$").expect("regex"));
 static RE_FRACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\d+-)?\d+/\d+$").expect("regex"));
@@ -76,6 +104,11 @@ pub fn tokens(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(raw.len() + 4);
     let mut i = 0;
     while i < raw.len() {
+        // "c/w", "w/": stop words before a slash could part them.
+        if STOP_WORDS.contains(&raw[i]) {
+            i += 1;
+            continue;
+        }
         let t = raw[i].trim_matches(|c: char| matches!(c, '-' | '/' | '.' | '\''));
         i += 1;
         if t.is_empty() {
@@ -114,6 +147,15 @@ fn prepare(text: &str) -> String {
         })
         .collect();
     s = strip_accents(&s);
+    // 410W x 390D x 600HT → 410x390x600 (before "w" can be read as watts)
+    s = RE_MARKED_DIMS
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            (1..=3)
+                .filter_map(|i| c.get(i).map(|m| m.as_str()))
+                .collect::<Vec<_>>()
+                .join("x")
+        })
+        .into_owned();
     // 4" / 4'' / 4” → 4in
     s = RE_INCH_QUOTES.replace_all(&s, "${1}in ").into_owned();
     // "#120-BLUE", "# 80/…": a grit even when a word is joined to it.
@@ -124,12 +166,16 @@ fn prepare(text: &str) -> String {
             format!("{}{}{}", &c["n"], unit(&c["u"]).unwrap_or(&c["u"]), &c["t"])
         })
         .into_owned();
-    // A trailing " - 08" (or before a bracket) is a size in shoe and glove names.
-    s = RE_TRAILING_SIZE.replace_all(&s, " size ${1} ").into_owned();
+    // A trailing " - 08" or "-XL" (or before a bracket) is a size in shoe, glove and
+    // clothing names.
+    s = RE_TRAILING_SIZE.replace_all(&s, "${w} size ${s} ").into_owned();
+    // "size 9/L" → "size9 sizel"
+    s = RE_DUAL_SIZE.replace_all(&s, " size${1} size${2} ").into_owned();
     // "size:08", "size uk-8", "uk-8" → "size8"
     s = RE_SIZE
         .replace_all(&s, |c: &regex::Captures<'_>| {
-            format!(" size{} ", c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str()))
+            let size = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3));
+            format!(" size{} ", size.map_or("", |m| m.as_str()))
         })
         .into_owned();
     // 100*1.2*16, 100 x 1.2 x 16, 480w x 560d → joined with "x" (twice for chains).
@@ -236,6 +282,17 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         out.push(t.to_string());
         return;
     }
+    // A word hyphened to its size is the word and the size, not a code: "CONE-30in",
+    // "GREASE-15KG" (a code has digits on both sides: "302-25", "W3000-10").
+    if let Some((word, size)) = t.split_once('-')
+        && word.len() >= 3
+        && word.bytes().all(|b| b.is_ascii_alphabetic())
+        && is_measure_like(size)
+    {
+        push_token(word, out);
+        push_token(size, out);
+        return;
+    }
     if t.contains('-') || t.contains('/') {
         let parts: Vec<&str> = t.split(['-', '/']).filter(|p| !p.is_empty()).collect();
         let has_digit = t.bytes().any(|b| b.is_ascii_digit());
@@ -263,8 +320,54 @@ fn push_token(t: &str, out: &mut Vec<String>) {
     }
 }
 
+/// A dimension's value without its units when its parts have one: "200mmx20mmx32mm" →
+/// "200x20x32". A catalog that writes "200*20*32" means that size: one side's unit is the
+/// other's when it states none (see `scoring`).
+pub fn bare_dimensions(t: &str) -> Option<String> {
+    if !t.contains('x') {
+        return None;
+    }
+    let mut bare = Vec::new();
+    let mut any_unit = false;
+    for part in t.split('x') {
+        if RE_NUMBER.is_match(part) || RE_FRACTION.is_match(part) {
+            bare.push(part);
+            continue;
+        }
+        let c = RE_MEASURE.captures(part)?;
+        if !units::is_length(&c[2]) {
+            return None;
+        }
+        any_unit = true;
+        bare.push(c.get(1).map_or("", |m| m.as_str()));
+    }
+    (any_unit && bare.len() >= 2).then(|| bare.join("x"))
+}
+
+/// The other ways a catalog writes a dimension token when one side states no unit: with
+/// units, the bare numbers ("200mmx20mmx32mm" → "200x20x32"); bare, in millimetres and in
+/// inches ("200x20x32" → "200mmx20mmx32mm", "200inx20inx32in"). Empty for other tokens.
+pub fn dimension_equivalents(t: &str) -> Vec<String> {
+    if let Some(bare) = bare_dimensions(t) {
+        return vec![bare];
+    }
+    let parts: Vec<&str> = t.split('x').collect();
+    if parts.len() < 2 || !parts.iter().all(|p| RE_NUMBER.is_match(p) || RE_FRACTION.is_match(p)) {
+        return Vec::new();
+    }
+    ["mm", "in"]
+        .iter()
+        .map(|u| parts.iter().map(|p| format!("{p}{u}")).collect::<Vec<_>>().join("x"))
+        .collect()
+}
+
+fn is_letter_size(t: &str) -> bool {
+    LETTER_SIZES.split('|').any(|s| s == t)
+}
+
 fn is_measure_like(p: &str) -> bool {
     RE_NUMBER.is_match(p)
+        || RE_FRACTION.is_match(p)
         || RE_MEASURE
             .captures(p)
             .is_some_and(|c| unit(&c[2]).is_some() || c[2].len() == 1)
@@ -296,8 +399,11 @@ fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
             None => (p.to_string(), None),
         })
         .collect();
+    // A unit written after the last part only is every part's; a dimension with a fraction
+    // and no unit is in inches ("3/8 x 1").
     let trailing = match split.split_last() {
         Some(((_, Some(u)), rest)) if rest.iter().all(|(_, u)| u.is_none()) && units::is_length(u) => Some(*u),
+        _ if split.iter().all(|(_, u)| u.is_none()) && split.iter().any(|(n, _)| RE_FRACTION.is_match(n)) => Some("in"),
         _ => None,
     };
     split
@@ -339,6 +445,13 @@ fn merge_sizes(tokens: &mut Vec<String>) {
                 .filter(|n| n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
             {
                 out.push(format!("size{}", tidy_number(n)));
+                i = j + 1;
+                continue;
+            }
+            if t != "uk"
+                && let Some(n) = tokens.get(j).filter(|n| is_letter_size(n))
+            {
+                out.push(format!("size{n}"));
                 i = j + 1;
                 continue;
             }

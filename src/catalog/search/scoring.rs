@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::catalog::search::normalize;
 use crate::catalog::search::vocabulary::Vocabulary;
 
 /// Recall counts this many times more than precision.
@@ -28,6 +29,9 @@ static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
+/// Letter sizes as the normaliser writes them after "size".
+const LETTER_SIZES: &[&str] = &["xxxl", "xxl", "xl", "xs", "s", "m", "l", "2xl", "3xl", "4xl", "5xl"];
+
 /// The attribute class of a token whose value must agree between request and product:
 /// a unit of measure, "grit", "size", or "dims2"/"dims3" for dimensions.
 pub fn attribute_class(t: &str) -> Option<String> {
@@ -37,7 +41,10 @@ pub fn attribute_class(t: &str) -> Option<String> {
     if t.len() >= 2 && t.starts_with('g') && t[1..].parse::<u32>().is_ok_and(is_grit) {
         return Some("grit".into());
     }
-    if t.starts_with("size") && t.len() > 4 && t[4..].bytes().all(|b| b.is_ascii_digit()) {
+    if t.starts_with("size")
+        && t.len() > 4
+        && (t[4..].bytes().all(|b| b.is_ascii_digit()) || LETTER_SIZES.contains(&&t[4..]))
+    {
         return Some("size".into());
     }
     if t.contains('x') && t.split('x').count() >= 2 && t.split('x').all(|p| p.starts_with(|c: char| c.is_ascii_digit()))
@@ -95,6 +102,12 @@ struct QueryTerm<'a> {
     fuzzy: bool,
     chars: usize,
     expansions: &'a [String],
+    /// The same dimension as the catalog may write it, one side stating no unit
+    /// (`normalize::dimension_equivalents`), those some product uses.
+    equivalents: Vec<String>,
+    /// The request's dimension this size is a part of ("200mm" of "200mmx20mmx32mm"): the
+    /// size is found when the dimension is.
+    part_of: Option<usize>,
 }
 
 /// A requested description prepared for scoring many products.
@@ -116,16 +129,34 @@ impl<'a> QueryScorer<'a> {
             let class = attribute_class(t);
             let chars = t.chars().count();
             let expansions = expansions.get(t).map_or(&[][..], Vec::as_slice);
+            let equivalents: Vec<String> = if class.as_deref().is_some_and(|c| c.starts_with("dims")) {
+                normalize::dimension_equivalents(t)
+                    .into_iter()
+                    .filter(|e| vocab.contains(e))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             terms.push(QueryTerm {
                 text: t,
                 weight: vocab.idf(t),
-                known: vocab.contains(t) || !expansions.is_empty(),
+                known: vocab.contains(t) || !expansions.is_empty() || !equivalents.is_empty(),
+                equivalents,
+                part_of: None,
                 code: class.is_none() && t.bytes().any(|b| b.is_ascii_digit()),
                 fuzzy: chars >= 4 && class.is_none(),
                 class,
                 chars,
                 expansions,
             });
+        }
+        for k in 0..terms.len() {
+            if terms[k].class.is_some() {
+                terms[k].part_of = terms.iter().position(|d| {
+                    d.class.as_deref().is_some_and(|c| c.starts_with("dims"))
+                        && d.text.split('x').any(|p| p == terms[k].text)
+                });
+            }
         }
         let total = terms.iter().map(|t| t.weight).sum();
         Self { terms, total }
@@ -165,19 +196,45 @@ impl<'a> QueryScorer<'a> {
         } else {
             Vec::new()
         };
+        let mut credits: Vec<Option<(f64, Option<usize>)>> = self
+            .terms
+            .iter()
+            .map(|t| self.credit(t, product).map(|(c, i)| (c, Some(i))))
+            .collect();
+        // A size that is a part of a dimension found is found with it.
+        for k in 0..credits.len() {
+            if credits[k].is_none()
+                && let Some(d) = self.terms[k].part_of
+                && let Some((c, _)) = credits[d]
+            {
+                credits[k] = Some((c, None));
+            }
+        }
+        let mut mark = |i: usize| {
+            if i < hit.len() {
+                hit[i] = true;
+            } else {
+                hit_more[i] = true;
+            }
+        };
         let mut matched = 0.0;
         let (mut codes_missed, mut codes_hit) = (0u8, 0u8);
-        for t in &self.terms {
-            let Some((credit, i)) = self.credit(t, product) else {
+        for (t, credit) in self.terms.iter().zip(&credits) {
+            let Some((credit, at)) = *credit else {
                 codes_missed += u8::from(t.code);
                 continue;
             };
             codes_hit += u8::from(t.code && credit >= 1.0);
             matched += t.weight * credit;
-            if i < hit.len() {
-                hit[i] = true;
-            } else {
-                hit_more[i] = true;
+            let Some(i) = at else { continue };
+            mark(i);
+            // A dimension found also explains its sizes in the product's name.
+            if product[i].class.is_some_and(|c| c.starts_with("dims")) {
+                for part in product[i].text.split('x') {
+                    if let Some(j) = product.iter().position(|p| p.text == part) {
+                        mark(j);
+                    }
+                }
             }
         }
         let (mut wp, mut mp) = (0.0, 0.0);
@@ -194,7 +251,16 @@ impl<'a> QueryScorer<'a> {
         }
         let b2 = BETA * BETA;
         let f = (1.0 + b2) * precision * recall / (b2 * precision + recall);
-        let (conflicts, agreeing, missed) = self.attributes(product);
+        let found: Vec<bool> = credits
+            .iter()
+            .zip(&self.terms)
+            .map(|(c, t)| {
+                c.is_some_and(|(_, at)| {
+                    at.is_none_or(|i| product[i].text == t.text || t.equivalents.iter().any(|e| e == product[i].text))
+                })
+            })
+            .collect();
+        let (conflicts, agreeing, missed) = self.attributes(product, &found);
         Parts {
             score: f * CONFLICT_FACTOR.powi(i32::from(conflicts)),
             recall,
@@ -211,6 +277,13 @@ impl<'a> QueryScorer<'a> {
     /// near-spelling or a plural/prefix 0.7; and the index of the product term it hit.
     fn credit(&self, t: &QueryTerm<'_>, product: &[ProductTerm<'_>]) -> Option<(f64, usize)> {
         if let Some(i) = product.iter().position(|p| p.text == t.text) {
+            return Some((1.0, i));
+        }
+        if let Some(i) = t
+            .equivalents
+            .iter()
+            .find_map(|e| product.iter().position(|p| p.text == e.as_str()))
+        {
             return Some((1.0, i));
         }
         if let Some(i) = t
@@ -236,14 +309,15 @@ impl<'a> QueryScorer<'a> {
 
     /// Attribute classes both sides state: with no value in common (conflicts), and with one
     /// (agreeing); and the request's attribute values the product does not have (missed).
-    fn attributes(&self, product: &[ProductTerm<'_>]) -> (u8, u8, u8) {
+    /// `found`: per request term, whether the product states it (or its dimension).
+    fn attributes(&self, product: &[ProductTerm<'_>], found: &[bool]) -> (u8, u8, u8) {
         let (mut n, mut same, mut missed) = (0u8, 0u8, 0u8);
         let mut done: Vec<&str> = Vec::new();
-        for t in &self.terms {
+        for (t, found) in self.terms.iter().zip(found) {
             let Some(class) = t.class.as_deref() else {
                 continue;
             };
-            if !product.iter().any(|p| p.text == t.text) {
+            if !found {
                 missed = missed.saturating_add(1);
             }
             if done.contains(&class) {
@@ -254,10 +328,9 @@ impl<'a> QueryScorer<'a> {
             let mut agree = false;
             for p in product.iter().filter(|p| p.class == Some(class)) {
                 product_states = true;
-                agree |= self
-                    .terms
-                    .iter()
-                    .any(|q| q.class.as_deref() == Some(class) && q.text == p.text);
+                agree |= self.terms.iter().any(|q| {
+                    q.class.as_deref() == Some(class) && (q.text == p.text || q.equivalents.iter().any(|e| e == p.text))
+                });
             }
             if product_states && !agree {
                 n = n.saturating_add(1);

@@ -126,3 +126,72 @@ fn an_abbreviation_dot_parts_two_words() {
     assert_eq!(n("BOSTIK M.PURPOSE SEALANT"), "bostik m purpose sealant");
     assert_eq!(n("UN NO.1049 1.5MM"), "un no.1049 1.5mm");
 }
+
+#[test]
+fn dimensions_marked_width_depth_height() {
+    assert_eq!(n("BIN PB45 (410W X 390D X 600HT)"), n("bin pb45 410 x 390 x 600"));
+    assert_eq!(n("bin 480W X 560D X 780H-Mm"), n("bin 480x560x780mm"));
+    // one marked part is no dimension: a grinder's power stays a power
+    assert_eq!(n("ANGLE GRINDER 100MM 720W"), "angle grinder 100mm 720w");
+}
+
+#[test]
+fn a_dimension_with_a_fraction_and_no_unit_is_in_inches() {
+    assert_eq!(
+        n("Brass pipe nipple BSP 3/8 x 1\""),
+        n("BRASS PIPE NIPPLE BSP 3/8\"X1\"")
+    );
+    assert_eq!(n("nipple 3/8 x 1"), "nipple 3/8inx1in 3/8in 1in");
+}
+
+#[test]
+fn letter_sizes_and_sizes_hyphened_to_a_word() {
+    assert_eq!(
+        n("PVC HEAVY DUTY RAINCOAT YELLOW - XL"),
+        "pvc heavy duty raincoat yellow sizexl"
+    );
+    assert_eq!(n("raincoat, size XL"), "raincoat sizexl");
+    assert_eq!(n("RAIN COAT SIZE:XL"), "rain coat sizexl");
+    assert_eq!(n("GLOVES SIZE M"), "gloves sizem");
+    assert_eq!(
+        n("SAFETY BOOT STEEL TOE CAP & MIDSOLE-10 (YELLOW)"),
+        "safety boot steel toe cap midsole size10 yellow"
+    );
+    // a short name before the hyphen is a product's name, not a size
+    assert_eq!(n("WD-40"), "wd-40 wd40 wd 40");
+}
+
+#[test]
+fn the_other_spellings_of_a_dimension_when_one_side_states_no_unit() {
+    assert_eq!(dimension_equivalents("200mmx20mmx32mm"), ["200x20x32"]);
+    assert_eq!(
+        dimension_equivalents("200x20x32"),
+        ["200mmx20mmx32mm", "200inx20inx32in"]
+    );
+    assert_eq!(dimension_equivalents("4inx2.5mm"), ["4x2.5"]);
+    assert!(dimension_equivalents("200ml").is_empty());
+    assert!(dimension_equivalents("9inx11inxg360").is_empty());
+}
+
+#[test]
+fn with_written_short_is_noise() {
+    assert_eq!(n("ear plug w/ cord"), n("EAR PLUG W/CORD"));
+    assert_eq!(n("hammer drill c/w bits"), "hammer drill bits");
+}
+
+#[test]
+fn a_size_in_numbers_and_letters_is_both() {
+    assert_eq!(n("FOAM COATED GLOVE (SIZE 9/L)"), "foam coated glove size9 sizel");
+    assert_eq!(n("GRIP GLOVE SIZE:8/M"), "grip glove size8 sizem");
+}
+
+#[test]
+fn a_word_hyphened_to_its_size_is_two_words() {
+    assert_eq!(
+        n("SAFETY CONE-30\" WITH 2 REFLECTIVE FILM"),
+        "safety cone 30in 2 reflective film"
+    );
+    assert_eq!(n("BL HEAVY DUTY GREASE-15KG"), "bl heavy duty grease 15000g");
+    // digits on both sides: a code, kept whole and in parts
+    assert_eq!(n("W3000-10"), "w3000-10 w300010 w3000 10");
+}
