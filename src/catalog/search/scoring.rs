@@ -201,11 +201,13 @@ impl<'a> QueryScorer<'a> {
             .iter()
             .map(|t| self.credit(t, product).map(|(c, i)| (c, Some(i))))
             .collect();
-        // A size that is a part of a dimension found is found with it.
+        // A size that is a part of a dimension found is found with it (not of one read as a
+        // misspelling of another dimension).
         for k in 0..credits.len() {
             if credits[k].is_none()
                 && let Some(d) = self.terms[k].part_of
                 && let Some((c, _)) = credits[d]
+                && c >= 1.0
             {
                 credits[k] = Some((c, None));
             }
