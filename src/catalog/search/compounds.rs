@@ -4,6 +4,8 @@
 //! side by side, and two request words are joined only into a catalog word when no product
 //! names them side by side.
 
+use super::normalize;
+
 /// Shortest part of a compound worth splitting off ("ear" in "earmuff").
 const MIN_PART: usize = 3;
 
@@ -20,6 +22,22 @@ pub fn rewrite(tokens: Vec<String>, catalog: &impl Vocabulary) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(tokens.len() + 2);
     let mut i = 0;
     'tokens: while i < tokens.len() {
+        // A model code's letters written apart from its hyphened numbers: "gws 24-230" →
+        // GWS24-230 (with the forms the normaliser gives that code).
+        if let Some(next) = tokens.get(i + 1)
+            && (2..=5).contains(&tokens[i].len())
+            && tokens[i].bytes().all(|b| b.is_ascii_lowercase())
+            && next.contains('-')
+            && next.starts_with(|c: char| c.is_ascii_digit())
+            && catalog.knows(&format!("{}{next}", tokens[i]))
+        {
+            let derived = normalize::tokens(next);
+            if tokens.get(i + 1..i + 1 + derived.len()) == Some(&derived[..]) {
+                out.extend(normalize::tokens(&format!("{}{next}", tokens[i])));
+                i += 1 + derived.len();
+                continue;
+            }
+        }
         // A model code written apart: "sae 140 ep" → "sae140ep", "hd 40" → "hd40".
         for k in [3, 2] {
             if let Some(group) = tokens.get(i..i + k)
@@ -151,6 +169,7 @@ mod tests {
             vec!["castrol", "gear", "oil", "sae140ep"],
             vec!["lesfric", "hd", "40", "oil"],
             vec!["dewalt", "recipro", "saw", "dw", "303k"],
+            vec!["bosch", "grinder", "gws24-230", "gws24230", "gws24", "230"],
         ])
     }
 
@@ -176,6 +195,14 @@ mod tests {
         assert_eq!(r("lesfric hd40 oil"), "lesfric hd 40 oil");
         assert_eq!(r("m10 bolt"), "m10 bolt");
         assert_eq!(r("dewalt dw303k"), "dewalt dw 303k");
+        assert_eq!(
+            rewrite(
+                crate::catalog::search::normalize::tokens("Bosch GWS 24-230 grinder"),
+                &catalog()
+            )
+            .join(" "),
+            "bosch gws24-230 gws24230 gws24 230 grinder"
+        );
     }
 
     #[test]

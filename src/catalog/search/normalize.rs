@@ -44,8 +44,11 @@ const STOP_WORDS: &[&str] = &[
 /// is grit 120. 4: a dot between letters parts two words ("IND.CASTOR"). 5: dimensions
 /// marked W/D/H ("410W X 390D X 600HT"), fractions in dimensions ("3/8 x 1"), letter sizes
 /// ("size XL", "- XL"), a size hyphened to a word ("MIDSOLE-10", "CONE-30\"", "GREASE-15KG"),
-/// "c/w" and "w/" dropped.
-pub const VERSION: u8 = 5;
+/// "c/w" and "w/" dropped. 6: the container after a volume or weight ("15kg pail") dropped;
+/// letter sizes in brackets or alone ("(M)", "XL"), "US 9" a size; a count in a pack one
+/// token ("80'S" = "80 sheets" = "80 pcs" = "80/box"); a grit after a dimension's
+/// "x" ("9\"X11\"XG320").
+pub const VERSION: u8 = 6;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -75,10 +78,21 @@ static RE_TRAILING_SIZE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:size|sz)\s*[:.]?\s*(?:(?:uk|eu|us)\s*[-:]?\s*)?(?:0*(\d{{1,2}})|({LETTER_SIZES}))\b|\buk\s*-?\s*0*(\d{{1,2}})\b"
+        r"\b(?:size|sz)\s*[:.]?\s*(?:(?:uk|eu|us)\s*[-:]?\s*)?(?:0*(\d{{1,2}})|({LETTER_SIZES}))\b|\b(?:uk|us|eu)\s*-?\s*0*(\d{{1,2}})\b"
     ))
     .expect("regex")
 });
+/// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B".
+static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,5})\s*(?:pcs?|'s|pieces|nos)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)\b")
+        .expect("regex")
+});
+/// A letter size in brackets, not a label glued to a measure ("BROOM (L)95CM").
+static RE_BRACKETED_SIZE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\(\s*({LETTER_SIZES})\s*\)(?:\s|$|[,;.])")).expect("regex"));
+/// Letter sizes that mean nothing else ("XL", "XXL", "2XL"; not "M", "L" or "S").
+static RE_BARE_SIZE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s,(/-])(xs|xl|xxl|xxxl|[2-5]xl)\b").expect("regex"));
 /// A size in numbers and letters: "SIZE 9/L", "SIZE:8/M" → both sizes.
 static RE_DUAL_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -86,6 +100,9 @@ static RE_DUAL_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("regex")
 });
+/// A grit joined to a dimension by its "x" ("9inx11in xg320", "9x11xp120").
+static RE_DIM_GRIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d(?:in|mm|cm)?)\s*x\s*[gp#](\d{2,4})\b").expect("regex"));
 /// A dimension whose parts are marked width, depth, height or length: "410W X 390D X 600HT",
 /// "480w x 560d x 780h-mm" → "410x390x600". Two marked parts at least: "720W" alone is a power.
 static RE_MARKED_DIMS: LazyLock<Regex> = LazyLock::new(|| {
@@ -125,8 +142,54 @@ pub fn tokens(text: &str) -> Vec<String> {
         push_token(t, &mut out);
     }
     merge_sizes(&mut out);
+    drop_containers(&mut out);
     out.retain(|t| !STOP_WORDS.contains(&t.as_str()));
     out
+}
+
+/// How a volume or weight is packed: "15kg pail", "500ml spray", "1 litre bottle".
+const CONTAINERS: &[&str] = &[
+    "pail",
+    "pails",
+    "bottle",
+    "bottles",
+    "btl",
+    "btls",
+    "tin",
+    "tins",
+    "drum",
+    "drums",
+    "can",
+    "cans",
+    "tube",
+    "tubes",
+    "jerrycan",
+    "jerrycans",
+    "sachet",
+    "sachets",
+    "jar",
+    "jars",
+    "tub",
+    "tubs",
+    "bucket",
+    "buckets",
+    "pack",
+    "packs",
+    "spray",
+    "aerosol",
+];
+
+static RE_CONTENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+(?:\.\d+)?(?:ml|g|oz|lb|gal)$").expect("regex"));
+
+/// The container named right after a volume or weight: packing, not the product ("grease
+/// 15kg pail" is the grease of "GREASE-15KG"), on both sides alike.
+fn drop_containers(tokens: &mut Vec<String>) {
+    let mut previous_is_content = false;
+    tokens.retain(|t| {
+        let drop = previous_is_content && CONTAINERS.contains(&t.as_str());
+        previous_is_content = RE_CONTENT.is_match(t);
+        !drop
+    });
 }
 
 /// The tokens joined by spaces: what the catalog stores as `search_text`.
@@ -160,6 +223,8 @@ fn prepare(text: &str) -> String {
     s = RE_INCH_QUOTES.replace_all(&s, "${1}in ").into_owned();
     // "#120-BLUE", "# 80/…": a grit even when a word is joined to it.
     s = RE_HASH_GRIT.replace_all(&s, " g${1} ${2}").into_owned();
+    // "500/box", "100PC/BOX", "24'S/PKT": a count per pack, not a model code
+    s = RE_PER_PACK.replace_all(&s, "${1}pcs ").into_owned();
     // 200 mls / 3/4-inch / 5 kgs → 200ml / 3/4in / 5kg
     s = RE_NUMBER_UNIT
         .replace_all(&s, |c: &regex::Captures<'_>| {
@@ -178,6 +243,9 @@ fn prepare(text: &str) -> String {
             format!(" size{} ", size.map_or("", |m| m.as_str()))
         })
         .into_owned();
+    // "(M)", "(XL)": a letter size in brackets; "XL", "XXL", "2XL" alone are sizes too
+    s = RE_BRACKETED_SIZE.replace_all(&s, " size${1} ").into_owned();
+    s = RE_BARE_SIZE.replace_all(&s, " size${1} ").into_owned();
     // 100*1.2*16, 100 x 1.2 x 16, 480w x 560d → joined with "x" (twice for chains).
     for _ in 0..4 {
         let joined = RE_DIM_SEP.replace_all(&s, "${1}x${2}");
@@ -186,6 +254,8 @@ fn prepare(text: &str) -> String {
         }
         s = joined.into_owned();
     }
+    // A grit after a dimension's last "x": 9"X11"XG320 → 9inx11in g320.
+    s = RE_DIM_GRIT.replace_all(&s, "${1} g${2}").into_owned();
     // Punctuation that never belongs to a token.
     s.chars()
         .map(|c| match c {

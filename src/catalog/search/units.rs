@@ -106,8 +106,13 @@ const SPELLINGS: &[(&str, Measure)] = &[
     ("kva", m("kva", false)),
     ("mpa", m("mpa", false)),
     ("nm", m("nm", false)),
-    ("pc", m("pc", false)),
+    // A count in a pack: "100PC/BOX", "80'S", "80 sheets" are one token.
+    ("pc", m("pcs", false)),
     ("pcs", m("pcs", false)),
+    ("'s", m("pcs", false)),
+    ("pieces", m("pcs", false)),
+    ("sheets", m("pcs", false)),
+    ("pulls", m("pcs", false)),
 ];
 
 /// The unit a spelling means ("Ltrs" → l, "mls" → ml, "in." → in).

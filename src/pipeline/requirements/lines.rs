@@ -165,6 +165,26 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
         .find_map(|(re, rule)| re.captures(text).and_then(|c| accept(&c, *rule)))
 }
 
+/// "kitchen degreaser spray (6)": a figure alone in brackets ends the line.
+static TRAILING_COUNT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<d>.*[A-Za-z].*?)\s*\(\s*(?P<q>\d{1,5})\s*\)\s*$").expect("regex"));
+static SIZE_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:size|sz|uk|us|eu|xs|s|m|l|xl|xxl|xxxl|no|#)\.?\s*$").expect("regex"));
+
+/// A line ending in a figure alone in brackets, read as "description (quantity)". Alone such a
+/// figure may be a size or a model ("glove size L (9)"): the caller takes these only from a
+/// list of two or more such lines in a request.
+pub(super) fn bracketed_count(line: &str) -> Option<Requirement> {
+    let text = MARKER.replace(line.trim(), "");
+    let c = TRAILING_COUNT.captures(text.trim())?;
+    let description = c.name("d")?.as_str().trim();
+    if SIZE_BEFORE.is_match(description) || QUANTITY_WORDS.is_match(description) || description.len() < 3 {
+        return None;
+    }
+    let quantity = Quantity::parse(c.name("q")?.as_str()).ok()?;
+    Requirement::new(without_item_codes(description), quantity, "pcs")
+}
+
 /// What a line that is not an item says for the line after it.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Context {

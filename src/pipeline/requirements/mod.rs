@@ -149,7 +149,17 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
     let mut implicit = Vec::new();
     for doc in docs {
         let mut pending: Option<String> = None;
+        // Lines "description (6)" in a row: a list, read as items in a request.
+        let mut bracketed: Vec<Requirement> = Vec::new();
         for block in &doc.blocks {
+            if let Block::Line { text } | Block::ListItem { text } = block
+                && lines::items_in(text).is_empty()
+                && let Some(item) = lines::bracketed_count(text)
+            {
+                bracketed.push(item);
+                continue;
+            }
+            end_list(&mut bracketed, &mut implicit);
             match block {
                 Block::Table { rows } => {
                     pending = None;
@@ -182,6 +192,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                 }
             }
         }
+        end_list(&mut bracketed, &mut implicit);
     }
     if !implicit.is_empty() && asks_for_quotation(docs) {
         out.extend(implicit);
@@ -190,6 +201,14 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         return Err(ExtractError::NoItems);
     }
     Ok(out)
+}
+
+/// Ends a run of "description (6)" lines: two or more are a list, read as items in a request.
+fn end_list(list: &mut Vec<Requirement>, implicit: &mut Vec<Requirement>) {
+    if list.len() >= 2 {
+        implicit.append(list);
+    }
+    list.clear();
 }
 
 /// Whether a line of text asks for at least one item ("Kindly quote 20 pcs safety helmet").
@@ -266,6 +285,34 @@ mod tests {
         // A named quantity column is an item list wherever it stands.
         let list = table(&[&["Item", "Qty"], &["Nitrile gloves", "20"], &["Mop head", "5"]]);
         assert_eq!(extract_rules(&[doc(vec![list])]).map(|l| l.len()), Ok(2));
+    }
+
+    #[test]
+    fn a_list_of_lines_ending_in_a_bracketed_figure_in_a_request() {
+        let line = |t: &str| Block::Line { text: t.into() };
+        let list = vec![
+            line("hi, pls quote for our kopitiam:"),
+            line("kitchen degreaser spray (6)"),
+            line("glass cleaner 5L (4)"),
+            line("water dispenser hot/cold (1)"),
+            line("Jenny Lau - Hougang Kopitiam Management"),
+        ];
+        let got = extract_rules(&[doc(list)]).expect("items");
+        let read: Vec<(String, String)> = got
+            .iter()
+            .map(|r| (r.description.clone(), r.quantity.to_string()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("kitchen degreaser spray".to_string(), "6".to_string()),
+                ("glass cleaner 5L".into(), "4".into()),
+                ("water dispenser hot/cold".into(), "1".into())
+            ]
+        );
+        // one such line is no list, and a size in brackets is no quantity
+        let one = vec![line("Please quote:"), line("Nitrile glove size L (9)"), line("Mop (4)")];
+        assert_eq!(extract_rules(&[doc(one)]), Err(ExtractError::NoItems));
     }
 
     #[test]

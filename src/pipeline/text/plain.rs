@@ -14,7 +14,7 @@ pub fn lines(text: &str) -> Vec<Block> {
         let line = raw.trim_end_matches('\r');
         if line.trim().is_empty() {
             flush(&mut run, &mut blocks);
-        } else if spans(line).len() >= 3 || (!run.is_empty() && is_rule(line)) {
+        } else if spans(line).len() >= 3 || pipe_cells(line).is_some() || (!run.is_empty() && is_rule(line)) {
             run.push(line);
         } else {
             flush(&mut run, &mut blocks);
@@ -27,12 +27,24 @@ pub fn lines(text: &str) -> Vec<Block> {
     blocks
 }
 
-/// A separator line such as "----  ------  ---".
+/// A separator line such as "----  ------  ---", "+----+----+" or "|:---|---:|".
 fn is_rule(line: &str) -> bool {
     line.chars().any(|c| matches!(c, '-' | '=' | '_'))
         && line
             .chars()
-            .all(|c| matches!(c, '-' | '=' | '_' | '+' | '|' | ' ' | '\t'))
+            .all(|c| matches!(c, '-' | '=' | '_' | '+' | '|' | ':' | ' ' | '\t'))
+}
+
+/// The cells of a row drawn with bars ("| 1 | Gloves | 20 |", Markdown and ASCII-art
+/// tables): three bars at least, the empty cells outside the outer bars dropped.
+fn pipe_cells(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    if t.matches('|').count() < 3 || is_rule(t) {
+        return None;
+    }
+    let inner = t.strip_prefix('|').unwrap_or(t);
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    Some(inner.split('|').map(|c| c.trim().to_string()).collect())
 }
 
 /// Cells of a line: (first char index, end char index, text), split at tabs and runs of
@@ -64,6 +76,12 @@ fn spans(line: &str) -> Vec<(usize, usize, String)> {
 /// else as lines.
 fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
     let lines: Vec<&str> = run.drain(..).filter(|l| !is_rule(l)).collect();
+    // A table drawn with bars: its cells are between them.
+    if lines.len() >= 2 && lines.iter().all(|l| pipe_cells(l).is_some()) {
+        let rows: Vec<Vec<String>> = lines.iter().filter_map(|l| pipe_cells(l)).collect();
+        blocks.push(Block::Table { rows });
+        return;
+    }
     let numeric_rows = lines
         .iter()
         .skip(1)
@@ -217,6 +235,42 @@ mod tests {
                 .iter()
                 .any(|b| matches!(b, Block::Line { text } if text.starts_with("PR NO")))
         );
+    }
+
+    #[test]
+    fn a_table_drawn_with_bars() {
+        let text = "+------+------------------------------+-----+-------+\n\
+                    | No   | Description                  | Qty | Unit  |\n\
+                    +======+==============================+=====+=======+\n\
+                    | 1    | Bosch GWS12-125CI 5\" grinder | 3   | pcs   |\n\
+                    | 2    | Envelopes DL white 500/box   | 3   | boxes |\n\
+                    +------+------------------------------+-----+-------+\n";
+        let tables: Vec<Block> = lines(text)
+            .into_iter()
+            .filter(|b| matches!(b, Block::Table { .. }))
+            .collect();
+        assert_eq!(
+            tables,
+            vec![Block::Table {
+                rows: vec![
+                    vec!["No".to_string(), "Description".into(), "Qty".into(), "Unit".into()],
+                    vec![
+                        "1".to_string(),
+                        "Bosch GWS12-125CI 5\" grinder".into(),
+                        "3".into(),
+                        "pcs".into()
+                    ],
+                    vec![
+                        "2".to_string(),
+                        "Envelopes DL white 500/box".into(),
+                        "3".into(),
+                        "boxes".into()
+                    ],
+                ]
+            }]
+        );
+        let markdown = "| Item | Qty |\n|:-----|----:|\n| Mop head | 12 |\n";
+        assert!(matches!(&lines(markdown)[0], Block::Table { rows } if rows[1] == ["Mop head", "12"]));
     }
 
     #[test]

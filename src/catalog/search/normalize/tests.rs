@@ -195,3 +195,51 @@ fn a_word_hyphened_to_its_size_is_two_words() {
     // digits on both sides: a code, kept whole and in parts
     assert_eq!(n("W3000-10"), "w3000-10 w300010 w3000 10");
 }
+
+#[test]
+fn the_container_after_a_volume_or_weight_is_packing() {
+    assert_eq!(n("BL heavy duty grease 15kg pail"), n("BL HEAVY DUTY GREASE-15KG"));
+    assert_eq!(n("WEICON Brake Cleaner 500ml spray"), n("WEICON BRAKE CLEANER 500 ML"));
+    assert_eq!(n("Lesfric oil, 1 litre bottle"), "lesfric oil 1000ml");
+    // not after a volume: the container is the product
+    assert_eq!(n("spray can 400ml"), "spray can 400ml");
+    assert_eq!(n("mop bucket 20 litre"), "mop bucket 20000ml");
+}
+
+#[test]
+fn a_count_in_a_pack_is_one_token() {
+    assert_eq!(n("WIPES 80'S HW5367"), "wipes 80pcs hw5367");
+    assert_eq!(n("wipes 80 sheets"), "wipes 80pcs");
+    assert_eq!(n("wipes, 80 pcs"), "wipes 80pcs");
+    assert_eq!(n("GLOVES (100PC/BOX)"), "gloves 100pcs");
+    assert_eq!(n("gloves 100 pcs/box"), "gloves 100pcs");
+    assert_eq!(n("Vinyl Gloves-(M) 100/B"), "vinyl gloves sizem 100pcs");
+    assert_eq!(n("SAFETY PINS 50MM (APPROX 500/BOX)"), "safety pins 50mm 500pcs");
+}
+
+#[test]
+fn a_grit_after_a_dimensions_x() {
+    assert_eq!(
+        n("HAWK WATERPROOF SANDPAPER 9\"X11\"XG320"),
+        "hawk waterproof sandpaper 9inx11in 9in 11in g320"
+    );
+    assert_eq!(n("sandpaper 9x11xp120"), "sandpaper 9x11 g120");
+}
+
+#[test]
+fn letter_sizes_in_brackets_or_alone_and_us_sizes() {
+    assert_eq!(
+        n("Ironclad Kong Pro Cut 5 gloves (M)"),
+        "ironclad kong pro cut 5 gloves sizem"
+    );
+    assert_eq!(
+        n("Ansell 87-950 black rubber glove XL"),
+        "ansell 87-950 87950 87 950 black rubber glove sizexl"
+    );
+    assert_eq!(
+        n("ANSELL RUBBER GLOVE 87950 BLACK - EXTRA 75 - XL"),
+        "ansell rubber glove 87950 black extra 75 sizexl"
+    );
+    assert_eq!(n("WORK BOOT P725297 (US 09)"), n("work boot P725297 US9"));
+    assert_eq!(n("BROOM (L)95CM"), "broom l 950mm");
+}

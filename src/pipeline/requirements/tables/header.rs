@@ -43,7 +43,9 @@ static OTHER: LazyLock<Regex> = LazyLock::new(|| {
 /// What a header cell says its column holds; None for an empty cell, `Other` for a header
 /// word that names none of the columns we read.
 pub(super) fn role(cell: &str) -> Option<Role> {
-    let c = cell.trim();
+    // ERP exports join header words with underscores: "ITEM_DESC", "LINE_NO", "UNIT_PRICE".
+    let spaced = cell.trim().replace('_', " ");
+    let c = spaced.as_str();
     if c.is_empty() {
         return None;
     }
@@ -70,7 +72,13 @@ pub(super) fn role(cell: &str) -> Option<Role> {
 /// Whether a cell reads as a header word at all (any role but free text).
 pub(super) fn is_header_word(cell: &str) -> bool {
     let c = cell.trim();
-    c.len() <= 40 && role(c).is_some_and(|r| r != Role::Other || OTHER.is_match(c))
+    // A field name of an export ("REQ_EMAIL", "doc_type") names a column whatever it says.
+    let field_name = c.contains('_')
+        && !c.contains(' ')
+        && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        && c.starts_with(|ch: char| ch.is_ascii_alphabetic());
+    let spaced = c.replace('_', " ");
+    c.len() <= 40 && (field_name || role(c).is_some_and(|r| r != Role::Other || OTHER.is_match(&spaced)))
 }
 
 /// The column roles of a one-row header.

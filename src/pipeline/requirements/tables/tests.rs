@@ -199,6 +199,67 @@ fn a_sentence_about_the_document_under_the_last_item_is_no_description() {
 }
 
 #[test]
+fn header_words_joined_by_underscores() {
+    let got = t(&[
+        &[
+            "DOC_TYPE",
+            "PR_NO",
+            "PR_DATE",
+            "REQUESTER",
+            "REQ_EMAIL",
+            "REQ_TEL",
+            "LINE_NO",
+            "ITEM_CODE",
+            "ITEM_DESC",
+            "QTY",
+            "UOM",
+            "UNIT_PRICE",
+            "CURRENCY",
+            "DELIVERY_ADDR",
+        ],
+        &[
+            "RFQ",
+            "PR-000418",
+            "2026-04-18",
+            "CHONG MEI LING",
+            "ml@kps.example",
+            "+65 6369 2281",
+            "10",
+            "KPS-020401",
+            "BRASS PIPE NIPPLE, BSP 1/2\" x 2\"",
+            "20.00",
+            "PCS",
+            "",
+            "SGD",
+            "8 Kranji Loop, Singapore 739555",
+        ],
+        &[
+            "RFQ",
+            "PR-000418",
+            "2026-04-18",
+            "CHONG MEI LING",
+            "ml@kps.example",
+            "+65 6369 2281",
+            "20",
+            "KPS-020402",
+            "GI DOUBLE BOLT CLAMP 1/2in",
+            "50.00",
+            "PCS",
+            "",
+            "SGD",
+            "8 Kranji Loop, Singapore 739555",
+        ],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("BRASS PIPE NIPPLE, BSP 1/2\" x 2\"", "20", "pcs"),
+            one("GI DOUBLE BOLT CLAMP 1/2in", "50", "pcs")
+        ])
+    );
+}
+
+#[test]
 fn a_contact_table_is_not_an_item_list() {
     assert_eq!(
         t(&[&["Company", "Sentosa Services"], &["Phone", "+65 6123 4567"]]),
