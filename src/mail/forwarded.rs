@@ -24,7 +24,7 @@ use super::staff::Staff;
 pub fn attribute(parsed: &ParsedMail, staff: &Staff) -> InboundMessage {
     let mut msg = parsed.message.clone();
     if !staff.contains(&msg.sender.address) {
-        return msg;
+        return newest_request(msg);
     }
     let customer_layer = |l: &Forwarded| l.sender.as_ref().is_some_and(|s| !staff.contains(&s.address));
     let chain = &parsed.forwarded;
@@ -51,6 +51,23 @@ pub fn attribute(parsed: &ParsedMail, staff: &Staff) -> InboundMessage {
     msg.text = read.text.clone();
     msg.html = read.html.clone();
     msg.attachments = read.attachments.clone();
+    msg
+}
+
+/// A customer's reply above a quoted earlier mail: when the reply itself asks for items, it is
+/// the request, and the history below it (an earlier request, our quotation) is not read
+/// again. A reply that asks for nothing itself ("see below", a forward) is read whole.
+fn newest_request(mut msg: InboundMessage) -> InboundMessage {
+    let Some(top) = channels::email::forward::newest_part(&msg.text) else {
+        return msg;
+    };
+    if !top.lines().any(crate::pipeline::requirements::names_an_item) {
+        return msg;
+    }
+    tracing::info!("reply above quoted mail: reading the reply only");
+    msg.text = top;
+    // The HTML holds the history too; the plain text above it is what the customer wrote.
+    msg.html = None;
     msg
 }
 
@@ -104,6 +121,17 @@ mod tests {
         assert_eq!(m.sender.address, "jane.tan@acme.example");
         assert!(m.forwarded_by.is_none());
         assert!(m.text.contains("pls quote"));
+    }
+
+    #[test]
+    fn a_new_request_above_a_quoted_one_is_read_alone() {
+        let body = "Hi Jia Hui,\r\n\r\nPlease quote the following:\r\n- Nitto hi coupler 40SM - 10 pcs\r\n\r\nBenjamin\r\n\r\n-----Original Message-----\r\nFrom: Benjamin Koh <ben.koh@gulcircle.example>\r\nSent: Wednesday, 22 April 2026 10:20 AM\r\nTo: sales@horme.example\r\nSubject: RFQ GCF-RFQ-0422\r\n\r\n> Please quote:\r\n> 1. Loctite 275 threadlocker 50ml - 10 btl\r\n";
+        let m = attribute(&mail("Benjamin Koh <ben.koh@gulcircle.example>", body), &staff());
+        assert!(m.text.contains("40SM"), "{}", m.text);
+        assert!(!m.text.contains("Loctite"), "{}", m.text);
+        // a reply that asks for nothing itself is read whole
+        let m = attribute(&mail("Jane Tan <jane.tan@acme.example>", GMAIL), &staff());
+        assert!(m.text.contains("Nitrile gloves"));
     }
 
     #[test]

@@ -107,8 +107,17 @@ pub fn inline(text: &str, html: Option<&str>, attachments: &[Attachment]) -> Vec
     out
 }
 
+/// The text above the first message quoted or forwarded inline ("-----Original Message-----",
+/// "On … wrote:" with a header block, "From: … Sent: …"), or None when the text quotes none.
+pub fn newest_part(text: &str) -> Option<String> {
+    let found = split(text)?;
+    Some(text.lines().take(found.at_line).collect::<Vec<_>>().join("\n"))
+}
+
 /// One inline forward: the header it names and the text below it.
 struct Split {
+    /// The line where the forwarded or quoted message starts (its separator or header).
+    at_line: usize,
     sender: Option<Sender>,
     subject: Option<String>,
     /// The separator phrase or the sender's address, to find the forward in HTML.
@@ -152,6 +161,7 @@ fn split(text: &str) -> Option<Split> {
             sender.as_ref().map(|s| s.address.clone()).unwrap_or_default()
         };
         return Some(Split {
+            at_line: i,
             sender,
             subject: block.subject,
             anchor,

@@ -185,6 +185,26 @@ pub(super) fn bracketed_count(line: &str) -> Option<Requirement> {
     Requirement::new(without_item_codes(description), quantity, "pcs")
 }
 
+/// A sub-item that only gives a size or colour ("size 7", "colour: blue", "XL") names the
+/// product of the line above it.
+static ATTRIBUTE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:(?:size|sz|colou?r|uk|us|eu|length|grade)\b\s*[:.\-]?\s*\S{1,8}|xs|s|m|l|xl|xxl|xxxl|[2-5]xl)\s*$",
+    )
+    .expect("regex")
+});
+
+/// `item` with the parent line's description in front when it only gives a size.
+pub(super) fn under_parent(item: &Requirement, parent: Option<&str>) -> Requirement {
+    match parent {
+        Some(p) if ATTRIBUTE_ONLY.is_match(&item.description) => Requirement {
+            description: super::tidy_description(&format!("{p} {}", item.description)),
+            ..item.clone()
+        },
+        _ => item.clone(),
+    }
+}
+
 /// What a line that is not an item says for the line after it.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Context {

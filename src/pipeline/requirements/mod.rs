@@ -149,6 +149,9 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
     let mut implicit = Vec::new();
     for doc in docs {
         let mut pending: Option<String> = None;
+        // The last line that named a product without a quantity: the parent of sub-items
+        // that only give a size ("1. Safety shoes Otter OWT993" / "a) size 7 x 10 pairs").
+        let mut parent: Option<String> = None;
         // Lines "description (6)" in a row: a list, read as items in a request.
         let mut bracketed: Vec<Requirement> = Vec::new();
         for block in &doc.blocks {
@@ -163,6 +166,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
             match block {
                 Block::Table { rows } => {
                     pending = None;
+                    parent = None;
                     match tables::read(rows) {
                         Some(t) if !t.items.is_empty() => {
                             if t.explicit {
@@ -180,13 +184,19 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                         out.push(item);
                         pending = None;
                     } else if let found @ [_, ..] = lines::items_in(text).as_slice() {
-                        out.extend_from_slice(found);
+                        out.extend(found.iter().map(|item| lines::under_parent(item, parent.as_deref())));
                         pending = None;
                     } else {
                         match lines::context(text) {
-                            lines::Context::Description(d) => pending = Some(d),
+                            lines::Context::Description(d) => {
+                                parent = Some(d.clone());
+                                pending = Some(d);
+                            }
                             lines::Context::Attribute => {}
-                            lines::Context::Other => pending = None,
+                            lines::Context::Other => {
+                                pending = None;
+                                parent = None;
+                            }
                         }
                     }
                 }
@@ -313,6 +323,27 @@ mod tests {
         // one such line is no list, and a size in brackets is no quantity
         let one = vec![line("Please quote:"), line("Nitrile glove size L (9)"), line("Mop (4)")];
         assert_eq!(extract_rules(&[doc(one)]), Err(ExtractError::NoItems));
+    }
+
+    #[test]
+    fn sub_items_that_only_give_a_size_belong_to_the_line_above() {
+        let line = |t: &str| Block::ListItem { text: t.into() };
+        let list = vec![
+            line("1. Safety shoes Otter OWT993"),
+            line("a) size 7 x 10 pairs"),
+            line("b) size 9 x 8 pairs"),
+            line("2. Microfibre cloths - 50 pcs"),
+        ];
+        let got = extract_rules(&[doc(list)]).expect("items");
+        let read: Vec<&str> = got.iter().map(|r| r.description.as_str()).collect();
+        assert_eq!(
+            read,
+            [
+                "Safety shoes Otter OWT993 size 7",
+                "Safety shoes Otter OWT993 size 9",
+                "Microfibre cloths"
+            ]
+        );
     }
 
     #[test]

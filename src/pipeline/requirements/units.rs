@@ -46,6 +46,8 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "cylinder" | "cylinders" | "cyl" => "cylinders",
         "strip" | "strips" => "strips",
         "pad" | "pads" => "pads",
+        "cartridge" | "cartridges" | "ctg" | "ctgs" | "cart" => "cartridges",
+        "sausage" | "sausages" => "sausages",
         _ => return None,
     })
 }

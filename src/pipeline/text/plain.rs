@@ -4,14 +4,30 @@
 //! character position under the first line's columns, so an empty cell stays empty and a
 //! right-aligned number still lands under its header.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::Block;
+
+/// The time stamp and sender a chat export puts before every message: WhatsApp's
+/// "[10:42, 3/4/2026] Ah Seng: " and "3/4/26, 10:42 am - Ah Seng: ", Telegram's
+/// "[03.04.2026 10:42] Ah Seng: ".
+static CHAT_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:\[\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?,\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*\]|\[\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?\s*\]|\d{1,4}[./-]\d{1,2}[./-]\d{1,4},\s+\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?\s+-)\s*[^:\[\]]{1,40}:\s",
+    )
+    .expect("regex")
+});
 
 /// Running text to blocks.
 pub fn lines(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut run: Vec<&str> = Vec::new();
     for raw in text.lines() {
-        let line = raw.trim_end_matches('\r');
+        let raw = raw.trim_end_matches('\r');
+        // A chat export: the message without its time stamp and sender.
+        let line = CHAT_PREFIX.find(raw).map_or(raw, |m| &raw[m.end()..]);
         if line.trim().is_empty() {
             flush(&mut run, &mut blocks);
         } else if spans(line).len() >= 3 || pipe_cells(line).is_some() || (!run.is_empty() && is_rule(line)) {
@@ -271,6 +287,23 @@ mod tests {
         );
         let markdown = "| Item | Qty |\n|:-----|----:|\n| Mop head | 12 |\n";
         assert!(matches!(&lines(markdown)[0], Block::Table { rows } if rows[1] == ["Mop head", "12"]));
+    }
+
+    #[test]
+    fn a_chat_export_is_read_without_time_stamps_and_senders() {
+        let text = "[10:43, 3/4/2026] Ah Seng: Dunlop LP 250ml x 30\n\
+                    3/4/26, 10:45 am - Ah Seng: tile grout grey 2.5kg - 10 bags\n\
+                    [03.04.2026 10:46] Ah Seng: colron scratch cover 6 btl\n\
+                    Note: 10:30 delivery\n";
+        assert_eq!(
+            lines(text),
+            vec![
+                line("Dunlop LP 250ml x 30"),
+                line("tile grout grey 2.5kg - 10 bags"),
+                line("colron scratch cover 6 btl"),
+                line("Note: 10:30 delivery")
+            ]
+        );
     }
 
     #[test]
