@@ -124,6 +124,16 @@ static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// A request verb inside a sentence, after a few words: "Our site team has also asked for 6
+/// units of …", "we would also like 20 sheets of …". Tried only when the clause is not an
+/// item as it stands; what follows must still read as an item with its quantity first.
+static ASK_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[^\d:]{0,60}?\b(?:need|needs|require|requires|want|wants|would\s+(?:also\s+)?like|(?:has|have)\s+(?:also\s+)?asked\s+for|asked\s+for|please\s+(?:also\s+)?(?:quote|include|supply|add))\s+(?:us\s+|me\s+)?",
+    )
+    .expect("regex")
+});
+
 /// Clause breaks inside a sentence that lists several items: sentence ends, semicolons, "and"
 /// or a comma before a number ("10 x gloves and 5 boxes of cable ties").
 static CLAUSES: LazyLock<Regex> =
@@ -134,10 +144,17 @@ static CLAUSES: LazyLock<Regex> =
 /// ("Hi, please quote 10 x gloves and 5 boxes of cable ties. Thanks").
 pub(super) fn items_in(line: &str) -> Vec<Requirement> {
     let one = |text: &str| {
-        item(text).or_else(|| {
-            let rest = LEAD_IN.replace(text, "");
-            (rest.len() < text.len()).then(|| item(&rest)).flatten()
-        })
+        item(text)
+            .or_else(|| {
+                let rest = LEAD_IN.replace(text, "");
+                (rest.len() < text.len()).then(|| item(&rest)).flatten()
+            })
+            .or_else(|| {
+                let rest = ASK_IN_SENTENCE.replace(text, "");
+                (rest.len() < text.len() && rest.starts_with(|c: char| c.is_ascii_digit()))
+                    .then(|| item(&rest))
+                    .flatten()
+            })
     };
     let whole = one(line);
     if !CLAUSES.is_match(line) {
@@ -497,6 +514,27 @@ mod tests {
         let got = all("Pls supply 2 pcs hammer, 4 pcs chisel 25mm; 1 set spanner");
         assert_eq!(got.len(), 3, "{got:?}");
         assert_eq!(got[1], ("chisel 25mm".into(), "4".into(), "pcs".into()));
+    }
+
+    #[test]
+    fn an_item_after_a_request_verb_inside_a_sentence() {
+        let got = all("Our site team has also asked for 6 units of Bosch GSH 388 demolition hammers.");
+        assert_eq!(
+            got,
+            [("Bosch GSH 388 demolition hammers".into(), "6".into(), "units".into())]
+        );
+        let got = all("If you carry them, we would also like 20 sheets of 18mm marine plywood (4 x 8 ft).");
+        assert_eq!(
+            got,
+            [("18mm marine plywood (4 x 8 ft)".into(), "20".into(), "sheets".into())]
+        );
+        for line in [
+            "The site team would like 2 weeks' notice before delivery.",
+            "We would like to thank you for your quotation no. 4411.",
+            "Our project needs 3 months to complete.",
+        ] {
+            assert!(all(line).is_empty(), "{line}: {:?}", all(line));
+        }
     }
 
     #[test]
