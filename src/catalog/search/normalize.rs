@@ -12,6 +12,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::units;
 
+mod sizes;
+pub use sizes::is_letter_size;
+
 /// Words that say nothing about the product ("… or equivalent").
 const STOP_WORDS: &[&str] = &[
     "or",
@@ -66,39 +69,10 @@ static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     let spellings = units::spellings_longest_first().join("|");
     Regex::new(&format!(r"(?P<n>\d)(?:\s+|\s*-\s*)?(?P<u>{spellings})(?P<t>x|\b)")).expect("regex")
 });
-/// Letter sizes of clothing, gloves and boots.
-const LETTER_SIZES: &str = "xxxl|xxl|xl|xs|s|m|l|2xl|3xl|4xl|5xl";
-/// A size at the end of a name or before a bracket: " - 08", " - XL", or hyphened to a word
-/// of four letters or more ("MIDSOLE-10"; "WD-40" is a name).
-static RE_TRAILING_SIZE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?:\s-\s*|(?P<w>[a-z]{{4}})-)(?P<s>\d{{1,2}}|{LETTER_SIZES})\s*(?:\(|$)"
-    ))
-    .expect("regex")
-});
-static RE_SIZE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"\b(?:size|sz)\s*[:.]?\s*(?:(?:uk|eu|us)\s*[-:]?\s*)?(?:0*(\d{{1,2}})|({LETTER_SIZES}))\b|\b(?:uk|us|eu)\s*-?\s*0*(\d{{1,2}})\b"
-    ))
-    .expect("regex")
-});
 /// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B".
 static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\d{1,5})\s*(?:pcs?|'s|pieces|nos)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)\b")
         .expect("regex")
-});
-/// A letter size in brackets, not a label glued to a measure ("BROOM (L)95CM").
-static RE_BRACKETED_SIZE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\(\s*({LETTER_SIZES})\s*\)(?:\s|$|[,;.])")).expect("regex"));
-/// Letter sizes that mean nothing else ("XL", "XXL", "2XL"; not "M", "L" or "S").
-static RE_BARE_SIZE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[\s,(/-])(xs|xl|xxl|xxxl|[2-5]xl)\b").expect("regex"));
-/// A size in numbers and letters: "SIZE 9/L", "SIZE:8/M" → both sizes.
-static RE_DUAL_SIZE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"\b(?:size|sz)\s*[:.]?\s*0*(\d{{1,2}})\s*/\s*({LETTER_SIZES})\b"
-    ))
-    .expect("regex")
 });
 /// A grit joined to a dimension by its "x" ("9inx11in xg320", "9x11xp120").
 static RE_DIM_GRIT: LazyLock<Regex> =
@@ -231,21 +205,7 @@ fn prepare(text: &str) -> String {
             format!("{}{}{}", &c["n"], unit(&c["u"]).unwrap_or(&c["u"]), &c["t"])
         })
         .into_owned();
-    // A trailing " - 08" or "-XL" (or before a bracket) is a size in shoe, glove and
-    // clothing names.
-    s = RE_TRAILING_SIZE.replace_all(&s, "${w} size ${s} ").into_owned();
-    // "size 9/L" → "size9 sizel"
-    s = RE_DUAL_SIZE.replace_all(&s, " size${1} size${2} ").into_owned();
-    // "size:08", "size uk-8", "uk-8" → "size8"
-    s = RE_SIZE
-        .replace_all(&s, |c: &regex::Captures<'_>| {
-            let size = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3));
-            format!(" size{} ", size.map_or("", |m| m.as_str()))
-        })
-        .into_owned();
-    // "(M)", "(XL)": a letter size in brackets; "XL", "XXL", "2XL" alone are sizes too
-    s = RE_BRACKETED_SIZE.replace_all(&s, " size${1} ").into_owned();
-    s = RE_BARE_SIZE.replace_all(&s, " size${1} ").into_owned();
+    s = sizes::mark(&s);
     // 100*1.2*16, 100 x 1.2 x 16, 480w x 560d → joined with "x" (twice for chains).
     for _ in 0..4 {
         let joined = RE_DIM_SEP.replace_all(&s, "${1}x${2}");
@@ -429,10 +389,6 @@ pub fn dimension_equivalents(t: &str) -> Vec<String> {
         .iter()
         .map(|u| parts.iter().map(|p| format!("{p}{u}")).collect::<Vec<_>>().join("x"))
         .collect()
-}
-
-fn is_letter_size(t: &str) -> bool {
-    LETTER_SIZES.split('|').any(|s| s == t)
 }
 
 fn is_measure_like(p: &str) -> bool {

@@ -29,9 +29,6 @@ static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
-/// Letter sizes as the normaliser writes them after "size".
-const LETTER_SIZES: &[&str] = &["xxxl", "xxl", "xl", "xs", "s", "m", "l", "2xl", "3xl", "4xl", "5xl"];
-
 /// The attribute class of a token whose value must agree between request and product:
 /// a unit of measure, "grit", "size", or "dims2"/"dims3" for dimensions.
 pub fn attribute_class(t: &str) -> Option<String> {
@@ -43,7 +40,7 @@ pub fn attribute_class(t: &str) -> Option<String> {
     }
     if t.starts_with("size")
         && t.len() > 4
-        && (t[4..].bytes().all(|b| b.is_ascii_digit()) || LETTER_SIZES.contains(&&t[4..]))
+        && (t[4..].bytes().all(|b| b.is_ascii_digit()) || normalize::is_letter_size(&t[4..]))
     {
         return Some("size".into());
     }
