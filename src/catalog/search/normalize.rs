@@ -50,8 +50,11 @@ const STOP_WORDS: &[&str] = &[
 /// "c/w" and "w/" dropped. 6: the container after a volume or weight ("15kg pail") dropped;
 /// letter sizes in brackets or alone ("(M)", "XL"), "US 9" a size; a count in a pack one
 /// token ("80'S" = "80 sheets" = "80 pcs" = "80/box"); a grit after a dimension's
-/// "x" ("9\"X11\"XG320").
-pub const VERSION: u8 = 6;
+/// "x" ("9\"X11\"XG320"). 7: a part without a unit in a dimension takes the unit after it
+/// ("5\"X2X22MM" = 5in x 2mm x 22mm); dimensions marked before their numbers ("W190XH255MM");
+/// a measure hyphened to a code ("16MM-WA80"); a bare inch fraction ("3/8 DR") in inches;
+/// "SIZE:10.3MM" a measure, not size 10; pairs per pack a count.
+pub const VERSION: u8 = 7;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -71,7 +74,7 @@ static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B".
 static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,5})\s*(?:pcs?|'s|pieces|nos)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)\b")
+    Regex::new(r"\b(\d{1,5})\s*(?:pcs?|'s|pieces|nos|prs|pairs?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)\b")
         .expect("regex")
 });
 /// A grit joined to a dimension by its "x" ("9inx11in xg320", "9x11xp120").
@@ -83,6 +86,26 @@ static RE_MARKED_DIMS: LazyLock<Regex> = LazyLock::new(|| {
     let part = r"(\d+(?:\.\d+)?)\s?(?:w|d|h|ht|l|dp)";
     Regex::new(&format!(r"\b{part}\s*[x×*]\s*{part}(?:\s*[x×*]\s*{part})?\b")).expect("regex")
 });
+/// The same, marked before the numbers: "W190XH255MM", "L600 x W400 x H850 mm".
+static RE_PREFIX_MARKED_DIMS: LazyLock<Regex> = LazyLock::new(|| {
+    let part = r"(?:w|d|h|ht|l|dp)\s?(\d+(?:\.\d+)?)";
+    Regex::new(&format!(
+        r"\b{part}\s*[x×*]\s*{part}(?:\s*[x×*]\s*{part})?\s?(mm|cm|m|in)?\b"
+    ))
+    .expect("regex")
+});
+/// A measure hyphened to a code or word after it: "16MM-WA80", "400ML-SPRAY".
+static RE_MEASURE_HYPHEN_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d(?:mm|cm|in|ml|kg|g|l|m))-([a-z])").expect("regex"));
+/// A word glued to a dimension: "DSIC100MMX16MM", "MACHINE1X2.0AH".
+static RE_WORD_DIMS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([a-z]{4,})(\d+(?:\.\d+)?(?:mm|cm|in)?x\d.*)$").expect("regex"));
+/// A word or short code glued to a volume or weight: "GREASE18KG", "PEDAL120L", "MGB120L"
+/// (three letters at least: "SS316L" is a steel grade).
+static RE_WORD_CONTENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([a-z]{3,})(\d+(?:\.\d+)?)(l|lt|ltr|ml|kg)$").expect("regex"));
+static RE_DECIMAL_COMMA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d),(\d{1,2})(\s*(?:ml|l|ltr|kg|g|mm|cm|m|in|oz)\b)").expect("regex"));
 static RE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+(?:\.\d+)?$").expect("regex"));
 static RE_FRACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\d+-)?\d+/\d+$").expect("regex"));
 static RE_MEASURE: LazyLock<Regex> =
@@ -193,6 +216,15 @@ fn prepare(text: &str) -> String {
                 .join("x")
         })
         .into_owned();
+    s = RE_PREFIX_MARKED_DIMS
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            let unit = c.get(4).map_or("", |m| m.as_str());
+            let parts: Vec<&str> = (1..=3).filter_map(|i| c.get(i).map(|m| m.as_str())).collect();
+            format!("{}{unit}", parts.join("x"))
+        })
+        .into_owned();
+    // "443,5 ML": a decimal comma before a unit (a thousands comma has three digits after it)
+    s = RE_DECIMAL_COMMA.replace_all(&s, "${1}.${2}${3}").into_owned();
     // 4" / 4'' / 4” → 4in
     s = RE_INCH_QUOTES.replace_all(&s, "${1}in ").into_owned();
     // "#120-BLUE", "# 80/…": a grit even when a word is joined to it.
@@ -206,6 +238,7 @@ fn prepare(text: &str) -> String {
         })
         .into_owned();
     s = sizes::mark(&s);
+    s = RE_MEASURE_HYPHEN_WORD.replace_all(&s, "${1} ${2}").into_owned();
     // 100*1.2*16, 100 x 1.2 x 16, 480w x 560d → joined with "x" (twice for chains).
     for _ in 0..4 {
         let joined = RE_DIM_SEP.replace_all(&s, "${1}x${2}");
@@ -282,6 +315,28 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         out.push(format!("g{}", tidy_number(&t[1..])));
         return;
     }
+    // A word glued to its size is the word and the size; a short code ending in a volume
+    // or weight ("MGB120L") names that volume too.
+    if let Some(c) = RE_WORD_DIMS.captures(t) {
+        push_token(&c[1], out);
+        push_token(&c[2], out);
+        return;
+    }
+    if let Some(c) = RE_WORD_CONTENT.captures(t) {
+        if c[1].len() < 4 {
+            out.push(t.to_string());
+        }
+        out.push(c[1].to_string());
+        out.push(measure_token(&c[2], unit(&c[3]).unwrap_or("l")));
+        return;
+    }
+    // An abrasive's grain and grit as one code ("CC120", "WA80", "AA60", "GC100"): the code
+    // and the grit, so that "#120" finds "CC120" and tells it from "CC60".
+    if let Some(grit) = grain_grit(t) {
+        out.push(t.to_string());
+        out.push(format!("g{grit}"));
+        return;
+    }
     // Dimensions: 100x1.2x16, 4inx2.5mm → one token, plus its measures; what follows the
     // measures ("9inx11inxg360") is read on its own.
     if t.contains('x') {
@@ -309,7 +364,12 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         return;
     }
     if RE_FRACTION.is_match(t) {
-        out.push(t.to_string());
+        // A fraction of an inch written without its unit ("KTC 3/8 DR"): in inches.
+        if is_inch_fraction(t) {
+            out.push(measure_token(t, "in"));
+        } else {
+            out.push(t.to_string());
+        }
         return;
     }
     // A word hyphened to its size is the word and the size, not a code: "CONE-30in",
@@ -391,6 +451,49 @@ pub fn dimension_equivalents(t: &str) -> Vec<String> {
         .collect()
 }
 
+/// Abrasive grains written before a grit: aluminium oxide (A, AA, WA), silicon carbide (GC),
+/// zirconia (ZA), closed coat (CC).
+const GRAINS: &[&str] = &["a", "aa", "wa", "gc", "za", "cc"];
+
+/// The grit of a grain-and-grit code ("cc120" → 120), when the number is a standard grit.
+fn grain_grit(t: &str) -> Option<u32> {
+    let digits = t.find(|c: char| c.is_ascii_digit())?;
+    let (grain, number) = t.split_at(digits);
+    if !GRAINS.contains(&grain) || number.len() < 2 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = number.parse().ok()?;
+    let coarse = [12, 14, 16, 20, 22, 24, 30, 36, 40, 46, 54, 60, 70, 80, 90];
+    (coarse.contains(&n) || ((100..=3000).contains(&n) && n.is_multiple_of(10))).then_some(n)
+}
+
+/// "3/8", "1-1/2", "5/16": a fraction whose denominator halves an inch (2 … 64) and whose
+/// numerator is smaller. "24/7" or "50/50" are not sizes.
+fn is_inch_fraction(t: &str) -> bool {
+    let frac = t.rsplit_once('-').map_or(t, |(_, f)| f);
+    let Some((a, b)) = frac.split_once('/') else {
+        return false;
+    };
+    match (a.parse::<u32>(), b.parse::<u32>()) {
+        (Ok(a), Ok(b)) => matches!(b, 2 | 4 | 8 | 16 | 32 | 64) && a > 0 && a < b,
+        _ => false,
+    }
+}
+
+/// The value of an inch fraction: "1-1/2" → 1.5, "3/8" → 0.375 (exact: the denominators
+/// are powers of two).
+fn inch_fraction_value(t: &str) -> Option<Decimal> {
+    if !is_inch_fraction(t) {
+        return None;
+    }
+    let (whole, frac) = match t.split_once('-') {
+        Some((w, f)) => (w.parse::<Decimal>().ok()?, f),
+        None => (Decimal::ZERO, t),
+    };
+    let (a, b) = frac.split_once('/')?;
+    Some(whole + a.parse::<Decimal>().ok()? / b.parse::<Decimal>().ok()?)
+}
+
 fn is_measure_like(p: &str) -> bool {
     RE_NUMBER.is_match(p)
         || RE_FRACTION.is_match(p)
@@ -402,6 +505,12 @@ fn is_measure_like(p: &str) -> bool {
 /// A number and a canonical unit as one token, metric sizes in their base unit:
 /// ("2.0", "kg") → "2000g", ("3/4", "in") → "3/4in".
 fn measure_token(number: &str, unit: &str) -> String {
+    // inches in decimals: "2-1/2\"" = "2.5\"", "3/4 inch" = "0.75in"
+    if unit == "in"
+        && let Some(v) = inch_fraction_value(number)
+    {
+        return format!("{}in", tidy_number(&v.normalize().to_string()));
+    }
     let tidy = tidy_number(number);
     match tidy.parse::<Decimal>() {
         Ok(v) => {
@@ -412,8 +521,8 @@ fn measure_token(number: &str, unit: &str) -> String {
     }
 }
 
-/// The parts of a dimension, each canonical; a unit written only after the last part is
-/// the unit of every part ("9x11in" = "9inx11in", "230x6x22mm" = "230mmx6mmx22mm").
+/// The parts of a dimension, each canonical; a unit written after a part is the unit of the
+/// parts before it that have none ("9x11in" = "9inx11in", "230x6x22mm" = "230mmx6mmx22mm").
 fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
     let split: Vec<(String, Option<&str>)> = parts
         .iter()
@@ -425,16 +534,26 @@ fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
             None => (p.to_string(), None),
         })
         .collect();
-    // A unit written after the last part only is every part's; a dimension with a fraction
-    // and no unit is in inches ("3/8 x 1").
-    let trailing = match split.split_last() {
-        Some(((_, Some(u)), rest)) if rest.iter().all(|(_, u)| u.is_none()) && units::is_length(u) => Some(*u),
-        _ if split.iter().all(|(_, u)| u.is_none()) && split.iter().any(|(n, _)| RE_FRACTION.is_match(n)) => Some("in"),
-        _ => None,
-    };
+    // A part without a unit takes the unit of the next part that has a length unit ("9x11in"
+    // = 9in x 11in, "5\"X2X22MM" = 5in x 2mm x 22mm); a dimension with a fraction and no unit
+    // is in inches ("3/8 x 1").
+    let all_bare_fraction =
+        split.iter().all(|(_, u)| u.is_none()) && split.iter().any(|(n, _)| RE_FRACTION.is_match(n));
+    let after: Vec<Option<&str>> = (0..split.len())
+        .map(|i| {
+            if all_bare_fraction {
+                return Some("in");
+            }
+            split[i + 1..]
+                .iter()
+                .find_map(|(_, u)| *u)
+                .filter(|u| units::is_length(u))
+        })
+        .collect();
     split
         .iter()
-        .map(|(n, u)| match u.or(trailing) {
+        .zip(after)
+        .map(|((n, u), trailing)| match u.or(trailing) {
             Some(u) if unit(u).is_some() => measure_token(n, u),
             Some(u) => format!("{}{u}", tidy_number(n)),
             None => tidy_number(n),

@@ -57,6 +57,11 @@ fn is_grit(n: u32) -> bool {
     (8..=5000).contains(&n) && (n < 100 || n.is_multiple_of(10))
 }
 
+/// Whether `compact` is `code` without its hyphens and slashes ("an800" of "an-800").
+fn compact_eq(code: &str, compact: &str) -> bool {
+    compact.len() < code.len() && code.chars().filter(|c| !matches!(c, '-' | '/')).eq(compact.chars())
+}
+
 /// What a score is made of: the features `calibration` turns into a probability.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Parts {
@@ -232,6 +237,23 @@ impl<'a> QueryScorer<'a> {
                 for part in product[i].text.split('x') {
                     if let Some(j) = product.iter().position(|p| p.text == part) {
                         mark(j);
+                    }
+                }
+            }
+            // A part number found, whole or compacted ("an-800", "an800"), explains its other
+            // spellings and its parts ("an", "800"): the name says it once.
+            for (j, code) in product.iter().enumerate() {
+                if code.text.contains(['-', '/'])
+                    && (code.text == product[i].text || compact_eq(code.text, product[i].text))
+                {
+                    mark(j);
+                    for part in code.text.split(['-', '/']) {
+                        if let Some(k) = product.iter().position(|p| p.text == part) {
+                            mark(k);
+                        }
+                    }
+                    if let Some(k) = product.iter().position(|p| compact_eq(code.text, p.text)) {
+                        mark(k);
                     }
                 }
             }
@@ -447,6 +469,19 @@ mod tests {
         let exact = score(&tokens("angle grinder"), &tokens("ANGLE GRINDER"), &v, &HashMap::new());
         let typo = score(&tokens("angle ginder"), &tokens("ANGLE GRINDER"), &v, &HashMap::new());
         assert!(exact > typo && typo > 0.5, "{exact} {typo}");
+    }
+
+    #[test]
+    fn a_part_number_found_explains_its_parts() {
+        let v = Vocabulary::default();
+        let product = tokens("G-TECH AIR NUT RIVETER 10MM AN-800");
+        // the request names the code compacted: the product's "an", "800", "an-800" are said
+        let q: Vec<String> = ["air", "nut", "riveter", "10mm", "g", "tech", "an800"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let s = score(&q, &product, &v, &HashMap::new());
+        assert!(s > 0.99, "{s}");
     }
 
     #[test]

@@ -154,7 +154,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         let mut parent: Option<String> = None;
         // Lines "description (6)" in a row: a list, read as items in a request.
         let mut bracketed: Vec<Requirement> = Vec::new();
-        for block in &doc.blocks {
+        for (b, block) in doc.blocks.iter().enumerate() {
             if let Block::Line { text } | Block::ListItem { text } = block
                 && lines::items_in(text).is_empty()
                 && let Some(item) = lines::bracketed_count(text)
@@ -183,6 +183,11 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     if let Some(item) = pending.as_deref().and_then(|d| lines::with_labelled_quantity(d, text)) {
                         out.push(item);
                         pending = None;
+                    } else if let Some(d) = described_above_quantity(text, doc.blocks.get(b + 1)) {
+                        // "Description: toilet roll 10 rolls x 300 sheets" over "Quantity: 40
+                        // pkt": the numbers in the description are part of it.
+                        parent = Some(d.clone());
+                        pending = Some(d);
                     } else if let found @ [_, ..] = lines::items_in(text).as_slice() {
                         out.extend(found.iter().map(|item| lines::under_parent(item, parent.as_deref())));
                         pending = None;
@@ -211,6 +216,19 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         return Err(ExtractError::NoItems);
     }
     Ok(out)
+}
+
+/// A description whose quantity is on the labelled line below it: the whole line, numbers
+/// and all, is the description.
+fn described_above_quantity(text: &str, next: Option<&Block>) -> Option<String> {
+    let Some(Block::Line { text: next } | Block::ListItem { text: next }) = next else {
+        return None;
+    };
+    quantity::labelled(next)?;
+    match lines::context(text) {
+        lines::Context::Description(d) if quantity::labelled(text).is_none() => Some(d),
+        _ => None,
+    }
 }
 
 /// Ends a run of "description (6)" lines: two or more are a list, read as items in a request.
@@ -295,6 +313,31 @@ mod tests {
         // A named quantity column is an item list wherever it stands.
         let list = table(&[&["Item", "Qty"], &["Nitrile gloves", "20"], &["Mop head", "5"]]);
         assert_eq!(extract_rules(&[doc(vec![list])]).map(|l| l.len()), Ok(2));
+    }
+
+    #[test]
+    fn numbers_in_a_description_above_its_labelled_quantity_stay_in_it() {
+        let line = |t: &str| Block::Line { text: t.into() };
+        let blocks = vec![
+            line("Item 5"),
+            line("Description : Tender Soft toilet roll 10 rolls x 300 sheets"),
+            line("Quantity    : 40 pkt"),
+            line("Item 6"),
+            line("Description : IPA wipes 70%, 20 x 20cm, 100 pcs/bag"),
+            line("Qty: 20 bags"),
+        ];
+        let got = extract_rules(&[doc(blocks)]).expect("items");
+        let read: Vec<(String, String)> = got
+            .iter()
+            .map(|r| (r.description.clone(), r.quantity.to_string()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("Tender Soft toilet roll 10 rolls x 300 sheets".to_string(), "40".to_string()),
+                ("IPA wipes 70%, 20 x 20cm, 100 pcs/bag".into(), "20".into()),
+            ]
+        );
     }
 
     #[test]

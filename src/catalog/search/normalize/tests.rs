@@ -9,8 +9,8 @@ fn inches_in_every_spelling() {
     for s in ["4\"", "4 inch", "4inch", "4 In", "4”", "4''", "4in"] {
         assert_eq!(n(&format!("disc {s}")), "disc 4in", "{s}");
     }
-    assert_eq!(n("1-1/2 Inch"), "1-1/2in");
-    assert_eq!(n("5/16In"), "5/16in");
+    assert_eq!(n("1-1/2 Inch"), "1.5in");
+    assert_eq!(n("5/16In"), "0.3125in");
 }
 
 #[test]
@@ -24,7 +24,7 @@ fn inches_joined_hyphenated_or_abbreviated() {
         "3/4 Inches",
         "3/4in",
     ] {
-        assert_eq!(n(&format!("nipple {s} brass")), "nipple 3/4in brass", "{s}");
+        assert_eq!(n(&format!("nipple {s} brass")), "nipple 0.75in brass", "{s}");
     }
     assert_eq!(n("12-volt drill"), "12v drill");
 }
@@ -141,7 +141,7 @@ fn a_dimension_with_a_fraction_and_no_unit_is_in_inches() {
         n("Brass pipe nipple BSP 3/8 x 1\""),
         n("BRASS PIPE NIPPLE BSP 3/8\"X1\"")
     );
-    assert_eq!(n("nipple 3/8 x 1"), "nipple 3/8inx1in 3/8in 1in");
+    assert_eq!(n("nipple 3/8 x 1"), "nipple 0.375inx1in 0.375in 1in");
 }
 
 #[test]
@@ -242,4 +242,94 @@ fn letter_sizes_in_brackets_or_alone_and_us_sizes() {
     );
     assert_eq!(n("WORK BOOT P725297 (US 09)"), n("work boot P725297 US9"));
     assert_eq!(n("BROOM (L)95CM"), "broom l 950mm");
+}
+
+#[test]
+fn a_part_without_a_unit_takes_the_unit_after_it() {
+    // abrasives: diameter in inches, thickness and bore in millimetres
+    assert_eq!(
+        n("HAWK CUT OFF WHEEL 5\"X2X22MM"),
+        n("hawk cut off wheel 5 inch x 2mm x 22mm")
+    );
+    assert_eq!(n("wheel 5\"X2X22MM"), "wheel 5inx2mmx22mm 5in 2mm 22mm");
+    assert_eq!(n("disc 4\" x 2.5 x 16 mm"), n("DISC 4\"X2.5MMX16MM"));
+    // nothing after: a bare part stays bare
+    assert_eq!(n("plate 100mmx2x3"), "plate 100mmx2x3 100mm");
+}
+
+#[test]
+fn dimensions_marked_before_their_numbers() {
+    assert_eq!(n("BIOHAZARD STICKER W190XH255MM"), n("biohazard sticker 190mm x 255mm"));
+    assert_eq!(n("cabinet L600 x W400 x H850 mm"), n("cabinet 600 x 400 x 850mm"));
+    // a model code is not a dimension
+    assert_eq!(n("W3000-10"), "w3000-10 w300010 w3000 10");
+}
+
+#[test]
+fn a_measure_hyphened_to_a_code_is_two_tokens() {
+    assert_eq!(
+        n("HAWK FLEX. DISC 100X2.5X16MM-WA80"),
+        n("hawk flex disc 100 x 2.5 x 16mm WA80")
+    );
+    assert_eq!(n("tube 10MM-BLUE"), "tube 10mm blue");
+}
+
+#[test]
+fn a_bare_inch_fraction_is_in_inches() {
+    assert_eq!(n("KTC 3/8 DR AIR SCREWDRIVER"), n("ktc 3/8\" dr air screwdriver"));
+    assert_eq!(n("socket 1-1/2"), "socket 1.5in");
+    // not every fraction is a size
+    assert_eq!(n("open 24/7"), "open 24/7");
+    assert_eq!(n("ratio 50/50"), "ratio 50/50");
+}
+
+#[test]
+fn a_measure_labelled_size_is_a_measure() {
+    assert_eq!(n("CASTOR (HOLE SIZE:10.3MM)"), "castor hole size 10.3mm");
+    assert_eq!(n("washer size: 12 mm"), "washer size 12mm");
+    assert_eq!(n("boot SIZE:08"), "boot size8");
+}
+
+#[test]
+fn pairs_in_a_pack_are_a_count() {
+    assert_eq!(n("EARPLUG (100 PRS/BOX)"), n("earplug 100 pairs/box"));
+    assert_eq!(n("GLOVE 50PAIR/PKT"), "glove 50pcs");
+}
+
+#[test]
+fn a_grain_and_grit_code_states_the_grit() {
+    assert_eq!(
+        n("KOYO FIBER SAND DISC 6\" CC120"),
+        "koyo fiber sand disc 6in cc120 g120"
+    );
+    assert_eq!(n("FLEX DISC WA80"), "flex disc wa80 g80");
+    // not a grit: model codes with other letters or numbers
+    assert_eq!(n("SAFETY EAR MUFF A601"), "safety ear muff a601");
+    assert_eq!(n("MOUNTED POINT A11"), "mounted point a11");
+}
+
+#[test]
+fn letter_sizes_spelt_out() {
+    assert_eq!(n("SHELL GLOVE GREY SIZE SMALL-7"), "shell glove grey sizes 7");
+    assert_eq!(n("shell glove grey, size S"), "shell glove grey sizes");
+    assert_eq!(n("VINYL GLOVE (SMALL)"), n("vinyl glove size s"));
+    assert_eq!(n("OVERALL - EXTRA LARGE"), n("overall size XL"));
+    // a large bin is no size
+    assert_eq!(n("large bin"), "large bin");
+}
+
+#[test]
+fn a_word_glued_to_its_size() {
+    assert_eq!(n("BEARING GREASE18KG"), n("bearing grease 18 kg"));
+    assert_eq!(n("FOOT PEDAL120L"), "foot pedal 120000ml");
+    assert_eq!(n("FIBRE DSIC100MMX16MM G80"), "fibre dsic 100mmx16mm 100mm 16mm g80");
+    // a short code keeps the code and names its volume
+    assert_eq!(n("BIN MGB120L"), "bin mgb120l mgb 120000ml");
+}
+
+#[test]
+fn inches_in_decimals_and_a_decimal_comma() {
+    assert_eq!(n("CASTOR SWIVEL 2-1/2\""), n("castor swivel 2.5\""));
+    assert_eq!(n("nipple 3/4 inch"), "nipple 0.75in");
+    assert_eq!(n("HAND CLEANER 443,5 ML"), n("hand cleaner 443.5ml"));
 }

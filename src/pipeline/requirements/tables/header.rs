@@ -105,6 +105,9 @@ pub(super) fn double(upper: &[String], lower: &[String]) -> Vec<Option<Role>> {
                 role(up)
             };
             match role(low) {
+                // a column the lower row names as something we do not read ("Delivery"
+                // under "Requirement") stays so; free text falls back to the group's role
+                Some(Role::Other) if OTHER.is_match(low) => Some(Role::Other),
                 Some(Role::Other) | None => upper_role.or(role(low)),
                 Some(r) => Some(r),
             }
@@ -167,6 +170,19 @@ mod tests {
             ]
         );
         assert!(looks_like_header(&lower));
+        // a group over the quantity and a delivery column: delivery is not read
+        let upper = row(&["S/N", "Description of goods", "Requirement", "", "Remarks"]);
+        let lower = row(&["", "", "Qty / UOM", "Delivery", ""]);
+        assert_eq!(
+            double(&upper, &lower),
+            vec![
+                Some(Role::Serial),
+                Some(Role::Description),
+                Some(Role::Quantity),
+                Some(Role::Other),
+                Some(Role::Other)
+            ]
+        );
         assert!(!looks_like_header(&row(&["1", "MAT-001", "Hex bolt", "20", "EA", ""])));
     }
 }

@@ -15,7 +15,8 @@ const MAX_ROW_GAP: f64 = 3.2;
 /// right-aligned numbers are placed by their centre).
 struct Columns {
     starts: Vec<f64>,
-    header: Vec<String>,
+    /// The header's lines as written, to drop their repeats on the next page.
+    header: Vec<Vec<String>>,
 }
 
 impl Columns {
@@ -29,8 +30,52 @@ impl Columns {
             .collect();
         Self {
             starts,
-            header: line.cells.iter().map(|c| c.text.clone()).collect(),
+            header: vec![texts(line)],
         }
+    }
+
+    /// The columns of a two-row header: a line of labels right under the header that puts
+    /// two labels under one header cell ("REQUIREMENT" over "Qty / UOM" and "Delivery")
+    /// splits that column; the header rows come back as upper and lower rows, the upper
+    /// label in the first of the columns it covers, as a merged cell reads.
+    fn with_sub_header(header: &Line, sub: &Line) -> Option<(Self, [Vec<String>; 2])> {
+        let top = Self::from_header(header);
+        let labels = sub.cells.len() >= 2
+            && sub
+                .cells
+                .iter()
+                .all(|c| !c.text.bytes().any(|b| b.is_ascii_digit()) && c.text.chars().count() <= 30);
+        if !labels || sub.page != header.page || sub.y - header.y > 2.0 * header.height.max(sub.height) {
+            return None;
+        }
+        let cols: Vec<usize> = sub.cells.iter().map(|c| top.column_of(c.x0 + 0.01)).collect();
+        if !cols.windows(2).any(|w| w[0] == w[1]) {
+            return None;
+        }
+        let tolerance = 0.3 * header.height;
+        // (start, upper label, lower label), by start
+        let mut merged: Vec<(f64, String, String)> = header
+            .cells
+            .iter()
+            .zip(&top.starts)
+            .map(|(c, s)| (*s, c.text.clone(), String::new()))
+            .collect();
+        for c in &sub.cells {
+            let start = c.x0 - tolerance;
+            match merged.iter_mut().find(|m| (m.0 - start).abs() <= header.height) {
+                Some(m) if m.2.is_empty() => m.2 = c.text.clone(),
+                _ => merged.push((start, String::new(), c.text.clone())),
+            }
+        }
+        merged.sort_by(|a, b| a.0.total_cmp(&b.0));
+        merged[0].0 = f64::NEG_INFINITY;
+        let columns = Self {
+            starts: merged.iter().map(|m| m.0).collect(),
+            header: vec![texts(header), texts(sub)],
+        };
+        let upper = merged.iter().map(|m| m.1.clone()).collect();
+        let lower = merged.iter().map(|m| m.2.clone()).collect();
+        Some((columns, [upper, lower]))
     }
 
     fn column_of(&self, x: f64) -> usize {
@@ -58,8 +103,12 @@ impl Columns {
     }
 
     fn is_header_repeat(&self, line: &Line) -> bool {
-        line.cells.len() == self.header.len() && line.cells.iter().zip(&self.header).all(|(c, h)| c.text == *h)
+        self.header.iter().any(|h| texts(line) == *h)
     }
+}
+
+fn texts(line: &Line) -> Vec<String> {
+    line.cells.iter().map(|c| c.text.clone()).collect()
 }
 
 enum Entry {
@@ -79,15 +128,39 @@ enum Entry {
 /// Tries to read a table whose header is `lines[start]`; returns it and the next line index.
 pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
     let header = &lines[start];
-    let columns = Columns::from_header(header);
-    let width = columns.header.len();
-    let mut entries = vec![Entry::Row {
-        cells: columns.header.clone(),
-        page: header.page,
-        y: header.y,
-    }];
-    let (mut last_page, mut last_y) = (header.page, header.y);
-    let mut j = start + 1;
+    let two_rows = lines
+        .get(start + 1)
+        .and_then(|sub| Columns::with_sub_header(header, sub));
+    let (columns, mut entries, mut j) = match two_rows {
+        Some((columns, [upper, lower])) => {
+            let sub = &lines[start + 1];
+            let entries = vec![
+                Entry::Row {
+                    cells: upper,
+                    page: header.page,
+                    y: header.y,
+                },
+                Entry::Row {
+                    cells: lower,
+                    page: sub.page,
+                    y: sub.y,
+                },
+            ];
+            (columns, entries, start + 2)
+        }
+        None => {
+            let columns = Columns::from_header(header);
+            let entries = vec![Entry::Row {
+                cells: texts(header),
+                page: header.page,
+                y: header.y,
+            }];
+            (columns, entries, start + 1)
+        }
+    };
+    let width = columns.starts.len();
+    let header_rows = entries.len();
+    let (mut last_page, mut last_y) = (lines[j - 1].page, lines[j - 1].y);
     while j < lines.len() {
         let line = &lines[j];
         let close = line.page != last_page || (line.y - last_y) <= MAX_ROW_GAP * line.height.max(header.height);
@@ -133,12 +206,13 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
         (last_page, last_y) = (line.page, line.y);
         j += 1;
     }
-    let rows = resolve(entries);
-    (rows.len() >= 2).then_some((Block::Table { rows }, j))
+    let rows = resolve(entries, header_rows);
+    (rows.len() > header_rows).then_some((Block::Table { rows }, j))
 }
 
-/// Attaches each fragment to the nearer of the rows above and below it (above on a tie).
-fn resolve(entries: Vec<Entry>) -> Vec<Vec<String>> {
+/// Attaches each fragment to the nearer of the rows above and below it (above on a tie), never
+/// to the `header_rows` first rows when a data row follows.
+fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
     let row_pos: Vec<(usize, u32, f64)> = entries
         .iter()
         .enumerate()
@@ -168,7 +242,7 @@ fn resolve(entries: Vec<Entry>) -> Vec<Vec<String>> {
         let dist = |r: &(usize, u32, f64)| if r.1 == *page { (r.2 - y).abs() } else { f64::INFINITY };
         // Never glue a fragment onto the header row when a data row follows closely.
         let target = match (above, below) {
-            (Some(a), Some(b)) if dist(b) < dist(a) || (a.0 == 0 && dist(b).is_finite()) => {
+            (Some(a), Some(b)) if dist(b) < dist(a) || (a.0 < header_rows && dist(b).is_finite()) => {
                 prepend[index_of_entry[b.0]].push((*col, text.clone()));
                 continue;
             }

@@ -293,6 +293,42 @@ mod tests {
     }
 
     #[test]
+    fn a_second_header_line_splits_the_column_it_sits_under() {
+        let header = |page, y| {
+            line(
+                page,
+                y,
+                &[(10.0, "S/N"), (50.0, "Description"), (200.0, "REQUIREMENT"), (330.0, "Remarks")],
+            )
+        };
+        let sub = |page, y| line(page, y, &[(200.0, "Qty / UOM"), (270.0, "Delivery")]);
+        let mut g = header(1, 100.0);
+        g.extend(sub(1, 112.0));
+        g.extend(line(
+            1,
+            126.0,
+            &[(10.0, "A1"), (50.0, "Fibre disc 7in"), (200.0, "150 NOS"), (270.0, "Wk 13")],
+        ));
+        g.extend(header(2, 40.0));
+        g.extend(sub(2, 52.0));
+        g.extend(line(
+            2,
+            66.0,
+            &[(10.0, "A2"), (50.0, "Chain lube"), (200.0, "24 NOS"), (270.0, "Wk 14"), (330.0, "MSDS")],
+        ));
+        let rows = table(&blocks(g, &[]));
+        assert_eq!(
+            rows,
+            vec![
+                vec!["S/N", "Description", "REQUIREMENT", "", "Remarks"],
+                vec!["", "", "Qty / UOM", "Delivery", ""],
+                vec!["A1", "Fibre disc 7in", "150 NOS", "Wk 13", ""],
+                vec!["A2", "Chain lube", "24 NOS", "Wk 14", "MSDS"],
+            ]
+        );
+    }
+
+    #[test]
     fn right_aligned_numbers_land_in_their_column() {
         let mut g = line(1, 100.0, &[(10.0, "Item"), (200.0, "Quantity"), (300.0, "Unit")]);
         g.extend(line(1, 114.0, &[(10.0, "Gloves"), (225.0, "1,000"), (300.0, "pcs")]));
