@@ -77,9 +77,9 @@ static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\d{1,5})\s*(?:pcs?|'s|pieces|nos|prs|pairs?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)\b")
         .expect("regex")
 });
-/// A grit joined to a dimension by its "x" ("9inx11in xg320", "9x11xp120").
+/// A grit joined to a dimension by its "x" ("9inx11in xg320", "9x11xp120", "93MMXGRIT:180").
 static RE_DIM_GRIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d(?:in|mm|cm)?)\s*x\s*[gp#](\d{2,4})\b").expect("regex"));
+    LazyLock::new(|| Regex::new(r"(\d(?:in|mm|cm|m)?)\s*x\s*(?:[gp#]|grit\s*[:.]?\s*)(\d{2,4})\b").expect("regex"));
 /// A dimension whose parts are marked width, depth, height or length: "410W X 390D X 600HT",
 /// "480w x 560d x 780h-mm" → "410x390x600". Two marked parts at least: "720W" alone is a power.
 static RE_MARKED_DIMS: LazyLock<Regex> = LazyLock::new(|| {
@@ -341,7 +341,7 @@ fn push_token(t: &str, out: &mut Vec<String>) {
     // measures ("9inx11inxg360") is read on its own.
     if t.contains('x') {
         let parts: Vec<&str> = t.split('x').collect();
-        let dims = parts.iter().take_while(|p| is_measure_like(p)).count();
+        let dims = parts.iter().take_while(|p| is_dimension_part(p)).count();
         if dims >= 2 {
             let canon = canonical_dimensions(&parts[..dims]);
             out.push(canon.join("x"));
@@ -353,6 +353,12 @@ fn push_token(t: &str, out: &mut Vec<String>) {
             if dims < parts.len() {
                 push_token(&parts[dims..].join("x"), out);
             }
+            return;
+        }
+        // A length times a count ("3mmx19pcs"): each alone.
+        if parts.len() == 2 && parts.iter().all(|p| is_measure_like(p)) {
+            push_token(parts[0], out);
+            push_token(parts[1], out);
             return;
         }
     }
@@ -439,7 +445,12 @@ pub fn bare_dimensions(t: &str) -> Option<String> {
 /// inches ("200x20x32" → "200mmx20mmx32mm", "200inx20inx32in"). Empty for other tokens.
 pub fn dimension_equivalents(t: &str) -> Vec<String> {
     if let Some(bare) = bare_dimensions(t) {
-        return vec![bare];
+        let mut out = vec![bare];
+        // the first part (a disc's or wheel's diameter) in the other system: 4inx6mm = 100mmx6mm
+        if let Some((first, rest)) = t.split_once('x') {
+            out.extend(nominal_equivalent(first).map(|e| format!("{e}x{rest}")));
+        }
+        return out;
     }
     let parts: Vec<&str> = t.split('x').collect();
     if parts.len() < 2 || !parts.iter().all(|p| RE_NUMBER.is_match(p) || RE_FRACTION.is_match(p)) {
@@ -494,6 +505,45 @@ fn inch_fraction_value(t: &str) -> Option<Decimal> {
     Some(whole + a.parse::<Decimal>().ok()? / b.parse::<Decimal>().ok()?)
 }
 
+/// Nominal sizes in inches and millimetres that name the same disc, wheel, castor or brush
+/// ("4\"(100MM)", "7\" 180MM"): 1 in = 25.4 mm, rounded as the trade rounds.
+const NOMINAL_INCH_MM: &[(&str, &str)] = &[
+    ("2", "50"),
+    ("3", "75"),
+    ("4", "100"),
+    ("4.5", "115"),
+    ("5", "125"),
+    ("6", "150"),
+    ("7", "180"),
+    ("8", "200"),
+    ("9", "230"),
+    ("10", "250"),
+    ("12", "300"),
+    ("14", "355"),
+    ("16", "400"),
+];
+
+/// The same nominal length in the other system: "4in" → "100mm", "230mm" → "9in".
+pub fn nominal_equivalent(t: &str) -> Option<String> {
+    if let Some(n) = t.strip_suffix("in") {
+        return NOMINAL_INCH_MM
+            .iter()
+            .find(|(i, _)| *i == n)
+            .map(|(_, mm)| format!("{mm}mm"));
+    }
+    let n = t.strip_suffix("mm")?;
+    NOMINAL_INCH_MM
+        .iter()
+        .find(|(_, mm)| *mm == n)
+        .map(|(i, _)| format!("{i}in"))
+}
+
+/// A part of a dimension: a number or a measure, not a count ("3MM X 19PCS" is a size and
+/// a count; "1X2.0AH" stays one battery of 2 Ah).
+fn is_dimension_part(p: &str) -> bool {
+    is_measure_like(p) && RE_MEASURE.captures(p).is_none_or(|c| unit(&c[2]) != Some("pcs"))
+}
+
 fn is_measure_like(p: &str) -> bool {
     RE_NUMBER.is_match(p)
         || RE_FRACTION.is_match(p)
@@ -535,8 +585,9 @@ fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
         })
         .collect();
     // A part without a unit takes the unit of the next part that has a length unit ("9x11in"
-    // = 9in x 11in, "5\"X2X22MM" = 5in x 2mm x 22mm); a dimension with a fraction and no unit
-    // is in inches ("3/8 x 1").
+    // = 9in x 11in, "5\"X2X22MM" = 5in x 2mm x 22mm); before a length in metres it is a
+    // width in millimetres (a roll or tape: "100*50M" = 100mm x 50m); a dimension with a
+    // fraction and no unit is in inches ("3/8 x 1").
     let all_bare_fraction =
         split.iter().all(|(_, u)| u.is_none()) && split.iter().any(|(n, _)| RE_FRACTION.is_match(n));
     let after: Vec<Option<&str>> = (0..split.len())
@@ -548,6 +599,7 @@ fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
                 .iter()
                 .find_map(|(_, u)| *u)
                 .filter(|u| units::is_length(u))
+                .map(|u| if u == "m" { "mm" } else { u })
         })
         .collect();
     split

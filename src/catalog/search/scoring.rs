@@ -105,7 +105,8 @@ struct QueryTerm<'a> {
     chars: usize,
     expansions: &'a [String],
     /// The same dimension as the catalog may write it, one side stating no unit
-    /// (`normalize::dimension_equivalents`), those some product uses.
+    /// (`normalize::dimension_equivalents`), or the same nominal size in the other system
+    /// ("100mm" = "4in"), those some product uses.
     equivalents: Vec<String>,
     /// The request's dimension this size is a part of ("200mm" of "200mmx20mmx32mm"): the
     /// size is found when the dimension is.
@@ -131,14 +132,14 @@ impl<'a> QueryScorer<'a> {
             let class = attribute_class(t);
             let chars = t.chars().count();
             let expansions = expansions.get(t).map_or(&[][..], Vec::as_slice);
-            let equivalents: Vec<String> = if class.as_deref().is_some_and(|c| c.starts_with("dims")) {
-                normalize::dimension_equivalents(t)
-                    .into_iter()
-                    .filter(|e| vocab.contains(e))
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let equivalents: Vec<String> = match class.as_deref() {
+                Some(c) if c.starts_with("dims") => normalize::dimension_equivalents(t),
+                Some("in" | "mm") => normalize::nominal_equivalent(t).into_iter().collect(),
+                _ => Vec::new(),
+            }
+            .into_iter()
+            .filter(|e| vocab.contains(e))
+            .collect();
             terms.push(QueryTerm {
                 text: t,
                 weight: vocab.idf(t),
@@ -240,9 +241,10 @@ impl<'a> QueryScorer<'a> {
                     }
                 }
             }
-            // A part number found, whole or compacted ("an-800", "an800"), explains its other
-            // spellings and its parts ("an", "800"): the name says it once.
-            for (j, code) in product.iter().enumerate() {
+            // A part number found exactly, whole or compacted ("an-800", "an800"), explains its
+            // other spellings and its parts ("an", "800"): the name says it once. (Not one a
+            // misspelt request word was read as.)
+            for (j, code) in product.iter().enumerate().filter(|_| credit >= 1.0) {
                 if code.text.contains(['-', '/'])
                     && (code.text == product[i].text || compact_eq(code.text, product[i].text))
                 {

@@ -334,7 +334,10 @@ mod tests {
         assert_eq!(
             read,
             [
-                ("Tender Soft toilet roll 10 rolls x 300 sheets".to_string(), "40".to_string()),
+                (
+                    "Tender Soft toilet roll 10 rolls x 300 sheets".to_string(),
+                    "40".to_string()
+                ),
                 ("IPA wipes 70%, 20 x 20cm, 100 pcs/bag".into(), "20".into()),
             ]
         );

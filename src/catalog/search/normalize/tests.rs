@@ -163,12 +163,13 @@ fn letter_sizes_and_sizes_hyphened_to_a_word() {
 
 #[test]
 fn the_other_spellings_of_a_dimension_when_one_side_states_no_unit() {
-    assert_eq!(dimension_equivalents("200mmx20mmx32mm"), ["200x20x32"]);
+    // the bare numbers, and the diameter in inches (a 200 mm wheel is an 8" wheel)
+    assert_eq!(dimension_equivalents("200mmx20mmx32mm"), ["200x20x32", "8inx20mmx32mm"]);
     assert_eq!(
         dimension_equivalents("200x20x32"),
         ["200mmx20mmx32mm", "200inx20inx32in"]
     );
-    assert_eq!(dimension_equivalents("4inx2.5mm"), ["4x2.5"]);
+    assert_eq!(dimension_equivalents("4inx2.5mm"), ["4x2.5", "100mmx2.5mm"]);
     assert!(dimension_equivalents("200ml").is_empty());
     assert!(dimension_equivalents("9inx11inxg360").is_empty());
 }
@@ -332,4 +333,26 @@ fn inches_in_decimals_and_a_decimal_comma() {
     assert_eq!(n("CASTOR SWIVEL 2-1/2\""), n("castor swivel 2.5\""));
     assert_eq!(n("nipple 3/4 inch"), "nipple 0.75in");
     assert_eq!(n("HAND CLEANER 443,5 ML"), n("hand cleaner 443.5ml"));
+}
+
+#[test]
+fn a_roll_width_before_its_length_in_metres_is_in_millimetres() {
+    assert_eq!(n("SANDPAPER ROLL, 100*50M*G120"), n("sandpaper roll 100mm x 50m, G120"));
+    assert_eq!(n("ABRASIVE PAPER 93MMXGRIT:180"), "abrasive paper 93mm g180");
+}
+
+#[test]
+fn nominal_sizes_in_the_other_system() {
+    assert_eq!(nominal_equivalent("4in").as_deref(), Some("100mm"));
+    assert_eq!(nominal_equivalent("230mm").as_deref(), Some("9in"));
+    assert_eq!(nominal_equivalent("101mm"), None);
+    assert_eq!(
+        dimension_equivalents("100mmx6mm"),
+        vec!["100x6".to_string(), "4inx6mm".to_string()]
+    );
+}
+
+#[test]
+fn a_size_times_a_count_is_no_dimension() {
+    assert_eq!(n("NEEDLE SCALER 3MM X 19PCS"), "needle scaler 3mm 19pcs");
 }

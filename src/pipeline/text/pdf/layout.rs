@@ -298,7 +298,12 @@ mod tests {
             line(
                 page,
                 y,
-                &[(10.0, "S/N"), (50.0, "Description"), (200.0, "REQUIREMENT"), (330.0, "Remarks")],
+                &[
+                    (10.0, "S/N"),
+                    (50.0, "Description"),
+                    (200.0, "REQUIREMENT"),
+                    (330.0, "Remarks"),
+                ],
             )
         };
         let sub = |page, y| line(page, y, &[(200.0, "Qty / UOM"), (270.0, "Delivery")]);
@@ -307,14 +312,25 @@ mod tests {
         g.extend(line(
             1,
             126.0,
-            &[(10.0, "A1"), (50.0, "Fibre disc 7in"), (200.0, "150 NOS"), (270.0, "Wk 13")],
+            &[
+                (10.0, "A1"),
+                (50.0, "Fibre disc 7in"),
+                (200.0, "150 NOS"),
+                (270.0, "Wk 13"),
+            ],
         ));
         g.extend(header(2, 40.0));
         g.extend(sub(2, 52.0));
         g.extend(line(
             2,
             66.0,
-            &[(10.0, "A2"), (50.0, "Chain lube"), (200.0, "24 NOS"), (270.0, "Wk 14"), (330.0, "MSDS")],
+            &[
+                (10.0, "A2"),
+                (50.0, "Chain lube"),
+                (200.0, "24 NOS"),
+                (270.0, "Wk 14"),
+                (330.0, "MSDS"),
+            ],
         ));
         let rows = table(&blocks(g, &[]));
         assert_eq!(
