@@ -256,16 +256,61 @@ pub(super) fn with_labelled_quantity(description: &str, line: &str) -> Option<Re
     Requirement::new(description, q, unit.unwrap_or("pcs"))
 }
 
+/// "per metre", "per kg", "/ltr": the description says how the item is sold.
+static SOLD_PER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bper\s*|/\s*)(?P<u>m|mtr|mtrs|metre|meter|metres|meters|kg|kgs|kilo|l|ltr|ltrs|litre|liter)\b")
+        .expect("regex")
+});
+
+/// A measure as the quantity's unit when the description says the item is sold by it: "PU
+/// air tubing 10mm (per metre) - 100 m". Elsewhere "- 300 mm" is a size, not a quantity.
+fn sold_per(description: &str, word: &str) -> Option<&'static str> {
+    let unit = units::canonical_measure(word)?;
+    SOLD_PER
+        .captures_iter(description)
+        .any(|c| units::canonical_measure(&c["u"]) == Some(unit))
+        .then_some(unit)
+}
+
+/// Words after a number that make it a term, not an item: "quote 30 days validity", "need
+/// 3 working days".
+fn is_term(word: &str) -> bool {
+    units::service(word).is_some()
+        || [
+            "working",
+            "business",
+            "calendar",
+            "copies",
+            "copy",
+            "percent",
+            "quotations",
+            "quotes",
+        ]
+        .contains(&word.to_ascii_lowercase().as_str())
+}
+
 fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
     let quantity = Quantity::parse(c.name("q")?.as_str()).ok()?;
-    let unit_word = c.name("u2").or_else(|| c.name("u")).map(|m| m.as_str());
-    let unit = match (unit_word, rule) {
+    let whole = c.get(0)?;
+    let (d, u) = (c.name("d")?, c.name("u2").or_else(|| c.name("u")));
+    let mut description = d.as_str();
+    let unit = match (u.map(|m| m.as_str()), rule) {
         (Some(w), UnitRule::OptionalWithMeasures) => units::canonical_any(w)?,
-        (Some(w), _) => units::canonical(w)?,
+        (Some(w), UnitRule::Optional) => match units::canonical(w) {
+            Some(unit) => unit,
+            // "add 12 mosaic brooms": the word after the number is the description's first
+            // word, not a unit, when the unit was optional and stood before the description
+            None if u.is_some_and(|u| u.end() <= d.start()) && !is_term(w) && !w.eq_ignore_ascii_case("x") => {
+                let from = u.map_or(d.start(), |u| u.start()) - whole.start();
+                description = &whole.as_str()[from..d.end() - whole.start()];
+                "pcs"
+            }
+            None => return None,
+        },
+        (Some(w), _) => units::canonical(w).or_else(|| sold_per(d.as_str(), w))?,
         (None, UnitRule::Required) => return None,
         (None, _) => "pcs",
     };
-    let description = c.name("d")?.as_str();
     // "Quantity: 60 pcs" on its own is a quantity without a description, not an item called
     // "Quantity" or "pcs".
     if QUANTITY_WORDS.is_match(description) || units::canonical(description).is_some() {
@@ -356,6 +401,38 @@ mod tests {
         assert_eq!(r("Hose reel 15M - Qty: 2 rolls"), some("Hose reel 15M", "2", "rolls"));
         assert_eq!(r("20 x Gloves, nitrile"), some("Gloves, nitrile", "20", "pcs"));
         assert_eq!(r("Ear plugs 50 PRS"), some("Ear plugs", "50", "pairs"));
+    }
+
+    #[test]
+    fn a_word_after_the_number_that_is_no_unit_begins_the_description() {
+        assert_eq!(
+            r("Please add 12 mosaic brooms T902 with wooden handle."),
+            some("mosaic brooms T902 with wooden handle", "12", "pcs")
+        );
+        assert_eq!(
+            r("We need 20 pcs of safety helmets"),
+            some("safety helmets", "20", "pcs")
+        );
+        // after the description, a word that is no unit is no item
+        assert_eq!(r("Gloves x 20 today"), None);
+        // terms are no items
+        assert_eq!(r("Please quote 30 days validity"), None);
+        assert_eq!(r("We need 3 working days for approval"), None);
+    }
+
+    #[test]
+    fn a_measure_is_the_quantity_of_what_is_sold_by_it() {
+        assert_eq!(
+            r("2. PU air tubing 10mm black (per metre) -- 100 m"),
+            some("PU air tubing 10mm black (per metre)", "100", "m")
+        );
+        assert_eq!(
+            r("Euromax yellow air hose 3/8\", per mtr -- 50 m"),
+            some("Euromax yellow air hose 3/8\", per mtr", "50", "m")
+        );
+        // a size after a dash is no quantity
+        assert_eq!(r("Cable tie black - 300 mm"), None);
+        assert_eq!(r("Air hose 8mm - 20 m"), None);
     }
 
     #[test]
