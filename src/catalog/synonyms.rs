@@ -104,6 +104,22 @@ impl Synonyms {
         out
     }
 
+    /// Per token, whether a phrase of several words covers it where it stands ("specs" in
+    /// "safety specs"): such a word is read as the phrase has it, not in the catalog's number.
+    pub fn in_phrase(&self, tokens: &[String]) -> Vec<bool> {
+        let mut covered = vec![false; tokens.len()];
+        for i in 0..tokens.len() {
+            let rules = self.by_first.get(&tokens[i]).into_iter().flatten();
+            if let Some(r) = rules
+                .map(|k| &self.rules[*k])
+                .find(|r| r.phrase.len() > 1 && tokens[i..].starts_with(&r.phrase))
+            {
+                covered[i..i + r.phrase.len()].fill(true);
+            }
+        }
+        covered
+    }
+
     pub async fn load(db: impl sqlx::PgExecutor<'_>) -> Result<Self, sqlx::Error> {
         let rows = sqlx::query!("select phrase, replacement from synonyms")
             .fetch_all(db)

@@ -206,9 +206,13 @@ impl CatalogIndex {
     /// the catalog only has in the singular (or the other way) in the catalog's number,
     /// compounds written the catalog's way ("wheelbarrow" = "wheel barrow").
     pub fn query_tokens(&self, description: &str) -> Vec<String> {
-        let tokens = normalize::tokens(description)
+        let tokens = normalize::tokens(description);
+        // "safety specs" is a phrase the synonyms know: its words stay as written
+        let in_phrase = self.synonyms.in_phrase(&tokens);
+        let tokens = tokens
             .into_iter()
-            .map(|t| self.known_number(t))
+            .zip(in_phrase)
+            .map(|(t, phrase)| if phrase { t } else { self.known_number(t) })
             .collect();
         compounds::rewrite(self.synonyms.apply(tokens), self)
     }
@@ -546,6 +550,15 @@ mod tests {
         assert_eq!(idx.query_tokens("Dustpans"), ["dust", "pan"]);
         assert_eq!(best(&idx, "Dustpans").as_deref(), Some("PAN"));
         assert_eq!(idx.query_tokens("tool boxes"), ["tool", "box"]);
+    }
+
+    #[test]
+    fn a_plural_inside_a_synonym_phrase_stays_for_the_phrase() {
+        let names: &[(&str, &str)] = &[("GLASS", "SAFETY GLASS CLEAR"), ("SPEC", "SAFETY OVER SPEC")];
+        let idx = index(names, Synonyms::new([("safety specs", "safety glass")]));
+        assert_eq!(idx.query_tokens("safety specs, clear"), ["safety", "glass", "clear"]);
+        // alone, the plural reads as the catalog's singular
+        assert_eq!(idx.query_tokens("over specs"), ["over", "spec"]);
     }
 
     #[test]

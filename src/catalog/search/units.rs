@@ -101,7 +101,8 @@ const SPELLINGS: &[(&str, Measure)] = &[
     ("bar", m("bar", false)),
     ("psi", m("psi", false)),
     ("rpm", m("rpm", false)),
-    ("cc", m("cc", false)),
+    // a cubic centimetre is a millilitre ("600cc cup" = "0.6L TANK")
+    ("cc", m("ml", false)),
     ("hz", m("hz", false)),
     ("kva", m("kva", false)),
     ("mpa", m("mpa", false)),

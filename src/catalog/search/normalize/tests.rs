@@ -356,3 +356,8 @@ fn nominal_sizes_in_the_other_system() {
 fn a_size_times_a_count_is_no_dimension() {
     assert_eq!(n("NEEDLE SCALER 3MM X 19PCS"), "needle scaler 3mm 19pcs");
 }
+
+#[test]
+fn cubic_centimetres_are_millilitres() {
+    assert_eq!(n("spray gun 600cc cup"), n("SPRAY GUN 0.6L CUP"));
+}
