@@ -56,6 +56,13 @@ pub fn rewrite(tokens: Vec<String>, catalog: &impl Vocabulary) -> Vec<String> {
             i += 1;
             continue;
         }
+        // A code the catalog writes both joined and apart ("AWS68-18L", "AWS 68"): both.
+        if let Some(runs) = apart_too(&tokens[i], catalog) {
+            out.push(tokens[i].clone());
+            out.extend(runs);
+            i += 1;
+            continue;
+        }
         let t = &tokens[i];
         if let Some(next) = tokens.get(i + 1)
             && is_word(t)
@@ -139,6 +146,19 @@ fn code_runs(token: &str, catalog: &impl Vocabulary) -> Option<Vec<String>> {
         .map(|(a, b)| vec![a.to_string(), b.to_string()])
 }
 
+/// The letter and digit runs of a code the catalog knows, when some product also names
+/// them apart, side by side ("aws68" → "aws", "68"): the request may mean either.
+fn apart_too(token: &str, catalog: &impl Vocabulary) -> Option<Vec<String>> {
+    if token.len() < 3 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) || !catalog.knows(token) {
+        return None;
+    }
+    let split = token.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = token.split_at(split);
+    let two_runs = letters.len() >= 2 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    (two_runs && catalog.knows(letters) && catalog.knows(digits) && catalog.together(letters, digits))
+        .then(|| vec![letters.to_string(), digits.to_string()])
+}
+
 fn is_word(t: &str) -> bool {
     t.len() >= MIN_PART && t.bytes().all(|b| b.is_ascii_lowercase())
 }
@@ -170,6 +190,8 @@ mod tests {
             vec!["lesfric", "hd", "40", "oil"],
             vec!["dewalt", "recipro", "saw", "dw", "303k"],
             vec!["bosch", "grinder", "gws24-230", "gws24230", "gws24", "230"],
+            vec!["fujida", "hydraulic", "oil", "aws68"],
+            vec!["castrol", "hyspin", "aws", "68"],
         ])
     }
 
@@ -203,6 +225,12 @@ mod tests {
             .join(" "),
             "bosch gws24-230 gws24230 gws24 230 grinder"
         );
+    }
+
+    #[test]
+    fn a_code_the_catalog_writes_joined_and_apart_reads_both_ways() {
+        assert_eq!(r("castrol hyspin aws68"), "castrol hyspin aws68 aws 68");
+        assert_eq!(r("fujida aws68 oil"), "fujida aws68 aws 68 oil");
     }
 
     #[test]

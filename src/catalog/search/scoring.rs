@@ -57,6 +57,15 @@ fn is_grit(n: u32) -> bool {
     (8..=5000).contains(&n) && (n < 100 || n.is_multiple_of(10))
 }
 
+/// Whether `run` is the leading letters or the trailing digits of `code` ("aws" and "68" of
+/// "aws68").
+fn is_run_of(run: &str, code: &str) -> bool {
+    let letters = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (letters(run) && code.strip_prefix(run).is_some_and(digits))
+        || (digits(run) && code.strip_suffix(run).is_some_and(letters))
+}
+
 /// Whether `compact` is `code` without its hyphens and slashes ("an800" of "an-800").
 fn compact_eq(code: &str, compact: &str) -> bool {
     compact.len() < code.len() && code.chars().filter(|c| !matches!(c, '-' | '/')).eq(compact.chars())
@@ -158,6 +167,12 @@ impl<'a> QueryScorer<'a> {
                 terms[k].part_of = terms.iter().position(|d| {
                     d.class.as_deref().is_some_and(|c| c.starts_with("dims"))
                         && d.text.split('x').any(|p| p == terms[k].text)
+                });
+            } else {
+                // "aws" and "68" read beside the code "aws68" (`compounds`) are found with it
+                let run = terms[k].text;
+                terms[k].part_of = terms.iter().position(|c| {
+                    c.text != run && c.text.bytes().all(|b| b.is_ascii_alphanumeric()) && is_run_of(run, c.text)
                 });
             }
         }
@@ -484,6 +499,16 @@ mod tests {
             .collect();
         let s = score(&q, &product, &v, &HashMap::new());
         assert!(s > 0.99, "{s}");
+    }
+
+    #[test]
+    fn the_runs_of_a_code_are_found_with_it() {
+        let v = Vocabulary::default();
+        let q: Vec<String> = ["fujida", "aws68", "aws", "68"].iter().map(|t| t.to_string()).collect();
+        // the product that writes the code joined explains its runs too
+        assert!(score(&q, &tokens("FUJIDA AWS68"), &v, &HashMap::new()) > 0.99);
+        assert!(is_run_of("aws", "aws68") && is_run_of("68", "aws68"));
+        assert!(!is_run_of("ws", "aws68") && !is_run_of("6", "aws68"));
     }
 
     #[test]
