@@ -24,6 +24,7 @@ use crate::catalog::search::calibration::{self, Features};
 use crate::catalog::search::normalize;
 use crate::catalog::search::scoring::{self, ProductTerm, QueryScorer};
 use crate::catalog::synonyms::Synonyms;
+use crate::pipeline::matching::TIE_MARGIN;
 
 /// How many unknown-word readings are tried per word.
 const EXPANSIONS_PER_WORD: usize = 3;
@@ -362,7 +363,7 @@ impl CatalogIndex {
         });
         let margins = calibration::margins(&scored, |a, b| self.same_name(a, b));
         scored.truncate(limit);
-        scored
+        let mut ranked: Vec<Ranked> = scored
             .into_iter()
             .zip(margins)
             .map(|((d, parts), margin)| {
@@ -375,7 +376,19 @@ impl CatalogIndex {
                     features,
                 }
             })
-            .collect()
+            .collect();
+        // Of the products the score cannot tell apart (within the tie margin of the best), the
+        // calibrated confidence picks the first: for "AN 302-72", "AN 302-72" before "AN
+        // 302-42". Such a line goes to a person all the same (a tie); the others keep their
+        // order by score.
+        let top = ranked.first().map_or(0.0, |r| r.score);
+        let tied = ranked.iter().take_while(|r| top - r.score < TIE_MARGIN).count();
+        if let Some(best) =
+            (0..tied).max_by(|a, b| ranked[*a].confidence.total_cmp(&ranked[*b].confidence).then(b.cmp(a)))
+        {
+            ranked[..=best].rotate_right(1);
+        }
+        ranked
     }
 
     /// Whether two products of this index have the same name (the same terms).
@@ -550,6 +563,20 @@ mod tests {
         assert_eq!(idx.query_tokens("Dustpans"), ["dust", "pan"]);
         assert_eq!(best(&idx, "Dustpans").as_deref(), Some("PAN"));
         assert_eq!(idx.query_tokens("tool boxes"), ["tool", "box"]);
+    }
+
+    #[test]
+    fn of_products_the_score_cannot_tell_apart_the_confident_one_comes_first() {
+        let names: &[(&str, &str)] = &[
+            ("42", "WEICON WEICONLOCK AN 302-42 200 ML THREADLOCKING"),
+            ("72", "WEICON WEICONLOCK AN 302-72 200 ML LOCKING OF THREADS&STUD BOLTS"),
+            ("22", "WEICON WEICONLOCK AN 302-22 200 ML THREADLOCKING"),
+        ];
+        let idx = index(names, Synonyms::default());
+        let q = idx.query_tokens("Weiconlock AN 302-72 threadlocking, 200ml bottle");
+        let ranked = idx.rank(&q, &idx.expansions(&q), 3);
+        assert!((ranked[0].score - ranked[1].score).abs() < TIE_MARGIN, "{ranked:?}");
+        assert_eq!(ranked[0].sku, "72");
     }
 
     #[test]
