@@ -259,7 +259,8 @@ impl<'a> QueryScorer<'a> {
             // A part number found exactly, whole or compacted ("an-800", "an800"), explains its
             // other spellings and its parts ("an", "800"): the name says it once. (Not one a
             // misspelt request word was read as.)
-            for (j, code) in product.iter().enumerate().filter(|_| credit >= 1.0) {
+            let coded = credit >= 1.0 && product[i].text.bytes().any(|b| b.is_ascii_digit());
+            for (j, code) in product.iter().enumerate().filter(|_| coded) {
                 if code.text.contains(['-', '/'])
                     && (code.text == product[i].text || compact_eq(code.text, product[i].text))
                 {
