@@ -301,8 +301,11 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
             // "add 12 mosaic brooms": the word after the number is the description's first
             // word, not a unit, when the unit was optional and stood before the description
             None if u.is_some_and(|u| u.end() <= d.start()) && !is_term(w) && !w.eq_ignore_ascii_case("x") => {
-                let from = u.map_or(d.start(), |u| u.start()) - whole.start();
-                description = &whole.as_str()[from..d.end() - whole.start()];
+                // "need 12 of the red helmets": "of" joins the number to the description
+                if !w.eq_ignore_ascii_case("of") {
+                    let from = u.map_or(d.start(), |u| u.start()) - whole.start();
+                    description = &whole.as_str()[from..d.end() - whole.start()];
+                }
                 "pcs"
             }
             None => return None,
@@ -413,6 +416,7 @@ mod tests {
             r("We need 20 pcs of safety helmets"),
             some("safety helmets", "20", "pcs")
         );
+        assert_eq!(r("We need 12 of the red helmets"), some("red helmets", "12", "pcs"));
         // after the description, a word that is no unit is no item
         assert_eq!(r("Gloves x 20 today"), None);
         // terms are no items
