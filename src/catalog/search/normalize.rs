@@ -51,9 +51,12 @@ const STOP_WORDS: &[&str] = &[
 /// letter sizes in brackets or alone ("(M)", "XL"), "US 9" a size; a count in a pack one
 /// token ("80'S" = "80 sheets" = "80 pcs" = "80/box"); a grit after a dimension's
 /// "x" ("9\"X11\"XG320"). 7: a part without a unit in a dimension takes the unit after it
-/// ("5\"X2X22MM" = 5in x 2mm x 22mm); dimensions marked before their numbers ("W190XH255MM");
-/// a measure hyphened to a code ("16MM-WA80"); a bare inch fraction ("3/8 DR") in inches;
-/// "SIZE:10.3MM" a measure, not size 10; pairs per pack a count.
+/// ("5\"X2X22MM" = 5in x 2mm x 22mm; "100*50M" = 100mm x 50m); dimensions marked before
+/// their numbers ("W190XH255MM"); a measure hyphened to a code ("16MM-WA80"); inches in
+/// decimals, a bare inch fraction ("3/8 DR") in inches; grain-and-grit codes ("CC120" states
+/// g120); words and short codes glued to a size ("GREASE18KG", "MGB120L"); letter sizes
+/// spelt out ("SIZE SMALL"); "SIZE:10.3MM" a measure, not size 10; a decimal comma ("443,5
+/// ML"); cc in ml; pairs per pack a count; a count is no dimension part ("3MM X 19PCS").
 pub const VERSION: u8 = 7;
 
 fn unit(s: &str) -> Option<&'static str> {
