@@ -292,6 +292,20 @@ mod tests {
         }
     }
 
+    fn line(t: &str) -> Block {
+        Block::Line { text: t.into() }
+    }
+
+    /// The (description, quantity) pairs read from lines of running text.
+    fn read_lines(lines: &[&str]) -> Vec<(String, String)> {
+        let blocks = lines.iter().map(|t| line(t)).collect();
+        extract_rules(&[doc(blocks)])
+            .expect("items")
+            .iter()
+            .map(|r| (r.description.clone(), r.quantity.to_string()))
+            .collect()
+    }
+
     fn table(rows: &[&[&str]]) -> Block {
         Block::Table {
             rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect(),
@@ -317,20 +331,14 @@ mod tests {
 
     #[test]
     fn numbers_in_a_description_above_its_labelled_quantity_stay_in_it() {
-        let line = |t: &str| Block::Line { text: t.into() };
-        let blocks = vec![
-            line("Item 5"),
-            line("Description : Tender Soft toilet roll 10 rolls x 300 sheets"),
-            line("Quantity    : 40 pkt"),
-            line("Item 6"),
-            line("Description : IPA wipes 70%, 20 x 20cm, 100 pcs/bag"),
-            line("Qty: 20 bags"),
-        ];
-        let got = extract_rules(&[doc(blocks)]).expect("items");
-        let read: Vec<(String, String)> = got
-            .iter()
-            .map(|r| (r.description.clone(), r.quantity.to_string()))
-            .collect();
+        let read = read_lines(&[
+            "Item 5",
+            "Description : Tender Soft toilet roll 10 rolls x 300 sheets",
+            "Quantity    : 40 pkt",
+            "Item 6",
+            "Description : IPA wipes 70%, 20 x 20cm, 100 pcs/bag",
+            "Qty: 20 bags",
+        ]);
         assert_eq!(
             read,
             [
@@ -345,19 +353,13 @@ mod tests {
 
     #[test]
     fn a_list_of_lines_ending_in_a_bracketed_figure_in_a_request() {
-        let line = |t: &str| Block::Line { text: t.into() };
-        let list = vec![
-            line("hi, pls quote for our kopitiam:"),
-            line("kitchen degreaser spray (6)"),
-            line("glass cleaner 5L (4)"),
-            line("water dispenser hot/cold (1)"),
-            line("Jenny Lau - Hougang Kopitiam Management"),
-        ];
-        let got = extract_rules(&[doc(list)]).expect("items");
-        let read: Vec<(String, String)> = got
-            .iter()
-            .map(|r| (r.description.clone(), r.quantity.to_string()))
-            .collect();
+        let read = read_lines(&[
+            "hi, pls quote for our kopitiam:",
+            "kitchen degreaser spray (6)",
+            "glass cleaner 5L (4)",
+            "water dispenser hot/cold (1)",
+            "Jenny Lau - Hougang Kopitiam Management",
+        ]);
         assert_eq!(
             read,
             [
