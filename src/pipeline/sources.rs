@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::text::{self, ExtractedDocument, Format, Limits, TextError};
+use super::text::{self, Block, ExtractedDocument, Format, Limits, TextError};
 
 /// A file as received.
 #[derive(Debug, Clone)]
@@ -208,18 +208,32 @@ pub fn looks_like_request(content: &Content) -> bool {
     }) || body(content).is_some_and(|doc| super::requirements::extract_rules(std::slice::from_ref(&doc)).is_ok())
 }
 
-/// The mail body: its HTML when that holds a table (items are often a table there),
-/// otherwise its text.
+/// The mail body: its HTML when that holds a table (items are often a table there) or when
+/// the text part is only a stub ("Please see the HTML version of this message"), otherwise
+/// its text.
 fn body(content: &Content) -> Option<ExtractedDocument> {
-    let html_blocks = content
+    let html_blocks = content.html.as_deref().map(text::html_to_blocks);
+    let words = |blocks: &[Block]| -> usize {
+        blocks
+            .iter()
+            .map(|b| match b {
+                Block::Line { text } | Block::ListItem { text } => text.split_whitespace().count(),
+                Block::Table { rows } => rows.iter().flatten().map(|c| c.split_whitespace().count()).sum(),
+            })
+            .sum()
+    };
+    let has_table = content
         .html
         .as_deref()
-        .filter(|h| h.to_ascii_lowercase().contains("<table"))
-        .map(text::html_to_blocks);
+        .is_some_and(|h| h.to_ascii_lowercase().contains("<table"));
     let blocks = match html_blocks {
-        Some(b) => b,
-        None if !content.text.trim().is_empty() => text::lines(&content.text),
-        None => content.html.as_deref().map(text::html_to_blocks).unwrap_or_default(),
+        Some(html) if has_table || content.text.trim().is_empty() => html,
+        Some(html) => {
+            let text = text::lines(&content.text);
+            // a text part with less than half the HTML's words is a stub or a summary
+            if words(&text) * 2 < words(&html) { html } else { text }
+        }
+        None => text::lines(&content.text),
     };
     let doc = ExtractedDocument {
         name: "message body".into(),

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-use super::{Requirement, quantity, units};
+use super::{Requirement, listed, quantity, units};
 use crate::domain::Quantity;
 
 /// A quantity: "1,000", "1 000" is not accepted in lines (ambiguous), "2.5".
@@ -61,6 +61,11 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         p(
             format!(r"(?i)^(?P<d>.+?)\s*[(\[]\s*(?:qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT})?\s*[)\]]\s*\.?$"),
             UnitRule::OptionalWithMeasures,
+        ),
+        // "desc (4 nos)" / "desc [12 pcs]"
+        p(
+            format!(r"(?i)^(?P<d>.+?)\s*[(\[]\s*{NUM}\s*{UNIT}\s*[)\]]\s*\.?$"),
+            UnitRule::Required,
         ),
         // "desc - Qty: 10 pcs" / "desc, quantity 10"
         p(
@@ -124,12 +129,17 @@ static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// Words that join a clause to the one before: "Lastly, 3 drums of …", "Oh and 2 cartons …".
+static JOINERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:and|also|plus|then|lastly|finally|oh|additionally|besides|next)[,]?\s+)+").expect("regex")
+});
+
 /// A request verb inside a sentence, after a few words: "Our site team has also asked for 6
 /// units of …", "we would also like 20 sheets of …". Tried only when the clause is not an
 /// item as it stands; what follows must still read as an item with its quantity first.
 static ASK_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^[^\d:]{0,60}?\b(?:need|needs|require|requires|want|wants|would\s+(?:also\s+)?like|(?:has|have)\s+(?:also\s+)?asked\s+for|asked\s+for|please\s+(?:also\s+)?(?:quote|include|supply|add))\s+(?:us\s+|me\s+)?",
+        r"(?i)^[^\d:]{0,60}?\b(?:need|needs|require|requires|want|wants|(?:would|'d|’d)\s+(?:also\s+)?like|(?:has|have)\s+(?:also\s+)?asked\s+for|asked\s+for|please\s+(?:also\s+)?(?:quote|include|supply|add))\s+(?:us\s+|me\s+)?",
     )
     .expect("regex")
 });
@@ -139,34 +149,169 @@ static ASK_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
 static CLAUSES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)[.!?;]\s+|;|\s+and\s+|,\s+(?:and\s+)?").expect("regex"));
 
-/// The items of one line of running text: the line as one item; else after its lead-in
-/// ("Please quote: 10 x gloves"); else the items of its clauses, when the line lists several
-/// ("Hi, please quote 10 x gloves and 5 boxes of cable ties. Thanks").
+/// The clauses of a line, split where no bracket is open: "scourer with sponge (5 per pack,
+/// soft)" is one clause.
+fn clauses(line: &str) -> Vec<&str> {
+    let depth = |s: &str| {
+        s.chars().fold(0i32, |d, c| match c {
+            '(' | '[' => d + 1,
+            ')' | ']' => (d - 1).max(0),
+            _ => d,
+        })
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    for m in CLAUSES.find_iter(line) {
+        if m.start() >= from && depth(&line[..m.start()]) == 0 {
+            out.push(line[from..m.start()].trim());
+            from = m.end();
+        }
+    }
+    out.push(line[from..].trim());
+    out.retain(|c| !c.is_empty());
+    out
+}
+
+/// What one line of running text holds: items, or a weak one that only a list makes an item
+/// ([`listed`]).
+#[derive(Debug, Default)]
+pub(super) struct LineItems {
+    pub items: Vec<Requirement>,
+    pub weak: Option<Requirement>,
+}
+
+/// The items of one line of running text.
 pub(super) fn items_in(line: &str) -> Vec<Requirement> {
+    read(line).items
+}
+
+/// Reads one line of running text: the line as one item; else after its lead-in ("Please
+/// quote: 10 x gloves"); else the items of its clauses, when the line lists several ("Hi,
+/// please quote 10 x gloves and 5 boxes of cable ties. Thanks"). Two or more clauses that
+/// read as items make a list, so their weak clauses ("… and a dozen toilet brushes") count
+/// too; a line with one weak item alone leaves it to the list around it.
+pub(super) fn read(line: &str) -> LineItems {
     let one = |text: &str| {
         item(text)
+            .or_else(|| {
+                let rest = JOINERS.replace(text, "");
+                (rest.len() < text.len()).then(|| item(&rest)).flatten()
+            })
             .or_else(|| {
                 let rest = LEAD_IN.replace(text, "");
                 (rest.len() < text.len()).then(|| item(&rest)).flatten()
             })
             .or_else(|| {
                 let rest = ASK_IN_SENTENCE.replace(text, "");
-                (rest.len() < text.len() && rest.starts_with(|c: char| c.is_ascii_digit()))
+                (rest.len() < text.len() && quantity::figures(&rest).starts_with(|c: char| c.is_ascii_digit()))
                     .then(|| item(&rest))
                     .flatten()
             })
     };
     let whole = one(line);
-    if !CLAUSES.is_match(line) {
-        return whole.into_iter().collect();
+    let parts = clauses(line);
+    if parts.len() < 2 {
+        return match whole {
+            Some(w) => LineItems {
+                items: vec![w],
+                weak: None,
+            },
+            None => LineItems {
+                items: Vec::new(),
+                weak: listed::weak_item(line),
+            },
+        };
     }
-    let parts: Vec<Requirement> = CLAUSES.split(line).filter_map(|c| one(c.trim())).collect();
+    let mut read_parts: Vec<(Requirement, bool)> = Vec::new();
+    let mut previous: Option<&str> = None;
+    for c in parts {
+        if let Some(found) = one(c)
+            .map(|r| (r, false))
+            .or_else(|| listed::weak_item(c).map(|r| (r, true)))
+        {
+            read_parts.push(found);
+            previous = None;
+            continue;
+        }
+        // "We also need mop heads, 24 pcs, and …": a clause of only a quantity counts the
+        // clause before it
+        if let Some(p) = previous.take()
+            && quantity::cell(c).is_some_and(|(_, u)| u.is_some_and(|u| units::canonical(u).is_some()))
+            && let Some(found) = item(&format!("{} - {c}", without_request_verb(p)))
+        {
+            read_parts.push((found, false));
+            continue;
+        }
+        previous = Some(c);
+    }
+    let mut parts = read_parts;
+    let all = |parts: Vec<(Requirement, bool)>| LineItems {
+        items: parts.into_iter().map(|(r, _)| r).collect(),
+        weak: None,
+    };
     match whole {
-        // one item whose description swallowed the next ("gloves and 5 boxes of cable ties")
-        Some(w) if parts.len() >= 2 && parts[1..].iter().all(|p| w.description.contains(&p.description)) => parts,
-        Some(w) => vec![w],
-        None => parts,
+        // one item whose description swallowed the next ("gloves and 5 boxes of cable ties");
+        // not when its own quantity would be a weak one ("82 brake and spare parts cleaner
+        // - 48 sets")
+        Some(w)
+            if parts.len() >= 2
+                && !parts[0].1
+                && parts[1..].iter().all(|(p, _)| w.description.contains(&p.description)) =>
+        {
+            all(parts)
+        }
+        Some(w) => LineItems {
+            items: vec![w],
+            weak: None,
+        },
+        None if parts.len() >= 2 => all(parts),
+        None => match parts.pop() {
+            Some((p, false)) => LineItems {
+                items: vec![p],
+                weak: None,
+            },
+            // one weak clause in a sentence is a number in prose ("deliver to the loading
+            // bay, 10 Bayfront Avenue"); the line must be the weak item whole
+            _ => LineItems {
+                items: Vec::new(),
+                weak: listed::weak_item(line),
+            },
+        },
     }
+}
+
+/// The line without its list marker ("1)", "•", "a.").
+pub(super) fn without_marker(line: &str) -> std::borrow::Cow<'_, str> {
+    MARKER.replace(line.trim(), "")
+}
+
+/// How a list line is marked: "•", "-" and the like; "1.", "2)", "1.1"; "a)", "(b)"; or not.
+pub(super) fn marker_kind(line: &str) -> &'static str {
+    let Some(m) = MARKER.find(line.trim_start()) else {
+        return "none";
+    };
+    let m = m.as_str().trim();
+    if m.starts_with(|c: char| c.is_ascii_digit())
+        || m.starts_with("(") && m[1..].starts_with(|c: char| c.is_ascii_digit())
+    {
+        "number"
+    } else if m.chars().any(|c| c.is_alphabetic()) {
+        "letter"
+    } else {
+        "bullet"
+    }
+}
+
+/// The line without a greeting and request verb before its first item ("Hi, please quote:",
+/// "we would also like").
+pub(super) fn without_request_verb(line: &str) -> String {
+    let rest = LEAD_IN.replace(line, "");
+    ASK_IN_SENTENCE.replace(&rest, "").into_owned()
+}
+
+/// An attribute label ("Brand: 3M", "Size: L").
+pub(super) fn is_attribute(text: &str) -> bool {
+    ATTRIBUTE_LABEL.is_match(text)
 }
 
 /// Reads one line as an item, if it is one.
@@ -274,7 +419,7 @@ fn sold_per(description: &str, word: &str) -> Option<&'static str> {
 
 /// Words after a number that make it a term, not an item: "quote 30 days validity", "need
 /// 3 working days".
-fn is_term(word: &str) -> bool {
+pub(super) fn is_term(word: &str) -> bool {
     units::service(word).is_some()
         || [
             "working",
@@ -404,6 +549,57 @@ mod tests {
         assert_eq!(r("Hose reel 15M - Qty: 2 rolls"), some("Hose reel 15M", "2", "rolls"));
         assert_eq!(r("20 x Gloves, nitrile"), some("Gloves, nitrile", "20", "pcs"));
         assert_eq!(r("Ear plugs 50 PRS"), some("Ear plugs", "50", "pairs"));
+    }
+
+    #[test]
+    fn a_count_in_brackets_after_the_description() {
+        assert_eq!(
+            r("1) Ingco air impact wrench 1/2\" dr AIW1256 (4 nos)"),
+            some("Ingco air impact wrench 1/2\" dr AIW1256", "4", "nos")
+        );
+        assert_eq!(
+            r("Dettol liquid 5L [12 btl]"),
+            some("Dettol liquid 5L", "12", "bottles")
+        );
+        assert_eq!(r("Sumo wheel (125 mm)"), None);
+    }
+
+    #[test]
+    fn a_number_in_the_description_is_no_weak_item_of_its_own() {
+        let got = items_in("18. 82 brake and spare parts cleaner 500 ml - 48 sets");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].description, "82 brake and spare parts cleaner 500 ml");
+        let got = items_in("4    BL986485   KTC air blow gun, 490mm nozzle          2 NOS");
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn a_clause_of_only_a_quantity_counts_the_clause_before() {
+        let got = items_in("We also need mop heads, 24 pcs, and 20 reams of A4 copier paper.");
+        let read: Vec<(&str, String)> = got
+            .iter()
+            .map(|r| (r.description.as_str(), r.quantity.to_string()))
+            .collect();
+        assert_eq!(read, [("mop heads", "24".into()), ("A4 copier paper", "20".into())]);
+        let got = items_in("Thanks. Lastly, 3 drums of bio degreaser 25L for the wash bay.");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].description, "bio degreaser 25L for the wash bay");
+    }
+
+    #[test]
+    fn clauses_do_not_split_inside_brackets() {
+        let got = items_in("40 packs of scourer with sponge (5 per pack, soft) and 24 pcs mop heads");
+        let read: Vec<(&str, String)> = got
+            .iter()
+            .map(|r| (r.description.as_str(), r.quantity.to_string()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("scourer with sponge (5 per pack, soft)", "40".into()),
+                ("mop heads", "24".into())
+            ]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod extractor;
 mod lines;
+mod listed;
 mod quantity;
 mod tables;
 pub mod units;
@@ -147,22 +148,48 @@ impl ExtractError {
 pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, ExtractError> {
     let mut out = Vec::new();
     let mut implicit = Vec::new();
+    // Weak items kept in `out` (a quantity without a unit, believed because of its list).
+    let mut weak_kept = 0;
     for doc in docs {
         let mut pending: Option<String> = None;
         // The last line that named a product without a quantity: the parent of sub-items
         // that only give a size ("1. Safety shoes Otter OWT993" / "a) size 7 x 10 pairs").
         let mut parent: Option<String> = None;
-        // Lines "description (6)" in a row: a list, read as items in a request.
-        let mut bracketed: Vec<Requirement> = Vec::new();
+        // The run of item lines we are in: its weak items (a quantity without a unit) are
+        // items once it holds two or more.
+        let mut run = Run::default();
         for (b, block) in doc.blocks.iter().enumerate() {
-            if let Block::Line { text } | Block::ListItem { text } = block
-                && lines::items_in(text).is_empty()
-                && let Some(item) = lines::bracketed_count(text)
+            let line_items = match block {
+                Block::Line { text } | Block::ListItem { text } => Some(lines::read(text)),
+                Block::Table { .. } => None,
+            };
+            // a list line marked otherwise than the run's lines begins another run
+            if line_items
+                .as_ref()
+                .is_some_and(|l| !l.items.is_empty() || l.weak.is_some())
             {
-                bracketed.push(item);
+                run.mark(lines::marker_kind(block_text(block)), &mut out, &mut weak_kept);
+            }
+            if let Some(lines::LineItems {
+                items,
+                weak: Some(weak),
+            }) = &line_items
+                && items.is_empty()
+                && pending
+                    .as_deref()
+                    .and_then(|d| lines::with_labelled_quantity(d, block_text(block)))
+                    .is_none()
+                && described_above_quantity(block_text(block), doc.blocks.get(b + 1)).is_none()
+            {
+                run.weak_at.push(out.len());
+                out.push(weak.clone());
+                run.items += 1;
+                pending = None;
                 continue;
             }
-            end_list(&mut bracketed, &mut implicit);
+            if line_items.as_ref().is_none_or(|l| l.items.is_empty()) {
+                run.end(&mut out, &mut weak_kept);
+            }
             match block {
                 Block::Table { rows } => {
                     pending = None;
@@ -188,8 +215,9 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                         // pkt": the numbers in the description are part of it.
                         parent = Some(d.clone());
                         pending = Some(d);
-                    } else if let found @ [_, ..] = lines::items_in(text).as_slice() {
+                    } else if let Some(found @ [_, ..]) = line_items.as_ref().map(|l| l.items.as_slice()) {
                         out.extend(found.iter().map(|item| lines::under_parent(item, parent.as_deref())));
+                        run.items += found.len();
                         pending = None;
                     } else {
                         match lines::context(text) {
@@ -207,7 +235,11 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                 }
             }
         }
-        end_list(&mut bracketed, &mut implicit);
+        run.end(&mut out, &mut weak_kept);
+    }
+    // Weak items alone count only where the documents ask for a quotation.
+    if weak_kept > 0 && weak_kept == out.len() && !asks_for_quotation(docs) {
+        out.clear();
     }
     if !implicit.is_empty() && asks_for_quotation(docs) {
         out.extend(implicit);
@@ -231,12 +263,47 @@ fn described_above_quantity(text: &str, next: Option<&Block>) -> Option<String> 
     }
 }
 
-/// Ends a run of "description (6)" lines: two or more are a list, read as items in a request.
-fn end_list(list: &mut Vec<Requirement>, implicit: &mut Vec<Requirement>) {
-    if list.len() >= 2 {
-        implicit.append(list);
+/// A run of item lines in a row: how many items it holds, and where its weak items (a
+/// quantity without a unit) stand in the output.
+#[derive(Default)]
+struct Run {
+    items: usize,
+    weak_at: Vec<usize>,
+    /// How its lines are marked ([`lines::marker_kind`]).
+    marker: Option<&'static str>,
+}
+
+impl Run {
+    /// A line marked `kind` joins the run, or ends it and begins the next.
+    fn mark(&mut self, kind: &'static str, out: &mut Vec<Requirement>, kept: &mut usize) {
+        if self.marker.is_some_and(|m| m != kind) {
+            self.end(out, kept);
+        }
+        self.marker = Some(kind);
     }
-    list.clear();
+
+    /// Ends the run: with two or more items it is a list, and its weak items stay; alone, a
+    /// weak item is no item.
+    fn end(&mut self, out: &mut Vec<Requirement>, kept: &mut usize) {
+        if self.items >= 2 {
+            *kept += self.weak_at.len();
+        } else {
+            for &i in self.weak_at.iter().rev() {
+                out.remove(i);
+            }
+        }
+        self.weak_at.clear();
+        self.items = 0;
+        self.marker = None;
+    }
+}
+
+/// The text of a line block ("" for a table).
+fn block_text(block: &Block) -> &str {
+    match block {
+        Block::Line { text } | Block::ListItem { text } => text,
+        Block::Table { .. } => "",
+    }
 }
 
 /// Whether a line of text asks for at least one item ("Kindly quote 20 pcs safety helmet").
@@ -371,6 +438,55 @@ mod tests {
         // one such line is no list, and a size in brackets is no quantity
         let one = vec![line("Please quote:"), line("Nitrile glove size L (9)"), line("Mop (4)")];
         assert_eq!(extract_rules(&[doc(one)]), Err(ExtractError::NoItems));
+    }
+
+    #[test]
+    fn quantities_without_a_unit_count_in_a_list() {
+        let read = read_lines(&[
+            "MEMO / REQUEST FOR QUOTATION",
+            "Hi, for our fit-out job we need the following. Prices valid till end June 2026.",
+            "• 6 Ingco 4V cordless screwdriver c/w 10 bits",
+            "• 4 Makita slide switch grinder M9507G",
+            "• 3 sets Jumbo wheel set 4\"",
+            "Deliver to: Hangar 5, 25 Airline Road, Singapore 819830",
+            "Kindly deliver to the loading bay, 10 Bayfront Avenue B2, between 9am and 11am.",
+            "Site: 1 Tampines Walk, loading bay 2. Contact Mr Rajan 9123 0077.",
+            "15 Benoi Sector, Singapore 629851",
+        ]);
+        let descriptions: Vec<&str> = read.iter().map(|(d, _)| d.as_str()).collect();
+        assert_eq!(
+            descriptions,
+            [
+                "Ingco 4V cordless screwdriver c/w 10 bits",
+                "Makita slide switch grinder M9507G",
+                "Jumbo wheel set 4\""
+            ]
+        );
+        // a sentence that lists several, figures and spelled numbers
+        let read = read_lines(&[
+            "need these by Fri if can: twelve Rexco 50 lubricant 500ml, a dozen CRC contact cleaner 350g and six tubes of Bostik No More Nail 320g.",
+        ]);
+        assert_eq!(
+            read,
+            [
+                ("Rexco 50 lubricant 500ml".to_string(), "12".to_string()),
+                ("CRC contact cleaner 350g".into(), "12".into()),
+                ("Bostik No More Nail 320g".into(), "6".into()),
+            ]
+        );
+        // the figure after the description, in a list of such lines
+        let read = read_lines(&[
+            "hi, can u quote below",
+            "- floor squeegee plastic 22\" w handle - 6",
+            "- SS window squeegee 35cm - 4",
+        ]);
+        assert_eq!(read.len(), 2);
+        // alone, a figure before words is an address or a model, not an item
+        let alone = vec![line("Please quote and deliver to:"), line("15 Benoi Sector")];
+        assert_eq!(extract_rules(&[doc(alone)]), Err(ExtractError::NoItems));
+        // a list without a unit in a document that asks for nothing is no request
+        let notes = vec![line("12 Angry Men"), line("7 Samurai")];
+        assert_eq!(extract_rules(&[doc(notes)]), Err(ExtractError::NoItems));
     }
 
     #[test]

@@ -40,11 +40,19 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
     ("seventy", 70),
     ("eighty", 80),
     ("ninety", 90),
-    ("hundred", 100),
-    ("a dozen", 12),
-    ("one dozen", 12),
-    ("two dozen", 24),
 ];
+
+/// A spelled number as a pattern: "twelve", "twenty-five", "one hundred and fifty", "a
+/// hundred", "a dozen", "half a dozen", "two dozen".
+static SPELLED: LazyLock<String> = LazyLock::new(|| {
+    let ones = "one|two|three|four|five|six|seven|eight|nine";
+    let teens = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
+    let tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety";
+    let below_hundred = format!(r"(?:(?:{tens})(?:[-\s](?:{ones}))?|{teens}|{ones})");
+    format!(
+        r"(?:(?:half\s+a|a|{ones}|ten|twelve)\s+dozen|(?:a|{ones})\s+hundred(?:\s+(?:and\s+)?{below_hundred}\b)?|hundred|{below_hundred})"
+    )
+});
 
 /// "five (5)", "twelve (12)", "(5) five": the figure in brackets is the quantity.
 static WORD_AND_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -57,10 +65,11 @@ static WORD_AND_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
 static FIGURE_TWICE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?P<a>\d{1,7})\s*\(\s*(?P<b>\d{1,7})\s*\)").expect("regex"));
 /// A number word directly before a unit of count: "two sets", "a dozen pcs".
-static WORD_BEFORE_UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<&str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
-    Regex::new(&format!(r"(?i)\b(?P<w>{})\s+(?P<u>[a-z]{{2,8}}\.?)", words.join("|"))).expect("regex")
-});
+static WORD_BEFORE_UNIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b(?P<w>{})\s+(?P<u>[a-z]{{2,8}}\.?)", *SPELLED)).expect("regex"));
+/// A spelled number that begins a text: "twelve Rexco 50 lubricant", "a dozen brooms".
+static SPELLED_FIRST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)^(?P<w>{})\s+(?P<rest>\S.*)$", *SPELLED)).expect("regex"));
 
 /// A quantity cell, possibly with its unit and a label: "24", "1,000", "1,000.00", "1 000",
 /// "24 PCS", "2.5 kg", "Qty: 12 nos".
@@ -139,17 +148,40 @@ pub(super) fn figures(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// The value of a spelled number: "five", "twelve", "twenty-five", "a dozen".
-fn number_word(word: &str) -> Option<u32> {
-    let w = word.trim().to_ascii_lowercase().replace('-', " ");
-    let value = |k: &str| NUMBER_WORDS.iter().find(|(w, _)| *w == k).map(|(_, v)| *v);
-    value(&w).or_else(|| match w.split_once(' ') {
-        Some((tens, ones)) => {
-            let (t, o) = (value(tens)?, value(ones)?);
-            (t >= 20 && t % 10 == 0 && t < 100 && o < 10).then_some(t + o)
+/// The value of a spelled number: "five", "twelve", "twenty-five", "one hundred and fifty",
+/// "a dozen", "half a dozen".
+fn number_word(phrase: &str) -> Option<u32> {
+    let lower = phrase.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty() && *w != "and")
+        .collect();
+    let small = |w: &str| NUMBER_WORDS.iter().find(|(k, _)| *k == w).map(|(_, v)| *v);
+    let one_or = |w: &str| if w == "a" { Some(1) } else { small(w) };
+    let below_hundred = |ws: &[&str]| match ws {
+        [] => Some(0),
+        [w] => small(w),
+        [t, o] => {
+            let (t, o) = (small(t)?, small(o)?);
+            (t >= 20 && t % 10 == 0 && o < 10).then_some(t + o)
         }
-        None => None,
-    })
+        _ => None,
+    };
+    let value = match words.as_slice() {
+        ["half", "a", "dozen"] => 6,
+        [n, "dozen"] => one_or(n)? * 12,
+        ["hundred"] => 100,
+        [n, "hundred", rest @ ..] => one_or(n)? * 100 + below_hundred(rest)?,
+        ws => below_hundred(ws)?,
+    };
+    (value > 0).then_some(value)
+}
+
+/// A text that begins with a spelled number: its value and the rest ("a dozen brooms" →
+/// (12, "brooms")).
+pub(super) fn spelled_first(text: &str) -> Option<(u32, &str)> {
+    let c = SPELLED_FIRST.captures(text)?;
+    Some((number_word(&c["w"])?, c.name("rest")?.as_str()))
 }
 
 /// A quantity cell: the quantity and the unit written in it (None: no unit, or a word
@@ -281,6 +313,20 @@ mod tests {
         assert_eq!(figures("Toilet cleaner – 36 (36) btl"), "Toilet cleaner – 36 btl");
         assert_eq!(figures("Bin 660 (120) litre"), "Bin 660 (120) litre");
         assert_eq!(figures("twenty-five (25)"), "25");
+        assert_eq!(figures("one hundred pcs Sibax silicone"), "100 pcs Sibax silicone");
+        assert_eq!(figures("two hundred and fifty nos"), "250 nos");
+        assert_eq!(figures("half a dozen boxes"), "6 boxes");
+    }
+
+    #[test]
+    fn spelled_numbers_before_a_description() {
+        assert_eq!(spelled_first("a dozen toilet brushes"), Some((12, "toilet brushes")));
+        assert_eq!(spelled_first("forty N95 respirators"), Some((40, "N95 respirators")));
+        assert_eq!(spelled_first("twenty-four mop heads"), Some((24, "mop heads")));
+        assert_eq!(spelled_first("one hundred and twenty gloves"), Some((120, "gloves")));
+        assert_eq!(spelled_first("seventeen rolls"), Some((17, "rolls")));
+        assert_eq!(spelled_first("someone said"), None);
+        assert_eq!(spelled_first("tenant notice"), None);
     }
 
     #[test]

@@ -30,7 +30,10 @@ pub fn lines(text: &str) -> Vec<Block> {
         let line = CHAT_PREFIX.find(raw).map_or(raw, |m| &raw[m.end()..]);
         if line.trim().is_empty() {
             flush(&mut run, &mut blocks);
-        } else if spans(line).len() >= 3 || pipe_cells(line).is_some() || (!run.is_empty() && is_rule(line)) {
+        } else if spans(line).len() >= 3
+            || pipe_cells(line).is_some()
+            || (!run.is_empty() && (is_rule(line) || is_continuation(line)))
+        {
             run.push(line);
         } else {
             flush(&mut run, &mut blocks);
@@ -41,6 +44,13 @@ pub fn lines(text: &str) -> Vec<Block> {
     }
     flush(&mut run, &mut blocks);
     blocks
+}
+
+/// An indented line of one or two cells inside a run of columns: the rest of a cell wrapped
+/// onto the next line ("BL EP2 lithium grease blue hi-temp" / "        500g").
+fn is_continuation(line: &str) -> bool {
+    let indent = line.chars().take_while(|c| *c == ' ' || *c == '\t').count();
+    indent >= 4 && (1..=2).contains(&spans(line).len())
 }
 
 /// A separator line such as "----  ------  ---", "+----+----+" or "|:---|---:|".
@@ -98,12 +108,14 @@ fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
         blocks.push(Block::Table { rows });
         return;
     }
+    // Wrapped cells are no rows of their own.
+    let body_rows = lines.iter().skip(1).filter(|l| !is_continuation(l)).count();
     let numeric_rows = lines
         .iter()
         .skip(1)
-        .filter(|l| spans(l).iter().any(|(_, _, t)| looks_numeric(t)))
+        .filter(|l| !is_continuation(l) && spans(l).iter().any(|(_, _, t)| looks_numeric(t)))
         .count();
-    if lines.len() < 2 || numeric_rows * 2 < lines.len() - 1 {
+    if lines.len() < 2 || body_rows == 0 || numeric_rows * 2 < body_rows {
         blocks.extend(lines.iter().map(|l| Block::Line {
             text: l.trim().to_string(),
         }));
@@ -132,24 +144,29 @@ fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
     }
     let header = spans(lines[0]);
     let starts: Vec<usize> = header.iter().map(|(s, _, _)| *s).collect();
-    let rows = lines
-        .iter()
-        .enumerate()
-        .map(|(n, line)| {
-            if n == 0 {
-                return header.iter().map(|(_, _, t)| t.clone()).collect();
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|(_, _, t)| t.clone()).collect()];
+    for line in &lines[1..] {
+        let cells = spans(line);
+        // a wrapped cell's rest, under a column other than the first, joins the row above
+        let wrapped =
+            rows.len() > 1 && is_continuation(line) && cells.iter().all(|(s, e, _)| column_of(&starts, *s, *e) > 0);
+        let mut row = vec![String::new(); starts.len()];
+        let target = if wrapped {
+            rows.last_mut().expect("a row above")
+        } else {
+            &mut row
+        };
+        for (s, e, text) in cells {
+            let col = column_of(&starts, s, e);
+            if !target[col].is_empty() {
+                target[col].push(' ');
             }
-            let mut row = vec![String::new(); starts.len()];
-            for (s, e, text) in spans(line) {
-                let col = column_of(&starts, s, e);
-                if !row[col].is_empty() {
-                    row[col].push(' ');
-                }
-                row[col].push_str(&text);
-            }
-            row
-        })
-        .collect();
+            target[col].push_str(&text);
+        }
+        if !wrapped {
+            rows.push(row);
+        }
+    }
     blocks.push(Block::Table { rows });
 }
 
@@ -189,6 +206,25 @@ mod tests {
         let signature = "Tel:  6555 0199    Fax:  6555 0198\nMail:  a@b.example    Web:  b.example\n";
         assert_eq!(lines(signature).len(), 2);
         assert!(lines(signature).iter().all(|b| matches!(b, Block::Line { .. })));
+    }
+
+    #[test]
+    fn cells_wrapped_onto_indented_lines_stay_in_their_row() {
+        let text = "S/N  CODE       DESCRIPTION                           QTY/UOM\n\
+                    1    BL866890   BL EP2 lithium grease blue hi-temp    500 NOS\n\
+                    \x20               500g\n\
+                    2    BL976111   Lifebuoy liquid hand wash 500 ml      200 NOS\n\
+                    3    BL522605   Laminate trimmer 550 W Stanley         6 UNIT\n\
+                    \x20               ST55\n";
+        let Block::Table { rows } = &lines(text)[0] else {
+            panic!("a table: {:?}", lines(text));
+        };
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[1][2], "BL EP2 lithium grease blue hi-temp 500g");
+        assert_eq!(
+            rows[3],
+            ["3", "BL522605", "Laminate trimmer 550 W Stanley ST55", "6 UNIT"]
+        );
     }
 
     #[test]

@@ -1,0 +1,250 @@
+//! Items that only a list makes believable. Buyers often write a quantity without a unit:
+//! a bare figure or a spelled number before the description ("• 6 Ingco cordless
+//! screwdriver", "twelve Rexco 50 lubricant 500ml", "a dozen toilet brushes"), a bare figure
+//! after it ("floor squeegee 22\" - 6"), or one in brackets ("kitchen degreaser (6)"). Alone,
+//! such a line may be an address ("15 Benoi Sector"), a model ("Makita 9218") or a size
+//! ("glove size L (9)"); two or more items in one list, or in one sentence, are a list, and
+//! its weak lines are read as items.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Requirement, lines, quantity, units};
+use crate::domain::Quantity;
+
+/// What a clause may say before its quantity: a chat or mail lead-in ending in a colon ("need
+/// these by Fri if can:"), joining words ("also", "plus", "and lastly").
+static BEFORE_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:[^:\d]{0,60}:\s+)?
+        (?:(?:and|also|plus|then|lastly|finally|oh|additionally|as\s+well\s+as|together\s+with|with)[,]?\s+)*",
+    )
+    .expect("regex")
+});
+
+/// A field of an address or a header, never a weak item: "Site: 1 Tampines Walk", "Tel: …".
+static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:site|address|addr|location|venue|deliver(?:y)?(?:\s+to)?|ship\s+to|attn|attention|tel|phone|fax|mobile|hp|date|ref|po|from|to|cc|subject)\s*:")
+        .expect("regex")
+});
+
+/// A bare figure before the description: less than a thousand, or written with thousands
+/// separators (a bare "2026" is a year, "6861" a phone number).
+static FIGURE_FIRST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<q>\d{1,3}(?:,\d{3})*)\s+(?P<d>\S.*?)\.?$").expect("regex"));
+
+/// A bare figure after the description, set apart by a dash, a colon, dot leaders or a tab.
+static FIGURE_LAST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<d>.*?[A-Za-z].*?)\s*(?:\s[-–—=]|:|\.{2,}|\t)\s*(?P<q>\d{1,3}(?:,\d{3})*)\s*\.?$").expect("regex")
+});
+
+/// The most words a weak item's description has; more is a sentence, not a list line.
+const MAX_WORDS: usize = 14;
+
+/// A sentence break inside a description ("… loading bay 2. Contact Mr Rajan").
+static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?]\s+[A-Z]").expect("regex"));
+
+/// Words after a number that make it a date, a time, an address or a term, not an item.
+const NOT_ITEM_AFTER: &[&str] = &[
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+    "am",
+    "pm",
+    "years",
+    "year",
+    "yrs",
+    "minutes",
+    "mins",
+    "min",
+    "seconds",
+    "percent",
+    "%",
+    "of",
+    "to",
+    "or",
+    "and",
+    "per",
+    "more",
+    "less",
+    "people",
+    "persons",
+    "staff",
+    "workers",
+    "men",
+    "sites",
+    "floors",
+    "storey",
+    "storeys",
+];
+
+/// Words before a bare figure that make it a label's value, not a quantity: "Tel - 6778",
+/// "Level: 3", "Page 2", "Bay - 4".
+const NOT_ITEM_BEFORE: &[&str] = &[
+    "tel", "phone", "fax", "hp", "mobile", "mob", "ext", "page", "level", "lvl", "floor", "bay", "block", "blk",
+    "unit", "room", "lot", "site", "gate", "door", "ref", "no", "item", "items", "line", "lines", "size", "grit",
+    "model", "rev", "version", "step", "part", "section", "batch", "po", "pr", "week", "day", "days", "total",
+    "subtotal", "sum", "count", "number", "dated", "date", "year", "zone", "area", "stage", "phase", "pax",
+];
+
+/// A line or clause read as an item with a quantity but no unit, if it is written as one.
+pub(super) fn weak_item(text: &str) -> Option<Requirement> {
+    let text = lines::without_marker(text);
+    if FIELD.is_match(&text) {
+        return None;
+    }
+    let text = lines::without_request_verb(&text);
+    let text = BEFORE_QUANTITY.replace(&text, "");
+    let text = text.trim();
+    figure_first(text)
+        .or_else(|| spelled_first(text))
+        .or_else(|| figure_last(text))
+        .or_else(|| lines::bracketed_count(text))
+        .filter(|r| r.description.split_whitespace().count() <= MAX_WORDS && !SENTENCE_BREAK.is_match(&r.description))
+}
+
+/// "6 Ingco 4V cordless screwdriver".
+fn figure_first(text: &str) -> Option<Requirement> {
+    let c = FIGURE_FIRST.captures(text)?;
+    described(c.name("d")?.as_str(), Quantity::parse(&c["q"]).ok()?)
+}
+
+/// "twelve Rexco 50 lubricant", "a dozen CRC contact cleaner 350g".
+fn spelled_first(text: &str) -> Option<Requirement> {
+    let (n, rest) = quantity::spelled_first(text)?;
+    described(rest.trim_end_matches('.'), Quantity::parse(&n.to_string()).ok()?)
+}
+
+/// "floor squeegee plastic 22\" C036 w handle - 6", "nylon broom ...... 10".
+fn figure_last(text: &str) -> Option<Requirement> {
+    let c = FIGURE_LAST.captures(text)?;
+    let d = c.name("d")?.as_str().trim();
+    let last = d.split_whitespace().last()?.to_ascii_lowercase();
+    let last = last.trim_matches(|c: char| !c.is_alphanumeric());
+    if NOT_ITEM_BEFORE.contains(&last) || lines::is_attribute(d) || d.contains(':') {
+        return None;
+    }
+    let letter_words = d
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2);
+    if letter_words.count() < 2 {
+        return None;
+    }
+    Requirement::new(d, Quantity::parse(&c["q"]).ok()?, "pcs")
+}
+
+/// The description after a leading quantity, unless its first word makes the number a date,
+/// a time, a size or a term ("15 March", "3 days", "20 mm thick").
+fn described(d: &str, quantity: Quantity) -> Option<Requirement> {
+    let first = d.split_whitespace().next()?;
+    // "sheets/ream": a unit of the pack, not a description
+    let word = first
+        .split(|c: char| !c.is_alphanumeric() && c != '%')
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if word.is_empty()
+        || NOT_ITEM_AFTER.contains(&word.as_str())
+        || lines::is_term(&word)
+        || units::canonical_measure(&word).is_some()
+        || units::canonical(&word).is_some()
+        || matches!(word.as_str(), "x" | "×")
+    {
+        return None;
+    }
+    // a word of letters somewhere: "6 Ingco …", "20 3M 1110 earplugs"
+    if !d
+        .split_whitespace()
+        .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+    {
+        return None;
+    }
+    Requirement::new(d, quantity, "pcs")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(line: &str) -> Option<(String, String)> {
+        weak_item(line).map(|r| (r.description, r.quantity.to_string()))
+    }
+
+    fn some(d: &str, q: &str) -> Option<(String, String)> {
+        Some((d.into(), q.into()))
+    }
+
+    #[test]
+    fn a_quantity_without_a_unit_before_or_after_the_description() {
+        assert_eq!(
+            w("• 6 Ingco 4V cordless screwdriver c/w 10 bits (CSDLI0401)"),
+            some("Ingco 4V cordless screwdriver c/w 10 bits (CSDLI0401)", "6")
+        );
+        assert_eq!(w("also a dozen toilet brushes"), some("toilet brushes", "12"));
+        assert_eq!(
+            w("need these by Fri if can: twelve Rexco 50 lubricant 500ml"),
+            some("Rexco 50 lubricant 500ml", "12")
+        );
+        assert_eq!(
+            w("We'd like 3 single mop trolleys 20L"),
+            some("single mop trolleys 20L", "3")
+        );
+        assert_eq!(
+            w("- floor squeegee plastic 22\" C036 w handle - 6"),
+            some("floor squeegee plastic 22\" C036 w handle", "6")
+        );
+        assert_eq!(
+            w("nylon broom with handle ...... 10"),
+            some("nylon broom with handle", "10")
+        );
+        assert_eq!(w("kitchen degreaser spray (6)"), some("kitchen degreaser spray", "6"));
+        assert_eq!(
+            w("twenty 3M 1110 corded earplugs"),
+            some("3M 1110 corded earplugs", "20")
+        );
+    }
+
+    #[test]
+    fn dates_addresses_labels_and_terms_are_no_weak_items() {
+        for s in [
+            "15 March 2026",
+            "30 days credit",
+            "2026 budget for consumables",
+            "Tel - 6778",
+            "Level: 3",
+            "Page - 2",
+            "Delivery: 2",
+            "20 mm thick plate",
+            "one of our sites",
+            "9123 4567",
+            "Sizes: S - 2",
+            "3 x",
+            "Bay 4 - 2",
+            "500 sheets/ream if you have",
+        ] {
+            assert_eq!(w(s), None, "{s}");
+        }
+    }
+}
