@@ -59,8 +59,10 @@ const STOP_WORDS: &[&str] = &[
 /// decimals, a bare inch fraction ("3/8 DR") in inches; grain-and-grit codes ("CC120" states
 /// g120); words and short codes glued to a size ("GREASE18KG", "MGB120L"); letter sizes
 /// spelt out ("SIZE SMALL"); "SIZE:10.3MM" a measure, not size 10; a decimal comma ("443,5
-/// ML"); cc in ml; pairs per pack a count; a count is no dimension part ("3MM X 19PCS").
-pub const VERSION: u8 = 7;
+/// ML"); cc in ml; pairs per pack a count; a count is no dimension part ("3MM X 19PCS"). 8: a
+/// model number of four digits or more before a lone "L", "M" or "G" is no measure ("PAIL
+/// 7009 L", "COVERALL 8805 - M").
+pub const VERSION: u8 = 8;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -136,6 +138,7 @@ pub fn tokens(text: &str) -> Vec<String> {
         }
         // A number followed by a unit word: "400 ml", "2.0 kg", "5 inch".
         if (RE_NUMBER.is_match(t) || RE_FRACTION.is_match(t))
+            && raw.get(i).is_some_and(|n| !is_model_number(t, n))
             && let Some(u) = raw.get(i).and_then(|n| unit(n))
         {
             out.push(measure_token(t, u));
@@ -148,6 +151,26 @@ pub fn tokens(text: &str) -> Vec<String> {
     drop_containers(&mut out);
     out.retain(|t| !STOP_WORDS.contains(&t.as_str()));
     out
+}
+
+/// Whether `before` ends in a number that, with the one-letter unit after it, is a model
+/// number and a size or a variant, not a measure: "PAIL 7009 L", "COVERALL 8805 - M",
+/// "S60801-L". Four digits or more before a lone "L", "M" or "G" are never litres, metres or
+/// grams in a hardware catalog (a 1000 L tank is written with its three zeros).
+fn is_model_number(before: &str, unit: &str) -> bool {
+    if unit.chars().count() != 1 {
+        return false;
+    }
+    let digits: String = before.chars().rev().take_while(char::is_ascii_digit).collect();
+    let prior = before.chars().rev().nth(digits.len());
+    digits.len() >= 4
+        && !matches!(prior, Some('.' | ',' | '/'))
+        && digits
+            .chars()
+            .rev()
+            .collect::<String>()
+            .parse::<u64>()
+            .is_ok_and(|v| v > 1000)
 }
 
 /// How a volume or weight is packed: "15kg pail", "500ml spray", "1 litre bottle".
@@ -240,6 +263,10 @@ fn prepare(text: &str) -> String {
     // 200 mls / 3/4-inch / 5 kgs → 200ml / 3/4in / 5kg
     s = RE_NUMBER_UNIT
         .replace_all(&s, |c: &regex::Captures<'_>| {
+            let start = c.get(0).map_or(0, |m| m.start());
+            if is_model_number(&s[..=start], &c["u"]) {
+                return c[0].to_string();
+            }
             format!("{}{}{}", &c["n"], unit(&c["u"]).unwrap_or(&c["u"]), &c["t"])
         })
         .into_owned();

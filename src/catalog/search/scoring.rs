@@ -339,6 +339,7 @@ impl<'a> QueryScorer<'a> {
             .iter()
             .position(|p| {
                 p.class.is_none()
+                    && same_digits(t.text, p.text)
                     && p.text.len().abs_diff(t.text.len()) <= 2
                     && ((p.text.len() >= 4 && (p.text.starts_with(t.text) || t.text.starts_with(p.text)))
                         || (t.chars >= 5 && edit_distance_at_most_one(t.text, p.text)))
@@ -404,6 +405,17 @@ pub fn score(
 }
 
 /// Levenshtein distance ≤ 1, or one transposition of neighbours.
+/// Whether one word may be a misspelling of the other as far as their figures go: a
+/// misspelling is in the letters; "30272" against "30242", or "7009" against "7007" or
+/// "700", is another model. A word glued to more ("g120x50m" against "g120") keeps its
+/// reading.
+pub fn same_digits(a: &str, b: &str) -> bool {
+    let figures = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let (fa, fb) = (figures(a), figures(b));
+    fa == fb || (fa.len() != fb.len() && !(number(a) && number(b)))
+}
+
 pub fn edit_distance_at_most_one(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return within_one(a.as_bytes(), b.as_bytes());
@@ -479,6 +491,12 @@ mod tests {
         assert!(edit_distance_at_most_one("lesfric", "lesrfic"));
         assert!(edit_distance_at_most_one("žluť", "žlut"));
         assert!(!edit_distance_at_most_one("disc", "dust"));
+        // a misspelling is in the letters: another figure is another model
+        assert!(same_digits("dga404z", "dga404"));
+        assert!(!same_digits("30272", "30242"));
+        assert!(!same_digits("7009", "7007"));
+        assert!(!same_digits("7009", "700"));
+        assert!(same_digits("g120x50m", "g120"));
     }
 
     #[test]

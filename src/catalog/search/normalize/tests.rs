@@ -361,3 +361,17 @@ fn a_size_times_a_count_is_no_dimension() {
 fn cubic_centimetres_are_millilitres() {
     assert_eq!(n("spray gun 600cc cup"), n("SPRAY GUN 0.6L CUP"));
 }
+
+#[test]
+fn a_model_number_before_a_lone_letter_is_no_measure() {
+    assert_eq!(n("TOYOGO MOPPY PAIL 7009 L"), "toyogo moppy pail 7009 l");
+    assert_eq!(
+        n("HSK HD COTTON COVERALL GREY 8805 - M"),
+        n("HSK HD COTTON COVERALL GREY 8805 size M")
+    );
+    // measures stay measures
+    assert_eq!(n("tank 1000 L"), "tank 1000000ml");
+    assert_eq!(n("bin 120 L"), "bin 120000ml");
+    assert_eq!(n("hose 1500 mm"), n("hose 1500mm"));
+    assert_eq!(n("oil 1.5 L"), n("oil 1.5L"));
+}
