@@ -339,10 +339,10 @@ impl<'a> QueryScorer<'a> {
             .iter()
             .position(|p| {
                 p.class.is_none()
-                    && same_digits(t.text, p.text)
                     && p.text.len().abs_diff(t.text.len()) <= 2
                     && ((p.text.len() >= 4 && (p.text.starts_with(t.text) || t.text.starts_with(p.text)))
                         || (t.chars >= 5 && edit_distance_at_most_one(t.text, p.text)))
+                    && same_digits(t.text, p.text)
             })
             .map(|i| (FUZZY_CREDIT, i))
     }
@@ -410,10 +410,14 @@ pub fn score(
 /// "700", is another model. A word glued to more ("g120x50m" against "g120") keeps its
 /// reading.
 pub fn same_digits(a: &str, b: &str) -> bool {
-    let figures = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    fn figures(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes().filter(u8::is_ascii_digit)
+    }
+    if figures(a).eq(figures(b)) {
+        return true;
+    }
     let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    let (fa, fb) = (figures(a), figures(b));
-    fa == fb || (fa.len() != fb.len() && !(number(a) && number(b)))
+    figures(a).count() != figures(b).count() && !(number(a) && number(b))
 }
 
 pub fn edit_distance_at_most_one(a: &str, b: &str) -> bool {
