@@ -909,8 +909,9 @@ async fn the_change_button_makes_an_approved_revision_from_the_approvers_message
     );
     assert_eq!(run.event(&change, Signature::Good).await, 200);
     let revision = format!("{number}-R2");
+    // the change_done reply (the decision's notice names the revision too, and may come first)
     let done = wait_call(&fake, "revision made", |c| {
-        post_to(c, APPROVALS) && text(c).contains(&revision)
+        post_to(c, APPROVALS) && text(c).contains(&revision) && text(c).contains("from your changes")
     })
     .await;
     assert_eq!(done.fields["thread_ts"], "1780000200.000100");

@@ -639,6 +639,8 @@ async fn the_change_button_makes_an_approved_revision_from_the_approvers_message
         s.method == "sendMessage"
             && to_chat(s, APPROVALS_CHAT)
             && s.fields["text"].as_str().unwrap_or("").contains(&revision)
+            // the change_done reply (the decision's notice names the revision too)
+            && s.fields["text"].as_str().unwrap_or("").contains("from your changes")
     })
     .await;
     assert_eq!(done.fields["reply_parameters"]["message_id"], 2002);
