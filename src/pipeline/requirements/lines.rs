@@ -459,6 +459,12 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
         (None, UnitRule::Required) => return None,
         (None, _) => "pcs",
     };
+    // "Item: Goo Gone 16 oz      Qty: 6": the label is no part of the description
+    if let Some(label) = DESCRIPTION_LABEL.find(description)
+        && description[label.end()..].chars().any(char::is_alphabetic)
+    {
+        description = &description[label.end()..];
+    }
     // "Quantity: 60 pcs" on its own is a quantity without a description, not an item called
     // "Quantity" or "pcs".
     if QUANTITY_WORDS.is_match(description) || units::canonical(description).is_some() {
@@ -549,6 +555,10 @@ mod tests {
         assert_eq!(r("Hose reel 15M - Qty: 2 rolls"), some("Hose reel 15M", "2", "rolls"));
         assert_eq!(r("20 x Gloves, nitrile"), some("Gloves, nitrile", "20", "pcs"));
         assert_eq!(r("Ear plugs 50 PRS"), some("Ear plugs", "50", "pairs"));
+        assert_eq!(
+            r("Item: Goo Gone automotive 16 oz                     Qty: 6"),
+            some("Goo Gone automotive 16 oz", "6", "pcs")
+        );
     }
 
     #[test]
