@@ -103,11 +103,68 @@ const NOT_ITEM_AFTER: &[&str] = &[
 /// Words before a bare figure that make it a label's value, not a quantity: "Tel - 6778",
 /// "Level: 3", "Page 2", "Bay - 4".
 const NOT_ITEM_BEFORE: &[&str] = &[
-    "tel", "phone", "fax", "hp", "mobile", "mob", "ext", "page", "level", "lvl", "floor", "bay", "block", "blk",
-    "unit", "room", "lot", "site", "gate", "door", "ref", "no", "item", "items", "line", "lines", "size", "grit",
-    "model", "rev", "version", "step", "part", "section", "batch", "po", "pr", "week", "day", "days", "total",
-    "subtotal", "sum", "count", "number", "dated", "date", "year", "zone", "area", "stage", "phase", "pax",
+    "tel",
+    "phone",
+    "fax",
+    "hp",
+    "mobile",
+    "mob",
+    "ext",
+    "page",
+    "level",
+    "lvl",
+    "floor",
+    "bay",
+    "block",
+    "blk",
+    "unit",
+    "room",
+    "lot",
+    "site",
+    "gate",
+    "door",
+    "ref",
+    "no",
+    "item",
+    "items",
+    "line",
+    "lines",
+    "size",
+    "grit",
+    "model",
+    "rev",
+    "version",
+    "step",
+    "part",
+    "section",
+    "batch",
+    "po",
+    "pr",
+    "week",
+    "day",
+    "days",
+    "total",
+    "subtotal",
+    "sum",
+    "count",
+    "number",
+    "dated",
+    "date",
+    "year",
+    "zone",
+    "area",
+    "stage",
+    "phase",
+    "pax",
+    "qty",
+    "quantity",
+    "quantities",
+    "amount",
 ];
+
+/// A total or a count of the list, not an item: "TOTAL ITEMS - 8", "Grand total: 120".
+static TOTAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:sub[- ]?total|grand\s+total|total|no\.?\s+of)\b").expect("regex"));
 
 /// A line or clause read as an item with a quantity but no unit, if it is written as one.
 pub(super) fn weak_item(text: &str) -> Option<Requirement> {
@@ -143,7 +200,7 @@ fn figure_last(text: &str) -> Option<Requirement> {
     let d = c.name("d")?.as_str().trim();
     let last = d.split_whitespace().last()?.to_ascii_lowercase();
     let last = last.trim_matches(|c: char| !c.is_alphanumeric());
-    if NOT_ITEM_BEFORE.contains(&last) || lines::is_attribute(d) || d.contains(':') {
+    if NOT_ITEM_BEFORE.contains(&last) || lines::is_attribute(d) || d.contains(':') || TOTAL.is_match(d) {
         return None;
     }
     let letter_words = d
@@ -243,6 +300,9 @@ mod tests {
             "3 x",
             "Bay 4 - 2",
             "500 sheets/ream if you have",
+            "TOTAL QUANTITY - 120",
+            "Total line items - 8",
+            "No. of items ..... 7",
         ] {
             assert_eq!(w(s), None, "{s}");
         }
