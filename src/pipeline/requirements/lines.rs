@@ -152,17 +152,19 @@ static CLAUSES: LazyLock<Regex> =
 /// The clauses of a line, split where no bracket is open: "scourer with sponge (5 per pack,
 /// soft)" is one clause.
 fn clauses(line: &str) -> Vec<&str> {
-    let depth = |s: &str| {
-        s.chars().fold(0i32, |d, c| match c {
-            '(' | '[' => d + 1,
-            ')' | ']' => (d - 1).max(0),
-            _ => d,
-        })
-    };
+    // the bracket depth at each match, counted once over the line (linear in its length)
+    let mut depth = 0i32;
+    let mut counted = 0;
     let mut out = Vec::new();
     let mut from = 0;
     for m in CLAUSES.find_iter(line) {
-        if m.start() >= from && depth(&line[..m.start()]) == 0 {
+        depth = line[counted..m.start()].chars().fold(depth, |d, c| match c {
+            '(' | '[' => d + 1,
+            ')' | ']' => (d - 1).max(0),
+            _ => d,
+        });
+        counted = m.start();
+        if m.start() >= from && depth == 0 {
             out.push(line[from..m.start()].trim());
             from = m.end();
         }
