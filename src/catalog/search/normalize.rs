@@ -161,16 +161,9 @@ fn is_model_number(before: &str, unit: &str) -> bool {
     if unit.chars().count() != 1 {
         return false;
     }
-    let digits: String = before.chars().rev().take_while(char::is_ascii_digit).collect();
-    let prior = before.chars().rev().nth(digits.len());
-    digits.len() >= 4
-        && !matches!(prior, Some('.' | ',' | '/'))
-        && digits
-            .chars()
-            .rev()
-            .collect::<String>()
-            .parse::<u64>()
-            .is_ok_and(|v| v > 1000)
+    let rest = before.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &before[rest.len()..];
+    digits.len() >= 4 && !rest.ends_with(['.', ',', '/']) && digits.parse::<u64>().is_ok_and(|v| v > 1000)
 }
 
 /// How a volume or weight is packed: "15kg pail", "500ml spray", "1 litre bottle".

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-use super::{Requirement, listed, quantity, units};
+use super::{Requirement, quantity, units};
 use crate::domain::Quantity;
 
 /// A quantity: "1,000", "1 000" is not accepted in lines (ambiguous), "2.5".
@@ -129,10 +129,12 @@ static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
-/// Words that join a clause to the one before: "Lastly, 3 drums of …", "Oh and 2 cartons …".
-static JOINERS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:and|also|plus|then|lastly|finally|oh|additionally|besides|next)[,]?\s+)+").expect("regex")
-});
+/// Words that join a clause to the one before ("Lastly, 3 drums of …", "Oh and 2 cartons …"),
+/// as a pattern's alternatives.
+pub(super) const JOIN_WORDS: &str = "and|also|plus|then|lastly|finally|oh|additionally";
+
+static JOINERS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)^(?:(?:{JOIN_WORDS}|besides|next)[,]?\s+)+")).expect("regex"));
 
 /// A request verb inside a sentence, after a few words: "Our site team has also asked for 6
 /// units of …", "we would also like 20 sheets of …". Tried only when the clause is not an
@@ -144,142 +146,25 @@ static ASK_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
-/// Clause breaks inside a sentence that lists several items: sentence ends, semicolons, "and"
-/// or a comma before a number ("10 x gloves and 5 boxes of cable ties").
-static CLAUSES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)[.!?;]\s+|;|\s+and\s+|,\s+(?:and\s+)?").expect("regex"));
-
-/// The clauses of a line, split where no bracket is open: "scourer with sponge (5 per pack,
-/// soft)" is one clause.
-fn clauses(line: &str) -> Vec<&str> {
-    // the bracket depth at each match, counted once over the line (linear in its length)
-    let mut depth = 0i32;
-    let mut counted = 0;
-    let mut out = Vec::new();
-    let mut from = 0;
-    for m in CLAUSES.find_iter(line) {
-        depth = line[counted..m.start()].chars().fold(depth, |d, c| match c {
-            '(' | '[' => d + 1,
-            ')' | ']' => (d - 1).max(0),
-            _ => d,
-        });
-        counted = m.start();
-        if m.start() >= from && depth == 0 {
-            out.push(line[from..m.start()].trim());
-            from = m.end();
-        }
-    }
-    out.push(line[from..].trim());
-    out.retain(|c| !c.is_empty());
-    out
-}
-
-/// What one line of running text holds: items, or a weak one that only a list makes an item
-/// ([`listed`]).
-#[derive(Debug, Default)]
-pub(super) struct LineItems {
-    pub items: Vec<Requirement>,
-    pub weak: Option<Requirement>,
-}
-
-/// The items of one line of running text.
-pub(super) fn items_in(line: &str) -> Vec<Requirement> {
-    read(line).items
-}
-
-/// Reads one line of running text: the line as one item; else after its lead-in ("Please
-/// quote: 10 x gloves"); else the items of its clauses, when the line lists several ("Hi,
-/// please quote 10 x gloves and 5 boxes of cable ties. Thanks"). Two or more clauses that
-/// read as items make a list, so their weak clauses ("… and a dozen toilet brushes") count
-/// too; a line with one weak item alone leaves it to the list around it.
-pub(super) fn read(line: &str) -> LineItems {
-    let one = |text: &str| {
-        item(text)
-            .or_else(|| {
-                let rest = JOINERS.replace(text, "");
-                (rest.len() < text.len()).then(|| item(&rest)).flatten()
-            })
-            .or_else(|| {
-                let rest = LEAD_IN.replace(text, "");
-                (rest.len() < text.len()).then(|| item(&rest)).flatten()
-            })
-            .or_else(|| {
-                let rest = ASK_IN_SENTENCE.replace(text, "");
-                (rest.len() < text.len() && quantity::figures(&rest).starts_with(|c: char| c.is_ascii_digit()))
-                    .then(|| item(&rest))
-                    .flatten()
-            })
-    };
-    let whole = one(line);
-    let parts = clauses(line);
-    if parts.len() < 2 {
-        return match whole {
-            Some(w) => LineItems {
-                items: vec![w],
-                weak: None,
-            },
-            None => LineItems {
-                items: Vec::new(),
-                weak: listed::weak_item(line),
-            },
-        };
-    }
-    let mut read_parts: Vec<(Requirement, bool)> = Vec::new();
-    let mut previous: Option<&str> = None;
-    for c in parts {
-        if let Some(found) = one(c)
-            .map(|r| (r, false))
-            .or_else(|| listed::weak_item(c).map(|r| (r, true)))
-        {
-            read_parts.push(found);
-            previous = None;
-            continue;
-        }
-        // "We also need mop heads, 24 pcs, and …": a clause of only a quantity counts the
-        // clause before it
-        if let Some(p) = previous.take()
-            && quantity::cell(c).is_some_and(|(_, u)| u.is_some_and(|u| units::canonical(u).is_some()))
-            && let Some(found) = item(&format!("{} - {c}", without_request_verb(p)))
-        {
-            read_parts.push((found, false));
-            continue;
-        }
-        previous = Some(c);
-    }
-    let mut parts = read_parts;
-    let all = |parts: Vec<(Requirement, bool)>| LineItems {
-        items: parts.into_iter().map(|(r, _)| r).collect(),
-        weak: None,
-    };
-    match whole {
-        // one item whose description swallowed the next ("gloves and 5 boxes of cable ties");
-        // not when its own quantity would be a weak one ("82 brake and spare parts cleaner
-        // - 48 sets")
-        Some(w)
-            if parts.len() >= 2
-                && !parts[0].1
-                && parts[1..].iter().all(|(p, _)| w.description.contains(&p.description)) =>
-        {
-            all(parts)
-        }
-        Some(w) => LineItems {
-            items: vec![w],
-            weak: None,
-        },
-        None if parts.len() >= 2 => all(parts),
-        None => match parts.pop() {
-            Some((p, false)) => LineItems {
-                items: vec![p],
-                weak: None,
-            },
-            // one weak clause in a sentence is a number in prose ("deliver to the loading
-            // bay, 10 Bayfront Avenue"); the line must be the weak item whole
-            _ => LineItems {
-                items: Vec::new(),
-                weak: listed::weak_item(line),
-            },
-        },
-    }
+/// One clause (or line) read as an item: as it stands; after the words that join it to the
+/// one before ("Lastly, 3 drums of …"); after its lead-in ("Please quote: 10 x gloves"); after
+/// a request verb inside a sentence ("our site team has also asked for 6 units of …").
+pub(super) fn item_in_clause(text: &str) -> Option<Requirement> {
+    item(text)
+        .or_else(|| {
+            let rest = JOINERS.replace(text, "");
+            (rest.len() < text.len()).then(|| item(&rest)).flatten()
+        })
+        .or_else(|| {
+            let rest = LEAD_IN.replace(text, "");
+            (rest.len() < text.len()).then(|| item(&rest)).flatten()
+        })
+        .or_else(|| {
+            let rest = ASK_IN_SENTENCE.replace(text, "");
+            (rest.len() < text.len() && quantity::figures(&rest).starts_with(|c: char| c.is_ascii_digit()))
+                .then(|| item(&rest))
+                .flatten()
+        })
 }
 
 /// The line without its list marker ("1)", "•", "a.").
@@ -577,44 +462,6 @@ mod tests {
     }
 
     #[test]
-    fn a_number_in_the_description_is_no_weak_item_of_its_own() {
-        let got = items_in("18. 82 brake and spare parts cleaner 500 ml - 48 sets");
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].description, "82 brake and spare parts cleaner 500 ml");
-        let got = items_in("4    BL986485   KTC air blow gun, 490mm nozzle          2 NOS");
-        assert_eq!(got.len(), 1);
-    }
-
-    #[test]
-    fn a_clause_of_only_a_quantity_counts_the_clause_before() {
-        let got = items_in("We also need mop heads, 24 pcs, and 20 reams of A4 copier paper.");
-        let read: Vec<(&str, String)> = got
-            .iter()
-            .map(|r| (r.description.as_str(), r.quantity.to_string()))
-            .collect();
-        assert_eq!(read, [("mop heads", "24".into()), ("A4 copier paper", "20".into())]);
-        let got = items_in("Thanks. Lastly, 3 drums of bio degreaser 25L for the wash bay.");
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].description, "bio degreaser 25L for the wash bay");
-    }
-
-    #[test]
-    fn clauses_do_not_split_inside_brackets() {
-        let got = items_in("40 packs of scourer with sponge (5 per pack, soft) and 24 pcs mop heads");
-        let read: Vec<(&str, String)> = got
-            .iter()
-            .map(|r| (r.description.as_str(), r.quantity.to_string()))
-            .collect();
-        assert_eq!(
-            read,
-            [
-                ("scourer with sponge (5 per pack, soft)", "40".into()),
-                ("mop heads", "24".into())
-            ]
-        );
-    }
-
-    #[test]
     fn a_word_after_the_number_that_is_no_unit_begins_the_description() {
         assert_eq!(
             r("Please add 12 mosaic brooms T902 with wooden handle."),
@@ -761,80 +608,6 @@ mod tests {
             "Air hose 15 m",
         ] {
             assert_eq!(r(line), None, "{line}");
-        }
-    }
-
-    fn all(line: &str) -> Vec<(String, String, String)> {
-        items_in(line)
-            .into_iter()
-            .map(|r| (r.description, r.quantity.to_string(), r.unit))
-            .collect()
-    }
-
-    #[test]
-    fn an_item_after_a_lead_in_on_the_same_line() {
-        for (line, d, q) in [
-            ("Please quote: 10 x nitrile gloves", "nitrile gloves", "10"),
-            ("Kindly supply the following - 24 rolls of duct tape", "duct tape", "24"),
-            ("RFQ: 6 pcs safety harness full body", "safety harness full body", "6"),
-            (
-                "Hi Anna, please quote 12 boxes of cable ties 200mm",
-                "cable ties 200mm",
-                "12",
-            ),
-            ("We need: 3 x wheelbarrow", "wheelbarrow", "3"),
-            (
-                "Good morning. Could you quote us 40 pairs of cotton gloves",
-                "cotton gloves",
-                "40",
-            ),
-        ] {
-            let got = all(line);
-            assert_eq!(got.len(), 1, "{line}: {got:?}");
-            assert_eq!((got[0].0.as_str(), got[0].1.as_str()), (d, q), "{line}");
-        }
-    }
-
-    #[test]
-    fn several_items_in_one_sentence() {
-        let got = all("Hi, please quote 10 x nitrile gloves and 5 boxes of cable ties. Thanks");
-        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
-        assert_eq!(names, ["nitrile gloves", "cable ties"], "{got:?}");
-        let got = all("Pls supply 2 pcs hammer, 4 pcs chisel 25mm; 1 set spanner");
-        assert_eq!(got.len(), 3, "{got:?}");
-        assert_eq!(got[1], ("chisel 25mm".into(), "4".into(), "pcs".into()));
-    }
-
-    #[test]
-    fn an_item_after_a_request_verb_inside_a_sentence() {
-        let got = all("Our site team has also asked for 6 units of Bosch GSH 388 demolition hammers.");
-        assert_eq!(
-            got,
-            [("Bosch GSH 388 demolition hammers".into(), "6".into(), "units".into())]
-        );
-        let got = all("If you carry them, we would also like 20 sheets of 18mm marine plywood (4 x 8 ft).");
-        assert_eq!(
-            got,
-            [("18mm marine plywood (4 x 8 ft)".into(), "20".into(), "sheets".into())]
-        );
-        for line in [
-            "The site team would like 2 weeks' notice before delivery.",
-            "We would like to thank you for your quotation no. 4411.",
-            "Our project needs 3 months to complete.",
-        ] {
-            assert!(all(line).is_empty(), "{line}: {:?}", all(line));
-        }
-    }
-
-    #[test]
-    fn running_text_without_items_stays_empty() {
-        for line in [
-            "Please call me back on 9123 4567 tomorrow, thanks.",
-            "We need delivery within 2 weeks and 3 days at most.",
-            "Please quote: see the attached list.",
-            "Dear Sir, we refer to our meeting of 12.03.2026 and your offer no. 4411.",
-        ] {
-            assert!(all(line).is_empty(), "{line}: {:?}", all(line));
         }
     }
 }

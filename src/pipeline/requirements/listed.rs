@@ -16,10 +16,11 @@ use crate::domain::Quantity;
 /// What a clause may say before its quantity: a chat or mail lead-in ending in a colon ("need
 /// these by Fri if can:"), joining words ("also", "plus", "and lastly").
 static BEFORE_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(?:[^:\d]{0,60}:\s+)?
-        (?:(?:and|also|plus|then|lastly|finally|oh|additionally|as\s+well\s+as|together\s+with|with)[,]?\s+)*",
-    )
+    Regex::new(&format!(
+        r"(?ix)^(?:[^:\d]{{0,60}}:\s+)?
+        (?:(?:{}|as\s+well\s+as|together\s+with|with)[,]?\s+)*",
+        lines::JOIN_WORDS
+    ))
     .expect("regex")
 });
 

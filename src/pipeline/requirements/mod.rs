@@ -4,6 +4,7 @@
 //! quantity column, list lines in the many ways buyers write them) and `llm` (an
 //! OpenAI-compatible model with structured output). Both return the same [`Requirement`]s.
 
+mod clauses;
 mod extractor;
 mod lines;
 mod listed;
@@ -160,7 +161,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         let mut run = Run::default();
         for (b, block) in doc.blocks.iter().enumerate() {
             let line_items = match block {
-                Block::Line { text } | Block::ListItem { text } => Some(lines::read(text)),
+                Block::Line { text } | Block::ListItem { text } => Some(clauses::read(text)),
                 Block::Table { .. } => None,
             };
             // a list line marked otherwise than the run's lines begins another run
@@ -170,7 +171,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
             {
                 run.mark(lines::marker_kind(block_text(block)), &mut out, &mut weak_kept);
             }
-            if let Some(lines::LineItems {
+            if let Some(clauses::LineItems {
                 items,
                 weak: Some(weak),
             }) = &line_items
@@ -308,7 +309,7 @@ fn block_text(block: &Block) -> &str {
 
 /// Whether a line of text asks for at least one item ("Kindly quote 20 pcs safety helmet").
 pub fn names_an_item(line: &str) -> bool {
-    !lines::items_in(line).is_empty()
+    !clauses::items_in(line).is_empty()
 }
 
 /// Words only a request for quotation (or its item list) uses.
