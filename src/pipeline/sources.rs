@@ -230,8 +230,15 @@ fn body(content: &Content) -> Option<ExtractedDocument> {
         Some(html) if has_table || content.text.trim().is_empty() => html,
         Some(html) => {
             let text = text::lines(&content.text);
-            // a text part with less than half the HTML's words is a stub or a summary
-            if words(&text) * 2 < words(&html) { html } else { text }
+            // a text part with less than half the HTML's words is a stub or a summary; one
+            // with less than half its lines lost the line breaks of lists and blocks (a
+            // rendering that breaks only at <br> and </p>, as a text part made from an
+            // HTML-only mail is)
+            if words(&text) * 2 < words(&html) || text.len() * 2 < html.len() {
+                html
+            } else {
+                text
+            }
         }
         None => text::lines(&content.text),
     };

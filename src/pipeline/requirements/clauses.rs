@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Requirement, lines, listed, quantity, units};
+use super::{Requirement, lines, listed};
 
 /// Clause breaks inside a sentence that lists several items: sentence ends, semicolons, "and"
 /// or a comma before a number ("10 x gloves and 5 boxes of cable ties").
@@ -75,22 +75,23 @@ pub(super) fn read(line: &str) -> LineItems {
     }
     let mut read_parts: Vec<(Requirement, bool)> = Vec::new();
     let mut previous: Option<&str> = None;
+    let mut joined = false;
     for c in parts {
+        // "We also need mop heads, 24 pcs, and …", "… liquid 950ml? We would take 24 bottles":
+        // a clause of only a quantity counts the clause before it (which named no quantity)
+        if let Some(p) = previous.take()
+            && let Some(q) = lines::quantity_only(c)
+            && let Some(found) = lines::item(&format!("{} - {q}", lines::without_request_verb(p)))
+        {
+            read_parts.push((found, false));
+            joined = true;
+            continue;
+        }
         if let Some(found) = one(c)
             .map(|r| (r, false))
             .or_else(|| listed::weak_item(c).map(|r| (r, true)))
         {
             read_parts.push(found);
-            previous = None;
-            continue;
-        }
-        // "We also need mop heads, 24 pcs, and …": a clause of only a quantity counts the
-        // clause before it
-        if let Some(p) = previous.take()
-            && quantity::cell(c).is_some_and(|(_, u)| u.is_some_and(|u| units::canonical(u).is_some()))
-            && let Some(found) = lines::item(&format!("{} - {c}", lines::without_request_verb(p)))
-        {
-            read_parts.push((found, false));
             continue;
         }
         previous = Some(c);
@@ -111,6 +112,10 @@ pub(super) fn read(line: &str) -> LineItems {
         {
             all(parts)
         }
+        // one item across a sentence's end ("… liquid 950ml? We would take 24 bottles"), or
+        // with the words before a quantity of its own ("ear plugs, say 5 boxes"): the clauses
+        // read it
+        Some(w) if !parts.is_empty() && (joined || listed::SENTENCE_BREAK.is_match(&w.description)) => all(parts),
         Some(w) => LineItems {
             items: vec![w],
             weak: None,
@@ -154,7 +159,24 @@ mod tests {
         assert_eq!(read, [("mop heads", "24".into()), ("A4 copier paper", "20".into())]);
         let got = items_in("Thanks. Lastly, 3 drums of bio degreaser 25L for the wash bay.");
         assert_eq!(got.len(), 1);
-        assert_eq!(got[0].description, "bio degreaser 25L for the wash bay");
+        // where it is for is the buyer's remark
+        assert_eq!(got[0].description, "bio degreaser 25L");
+    }
+
+    #[test]
+    fn a_quantity_in_the_next_sentence_counts_the_product_named_before() {
+        let got = all("Could you also quote us for Ecover washing up liquid 950ml? We would take 24 bottles.");
+        assert_eq!(
+            got,
+            [("Ecover washing up liquid 950ml".into(), "24".into(), "bottles".into())]
+        );
+        let got = all("Also pls include ear plugs, say 5 boxes.");
+        assert_eq!(got, [("ear plugs".into(), "5".into(), "boxes".into())]);
+        let got = all("And Magiclean floor cleaner 2L, 30 bottles please.");
+        assert_eq!(
+            got,
+            [("Magiclean floor cleaner 2L".into(), "30".into(), "bottles".into())]
+        );
     }
 
     #[test]

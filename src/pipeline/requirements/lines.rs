@@ -122,10 +122,26 @@ static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
         (?:{FILLER}[,]?\s+)*
         (?:quote|supply|provide|send|need|needs|require|order|rfq|rfp|request\s+for\s+quot\w*|enquiry|inquiry)
         (?:\s+(?:us|me))?
-        (?:\s+(?:a\s+)?(?:quotation|quote|price|prices|pricing)\s+(?:for|on))?
+        (?:\s+(?:a\s+)?(?:quotation|quote|price|prices|pricing)\s+(?:for|on)|\s+for)?
         (?:\s+(?:the\s+following|as\s+follows|below))?
         \s*[:\-–]?\s+"
     ))
+    .expect("regex")
+});
+
+/// A sentence's opening that asks for what follows, before a description: "We also need",
+/// "I would like", "Could you also quote us for", "Please include". Narrower than `LEAD_IN`,
+/// whose bare verbs ("order", "supply") begin product names too ("supply hose").
+static ASKING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^\s*(?:(?:and|also|so|then|oh)[,]?\s+)*
+        (?:
+            (?:we|i)\s+(?:(?:would|will|'d|’d|do|also|still|shall|really|urgently|additionally)\s+)*
+                (?:need|require|want|like)(?:\s+to\s+(?:order|buy|get|have))?
+          | (?:could|can|would)\s+you\s+(?:(?:also|please|kindly)\s+)*(?:quote|supply|send|provide)(?:\s+(?:us|me))?(?:\s+for)?
+          | (?:please|pls|kindly)\s+(?:also\s+)?(?:quote|supply|include|add|send|provide)(?:\s+(?:us|me))?(?:\s+for)?
+        )\s+",
+    )
     .expect("regex")
 });
 
@@ -146,10 +162,223 @@ static ASK_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// What a buyer writes after an item that is no part of it, at the end of the text: a
+/// remark in brackets ("(we have batteries)", "(site runs on 110V transformers)"), whom or
+/// where it is for ("for the pool area", "for our site team at Tuas"), courtesy and urgency
+/// ("please", "urgently", "if possible"). A bracket that names the product ("(C048)",
+/// "(3M or equivalent)") and a purpose with a figure ("for the Makita DGA404") stay.
+static REMARK_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)(?:
+            \s*[(\[](?P<b>[^()\[\]]{3,})[)\]]
+          | [,;]?\s+(?P<p>(?:for|to|at)\s+(?:the|our|your|their|my|this|that|these|those|every|use\s+(?:at|in|on|by))\s+[^()\d,;]*)
+          | [,;]?\s+(?:please|pls|plz|kindly|thanks|thank\s+you|asap|urgent|urgently|if\s+possible|if\s+available|as\s+usual|as\s+before)
+        )\s*[.!]?\s*$",
+    )
+    .expect("regex")
+});
+
+/// Words that make a bracket a remark of the buyer's rather than part of the product's
+/// name: pronouns, verbs, "site", "existing", "replacement".
+const REMARK_WORDS: &[&str] = &[
+    "we",
+    "our",
+    "us",
+    "i",
+    "my",
+    "you",
+    "your",
+    "site",
+    "please",
+    "pls",
+    "will",
+    "is",
+    "are",
+    "was",
+    "were",
+    "have",
+    "has",
+    "had",
+    "need",
+    "needs",
+    "existing",
+    "spare",
+    "replacement",
+    "replacements",
+    "same",
+    "previous",
+    "last",
+    "asap",
+    "urgent",
+    "already",
+    "tbc",
+    "see",
+    "refer",
+    "attached",
+    "optional",
+    "if",
+];
+
+/// Places and people an item is for: a purpose tail naming one ("for the pool area", "for
+/// our site team") is the buyer's remark; one naming a product ("for the Makita grinder")
+/// says what the item fits and stays in a description.
+const PLACE_WORDS: &[&str] = &[
+    "site",
+    "sites",
+    "area",
+    "areas",
+    "office",
+    "team",
+    "teams",
+    "store",
+    "stores",
+    "stall",
+    "stalls",
+    "kitchen",
+    "pantry",
+    "lobby",
+    "toilet",
+    "toilets",
+    "workshop",
+    "staff",
+    "workers",
+    "contractor",
+    "contractors",
+    "project",
+    "department",
+    "building",
+    "block",
+    "yard",
+    "warehouse",
+    "canteen",
+    "guardhouse",
+    "pool",
+    "carpark",
+    "bay",
+    "plant",
+    "factory",
+    "farm",
+    "school",
+    "hotel",
+    "clinic",
+    "ward",
+    "rooms",
+    "room",
+    "floors",
+    "level",
+    "levels",
+    "premises",
+    "branch",
+    "outlet",
+    "outlets",
+    "crew",
+    "cleaners",
+    "housekeeping",
+    "maintenance",
+    "use",
+    "stock",
+    "restock",
+    "quarter",
+    "month",
+    "year",
+    "event",
+    "renovation",
+];
+
+/// The text without the remarks a buyer wrote after the item (`REMARK_TAIL`), when words of
+/// the item are left.
+pub(super) fn without_remark(text: &str) -> &str {
+    strip_remarks(text, false)
+}
+
+/// `without_remark` for a description read whole: a purpose is a remark only when it names a
+/// place or people (`PLACE_WORDS`).
+fn without_remark_in_description(text: &str) -> &str {
+    strip_remarks(text, true)
+}
+
+fn strip_remarks(text: &str, places_only: bool) -> &str {
+    let mut t = text.trim_end();
+    while let Some(c) = REMARK_TAIL.captures(t) {
+        let whole = c.get(0).map_or(0..0, |m| m.range());
+        if places_only
+            && c.name("b").is_none()
+            && c.name("p").is_some_and(|p| {
+                !p.as_str()
+                    .to_ascii_lowercase()
+                    .split(|ch: char| !ch.is_ascii_alphabetic())
+                    .any(|w| PLACE_WORDS.contains(&w))
+            })
+        {
+            break;
+        }
+        if let Some(b) = c.name("b") {
+            let lower = b.as_str().to_ascii_lowercase();
+            if !lower
+                .split(|ch: char| !ch.is_ascii_alphabetic())
+                .any(|w| REMARK_WORDS.contains(&w))
+            {
+                break;
+            }
+        }
+        let rest = t[..whole.start].trim_end();
+        if !rest.chars().any(char::is_alphabetic) {
+            break;
+        }
+        t = rest;
+    }
+    t
+}
+
+/// Words before a quantity that stands in a clause of its own: "say 5 boxes", "we would take
+/// 24 bottles", "about 30 pcs".
+static QUANTITY_OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:(?:we|i)\s+(?:(?:would|will|'d|’d|shall|can|also)\s+)*(?:take|need|require|want|order)|say|about|approx\.?|approximately|around|roughly|maybe|qty|quantity)\s*:?\s+",
+    )
+    .expect("regex")
+});
+
+/// A clause that only gives a quantity and its unit of count, for the clause before it:
+/// "24 pcs", "say 5 boxes", "We would take 24 bottles", "30 bottles please". The quantity as
+/// it can follow a description.
+pub(super) fn quantity_only(clause: &str) -> Option<&str> {
+    let t = without_remark(clause);
+    let t = match QUANTITY_OPENING.find(t) {
+        Some(m) => &t[m.end()..],
+        None => t,
+    };
+    let t = t.trim().trim_end_matches(['.', '!']);
+    quantity::cell(t)
+        .is_some_and(|(_, u)| u.is_some_and(|u| units::canonical(u).is_some()))
+        .then_some(t)
+}
+
+/// One clause (or line) read as an item: as it stands or after the buyer's remarks at its
+/// end (`without_remark`: "… x 5 (we have batteries)", "…, 30 bottles please").
+pub(super) fn item_in_clause(text: &str) -> Option<Requirement> {
+    static TRAILING_BRACKET: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s*(?P<b>\([^()]+\)|\[[^\[\]]+\])\s*[.!]?\s*$").expect("regex"));
+    item_as_written(text).or_else(|| {
+        let rest = without_remark(text);
+        if rest.len() < text.len()
+            && let Some(found) = item_as_written(rest)
+        {
+            return Some(found);
+        }
+        // "Grinding disc 4 inch x 10 (for PW5001C)", "Nitrile gloves x 10 (size M)": a bracket
+        // after the quantity that is no remark still describes the product
+        let c = TRAILING_BRACKET.captures(rest)?;
+        let mut found = item_as_written(&rest[..c.get(0)?.start()])?;
+        found.description = format!("{} {}", found.description, &c["b"]);
+        Some(found)
+    })
+}
+
 /// One clause (or line) read as an item: as it stands; after the words that join it to the
 /// one before ("Lastly, 3 drums of …"); after its lead-in ("Please quote: 10 x gloves"); after
 /// a request verb inside a sentence ("our site team has also asked for 6 units of …").
-pub(super) fn item_in_clause(text: &str) -> Option<Requirement> {
+fn item_as_written(text: &str) -> Option<Requirement> {
     item(text)
         .or_else(|| {
             let rest = JOINERS.replace(text, "");
@@ -190,10 +419,16 @@ pub(super) fn marker_kind(line: &str) -> &'static str {
 }
 
 /// The line without a greeting and request verb before its first item ("Hi, please quote:",
-/// "we would also like").
-pub(super) fn without_request_verb(line: &str) -> String {
-    let rest = LEAD_IN.replace(line, "");
-    ASK_IN_SENTENCE.replace(&rest, "").into_owned()
+/// "we would also like"): a suffix of it.
+pub(super) fn without_request_verb(line: &str) -> &str {
+    let rest = match LEAD_IN.find(line) {
+        Some(m) => &line[m.end()..],
+        None => line,
+    };
+    match ASK_IN_SENTENCE.find(rest) {
+        Some(m) => &rest[m.end()..],
+        None => rest,
+    }
 }
 
 /// An attribute label ("Brand: 3M", "Size: L").
@@ -216,7 +451,7 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
 
 /// "kitchen degreaser spray (6)": a figure alone in brackets ends the line.
 static TRAILING_COUNT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?P<d>.*[A-Za-z].*?)\s*\(\s*(?P<q>\d{1,5})\s*\)\s*$").expect("regex"));
+    LazyLock::new(|| Regex::new(r"^(?P<d>.*[A-Za-z].*?)\s*\(\s*(?P<q>\d{1,5})\s*\)\s*\.?\s*$").expect("regex"));
 static SIZE_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:size|sz|uk|us|eu|xs|s|m|l|xl|xxl|xxxl|no|#)\.?\s*$").expect("regex"));
 
@@ -352,6 +587,20 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
     {
         description = &description[label.end()..];
     }
+    // "And Magiclean floor cleaner 2L, 30 bottles", "We also need Bosch jigsaw GST 700 x 2":
+    // the joining word and the request verb are no part of the description
+    if let Some(m) = JOINERS.find(description)
+        && description[m.end()..].split_whitespace().count() >= 2
+    {
+        description = &description[m.end()..];
+    }
+    if let Some(m) = ASKING.find(description)
+        && description[m.end()..].split_whitespace().count() >= 2
+    {
+        description = &description[m.end()..];
+    }
+    // "… wet floor signs for the new site at Changi": the purpose is no part of it
+    description = without_remark_in_description(description);
     // "Quantity: 60 pcs" on its own is a quantity without a description, not an item called
     // "Quantity" or "pcs".
     if QUANTITY_WORDS.is_match(description) || units::canonical(description).is_some() {
@@ -402,6 +651,79 @@ mod tests {
 
     fn some(d: &str, q: &str, u: &str) -> Option<(String, String, String)> {
         Some((d.into(), q.into(), u.into()))
+    }
+
+    fn clause(line: &str) -> Option<(String, String, String)> {
+        item_in_clause(line).map(|r| (r.description, r.quantity.to_string(), r.unit))
+    }
+
+    /// What a buyer adds after the quantity is no part of the item: a remark in brackets, whom
+    /// or where it is for, courtesy; a bracket or purpose that names the product stays.
+    #[test]
+    fn remarks_after_the_quantity_are_left_out() {
+        for (line, d, q, u) in [
+            (
+                "Stanley claw hammer 16oz x 3 (replacements for the old ones)",
+                "Stanley claw hammer 16oz",
+                "3",
+                "pcs",
+            ),
+            (
+                "Cable ties 300mm x 4 packs (we use them on site)",
+                "Cable ties 300mm",
+                "4",
+                "packs",
+            ),
+            (
+                "We also need Bosch jigsaw GST 700 x 2 for the carpentry team.",
+                "Bosch jigsaw GST 700",
+                "2",
+                "pcs",
+            ),
+            ("3M earmuff 1440 - 15 pcs urgently", "3M earmuff 1440", "15", "pcs"),
+            (
+                "Floor squeegee 600mm - 8 nos, if possible",
+                "Floor squeegee 600mm",
+                "8",
+                "nos",
+            ),
+            (
+                "Could you please quote us for Karcher filter bags x 6",
+                "Karcher filter bags",
+                "6",
+                "pcs",
+            ),
+            (
+                "14 rolls of masking tape 24mm for the painters' crew",
+                "masking tape 24mm",
+                "14",
+                "rolls",
+            ),
+            // a bracket or purpose that names the product stays
+            (
+                "Grinding disc 4 inch x 10 (FOR PW5001C)",
+                "Grinding disc 4 inch (FOR PW5001C)",
+                "10",
+                "pcs",
+            ),
+            (
+                "6 pcs spare blades for the Stanley knife",
+                "spare blades for the Stanley knife",
+                "6",
+                "pcs",
+            ),
+        ] {
+            assert_eq!(clause(line), some(d, q, u), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_clause_of_only_a_quantity() {
+        assert_eq!(quantity_only("We would take 24 bottles."), Some("24 bottles"));
+        assert_eq!(quantity_only("say 5 boxes please"), Some("5 boxes"));
+        assert_eq!(quantity_only("about 30 pcs"), Some("30 pcs"));
+        assert_eq!(quantity_only("we need them by Friday"), None);
+        assert_eq!(quantity_only("10 Bayfront Avenue"), None);
     }
 
     #[test]

@@ -44,7 +44,7 @@ static FIGURE_LAST: LazyLock<Regex> = LazyLock::new(|| {
 const MAX_WORDS: usize = 14;
 
 /// A sentence break inside a description ("… loading bay 2. Contact Mr Rajan").
-static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?]\s+[A-Z]").expect("regex"));
+pub(super) static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?]\s+[A-Z]").expect("regex"));
 
 /// Words after a number that make it a date, a time, an address or a term, not an item.
 const NOT_ITEM_AFTER: &[&str] = &[
@@ -174,7 +174,7 @@ pub(super) fn weak_item(text: &str) -> Option<Requirement> {
         return None;
     }
     let text = lines::without_request_verb(&text);
-    let text = BEFORE_QUANTITY.replace(&text, "");
+    let text = BEFORE_QUANTITY.replace(text, "");
     let text = text.trim();
     figure_first(text)
         .or_else(|| spelled_first(text))
@@ -239,6 +239,14 @@ fn described(d: &str, quantity: Quantity) -> Option<Requirement> {
     {
         return None;
     }
+    // "telescopic pole, 2 section, 3.6 m": a count of more than one before a lone singular
+    // noun is a compound ("2-section", "3-phase", "4-wheel"), not so many of it
+    if let [word] = d.split_whitespace().collect::<Vec<_>>().as_slice()
+        && quantity.value() > rust_decimal::Decimal::ONE
+        && !word.to_ascii_lowercase().ends_with('s')
+    {
+        return None;
+    }
     Requirement::new(d, quantity, "pcs")
 }
 
@@ -252,6 +260,13 @@ mod tests {
 
     fn some(d: &str, q: &str) -> Option<(String, String)> {
         Some((d.into(), q.into()))
+    }
+
+    #[test]
+    fn a_count_before_a_lone_singular_noun_is_a_compound() {
+        assert_eq!(w("2 section"), None);
+        assert_eq!(w("3 ply"), None);
+        assert_eq!(w("4 mop buckets"), some("mop buckets", "4"));
     }
 
     #[test]

@@ -102,9 +102,57 @@ static SERIAL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// Dozens counted in pieces: "5 dozen" → "60 pcs", "1 dozen packs" → "12 packs", "two dozen
+/// pairs" → "24 pairs", "3 doz." → "36 pcs". The catalog sells by the piece (its unit column);
+/// the few products sold by the dozen say so in their names ("TOWEL (DOZ)").
+static DOZENS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(?P<n>\d{1,4})\s*(?:dozens?\b|doz\b\.?|dz\b)|(?P<w>(?:half\s+a|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+dozens?)\b)(?P<after>\s+(?:of\s+)?(?P<u>[a-z]{2,8}\.?))?",
+    )
+    .expect("regex")
+});
+/// "6 of them", "4 of these": a count of what the sentence names.
+static OF_THEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?P<n>\d{1,5})\s+of\s+(?:them|these|those|each)\b").expect("regex"));
+
+/// `text` with dozens written as pieces (`DOZENS`) and "6 of them" as "6 pcs".
+fn counted(text: &str) -> Cow<'_, str> {
+    let step = DOZENS.replace_all(text, |c: &regex::Captures<'_>| {
+        let value = match (c.name("n"), c.name("w")) {
+            (Some(n), _) => n.as_str().parse::<u32>().ok().map(|n| n * 12),
+            (None, Some(w)) => number_word(w.as_str().trim_end_matches(['s', 'S'])),
+            _ => None,
+        };
+        let Some(value) = value else {
+            return c[0].to_string();
+        };
+        let after = c.name("after").map_or("", |m| m.as_str());
+        match c.name("u") {
+            Some(u) if units::canonical(u.as_str()).is_some() => format!("{value}{after}"),
+            // "a dozen toilet brushes" is left to the spelled numbers (a weak item), "a dozen
+            // suppliers" to prose
+            Some(_) if c.name("w").is_some() => c[0].to_string(),
+            _ => format!("{value} pcs{after}"),
+        }
+    });
+    match step {
+        Cow::Borrowed(_) => OF_THEM.replace_all(text, "$n pcs"),
+        Cow::Owned(s) => Cow::Owned(OF_THEM.replace_all(&s, "$n pcs").into_owned()),
+    }
+}
+
 /// The text with spelled-out quantities written as figures: "five (5) NO." → "5 NO.",
-/// "two sets of" → "2 sets of". Other number words ("one-way valve") stay.
+/// "two sets of" → "2 sets of", "5 dozen" → "60 pcs". Other number words ("one-way valve")
+/// stay.
 pub(super) fn figures(text: &str) -> Cow<'_, str> {
+    match counted(text) {
+        Cow::Borrowed(_) => spelled(text),
+        Cow::Owned(s) => Cow::Owned(spelled(&s).into_owned()),
+    }
+}
+
+/// `figures` but for dozens.
+fn spelled(text: &str) -> Cow<'_, str> {
     let lower_has_paren = text.contains('(');
     let step: Cow<'_, str> = if lower_has_paren {
         WORD_AND_FIGURE.replace_all(text, |c: &regex::Captures<'_>| {
@@ -316,6 +364,14 @@ mod tests {
         assert_eq!(figures("one hundred pcs Sibax silicone"), "100 pcs Sibax silicone");
         assert_eq!(figures("two hundred and fifty nos"), "250 nos");
         assert_eq!(figures("half a dozen boxes"), "6 boxes");
+        assert_eq!(figures("Nylon broom head - 1 dozen."), "Nylon broom head - 12 pcs.");
+        assert_eq!(figures("5 dozen"), "60 pcs");
+        assert_eq!(figures("3 doz. pairs of gloves"), "36 pairs of gloves");
+        assert_eq!(figures("two dozen"), "24 pcs");
+        assert_eq!(figures("a dozen toilet brushes"), "a dozen toilet brushes");
+        assert_eq!(figures("a dozen pairs of gloves"), "12 pairs of gloves");
+        assert_eq!(figures("window wiper 35 cm - 6 of them"), "window wiper 35 cm - 6 pcs");
+        assert_eq!(c("5 dozen"), Some(("60".into(), Some("pcs"))));
     }
 
     #[test]

@@ -159,7 +159,14 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
 fn without_numbering(text: &str) -> &str {
     let words: Vec<&str> = text.split_whitespace().collect();
     let skip = match words.as_slice() {
-        [n, c, ..] if quantity::is_serial(n) && (columns::is_code(c) || quantity::is_item_code(c)) => 2,
+        // "A1 MAT-100 …", "3 HX-M10 …"; not a brand of two letters and its model ("HP 85A")
+        [n, c, ..]
+            if quantity::is_serial(n)
+                && (n.len() == 1 || !n.bytes().all(|b| b.is_ascii_alphabetic()))
+                && (columns::is_code(c) || quantity::is_item_code(c)) =>
+        {
+            2
+        }
         [c, ..] if quantity::is_item_code(c) => 1,
         _ => 0,
     };

@@ -19,7 +19,12 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
             detail: e.to_string(),
         })?;
         let row: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        // blank lines collapse into one empty row: it ends a wrapped description ("…" / "" /
+        // "Delivery to farm office" is a note, not more of the last item)
         if row.iter().all(String::is_empty) {
+            if rows.last().is_some_and(|r: &Vec<String>| !r.is_empty()) {
+                rows.push(Vec::new());
+            }
             continue;
         }
         size += row.iter().map(String::len).sum::<usize>();
@@ -30,6 +35,9 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
             });
         }
         rows.push(row);
+    }
+    if rows.last().is_some_and(Vec::is_empty) {
+        rows.pop();
     }
     Ok(vec![Block::Table { rows }])
 }

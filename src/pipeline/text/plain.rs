@@ -143,8 +143,21 @@ fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
         return;
     }
     let header = spans(lines[0]);
-    let starts: Vec<usize> = header.iter().map(|(s, _, _)| *s).collect();
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|(_, _, t)| t.clone()).collect()];
+    let gutters = column_starts(&lines);
+    let starts: Vec<usize> = if gutters.len() >= header.len() {
+        gutters
+    } else {
+        header.iter().map(|(s, _, _)| *s).collect()
+    };
+    let mut first = vec![String::new(); starts.len()];
+    for (s, e, text) in header {
+        let col = column_of(&starts, s, e);
+        if !first[col].is_empty() {
+            first[col].push(' ');
+        }
+        first[col].push_str(&text);
+    }
+    let mut rows: Vec<Vec<String>> = vec![first];
     for line in &lines[1..] {
         let cells = spans(line);
         // a wrapped cell's rest, under a column other than the first, joins the row above
@@ -168,6 +181,25 @@ fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
         }
     }
     blocks.push(Block::Table { rows });
+}
+
+/// Where the columns of aligned lines begin: at the start of each stretch that some line's
+/// cell covers, between gutters that every line leaves blank. Figures aligned to the right
+/// ("4", "12", "120") fall into one column whatever their width, which the first line's cells
+/// alone cannot tell when it holds the narrowest. Wrapped cells' rests are left out.
+fn column_starts(lines: &[&str]) -> Vec<usize> {
+    let mut covered: Vec<bool> = Vec::new();
+    for line in lines.iter().filter(|l| !is_continuation(l)) {
+        for (s, e, _) in spans(line) {
+            if covered.len() < e {
+                covered.resize(e, false);
+            }
+            covered[s..e].fill(true);
+        }
+    }
+    (0..covered.len())
+        .filter(|i| covered[*i] && (*i == 0 || !covered[*i - 1]))
+        .collect()
 }
 
 /// The column a cell [s, e) overlaps most; column i spans [starts[i], starts[i+1]).

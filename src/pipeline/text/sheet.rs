@@ -105,7 +105,7 @@ fn from_range(range: &calamine::Range<Data>, budget: &mut Budget<'_>) -> Result<
     Ok(sparse)
 }
 
-/// Dense rows from the first to the last used column; empty rows dropped.
+/// Dense rows from the first to the last used column; a run of empty rows as one.
 fn to_table(sheet: Sparse) -> Block {
     let first = sheet
         .values()
@@ -119,14 +119,20 @@ fn to_table(sheet: Sparse) -> Block {
         .max()
         .copied()
         .unwrap_or(0);
-    let rows = sheet
-        .into_values()
-        .map(|cells| {
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(sheet.len());
+    let mut previous: Option<u32> = None;
+    for (row, cells) in sheet {
+        // empty rows collapse into one: it ends a wrapped description
+        if previous.is_some_and(|p| row > p + 1) {
+            rows.push(vec![String::new(); (last - first + 1) as usize]);
+        }
+        previous = Some(row);
+        rows.push(
             (first..=last)
                 .map(|c| cells.get(&c).cloned().unwrap_or_default())
-                .collect()
-        })
-        .collect();
+                .collect(),
+        );
+    }
     Block::Table { rows }
 }
 
@@ -182,7 +188,8 @@ mod tests {
         let Block::Table { rows } = to_table(s) else {
             panic!("table")
         };
-        assert_eq!(rows, vec![vec!["Qty", "", "Unit"], vec!["", "x", ""]]);
+        // the empty rows between them as one
+        assert_eq!(rows, vec![vec!["Qty", "", "Unit"], vec!["", "", ""], vec!["", "x", ""]]);
     }
 
     #[test]
