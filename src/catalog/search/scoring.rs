@@ -350,6 +350,20 @@ impl<'a> QueryScorer<'a> {
     /// Attribute classes both sides state: with no value in common (conflicts), and with one
     /// (agreeing); and the request's attribute values the product does not have (missed).
     /// `found`: per request term, whether the product states it (or its dimension).
+    /// Whether the product is a pack of several ("MAMA LEMON + REFILL (2 X 1L)": "2x1000ml")
+    /// where the request states the size of one and no pack ("Mama Lemon 1L"): it holds twice
+    /// what was asked for, however well the words agree.
+    fn multipack_unasked(&self, product: &[ProductTerm<'_>]) -> bool {
+        product.iter().filter(|p| p.class == Some("dims2")).any(|p| {
+            p.text.split_once('x').is_some_and(|(count, size)| {
+                count.bytes().all(|b| b.is_ascii_digit())
+                    && !self.terms.iter().any(|q| q.text == p.text)
+                    && attribute_class(size)
+                        .is_some_and(|c| self.terms.iter().any(|q| q.class.as_deref() == Some(c.as_str())))
+            })
+        })
+    }
+
     fn attributes(&self, product: &[ProductTerm<'_>], found: &[bool]) -> (u8, u8, u8) {
         let (mut n, mut same, mut missed) = (0u8, 0u8, 0u8);
         let mut done: Vec<&str> = Vec::new();
@@ -377,6 +391,9 @@ impl<'a> QueryScorer<'a> {
             } else if agree {
                 same = same.saturating_add(1);
             }
+        }
+        if self.multipack_unasked(product) {
+            n = n.saturating_add(1);
         }
         (n, same, missed)
     }
@@ -467,6 +484,26 @@ mod tests {
         let s400 = score(&q, &tokens("WEICON SPRAY 400ML"), &v, &HashMap::new());
         let s200 = score(&q, &tokens("WEICON SPRAY 200ML"), &v, &HashMap::new());
         assert!(s400 > 0.9 && s200 < 0.5 * s400 + 1e-9, "{s400} {s200}");
+    }
+
+    /// A pack of two litres is not the litre asked for, unless the request asks for the pack.
+    #[test]
+    fn an_unasked_multipack_conflicts() {
+        let v = Vocabulary::default();
+        let single = tokens("CLEANER 1L");
+        let twin = tokens("CLEANER LIQUID REFILL (2 X 1L)");
+        let q = tokens("cleaner liquid 1 litre");
+        let (s1, s2) = (
+            score(&q, &single, &v, &HashMap::new()),
+            score(&q, &twin, &v, &HashMap::new()),
+        );
+        assert!(s1 > s2, "{s1} {s2}");
+        let pack = tokens("cleaner liquid refill 2 x 1L");
+        let (p1, p2) = (
+            score(&pack, &single, &v, &HashMap::new()),
+            score(&pack, &twin, &v, &HashMap::new()),
+        );
+        assert!(p2 > p1, "{p1} {p2}");
     }
 
     #[test]
