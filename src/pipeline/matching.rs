@@ -137,6 +137,19 @@ mod tests {
     use std::collections::HashMap;
     use std::collections::HashSet;
 
+    /// The candidates' names as the index compares them.
+    struct Names<'a>(&'a [Product]);
+
+    impl calibration::Names for Names<'_> {
+        fn same_name(&self, a: u32, b: u32) -> bool {
+            self.0[a as usize].tokens == self.0[b as usize].tokens
+        }
+        fn extends(&self, a: u32, b: u32) -> bool {
+            let (a, b) = (&self.0[a as usize].tokens, &self.0[b as usize].tokens);
+            a.iter().all(|t| b.contains(t)) && b.iter().any(|t| !a.contains(t))
+        }
+    }
+
     /// Scores, ranks and calibrates every candidate as the index does, and decides the line's
     /// status.
     fn classify(query: &[String], candidates: Vec<Product>, vocab: &Vocabulary, policy: &MatchPolicy) -> LineMatch {
@@ -163,8 +176,7 @@ mod tests {
             })
             .collect();
         parts.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
-        let same = |a: u32, b: u32| candidates[a as usize].tokens == candidates[b as usize].tokens;
-        let margins = calibration::margins(&parts, same);
+        let margins = calibration::margins(&parts, &Names(&candidates));
         let ranked = parts
             .iter()
             .zip(margins)

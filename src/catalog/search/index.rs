@@ -76,6 +76,15 @@ thread_local! {
     static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
+impl calibration::Names for CatalogIndex {
+    fn same_name(&self, a: u32, b: u32) -> bool {
+        CatalogIndex::same_name(self, a, b)
+    }
+    fn extends(&self, a: u32, b: u32) -> bool {
+        CatalogIndex::extends(self, a, b)
+    }
+}
+
 impl CatalogIndex {
     /// Builds the index from (sku, normalised name tokens) pairs.
     pub fn build(products: impl IntoIterator<Item = (String, Vec<String>)>, synonyms: Synonyms, version: i64) -> Self {
@@ -363,7 +372,7 @@ impl CatalogIndex {
                 .total_cmp(&a.1.score)
                 .then(self.docs[a.0 as usize].sku.cmp(&self.docs[b.0 as usize].sku))
         });
-        let margins = calibration::margins(&scored, |a, b| self.same_name(a, b));
+        let margins = calibration::margins(&scored, self);
         scored.truncate(limit);
         let mut ranked: Vec<Ranked> = scored
             .into_iter()
@@ -396,6 +405,15 @@ impl CatalogIndex {
     /// Whether two products of this index have the same name (the same terms).
     pub fn same_name(&self, a: u32, b: u32) -> bool {
         a == b || self.docs.get(a as usize).map(|d| &d.terms) == self.docs.get(b as usize).map(|d| &d.terms)
+    }
+
+    /// Whether `b`'s name has every term of `a`'s and more (both sorted: one merge).
+    pub fn extends(&self, a: u32, b: u32) -> bool {
+        let (Some(a), Some(b)) = (self.docs.get(a as usize), self.docs.get(b as usize)) else {
+            return false;
+        };
+        let mut rest = b.terms.iter();
+        b.terms.len() > a.terms.len() && a.terms.iter().all(|t| rest.any(|u| u == t))
     }
 
     /// The terms of one product's name (synonyms applied).

@@ -80,7 +80,10 @@ pub fn generate(index: &CatalogIndex, sources: &[Source], n: usize, rng: &mut Rn
 
 /// The product the kept words ask for: one named by exactly these words (reordered or
 /// respelled, the request names it whole); else the source, when no product with another
-/// name holds them all; else none (the words fit several products).
+/// name holds them all; else the plain variant, when every other product holding them is it
+/// with words added (a request for "hikoki g10ss2" that does not say "110v" is for the
+/// G10SS2, whichever variant its words were taken from); else none (the words fit several
+/// products).
 fn answer(index: &CatalogIndex, source: u32, kept: &[String]) -> Option<u32> {
     if kept.is_empty() {
         return None;
@@ -90,7 +93,13 @@ fn answer(index: &CatalogIndex, source: u32, kept: &[String]) -> Option<u32> {
         return Some(*exact);
     }
     // Empty: a few words read differently without their neighbours; they still came from it.
-    holding.iter().all(|d| index.same_name(*d, source)).then_some(source)
+    if holding.iter().all(|d| index.same_name(*d, source)) {
+        return Some(source);
+    }
+    holding
+        .iter()
+        .copied()
+        .find(|p| holding.iter().all(|d| index.same_name(*p, *d) || index.extends(*p, *d)))
 }
 
 fn buyer(index: &CatalogIndex, src: &Source, rng: &mut Rng) -> Option<Pair> {
@@ -264,6 +273,7 @@ mod tests {
             "LICON",
         ),
         ("G1", "MAKITA ANGLE GRINDER 100MM 720W 9553B", "MAKITA"),
+        ("G2", "MAKITA ANGLE GRINDER 100MM 720W 9553B 110V", "MAKITA"),
         ("N1", "NITRILE GLOVES BLUE SIZE:08", "NO BRAND"),
         ("N2", "NITRILE GLOVES BLUE SIZE:09", "NO BRAND"),
         ("S1", "KRUSHERS SAFETY SHOE DALLAS - 08", "KRUSHERS"),
@@ -331,5 +341,10 @@ mod tests {
         let one = index.query_tokens("weicon weiconlock an 302-25 50 ml pipe and thread sealing");
         let w2 = index.skus().find(|(_, s)| *s == "W2").map(|(d, _)| d);
         assert_eq!(answer(&index, w2.expect("W2"), &one), w2);
+        // Words that the grinder and its 110 V variant hold ask for the grinder, whichever of
+        // the two they were taken from.
+        let doc = |sku: &str| index.skus().find(|(_, s)| *s == sku).map(|(d, _)| d);
+        let grinder = index.query_tokens("makita 9553b grinder");
+        assert_eq!(answer(&index, doc("G2").expect("G2"), &grinder), doc("G1"));
     }
 }
