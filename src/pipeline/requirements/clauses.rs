@@ -74,27 +74,38 @@ pub(super) fn read(line: &str) -> LineItems {
         };
     }
     let mut read_parts: Vec<(Requirement, bool)> = Vec::new();
-    let mut previous: Option<&str> = None;
+    // where the clauses since the last item begin (byte offset in the line)
+    let mut previous: Option<usize> = None;
     let mut joined = false;
+    let offset = |c: &str| c.as_ptr() as usize - line.as_ptr() as usize;
     for c in parts {
-        // "We also need mop heads, 24 pcs, and …", "… liquid 950ml? We would take 24 bottles":
-        // a clause of only a quantity counts the clause before it (which named no quantity)
-        if let Some(p) = previous.take()
+        // "We also need mop heads, 24 pcs, and …", "… liquid 950ml? We would take 24 bottles",
+        // "Freeze spray, Weicon, 400ml can, 2 dozen": a clause of only a quantity counts the
+        // clauses before it that named none, back to the sentence's start
+        if let Some(from) = previous
             && let Some(q) = lines::quantity_only(c)
-            && let Some(found) = lines::item(&format!("{} - {q}", lines::without_request_verb(p)))
         {
-            read_parts.push((found, false));
-            joined = true;
-            continue;
+            let before = line[from..offset(c)].trim_end_matches(|ch: char| ch.is_whitespace() || ch == ',');
+            let before = match listed::SENTENCE_BREAK.find_iter(before).last() {
+                Some(m) => &before[m.end() - 1..],
+                None => before,
+            };
+            if let Some(found) = lines::item(&format!("{} - {q}", lines::without_request_verb(before))) {
+                read_parts.push((found, false));
+                joined = true;
+                previous = None;
+                continue;
+            }
         }
         if let Some(found) = one(c)
             .map(|r| (r, false))
             .or_else(|| listed::weak_item(c).map(|r| (r, true)))
         {
             read_parts.push(found);
+            previous = None;
             continue;
         }
-        previous = Some(c);
+        previous = Some(previous.unwrap_or_else(|| offset(c)));
     }
     let mut parts = read_parts;
     let all = |parts: Vec<(Requirement, bool)>| LineItems {

@@ -140,7 +140,18 @@ static ASKING: LazyLock<Regex> = LazyLock::new(|| {
                 (?:need|require|want|like)(?:\s+to\s+(?:order|buy|get|have))?
           | (?:could|can|would)\s+you\s+(?:(?:also|please|kindly)\s+)*(?:quote|supply|send|provide)(?:\s+(?:us|me))?(?:\s+for)?
           | (?:please|pls|kindly)\s+(?:also\s+)?(?:quote|supply|include|add|send|provide)(?:\s+(?:us|me))?(?:\s+for)?
+          | (?:our|my|the)\s+(?:[a-z]+\s+){0,3}?(?:has\s+|have\s+)?(?:also\s+)?(?:asked|requested)\s+for
         )\s+",
+    )
+    .expect("regex")
+});
+
+/// A line number with a leading zero ("05 "), a line number and the buyer's code ("6 SG-4106 …",
+/// a one-row section of an aligned table read as a line), or a purpose before a colon ("For the
+/// laundry:"), at the start of a description.
+static NUMBERED_OR_FOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:0[1-9]\d?\s+|\d{1,3}\s+[a-z]{1,6}[-/]?\d{3,}[a-z]?\s+|(?:for|to)\s+(?:the|our|my|your)\s+[^:\d]{1,30}:\s*)",
     )
     .expect("regex")
 });
@@ -599,6 +610,14 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
     {
         description = &description[m.end()..];
     }
+    // "05 Pferd flap wheel …": a line number written with a leading zero is no part of it (a
+    // quantity is never written so); "For the laundry: Top detergent …": nor a purpose before
+    // a colon
+    if let Some(m) = NUMBERED_OR_FOR.find(description)
+        && description[m.end()..].split_whitespace().count() >= 2
+    {
+        description = &description[m.end()..];
+    }
     // "… wet floor signs for the new site at Changi": the purpose is no part of it
     description = without_remark_in_description(description);
     // "Quantity: 60 pcs" on its own is a quantity without a description, not an item called
@@ -698,6 +717,30 @@ mod tests {
                 "masking tape 24mm",
                 "14",
                 "rolls",
+            ),
+            (
+                "Our window team asked for Pulex SS window wiper 35 cm - 6 of them.",
+                "Pulex SS window wiper 35 cm",
+                "6",
+                "pcs",
+            ),
+            (
+                "For the laundry: Top detergent Super Color 4 kgs, 12 packs",
+                "Top detergent Super Color 4 kgs",
+                "12",
+                "packs",
+            ),
+            (
+                "05  Pferd flap wheel 60 x 30mm A80  x 20",
+                "Pferd flap wheel 60 x 30mm A80",
+                "20",
+                "pcs",
+            ),
+            (
+                "6    SG-4106     SKK nylon trolley wheel, swivel, 6 inch    16  PCS",
+                "SKK nylon trolley wheel, swivel, 6 inch",
+                "16",
+                "pcs",
             ),
             // a bracket or purpose that names the product stays
             (
