@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Requirement, lines, listed};
+use super::{Requirement, lines, listed, remarks};
 
 /// Clause breaks inside a sentence that lists several items: sentence ends, semicolons, "and"
 /// or a comma before a number ("10 x gloves and 5 boxes of cable ties").
@@ -83,7 +83,7 @@ pub(super) fn read(line: &str) -> LineItems {
         // "Freeze spray, Weicon, 400ml can, 2 dozen": a clause of only a quantity counts the
         // clauses before it that named none, back to the sentence's start
         if let Some(from) = previous
-            && let Some(q) = lines::quantity_only(c)
+            && let Some(q) = remarks::quantity_only(c)
         {
             let before = line[from..offset(c)].trim_end_matches(|ch: char| ch.is_whitespace() || ch == ',');
             let before = match listed::SENTENCE_BREAK.find_iter(before).last() {

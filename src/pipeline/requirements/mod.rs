@@ -9,6 +9,7 @@ mod extractor;
 mod lines;
 mod listed;
 mod quantity;
+mod remarks;
 mod tables;
 pub mod units;
 

@@ -1,0 +1,233 @@
+//! What a buyer writes around an item that is no part of it: remarks after the quantity (a
+//! bracket with the buyer's own words, whom or where it is for, courtesy and urgency), and the
+//! words before a quantity given in a clause of its own ("say 5 boxes", "We would take 24
+//! bottles").
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{quantity, units};
+
+/// What a buyer writes after an item that is no part of it, at the end of the text: a
+/// remark in brackets ("(we have batteries)", "(site runs on 110V transformers)"), whom or
+/// where it is for ("for the pool area", "for our site team at Tuas"), courtesy and urgency
+/// ("please", "urgently", "if possible"). A bracket that names the product ("(C048)",
+/// "(3M or equivalent)") and a purpose with a figure ("for the Makita DGA404") stay.
+static REMARK_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)(?:
+            \s*[(\[](?P<b>[^()\[\]]{3,})[)\]]
+          | [,;]?\s+(?P<p>(?:for|to|at)\s+(?:the|our|your|their|my|this|that|these|those|every|use\s+(?:at|in|on|by))\s+[^()\d,;]*)
+          | [,;]?\s+(?:please|pls|plz|kindly|thanks|thank\s+you|asap|urgent|urgently|if\s+possible|if\s+available|as\s+usual|as\s+before)
+        )\s*[.!]?\s*$",
+    )
+    .expect("regex")
+});
+
+/// Words that make a bracket a remark of the buyer's rather than part of the product's
+/// name: pronouns, verbs, "site", "existing", "replacement".
+const REMARK_WORDS: &[&str] = &[
+    "we",
+    "our",
+    "us",
+    "i",
+    "my",
+    "you",
+    "your",
+    "site",
+    "please",
+    "pls",
+    "will",
+    "is",
+    "are",
+    "was",
+    "were",
+    "have",
+    "has",
+    "had",
+    "need",
+    "needs",
+    "existing",
+    "spare",
+    "replacement",
+    "replacements",
+    "same",
+    "previous",
+    "last",
+    "asap",
+    "urgent",
+    "already",
+    "tbc",
+    "see",
+    "refer",
+    "attached",
+    "optional",
+    "if",
+];
+
+/// Places and people an item is for: a purpose tail naming one ("for the pool area", "for
+/// our site team") is the buyer's remark; one naming a product ("for the Makita grinder")
+/// says what the item fits and stays in a description.
+const PLACE_WORDS: &[&str] = &[
+    "site",
+    "sites",
+    "area",
+    "areas",
+    "office",
+    "team",
+    "teams",
+    "store",
+    "stores",
+    "stall",
+    "stalls",
+    "kitchen",
+    "pantry",
+    "lobby",
+    "toilet",
+    "toilets",
+    "workshop",
+    "staff",
+    "workers",
+    "contractor",
+    "contractors",
+    "project",
+    "department",
+    "building",
+    "block",
+    "yard",
+    "warehouse",
+    "canteen",
+    "guardhouse",
+    "pool",
+    "carpark",
+    "bay",
+    "plant",
+    "factory",
+    "farm",
+    "school",
+    "hotel",
+    "clinic",
+    "ward",
+    "rooms",
+    "room",
+    "floors",
+    "level",
+    "levels",
+    "premises",
+    "branch",
+    "outlet",
+    "outlets",
+    "crew",
+    "cleaners",
+    "housekeeping",
+    "maintenance",
+    "use",
+    "stock",
+    "restock",
+    "quarter",
+    "month",
+    "year",
+    "event",
+    "renovation",
+];
+
+/// The text without the remarks a buyer wrote after the item (`REMARK_TAIL`), when words of
+/// the item are left.
+pub(super) fn without_remark(text: &str) -> &str {
+    strip_remarks(text, false)
+}
+
+/// `without_remark` for a description read whole: a purpose is a remark only when it names a
+/// place or people (`PLACE_WORDS`).
+pub(super) fn without_remark_in_description(text: &str) -> &str {
+    strip_remarks(text, true)
+}
+
+fn strip_remarks(text: &str, places_only: bool) -> &str {
+    let mut t = text.trim_end();
+    while let Some(c) = REMARK_TAIL.captures(t) {
+        let whole = c.get(0).map_or(0..0, |m| m.range());
+        if places_only
+            && c.name("b").is_none()
+            && c.name("p").is_some_and(|p| {
+                !p.as_str()
+                    .to_ascii_lowercase()
+                    .split(|ch: char| !ch.is_ascii_alphabetic())
+                    .any(|w| PLACE_WORDS.contains(&w))
+            })
+        {
+            break;
+        }
+        if let Some(b) = c.name("b") {
+            let lower = b.as_str().to_ascii_lowercase();
+            if !lower
+                .split(|ch: char| !ch.is_ascii_alphabetic())
+                .any(|w| REMARK_WORDS.contains(&w))
+            {
+                break;
+            }
+        }
+        let rest = t[..whole.start].trim_end();
+        if !rest.chars().any(char::is_alphabetic) {
+            break;
+        }
+        t = rest;
+    }
+    t
+}
+
+/// Words before a quantity that stands in a clause of its own: "say 5 boxes", "we would take
+/// 24 bottles", "about 30 pcs".
+static QUANTITY_OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:(?:we|i)\s+(?:(?:would|will|'d|’d|shall|can|also)\s+)*(?:take|need|require|want|order)|say|about|approx\.?|approximately|around|roughly|maybe|qty|quantity)\s*:?\s+",
+    )
+    .expect("regex")
+});
+
+/// A clause that only gives a quantity and its unit of count, for the clause before it:
+/// "24 pcs", "say 5 boxes", "We would take 24 bottles", "30 bottles please". The quantity as
+/// it can follow a description.
+pub(super) fn quantity_only(clause: &str) -> Option<&str> {
+    let t = without_remark(clause);
+    let t = match QUANTITY_OPENING.find(t) {
+        Some(m) => &t[m.end()..],
+        None => t,
+    };
+    let t = t.trim().trim_end_matches(['.', '!']);
+    quantity::cell(t)
+        .is_some_and(|(_, u)| u.is_some_and(|u| units::canonical(u).is_some()))
+        .then_some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clause_of_only_a_quantity() {
+        assert_eq!(quantity_only("We would take 24 bottles."), Some("24 bottles"));
+        assert_eq!(quantity_only("say 5 boxes please"), Some("5 boxes"));
+        assert_eq!(quantity_only("about 30 pcs"), Some("30 pcs"));
+        assert_eq!(quantity_only("we need them by Friday"), None);
+        assert_eq!(quantity_only("10 Bayfront Avenue"), None);
+    }
+
+    #[test]
+    fn a_bracket_is_a_remark_only_in_the_buyers_words() {
+        assert_eq!(without_remark("Drill x 2 (we have batteries)"), "Drill x 2");
+        assert_eq!(
+            without_remark("Glue x 10 (3M or equivalent)"),
+            "Glue x 10 (3M or equivalent)"
+        );
+        assert_eq!(
+            without_remark_in_description("spare blades for the Stanley knife"),
+            "spare blades for the Stanley knife"
+        );
+        assert_eq!(
+            without_remark_in_description("wet floor signs for the new site at Changi"),
+            "wet floor signs"
+        );
+    }
+}
