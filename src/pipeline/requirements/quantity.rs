@@ -111,9 +111,10 @@ static DOZENS: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("regex")
 });
-/// "6 of them", "4 of these": a count of what the sentence names.
+/// "6 of them", "4 of these": a count of what the sentence names ("25 of each month" is a
+/// date).
 static OF_THEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?P<n>\d{1,5})\s+of\s+(?:them|these|those|each)\b").expect("regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\b(?P<n>\d{1,5})\s+of\s+(?:them|these|those)\b").expect("regex"));
 
 /// `text` with dozens written as pieces (`DOZENS`) and "6 of them" as "6 pcs".
 fn counted(text: &str) -> Cow<'_, str> {
@@ -371,6 +372,7 @@ mod tests {
         assert_eq!(figures("a dozen toilet brushes"), "a dozen toilet brushes");
         assert_eq!(figures("a dozen pairs of gloves"), "12 pairs of gloves");
         assert_eq!(figures("window wiper 35 cm - 6 of them"), "window wiper 35 cm - 6 pcs");
+        assert_eq!(figures("on the 10 and 25 of each month"), "on the 10 and 25 of each month");
         assert_eq!(c("5 dozen"), Some(("60".into(), Some("pcs"))));
     }
 
