@@ -372,7 +372,10 @@ mod tests {
         assert_eq!(figures("a dozen toilet brushes"), "a dozen toilet brushes");
         assert_eq!(figures("a dozen pairs of gloves"), "12 pairs of gloves");
         assert_eq!(figures("window wiper 35 cm - 6 of them"), "window wiper 35 cm - 6 pcs");
-        assert_eq!(figures("on the 10 and 25 of each month"), "on the 10 and 25 of each month");
+        assert_eq!(
+            figures("on the 10 and 25 of each month"),
+            "on the 10 and 25 of each month"
+        );
         assert_eq!(c("5 dozen"), Some(("60".into(), Some("pcs"))));
     }
 
