@@ -231,10 +231,11 @@ fn body(content: &Content) -> Option<ExtractedDocument> {
         Some(html) => {
             let text = text::lines(&content.text);
             // a text part with less than half the HTML's words is a stub or a summary; one
-            // with less than half its lines lost the line breaks of lists and blocks (a
-            // rendering that breaks only at <br> and </p>, as a text part made from an
-            // HTML-only mail is)
-            if words(&text) * 2 < words(&html) || text.len() * 2 < html.len() {
+            // with fewer lines than the HTML's blocks lost the line breaks of lists and
+            // blocks (a rendering that breaks only at <br> and </p>, as a text part made
+            // from an HTML-only mail is); a list is structure the HTML keeps for sure
+            let listed = html.iter().any(|b| matches!(b, Block::ListItem { .. }));
+            if words(&text) * 2 < words(&html) || text.len() * 4 < html.len() * 3 || listed {
                 html
             } else {
                 text
@@ -386,6 +387,31 @@ mod tests {
                  "reason": "the file is 64 bytes, more than the limit of 32 bytes"},
                 {"name": "items.txt", "status": "read"},
             ])
+        );
+    }
+
+    /// An HTML-only mail: the text mail-parser renders from it breaks only at <br> and </p>,
+    /// so its list items run together; the HTML is read.
+    #[test]
+    fn an_html_list_is_read_from_the_html() {
+        let c = Content {
+            text: "Hello,\nPlease quote:Gloves size L - 5 boxesEar plugs - 2 boxes\nThanks".into(),
+            html: Some(
+                "<div>Hello,</div><p>Please quote:</p><ol><li><div>Gloves size L - 5 boxes</div></li>\
+                 <li><div>Ear plugs - 2 boxes</div></li></ol><div>Thanks</div>"
+                    .into(),
+            ),
+            ..Content::default()
+        };
+        let r = read(&c, &Limits::default());
+        assert_eq!(r.documents[0].format, Format::Html);
+        assert!(
+            r.documents[0]
+                .blocks
+                .iter()
+                .any(|b| matches!(b, Block::ListItem { text } if text == "Ear plugs - 2 boxes")),
+            "{:?}",
+            r.documents[0].blocks
         );
     }
 }

@@ -61,8 +61,9 @@ const STOP_WORDS: &[&str] = &[
 /// spelt out ("SIZE SMALL"); "SIZE:10.3MM" a measure, not size 10; a decimal comma ("443,5
 /// ML"); cc in ml; pairs per pack a count; a count is no dimension part ("3MM X 19PCS"). 8: a
 /// model number of four digits or more before a lone "L", "M" or "G" is no measure ("PAIL
-/// 7009 L", "COVERALL 8805 - M").
-pub const VERSION: u8 = 8;
+/// 7009 L", "COVERALL 8805 - M"). 9: a grain-and-grit code glued to a size's "x" ('7"XCC36'
+/// = 7in cc36, as '4" X AA60' already was).
+pub const VERSION: u8 = 9;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -85,6 +86,9 @@ static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\d{1,5})\s*(?:pcs?|'s|pieces|nos|prs|pairs?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)\b")
         .expect("regex")
 });
+/// A grain-and-grit code glued to a size's "x": '7"XCC36' ("7in xcc36").
+static RE_DIM_GRAIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d(?:in|mm|cm))\s*x(a|aa|wa|gc|za|cc)(\d{2,4})\b").expect("regex"));
 /// A grit joined to a dimension by its "x" ("9inx11in xg320", "9x11xp120", "93MMXGRIT:180").
 static RE_DIM_GRIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d(?:in|mm|cm|m)?)\s*x\s*(?:[gp#]|grit\s*[:.]?\s*)(\d{2,4})\b").expect("regex"));
@@ -275,6 +279,7 @@ fn prepare(text: &str) -> String {
     }
     // A grit after a dimension's last "x": 9"X11"XG320 → 9inx11in g320.
     s = RE_DIM_GRIT.replace_all(&s, "${1} g${2}").into_owned();
+    s = RE_DIM_GRAIN.replace_all(&s, "${1} ${2}${3}").into_owned();
     // Punctuation that never belongs to a token.
     s.chars()
         .map(|c| match c {

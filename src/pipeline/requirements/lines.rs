@@ -57,9 +57,11 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
             ),
             UnitRule::Optional,
         ),
-        // "desc (qty: 10 pcs)" / "desc [Qty 10]"
+        // "desc (qty: 10 pcs)" / "desc [Qty 10]" / "desc (need 24)"
         p(
-            format!(r"(?i)^(?P<d>.+?)\s*[(\[]\s*(?:qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT})?\s*[)\]]\s*\.?$"),
+            format!(
+                r"(?i)^(?P<d>.+?)\s*[(\[]\s*(?:qty|quantity|q'ty|need|needs|needed|req(?:uired|'?d)?)\s*[:.=]?\s*{NUM}\s*(?:{UNIT})?\s*[)\]]\s*\.?$"
+            ),
             UnitRule::OptionalWithMeasures,
         ),
         // "desc (4 nos)" / "desc [12 pcs]"
@@ -138,7 +140,8 @@ static ASKING: LazyLock<Regex> = LazyLock::new(|| {
         (?:
             (?:we|i)\s+(?:(?:would|will|'d|’d|do|also|still|shall|really|urgently|additionally)\s+)*
                 (?:need|require|want|like)(?:\s+to\s+(?:order|buy|get|have))?
-          | (?:could|can|would)\s+you\s+(?:(?:also|please|kindly)\s+)*(?:quote|supply|send|provide)(?:\s+(?:us|me))?(?:\s+for)?
+          | (?:could|can|would)\s+(?:you\s+)?(?:(?:also|please|kindly|help\s+to)\s+)*(?:quote|supply|send|provide|add|include)(?:\s+(?:us|me))?(?:\s+for)?
+          | (?:we|i)\s+(?:currently\s+|also\s+)?(?:use|are\s+using|have)\s+the
           | (?:please|pls|kindly)\s+(?:also\s+)?(?:quote|supply|include|add|send|provide)(?:\s+(?:us|me))?(?:\s+for)?
           | (?:our|my|the)\s+(?:[a-z]+\s+){0,3}?(?:has\s+|have\s+)?(?:also\s+)?(?:asked|requested)\s+for
         )\s+",
@@ -155,6 +158,10 @@ static NUMBERED_OR_FOR: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("regex")
 });
+
+/// A description that ends in a quantity and its unit after a dash or colon ("— 60 tubes").
+static ENDS_IN_QUANTITY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s[-–—:]\s*\d[\d,]*\s*(?P<u>[a-z]{2,8})\.?$").expect("regex"));
 
 /// Words that join a clause to the one before ("Lastly, 3 drums of …", "Oh and 2 cartons …"),
 /// as a pattern's alternatives.
@@ -428,6 +435,15 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
     }
     // "… wet floor signs for the new site at Changi": the purpose is no part of it
     description = remarks::without_remark_in_description(description);
+    // '4" cutting disc': a figure with an inch or foot mark is a size, and a description that
+    // still ends in a quantity ("Dowsil 791 — 60 tubes (2 cartons)") is read another way
+    if description.starts_with(['"', '\'', '”', '″', '′'])
+        || ENDS_IN_QUANTITY
+            .captures(description)
+            .is_some_and(|c| units::canonical(&c["u"]).is_some())
+    {
+        return None;
+    }
     // "Quantity: 60 pcs" on its own is a quantity without a description, not an item called
     // "Quantity" or "pcs".
     if QUANTITY_WORDS.is_match(description) || units::canonical(description).is_some() {
@@ -543,6 +559,24 @@ mod tests {
                 "Pferd flap wheel 60 x 30mm A80",
                 "20",
                 "pcs",
+            ),
+            (
+                "Weicon contact cleaner 400ml spray (need 24)",
+                "Weicon contact cleaner 400ml spray",
+                "24",
+                "pcs",
+            ),
+            (
+                "Dowsil 791 black 300ml — 60 tubes (2 cartons)",
+                "Dowsil 791 black 300ml (2 cartons)",
+                "60",
+                "tubes",
+            ),
+            (
+                "paint roller with tray, 4 sets if you have",
+                "paint roller with tray",
+                "4",
+                "sets",
             ),
             (
                 "6    SG-4106     SKK nylon trolley wheel, swivel, 6 inch    16  PCS",

@@ -19,7 +19,8 @@ static REMARK_TAIL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)(?:
             \s*[(\[](?P<b>[^()\[\]]{3,})[)\]]
           | [,;]?\s+(?P<p>(?:for|to|at)\s+(?:the|our|your|their|my|this|that|these|those|every|use\s+(?:at|in|on|by))\s+[^()\d,;]*)
-          | [,;]?\s+(?:please|pls|plz|kindly|thanks|thank\s+you|asap|urgent|urgently|if\s+possible|if\s+available|as\s+usual|as\s+before)
+          | [,;]?\s+(?:please|pls|plz|kindly|thanks|thx|tq|thank\s+you|asap|urgent|urgently|if\s+possible|if\s+available|as\s+usual|as\s+before
+                     |if\s+in\s+stock|if\s+(?:you|u)\s+(?:have|carry|stock)(?:\s+(?:it|them|one))?)
         )\s*[.!]?\s*$",
     )
     .expect("regex")
@@ -181,7 +182,7 @@ fn strip_remarks(text: &str, places_only: bool) -> &str {
 /// 24 bottles", "about 30 pcs".
 static QUANTITY_OPENING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:(?:we|i)\s+(?:(?:would|will|'d|’d|shall|can|also)\s+)*(?:take|need|require|want|order)|say|about|approx\.?|approximately|around|roughly|maybe|qty|quantity)\s*:?\s+",
+        r"(?i)^\s*(?:(?:(?:we|i)\s+)?(?:(?:would|will|'d|’d|shall|can|also)\s+)*(?:take|need|require|want|order)|say|about|approx\.?|approximately|around|roughly|maybe|qty|quantity)\s*:?\s+",
     )
     .expect("regex")
 });

@@ -20,6 +20,14 @@ static CHAT_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// A line that only names a chat message's sender and time, as Telegram's and Signal's
+/// exports put above each message: "Lee Hui Min, [19 May 2026 at 10:02 AM]", "Kelvin | Horme,
+/// [19.05.2026 10:06]".
+static CHAT_SENDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*[^\[\]:]{1,60}?,?\s*\[[^\[\]]{0,30}\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?\s*\]\s*$")
+        .expect("regex")
+});
+
 /// Running text to blocks.
 pub fn lines(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
@@ -28,6 +36,11 @@ pub fn lines(text: &str) -> Vec<Block> {
         let raw = raw.trim_end_matches('\r');
         // A chat export: the message without its time stamp and sender.
         let line = CHAT_PREFIX.find(raw).map_or(raw, |m| &raw[m.end()..]);
+        // A chat export's sender line ("Lee Hui Min, [19 May 2026 at 10:02 AM]") is no text
+        // of the conversation: the messages around it read as one.
+        if CHAT_SENDER.is_match(line) {
+            continue;
+        }
         if line.trim().is_empty() {
             flush(&mut run, &mut blocks);
         } else if spans(line).len() >= 3
@@ -227,6 +240,13 @@ mod tests {
 
     fn line(t: &str) -> Block {
         Block::Line { text: t.into() }
+    }
+
+    #[test]
+    fn chat_sender_lines_are_no_text() {
+        let text = "Lee Hui Min, [19 May 2026 at 10:03 AM]\ntwo dozen nylon brooms\n\n\
+                    Kelvin | Horme, [19.05.2026 10:06]\nOk noted\n";
+        assert_eq!(lines(text), vec![line("two dozen nylon brooms"), line("Ok noted")]);
     }
 
     #[test]

@@ -304,6 +304,8 @@ fn a_grain_and_grit_code_states_the_grit() {
         "koyo fiber sand disc 6in cc120 g120"
     );
     assert_eq!(n("FLEX DISC WA80"), "flex disc wa80 g80");
+    // glued to the size's "x" as written apart
+    assert_eq!(n("KINIK SANDING DISC 7\"XCC36"), "kinik sanding disc 7in cc36 g36");
     // not a grit: model codes with other letters or numbers
     assert_eq!(n("SAFETY EAR MUFF A601"), "safety ear muff a601");
     assert_eq!(n("MOUNTED POINT A11"), "mounted point a11");
