@@ -20,9 +20,8 @@ static CHAT_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
-/// A line that only names a chat message's sender and time, as Telegram's and Signal's
-/// exports put above each message: "Lee Hui Min, [19 May 2026 at 10:02 AM]", "Kelvin | Horme,
-/// [19.05.2026 10:06]".
+/// A line that only names a chat message's sender and time, as chat exports put above each
+/// message: "Lee Hui Min, [19 May 2026 at 10:02 AM]", "Kelvin | Horme, [19.05.2026 10:06]".
 static CHAT_SENDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*[^\[\]:]{1,60}?,?\s*\[[^\[\]]{0,30}\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?\s*\]\s*$")
         .expect("regex")
