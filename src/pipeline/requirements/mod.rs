@@ -5,6 +5,7 @@
 //! OpenAI-compatible model with structured output). Both return the same [`Requirement`]s.
 
 mod clauses;
+mod description;
 mod extractor;
 mod lines;
 mod listed;

@@ -145,29 +145,26 @@ pub(super) fn without_remark_in_description(text: &str) -> &str {
     strip_remarks(text, true)
 }
 
+/// Whether `text` has one of `words` (lower case) as a word.
+fn names_any(text: &str, words: &[&str]) -> bool {
+    text.to_ascii_lowercase()
+        .split(|ch: char| !ch.is_ascii_alphabetic())
+        .any(|w| words.contains(&w))
+}
+
 fn strip_remarks(text: &str, places_only: bool) -> &str {
     let mut t = text.trim_end();
     while let Some(c) = REMARK_TAIL.captures(t) {
         let whole = c.get(0).map_or(0..0, |m| m.range());
-        if places_only
-            && c.name("b").is_none()
-            && c.name("p").is_some_and(|p| {
-                !p.as_str()
-                    .to_ascii_lowercase()
-                    .split(|ch: char| !ch.is_ascii_alphabetic())
-                    .any(|w| PLACE_WORDS.contains(&w))
-            })
-        {
+        // a bracket is a remark in the buyer's words; a purpose in a description read whole
+        // only when it names a place or people
+        let remark = match (c.name("b"), c.name("p")) {
+            (Some(b), _) => names_any(b.as_str(), REMARK_WORDS),
+            (None, Some(p)) if places_only => names_any(p.as_str(), PLACE_WORDS),
+            _ => true,
+        };
+        if !remark {
             break;
-        }
-        if let Some(b) = c.name("b") {
-            let lower = b.as_str().to_ascii_lowercase();
-            if !lower
-                .split(|ch: char| !ch.is_ascii_alphabetic())
-                .any(|w| REMARK_WORDS.contains(&w))
-            {
-                break;
-            }
         }
         let rest = t[..whole.start].trim_end();
         if !rest.chars().any(char::is_alphabetic) {
