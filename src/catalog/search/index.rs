@@ -16,6 +16,7 @@ use futures::TryStreamExt;
 use sqlx::PgPool;
 
 use super::compounds;
+use super::host::Host;
 use super::trigrams::{self, TrigramIndex};
 use super::vocabulary::Vocabulary;
 use crate::catalog::Product;
@@ -40,6 +41,9 @@ struct Doc {
     terms: Box<[u32]>,
     /// Σ idf of the terms: the denominator of the scorer's precision.
     weight: f32,
+    /// A hash of the name's own tokens before synonyms: "HARD HAT AREA" and "SAFETY HELMET
+    /// AREA" have the same terms but are two products, not one listed twice.
+    written: u64,
 }
 
 /// A product ranked for a request: the scorer's similarity, what it is made of, and the
@@ -101,6 +105,14 @@ impl CatalogIndex {
     }
 
     fn push(&mut self, sku: String, tokens: Vec<String>) {
+        let written = {
+            let mut own: Vec<&str> = tokens.iter().map(String::as_str).collect();
+            own.sort_unstable();
+            own.dedup();
+            let mut h = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(&own, &mut h);
+            std::hash::Hasher::finish(&h)
+        };
         let mut terms: Vec<u32> = self
             .synonyms
             .apply(tokens)
@@ -122,6 +134,7 @@ impl CatalogIndex {
             sku: sku.into(),
             terms: terms.into(),
             weight: 0.0,
+            written,
         });
     }
 
@@ -260,6 +273,8 @@ impl CatalogIndex {
                 .map(|(id, _)| self.vocab.term(id).to_string())
                 // a misspelling is in the letters: "7009" is not "7007" (another model)
                 .filter(|t| scoring::same_digits(q, t))
+                // and never its opposite: "nonelbow" (not elbow) is no "elbow"
+                .filter(|t| !q.starts_with("non") || t.starts_with("non"))
                 .collect::<Vec<_>>();
             if !hits.is_empty() {
                 out.insert(q.clone(), hits);
@@ -273,6 +288,18 @@ impl CatalogIndex {
     /// request's terms, their misspelling readings and plural/singular forms, and pre-ranked by
     /// the same F-measure without the attribute checks.
     pub fn rank(&self, query: &[String], expansions: &HashMap<String, Vec<String>>, limit: usize) -> Vec<Ranked> {
+        self.rank_for(query, None, expansions, limit)
+    }
+
+    /// [`rank`](Self::rank) for a request that may be an item for another product
+    /// (`host::of`).
+    pub fn rank_for(
+        &self,
+        query: &[String],
+        host: Option<&Host>,
+        expansions: &HashMap<String, Vec<String>>,
+        limit: usize,
+    ) -> Vec<Ranked> {
         let mut uniq: Vec<&str> = query.iter().map(String::as_str).collect();
         uniq.sort_unstable();
         uniq.dedup();
@@ -351,7 +378,7 @@ impl CatalogIndex {
             }
             pre
         });
-        let scorer = QueryScorer::new(query, &self.vocab, expansions);
+        let scorer = QueryScorer::new(query, &self.vocab, expansions).with_host(host);
         let mut terms: Vec<ProductTerm<'_>> = Vec::new();
         let mut scored: Vec<(u32, scoring::Parts)> = candidates
             .into_iter()
@@ -402,9 +429,11 @@ impl CatalogIndex {
         ranked
     }
 
-    /// Whether two products of this index have the same name (the same terms).
+    /// Whether two products of this index have the same name (the same terms, written the
+    /// same way before synonyms).
     pub fn same_name(&self, a: u32, b: u32) -> bool {
-        a == b || self.docs.get(a as usize).map(|d| &d.terms) == self.docs.get(b as usize).map(|d| &d.terms)
+        let name = |d: u32| self.docs.get(d as usize).map(|d| (&d.terms, d.written));
+        a == b || name(a) == name(b)
     }
 
     /// Whether `b`'s name has every term of `a`'s and more (both sorted: one merge).

@@ -5,6 +5,7 @@
 
 pub mod calibration;
 pub mod compounds;
+pub mod host;
 pub mod index;
 pub mod logistic;
 pub mod normalize;
@@ -128,7 +129,8 @@ pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchP
     let one = |d: &&str| -> Searched {
         let tokens = index.query_tokens(d);
         let expansions = index.expansions(&tokens);
-        let mut ranked = index.rank(&tokens, &expansions, CANDIDATES);
+        let host = host::of(d, index);
+        let mut ranked = index.rank_for(&tokens, host.as_ref(), &expansions, CANDIDATES);
         ranked.truncate(keep);
         (tokens, expansions, ranked)
     };

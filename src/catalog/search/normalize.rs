@@ -62,8 +62,10 @@ const STOP_WORDS: &[&str] = &[
 /// ML"); cc in ml; pairs per pack a count; a count is no dimension part ("3MM X 19PCS"). 8: a
 /// model number of four digits or more before a lone "L", "M" or "G" is no measure ("PAIL
 /// 7009 L", "COVERALL 8805 - M"). 9: a grain-and-grit code glued to a size's "x" ('7"XCC36'
-/// = 7in cc36, as '4" X AA60' already was).
-pub const VERSION: u8 = 9;
+/// = 7in cc36, as '4" X AA60' already was). 10: a negated word is one token ("W/O ADHESIVE"
+/// = "non-adhesive" = "without adhesive" → `nonadhesive`), so "not elbow" never matches
+/// "ELBOW".
+pub const VERSION: u8 = 10;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -118,6 +120,10 @@ static RE_WORD_CONTENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([a-z]{3,})(\d+(?:\.\d+)?)(l|lt|ltr|ml|kg)$").expect("regex"));
 static RE_DECIMAL_COMMA: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d),(\d{1,2})(\s*(?:ml|l|ltr|kg|g|mm|cm|m|in|oz)\b)").expect("regex"));
+/// "without X", "w/o X", "non-X", "not X": what the item is not (a bare "no" is too often
+/// "No. 5" or "NO BRAND" to tell).
+static RE_NEGATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\b(?:without|not|non)|\bw/o)[\s\-]*\b([a-z]{3,})\b").expect("regex"));
 static RE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+(?:\.\d+)?$").expect("regex"));
 static RE_FRACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\d+-)?\d+/\d+$").expect("regex"));
 static RE_MEASURE: LazyLock<Regex> =
@@ -233,6 +239,7 @@ fn prepare(text: &str) -> String {
         })
         .collect();
     s = strip_accents(&s);
+    s = RE_NEGATION.replace_all(&s, " non${1} ").into_owned();
     // 410W x 390D x 600HT → 410x390x600 (before "w" can be read as watts)
     s = RE_MARKED_DIMS
         .replace_all(&s, |c: &regex::Captures<'_>| {

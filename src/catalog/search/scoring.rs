@@ -127,6 +127,9 @@ struct QueryTerm<'a> {
 pub struct QueryScorer<'a> {
     terms: Vec<QueryTerm<'a>>,
     total: f64,
+    /// The request's head and the model codes of the product it is for (`host`), as indices
+    /// into `terms`.
+    host: Option<(usize, Vec<usize>)>,
 }
 
 impl<'a> QueryScorer<'a> {
@@ -177,7 +180,22 @@ impl<'a> QueryScorer<'a> {
             }
         }
         let total = terms.iter().map(|t| t.weight).sum();
-        Self { terms, total }
+        Self {
+            terms,
+            total,
+            host: None,
+        }
+    }
+
+    /// Reads the request as an item for another product (`host::Host`): a product naming that
+    /// product's model but not the item's head is the host, a conflict.
+    pub fn with_host(mut self, host: Option<&crate::catalog::search::host::Host>) -> Self {
+        self.host = host.and_then(|h| {
+            let at = |w: &str| self.terms.iter().position(|t| t.text == w);
+            let codes: Vec<usize> = h.codes.iter().filter_map(|c| at(c)).collect();
+            Some((at(&h.head)?, codes)).filter(|(_, c)| !c.is_empty())
+        });
+        self
     }
 
     /// Distinct request terms.
@@ -300,6 +318,12 @@ impl<'a> QueryScorer<'a> {
             })
             .collect();
         let (conflicts, agreeing, missed) = self.attributes(product, &found);
+        let is_host = self.host.as_ref().is_some_and(|(head, codes)| {
+            credits[*head].is_none() && codes.iter().any(|k| credits[*k].is_some_and(|(c, _)| c >= 1.0))
+        });
+        let conflicts = conflicts
+            .saturating_add(self.negations(product))
+            .saturating_add(u8::from(is_host));
         Parts {
             score: f * CONFLICT_FACTOR.powi(i32::from(conflicts)),
             recall,
@@ -310,6 +334,30 @@ impl<'a> QueryScorer<'a> {
             codes_missed,
             codes_hit,
         }
+    }
+
+    /// Words one side negates and the other states ("not elbow" and "ELBOW", "safety boot"
+    /// and "NON SAFETY"): the normaliser writes a negated word `non…`.
+    fn negations(&self, product: &[ProductTerm<'_>]) -> u8 {
+        fn negated(t: &str) -> Option<&str> {
+            t.strip_prefix("non").filter(|w| w.len() >= 3)
+        }
+        let mut n = 0u8;
+        for t in &self.terms {
+            if let Some(w) = negated(t.text)
+                && product.iter().any(|p| p.text == w)
+            {
+                n = n.saturating_add(1);
+            }
+        }
+        for p in product {
+            if let Some(w) = negated(p.text)
+                && self.terms.iter().any(|t| t.text == w)
+            {
+                n = n.saturating_add(1);
+            }
+        }
+        n
     }
 
     /// Credit for one request term: exact 1.0, a catalog term it was mapped to 0.85, a
@@ -504,6 +552,32 @@ mod tests {
             score(&pack, &twin, &v, &HashMap::new()),
         );
         assert!(p2 > p1, "{p1} {p2}");
+    }
+
+    /// A word one side negates and the other states conflicts, both ways round.
+    #[test]
+    fn a_negated_word_conflicts_with_the_word() {
+        let v = Vocabulary::default();
+        let straight = tokens("PUSH IN FITTING 10MM - MALE STUD 3/8\"");
+        let elbow = tokens("PUSH IN FITTING 10MM - MALE STUD 3/8\" ELBOW");
+        let q = tokens("push-in fitting male stud 10mm x 3/8\" (straight, not elbow)");
+        let parts = |q: &[String], p: &[String]| {
+            let terms: Vec<ProductTerm<'_>> = p
+                .iter()
+                .map(|t| ProductTerm {
+                    text: t,
+                    idf: 1.0,
+                    class: None,
+                })
+                .collect();
+            QueryScorer::new(q, &v, &HashMap::new()).parts(&terms)
+        };
+        assert_eq!(parts(&q, &elbow).conflicts, 1);
+        assert_eq!(parts(&q, &straight).conflicts, 0);
+        assert!(parts(&q, &straight).score > parts(&q, &elbow).score);
+        let boot = tokens("pvc safety boot size 9");
+        assert_eq!(parts(&boot, &tokens("KING'S PVC BOOT NON SAFETY - 9")).conflicts, 1);
+        assert_eq!(parts(&boot, &tokens("KING'S PVC SAFETY BOOT - 9")).conflicts, 0);
     }
 
     #[test]

@@ -152,6 +152,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_size_opening_a_clause_is_no_quantity_and_any_make_is_a_remark() {
+        let got = items_in("2 inch swivel castor with brake, any make .............. 24 units");
+        let read: Vec<(&str, String)> = got
+            .iter()
+            .map(|r| (r.description.as_str(), r.quantity.to_string()))
+            .collect();
+        assert_eq!(read, [("2 inch swivel castor with brake", "24".into())]);
+        let got = items_in("\"Caution wet floor\" sign board, A-frame – 10 pcs");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].description, "\"Caution wet floor\" sign board, A-frame");
+    }
+
+    #[test]
     fn a_number_in_the_description_is_no_weak_item_of_its_own() {
         let got = items_in("18. 82 brake and spare parts cleaner 500 ml - 48 sets");
         assert_eq!(got.len(), 1);

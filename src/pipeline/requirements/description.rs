@@ -67,7 +67,11 @@ pub(super) fn of_item(mut description: &str) -> Option<&str> {
     description = remarks::without_remark_in_description(description);
     // '4" cutting disc': a figure with an inch or foot mark is a size, and a description that
     // still ends in a quantity ("Dowsil 791 — 60 tubes (2 cartons)") is read another way
-    if description.starts_with(['"', '\'', '”', '″', '′'])
+    // ('"Caution wet floor" sign board' opens a quotation: a letter follows the mark)
+    let mut chars = description.chars();
+    let inch_mark = chars.next().is_some_and(|c| matches!(c, '"' | '\'' | '”' | '″' | '′'))
+        && !chars.next().is_some_and(char::is_alphabetic);
+    if inch_mark
         || ENDS_IN_QUANTITY
             .captures(description)
             .is_some_and(|c| units::canonical(&c["u"]).is_some())

@@ -30,6 +30,18 @@ static FIELD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
+/// An address written on one line: a postal code ("Singapore 609277", "S(567760)"), or a unit
+/// number ("#03-12") with a street word. "5 Ang Mo Kio Industrial Park 2A, #03-12" is no
+/// item.
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)\b(?:singapore|s)\s*\(?\d{6}\)?(?:\W|$)
+        | \#\d{2,3}-\d{2,5}\b.*\b(?:road|rd|street|st|avenue|ave|park|drive|dr|lane|crescent|industrial|sector|way|walk|link|loop|building|bldg|tower|centre|center|blk|block|estate)\b
+        | \b(?:road|rd|street|st|avenue|ave|park|drive|dr|lane|crescent|industrial|sector|way|walk|link|loop|building|bldg|tower|centre|center|blk|block|estate)\b.*\#\d{2,3}-\d{2,5}\b",
+    )
+    .expect("regex")
+});
+
 /// A bare figure before the description: less than a thousand, or written with thousands
 /// separators (a bare "2026" is a year, "6861" a phone number).
 static FIGURE_FIRST: LazyLock<Regex> =
@@ -170,7 +182,7 @@ static TOTAL: LazyLock<Regex> =
 /// A line or clause read as an item with a quantity but no unit, if it is written as one.
 pub(super) fn weak_item(text: &str) -> Option<Requirement> {
     let text = lines::without_marker(text);
-    if FIELD.is_match(&text) {
+    if FIELD.is_match(&text) || ADDRESS.is_match(&text) {
         return None;
     }
     let text = lines::without_request_verb(&text);
@@ -226,7 +238,7 @@ fn described(d: &str, quantity: Quantity) -> Option<Requirement> {
     if word.is_empty()
         || NOT_ITEM_AFTER.contains(&word.as_str())
         || lines::is_term(&word)
-        || units::canonical_measure(&word).is_some()
+        || crate::catalog::search::units::measure(&word).is_some()
         || units::canonical(&word).is_some()
         || matches!(word.as_str(), "x" | "×")
     {
@@ -315,10 +327,14 @@ mod tests {
             "Sizes: S - 2",
             "3 x",
             "Bay 4 - 2",
+            "2 inch swivel castor with brake",
             "500 sheets/ream if you have",
             "TOTAL QUANTITY - 120",
             "Total line items - 8",
             "No. of items ..... 7",
+            "Our workshop: 5 Ang Mo Kio Industrial Park 2A, #03-12 AMK Tech II, S(567760).",
+            "12 Tuas Avenue 5, Singapore 639340",
+            "Site office - 3 Jalan Kilang, #02-11 Kilang Building",
         ] {
             assert_eq!(w(s), None, "{s}");
         }

@@ -20,8 +20,9 @@ static REMARK_TAIL: LazyLock<Regex> = LazyLock::new(|| {
             \s*[(\[](?P<b>[^()\[\]]{3,})[)\]]
           | [,;]?\s+(?P<p>(?:for|to|at)\s+(?:the|our|your|their|my|this|that|these|those|every|use\s+(?:at|in|on|by))\s+[^()\d,;]*)
           | [,;]?\s+(?:please|pls|plz|kindly|thanks|thx|tq|thank\s+you|asap|urgent|urgently|if\s+possible|if\s+available|as\s+usual|as\s+before
-                     |if\s+in\s+stock|if\s+(?:you|u)\s+(?:have|carry|stock)(?:\s+(?:it|them|one))?)
-        )\s*[.!]?\s*$",
+                     |if\s+in\s+stock|if\s+(?:you|u)\s+(?:have|carry|stock)(?:\s+(?:it|them|one))?
+                     |any\s+(?:make|brand|colou?r|model|supplier|manufacturer))
+        )\s*[.!…]*\s*$",
     )
     .expect("regex")
 });
@@ -176,10 +177,10 @@ fn strip_remarks(text: &str, places_only: bool) -> &str {
 }
 
 /// Words before a quantity that stands in a clause of its own: "say 5 boxes", "we would take
-/// 24 bottles", "about 30 pcs".
+/// 24 bottles", "about 30 pcs", "any make ...... 24 units".
 static QUANTITY_OPENING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:(?:(?:we|i)\s+)?(?:(?:would|will|'d|’d|shall|can|also)\s+)*(?:take|need|require|want|order)|say|about|approx\.?|approximately|around|roughly|maybe|qty|quantity)\s*:?\s+",
+        r"(?i)^\s*(?:(?:(?:we|i)\s+)?(?:(?:would|will|'d|’d|shall|can|also)\s+)*(?:take|need|require|want|order)|say|about|approx\.?|approximately|around|roughly|maybe|qty|quantity|any\s+(?:make|brand|colou?r|model|supplier|manufacturer)(?:\s*(?:[-–—:]|\.{2,}))?)\s*:?\s+",
     )
     .expect("regex")
 });
@@ -208,6 +209,8 @@ mod tests {
         assert_eq!(quantity_only("We would take 24 bottles."), Some("24 bottles"));
         assert_eq!(quantity_only("say 5 boxes please"), Some("5 boxes"));
         assert_eq!(quantity_only("about 30 pcs"), Some("30 pcs"));
+        assert_eq!(quantity_only("any make ........ 24 units"), Some("24 units"));
+        assert_eq!(quantity_only("any brand - 6 pcs"), Some("6 pcs"));
         assert_eq!(quantity_only("we need them by Friday"), None);
         assert_eq!(quantity_only("10 Bayfront Avenue"), None);
     }

@@ -377,3 +377,20 @@ fn a_model_number_before_a_lone_letter_is_no_measure() {
     assert_eq!(n("hose 1500 mm"), n("hose 1500mm"));
     assert_eq!(n("oil 1.5 L"), n("oil 1.5L"));
 }
+
+#[test]
+fn a_negated_word_is_its_own_token() {
+    for s in [
+        "ZEBRA TAPE - W/O ADHESIVE",
+        "zebra tape non-adhesive",
+        "Zebra tape without adhesive",
+        "zebra tape, non adhesive",
+    ] {
+        assert_eq!(n(s), "zebra tape nonadhesive", "{s}");
+    }
+    assert_eq!(n("male stud (straight, not elbow)"), "male stud straight nonelbow");
+    // one word already, numbers after "without", and words that only begin alike stay
+    assert_eq!(n("nonwoven swab"), "nonwoven swab");
+    assert_eq!(n("drill without 2 batteries"), "drill without 2 batteries");
+    assert_eq!(n("notebook cannot"), "notebook cannot");
+}

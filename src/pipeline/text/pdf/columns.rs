@@ -7,8 +7,31 @@
 use super::super::Block;
 use super::layout::Line;
 
-/// Rows further apart than this many line heights are not one table.
+/// Rows further apart than this many line heights are not one table…
 const MAX_ROW_GAP: f64 = 3.2;
+/// …unless the row lines up with the header's cells: tables padded for readability put
+/// rows several line heights apart (cells centred in tall rows), and their cells start (or
+/// end, for right-aligned figures) where the header's do.
+const MAX_ALIGNED_ROW_GAP: f64 = 12.0;
+
+/// Lines of one row's wrapped cells are set at the text's leading (about 1.2 line heights).
+const WRAP_GAP: f64 = 1.6;
+
+/// Whether a line of several cells continues the data row above it rather than starting
+/// one: no cell of it is a bare figure (a serial number or a quantity) while the row above
+/// has one, and each of its cells sits in a column the row above fills.
+fn continues(data: &[Entry], cells: &[String]) -> bool {
+    let figure = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.'));
+    let Some(above) = data.iter().rev().find_map(|e| match e {
+        Entry::Row { cells, .. } => Some(cells),
+        Entry::Fragment { .. } => None,
+    }) else {
+        return false;
+    };
+    !cells.iter().any(|c| figure(c))
+        && above.iter().any(|c| figure(c))
+        && cells.iter().zip(above).all(|(c, a)| c.is_empty() || !a.is_empty())
+}
 
 /// Column boundaries from a header line: column i owns x in [start_i, start_{i+1}), where a
 /// column starts a little left of its header's first glyph (left-aligned text starts there;
@@ -17,6 +40,8 @@ struct Columns {
     starts: Vec<f64>,
     /// The header's lines as written, to drop their repeats on the next page.
     header: Vec<Vec<String>>,
+    /// The header cells' left and right edges.
+    edges: Vec<(f64, f64)>,
 }
 
 impl Columns {
@@ -31,6 +56,7 @@ impl Columns {
         Self {
             starts,
             header: vec![texts(line)],
+            edges: edges(line),
         }
     }
 
@@ -72,6 +98,7 @@ impl Columns {
         let columns = Self {
             starts: merged.iter().map(|m| m.0).collect(),
             header: vec![texts(header), texts(sub)],
+            edges: edges(header).into_iter().chain(edges(sub)).collect(),
         };
         let upper = merged.iter().map(|m| m.1.clone()).collect();
         let lower = merged.iter().map(|m| m.2.clone()).collect();
@@ -102,9 +129,34 @@ impl Columns {
         Some(cols)
     }
 
+    /// A line of two or more cells, most of them starting or ending where a header cell does
+    /// (within half a line height).
+    fn lines_up(&self, line: &Line) -> bool {
+        let near = |a: f64, b: f64| (a - b).abs() <= 0.5 * line.height;
+        let aligned = line
+            .cells
+            .iter()
+            .filter(|c| self.edges.iter().any(|(x0, x1)| near(c.x0, *x0) || near(c.x1, *x1)))
+            .count();
+        aligned >= 2 && 2 * aligned > line.cells.len()
+    }
+
+    /// A line of one cell that starts where a header cell does.
+    fn starts_a_column(&self, line: &Line) -> bool {
+        line.cells.len() == 1
+            && self
+                .edges
+                .iter()
+                .any(|(x0, _)| (line.cells[0].x0 - x0).abs() <= 0.5 * line.height)
+    }
+
     fn is_header_repeat(&self, line: &Line) -> bool {
         self.header.iter().any(|h| texts(line) == *h)
     }
+}
+
+fn edges(line: &Line) -> Vec<(f64, f64)> {
+    line.cells.iter().map(|c| (c.x0, c.x1)).collect()
 }
 
 fn texts(line: &Line) -> Vec<String> {
@@ -163,7 +215,18 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
     let (mut last_page, mut last_y) = (lines[j - 1].page, lines[j - 1].y);
     while j < lines.len() {
         let line = &lines[j];
-        let close = line.page != last_page || (line.y - last_y) <= MAX_ROW_GAP * line.height.max(header.height);
+        let gap = (line.y - last_y) / line.height.max(header.height);
+        // a padded row, or the first line of a cell centred in one (the row's other cells
+        // follow right under it)
+        let padded = gap <= MAX_ALIGNED_ROW_GAP
+            && (columns.lines_up(line)
+                || lines.get(j + 1).is_some_and(|next| {
+                    next.page == line.page
+                        && (next.y - line.y) <= MAX_ROW_GAP * next.height.max(line.height)
+                        && columns.starts_a_column(line)
+                        && columns.lines_up(next)
+                }));
+        let close = line.page != last_page || gap <= MAX_ROW_GAP || padded;
         if !close {
             break;
         }
@@ -197,11 +260,25 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
                 }
                 cells[col].push_str(&cell.text);
             }
-            entries.push(Entry::Row {
-                cells,
-                page: line.page,
-                y: line.y,
-            });
+            let tight = line.page == last_page && line.y - last_y <= WRAP_GAP * line.height.max(header.height);
+            if tight && continues(&entries[header_rows..], &cells) {
+                // two cells wrapped onto the row's next line ("… (straight, not" / "elbow)"
+                // beside "Compressor room, to" / "replace leaking fittings")
+                for (col, text) in cells.into_iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+                    entries.push(Entry::Fragment {
+                        col,
+                        text,
+                        page: line.page,
+                        y: line.y,
+                    });
+                }
+            } else {
+                entries.push(Entry::Row {
+                    cells,
+                    page: line.page,
+                    y: line.y,
+                });
+            }
         }
         (last_page, last_y) = (line.page, line.y);
         j += 1;

@@ -419,4 +419,107 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn rows_padded_far_apart_stay_one_table_while_they_line_up_with_the_header() {
+        // 10 pt text, rows 70 pt apart: cells start under the header's (the quantity ends
+        // where "Qty" does); a note as far below that lines up with nothing is text.
+        let mut g = line(
+            1,
+            100.0,
+            &[(10.0, "No."), (50.0, "Description"), (300.0, "Qty"), (340.0, "Unit")],
+        );
+        g.extend(line(
+            1,
+            150.0,
+            &[
+                (10.0, "1"),
+                (50.0, "Safety"),
+                (85.0, "spectacle"),
+                (305.0, "60"),
+                (340.0, "pcs"),
+            ],
+        ));
+        g.extend(line(1, 163.0, &[(50.0, "clear"), (80.0, "lens")]));
+        g.extend(line(
+            1,
+            233.0,
+            &[(10.0, "2"), (50.0, "Earmuff"), (305.0, "12"), (340.0, "pcs")],
+        ));
+        g.extend(line(
+            1,
+            303.0,
+            &[(30.0, "Prepared"), (80.0, "by"), (200.0, "Approved"), (250.0, "by")],
+        ));
+        let b = blocks(g, &[]);
+        let rows = table(&b);
+        assert_eq!(
+            rows,
+            vec![
+                vec!["No.", "Description", "Qty", "Unit"],
+                vec!["1", "Safety spectacle clear lens", "60", "pcs"],
+                vec!["2", "Earmuff", "12", "pcs"]
+            ]
+        );
+        assert!(matches!(b.last(), Some(Block::Line { text }) if text.starts_with("Prepared")));
+    }
+
+    #[test]
+    fn a_cell_centred_in_a_padded_row_keeps_its_first_line() {
+        // The description wraps over three lines centred on the row's line (154 and 178
+        // around 166), rows 70 pt apart.
+        let mut g = line(1, 100.0, &[(10.0, "No."), (50.0, "Description"), (300.0, "Qty")]);
+        g.extend(line(1, 154.0, &[(50.0, "Nitrile"), (90.0, "gloves")]));
+        g.extend(line(
+            1,
+            166.0,
+            &[(10.0, "1"), (50.0, "powder"), (85.0, "free"), (305.0, "20")],
+        ));
+        g.extend(line(1, 178.0, &[(50.0, "size"), (75.0, "L")]));
+        g.extend(line(
+            1,
+            242.0,
+            &[(10.0, "2"), (50.0, "Ear"), (70.0, "plugs"), (305.0, "50")],
+        ));
+        let rows = table(&blocks(g, &[]));
+        assert_eq!(
+            rows,
+            vec![
+                vec!["No.", "Description", "Qty"],
+                vec!["1", "Nitrile gloves powder free size L", "20"],
+                vec!["2", "Ear plugs", "50"]
+            ]
+        );
+    }
+
+    #[test]
+    fn cells_wrapped_together_continue_their_row() {
+        // Description and remarks both wrap onto the row's next line (12 pt leading).
+        let mut g = line(
+            1,
+            100.0,
+            &[(10.0, "No."), (50.0, "Description"), (300.0, "Qty"), (340.0, "Remarks")],
+        );
+        g.extend(line(
+            1,
+            114.0,
+            &[
+                (10.0, "1"),
+                (50.0, "Stud"),
+                (75.0, "fitting,"),
+                (120.0, "not"),
+                (305.0, "40"),
+                (340.0, "Compressor"),
+            ],
+        ));
+        g.extend(line(1, 126.0, &[(50.0, "elbow"), (340.0, "room")]));
+        g.extend(line(
+            1,
+            140.0,
+            &[(10.0, "2"), (50.0, "Mop"), (305.0, "4"), (340.0, "Store")],
+        ));
+        let rows = table(&blocks(g, &[]));
+        assert_eq!(rows[1], vec!["1", "Stud fitting, not elbow", "40", "Compressor room"]);
+        assert_eq!(rows[2], vec!["2", "Mop", "4", "Store"]);
+    }
 }
