@@ -229,7 +229,8 @@ impl CatalogIndex {
     /// the catalog only has in the singular (or the other way) in the catalog's number,
     /// compounds written the catalog's way ("wheelbarrow" = "wheel barrow").
     pub fn query_tokens(&self, description: &str) -> Vec<String> {
-        let tokens = normalize::tokens(description);
+        let description = self.codes_joined(description);
+        let tokens = normalize::tokens(&description);
         // "safety specs" is a phrase the synonyms know: its words stay as written
         let in_phrase = self.synonyms.in_phrase(&tokens);
         let tokens = tokens
@@ -238,6 +239,44 @@ impl CatalogIndex {
             .map(|(t, phrase)| if phrase { t } else { self.known_number(t) })
             .collect();
         compounds::rewrite(self.synonyms.apply(tokens), self)
+    }
+
+    /// A model code written apart, joined when the catalog knows it whole: "WD 2.250" →
+    /// "WD2.250", "GBH 5-40 D" → "GBH5-40D", "NT 48/1" → "NT48/1" (letters, then a figure
+    /// that may hold "-", "/" or ".", then perhaps a short run of letters).
+    fn codes_joined<'d>(&self, description: &'d str) -> std::borrow::Cow<'d, str> {
+        static APART: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"\b([A-Za-z]{2,5})\s+(\d[\d./-]*\d|\d)\b(?:\s+([A-Za-z]{1,3})\b)?").expect("regex")
+        });
+        let known = |joined: &str| {
+            normalize::tokens(joined)
+                .first()
+                .is_some_and(|t| t.len() == joined.len() && self.vocab.contains(t))
+        };
+        APART.replace_all(description, |c: &regex::Captures<'_>| {
+            let (letters, figure) = (&c[1], &c[2]);
+            // "grit 120", "size 9", "SAE 40" already read as a grit, a size or a measure
+            if normalize::tokens(&format!("{letters} {figure}"))
+                .iter()
+                .any(|t| scoring::attribute_class(t).is_some())
+            {
+                return c[0].to_string();
+            }
+            if let Some(tail) = c.get(3) {
+                let three = format!("{letters}{figure}{}", tail.as_str());
+                if known(&three) {
+                    return three;
+                }
+            }
+            let two = format!("{letters}{figure}");
+            if known(&two) {
+                return match c.get(3) {
+                    Some(tail) => format!("{two} {}", tail.as_str()),
+                    None => two,
+                };
+            }
+            c[0].to_string()
+        })
     }
 
     /// A word the catalog (or a synonym) only uses in the other number: "dustpans" →
@@ -560,6 +599,43 @@ mod tests {
         assert_eq!(best(&idx, "angle ginder 4 inch").as_deref(), Some("G1"));
         assert_eq!(best(&idx, "nitrile glove").as_deref(), Some("N1"));
         assert_eq!(best(&idx, "laptop computer"), None);
+    }
+
+    #[test]
+    fn a_model_code_written_apart_is_joined_when_the_catalog_knows_it() {
+        let idx = index(
+            &[
+                ("1", "KARCHER WET AND DRY VACUUM CLEANER WD2.250"),
+                ("2", "BOSCH ROTARY HAMMER GBH5-40D SDS-MAX"),
+                ("3", "KARCHER WET AND DRY VACUUM CLEANER NT48/1 SINGLE MOTOR"),
+                ("4", "BOSCH ROTARY HAMMER GBH2-26RE"),
+            ],
+            Synonyms::default(),
+        );
+        let has = |d: &str, t: &str| idx.query_tokens(d).iter().any(|q| q == t);
+        assert!(has("Karcher vacuum WD 2.250", "wd2.250"));
+        assert!(has("Bosch GBH 5-40 D rotary hammer", "gbh5-40d"));
+        assert!(has("Karcher NT 48/1 wet & dry", "nt48/1"));
+        assert!(has("rotary hammer GBH 2-26 RE (230V)", "gbh2-26re"));
+        // joined only into what the catalog knows
+        assert!(has("drill x 2", "x") || !has("drill x 2", "x2"));
+        assert!(has("pack 10 pcs", "pack"));
+        assert!(has("flap wheel grit 120", "g120"));
+    }
+
+    /// Two names the synonyms make alike are still two products.
+    #[test]
+    fn synonyms_never_make_two_names_one() {
+        let idx = index(
+            &[
+                ("1", "SIGN HARD HAT AREA"),
+                ("2", "SIGN SAFETY HELMET AREA"),
+                ("3", "SIGN SAFETY HELMET AREA"),
+            ],
+            Synonyms::new([("hard hat", "safety helmet")]),
+        );
+        assert!(!idx.same_name(0, 1));
+        assert!(idx.same_name(1, 2));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod calibration;
 pub mod compounds;
 pub mod host;
 pub mod index;
+pub mod instructions;
 pub mod logistic;
 pub mod normalize;
 pub mod pairs;
@@ -127,6 +128,7 @@ pub type Searched = (Vec<String>, HashMap<String, Vec<String>>, Vec<index::Ranke
 pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchPolicy) -> Vec<Searched> {
     let keep = 1 + policy.max_alternatives + TIE_WINDOW;
     let one = |d: &&str| -> Searched {
+        let d = instructions::without_instructions(d);
         let tokens = index.query_tokens(d);
         let expansions = index.expansions(&tokens);
         let host = host::of(d, index);
