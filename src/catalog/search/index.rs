@@ -542,11 +542,15 @@ fn number_variants(w: &str) -> Vec<String> {
         return Vec::new();
     }
     let mut out = vec![format!("{w}s"), format!("{w}es")];
+    // "ties" is "tie" before "ti", "boxes" is "box" (there is no "boxe")
+    if let Some(s) = w.strip_suffix('s') {
+        out.push(s.to_string());
+    }
     if let Some(s) = w.strip_suffix("es") {
         out.push(s.to_string());
     }
-    if let Some(s) = w.strip_suffix('s') {
-        out.push(s.to_string());
+    if let Some(s) = w.strip_suffix("ies") {
+        out.push(format!("{s}y"));
     }
     out
 }
@@ -688,6 +692,11 @@ mod tests {
         assert_eq!(idx.query_tokens("Dustpans"), ["dust", "pan"]);
         assert_eq!(best(&idx, "Dustpans").as_deref(), Some("PAN"));
         assert_eq!(idx.query_tokens("tool boxes"), ["tool", "box"]);
+        let ties = index(
+            &[("TI", "WEICON TI EPOXY"), ("TIE", "SECURITY TIE 300MM")],
+            Synonyms::default(),
+        );
+        assert_eq!(ties.query_tokens("cable ties"), ["cable", "tie"]);
     }
 
     #[test]

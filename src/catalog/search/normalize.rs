@@ -64,8 +64,9 @@ const STOP_WORDS: &[&str] = &[
 /// 7009 L", "COVERALL 8805 - M"). 9: a grain-and-grit code glued to a size's "x" ('7"XCC36'
 /// = 7in cc36, as '4" X AA60' already was). 10: a negated word is one token ("W/O ADHESIVE"
 /// = "non-adhesive" = "without adhesive" → `nonadhesive`), so "not elbow" never matches
-/// "ELBOW".
-pub const VERSION: u8 = 10;
+/// "ELBOW". 11: "10S/PKT" a count per pack; the diameter mark "Ø" no letter ("6.0MMØ"); a
+/// length per roll no part of a dimension ('3/8" X 100M/ROLL'); "70 PERCENT" = "70%".
+pub const VERSION: u8 = 11;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -85,7 +86,7 @@ static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B".
 static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,5})\s*(?:pcs?|'s|pieces|nos|prs|pairs?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)\b")
+    Regex::new(r"\b(?:(\d{1,5})\s*(?:pcs?|'s|pieces|nos|prs|pairs?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)|(\d{1,3})s\s*/\s*(?:pkt|pkts|pack|packet|box|bag|roll|tin|tube))\b")
         .expect("regex")
 });
 /// A grain-and-grit code glued to a size's "x": '7"XCC36' ("7in xcc36").
@@ -120,6 +121,14 @@ static RE_WORD_CONTENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([a-z]{3,})(\d+(?:\.\d+)?)(l|lt|ltr|ml|kg)$").expect("regex"));
 static RE_DECIMAL_COMMA: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d),(\d{1,2})(\s*(?:ml|l|ltr|kg|g|mm|cm|m|in|oz)\b)").expect("regex"));
+/// A length per roll ("100M/ROLL", "100MTR/ROLL"): the length, then the roll, never a part of
+/// a dimension ('3/8" X 100M/ROLL' is 3/8in x 100m).
+static RE_PER_ROLL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d)\s*(m|mtrs?|meters?|metres?|ft|yds?)\s*/\s*(roll|rl|coil|reel)\b").expect("regex")
+});
+/// A percentage spelt out ("70 PERCENT" = "70%").
+static RE_PERCENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d)\s*(?:percent|per\s+cent|pct)\b").expect("regex"));
 /// "without X", "w/o X", "non-X", "not X": what the item is not (a bare "no" is too often
 /// "No. 5" or "NO BRAND" to tell).
 static RE_NEGATION: LazyLock<Regex> =
@@ -233,7 +242,7 @@ fn prepare(text: &str) -> String {
         .flat_map(char::to_lowercase)
         .map(|c| match c {
             '‘' | '’' | '′' | '`' | '´' => '\'',
-            '®' | '™' | '©' => ' ',
+            '®' | '™' | '©' | 'ø' | '⌀' => ' ',
             '–' | '—' | '‐' | '‑' => '-',
             c => c,
         })
@@ -256,6 +265,8 @@ fn prepare(text: &str) -> String {
             format!("{}{unit}", parts.join("x"))
         })
         .into_owned();
+    s = RE_PER_ROLL.replace_all(&s, "${1}${2} ${3}").into_owned();
+    s = RE_PERCENT.replace_all(&s, "${1}%").into_owned();
     // "443,5 ML": a decimal comma before a unit (a thousands comma has three digits after it)
     s = RE_DECIMAL_COMMA.replace_all(&s, "${1}.${2}${3}").into_owned();
     // 4" / 4'' / 4” → 4in
@@ -263,7 +274,7 @@ fn prepare(text: &str) -> String {
     // "#120-BLUE", "# 80/…": a grit even when a word is joined to it.
     s = RE_HASH_GRIT.replace_all(&s, " g${1} ${2}").into_owned();
     // "500/box", "100PC/BOX", "24'S/PKT": a count per pack, not a model code
-    s = RE_PER_PACK.replace_all(&s, "${1}pcs ").into_owned();
+    s = RE_PER_PACK.replace_all(&s, "${1}${2}pcs ").into_owned();
     // 200 mls / 3/4-inch / 5 kgs → 200ml / 3/4in / 5kg
     s = RE_NUMBER_UNIT
         .replace_all(&s, |c: &regex::Captures<'_>| {
@@ -482,8 +493,21 @@ pub fn bare_dimensions(t: &str) -> Option<String> {
 /// units, the bare numbers ("200mmx20mmx32mm" → "200x20x32"); bare, in millimetres and in
 /// inches ("200x20x32" → "200mmx20mmx32mm", "200inx20inx32in"). Empty for other tokens.
 pub fn dimension_equivalents(t: &str) -> Vec<String> {
+    // a roll written width by length or length by width: "1mx50m" = "50mx1m" (both parts in
+    // metres; a disc's "100mmx6mm" or a sign's "35cmx25cm" has an order)
+    let unit = |p: &str| {
+        RE_MEASURE
+            .captures(p)
+            .filter(|c| units::is_length(&c[2]))
+            .map(|c| c[2].to_string())
+    };
+    let swapped = match t.split('x').collect::<Vec<_>>()[..] {
+        [a, b] if a != b && unit(a).is_some_and(|u| u == "m") && unit(a) == unit(b) => Some(format!("{b}x{a}")),
+        _ => None,
+    };
     if let Some(bare) = bare_dimensions(t) {
         let mut out = vec![bare];
+        out.extend(swapped);
         // the first part (a disc's or wheel's diameter) in the other system: 4inx6mm = 100mmx6mm
         if let Some((first, rest)) = t.split_once('x') {
             out.extend(nominal_equivalent(first).map(|e| format!("{e}x{rest}")));

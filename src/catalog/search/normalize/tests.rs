@@ -394,3 +394,37 @@ fn a_negated_word_is_its_own_token() {
     assert_eq!(n("drill without 2 batteries"), "drill without 2 batteries");
     assert_eq!(n("notebook cannot"), "notebook cannot");
 }
+
+#[test]
+fn counts_per_pack_with_a_bare_s_and_the_diameter_mark() {
+    assert_eq!(n("DETTOL WIPE 10S/PKT"), "dettol wipe 10pcs");
+    assert_eq!(n("dettol wipes 10's"), "dettol wipes 10pcs");
+    assert_eq!(n("CHAIN 6.0MMØ YELLOW"), "chain 6mm yellow");
+    // a model code with "S/B" stays a code
+    assert!(!n("FITTING 4114S/B").contains("pcs"));
+}
+
+#[test]
+fn a_length_per_roll_is_no_part_of_a_dimension() {
+    let hose = n("AIR HOSE 100MTR/ROLL- 3/8\"");
+    assert!(
+        hose.contains("100m") && hose.contains("roll") && hose.contains("0.375in"),
+        "{hose}"
+    );
+    let request = n("air hose 3/8\" x 100m/roll");
+    assert!(!request.contains('/'), "{request}");
+    assert!(request.contains("100m") && request.contains("roll"), "{request}");
+}
+
+#[test]
+fn a_percentage_spelt_out() {
+    assert_eq!(n("IPA 70 PERCENT ALCOHOL"), n("ipa 70% alcohol"));
+    assert_eq!(n("70 per cent"), "70%");
+}
+
+#[test]
+fn a_roll_written_length_by_width() {
+    assert!(dimension_equivalents("1mx50m").contains(&"50mx1m".to_string()));
+    assert!(!dimension_equivalents("4inx2.5mm").iter().any(|e| e.starts_with("2.5")));
+    assert!(!dimension_equivalents("35cmx25cm").contains(&"25cmx35cm".to_string()));
+}
