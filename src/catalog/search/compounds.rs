@@ -101,11 +101,21 @@ fn split(word: &str, catalog: &impl Vocabulary) -> Option<(String, String)> {
         .map(|(a, b)| (a.to_string(), b.to_string()))
 }
 
-/// Adjacent tokens that may be one model code written apart: letters and numbers mixed.
+/// Adjacent tokens that may be one model code written apart: letters and numbers mixed
+/// ("sae 140 ep", "dtd146 z", "hr2470 x5").
 fn is_code_group(group: &[String]) -> bool {
     let plain = |t: &String| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric());
     let digits = |t: &String| t.bytes().all(|b| b.is_ascii_digit());
-    group.iter().all(plain) && group.iter().any(digits) && group.iter().any(|t| !digits(t))
+    let has_digit = |t: &String| t.bytes().any(|b| b.is_ascii_digit());
+    // a size joins only letters before it ("gdr 12v" is GDR12V): "600ml black" and "1 200ml"
+    // ("AN 306-01 200ml") stay apart
+    let measure = |t: &String| super::scoring::attribute_class(t).is_some();
+    let letters = |t: &String| t.bytes().all(|b| b.is_ascii_alphabetic());
+    let sized = match group {
+        [first, last] => !measure(first) && (!measure(last) || letters(first)),
+        _ => !group.iter().any(measure),
+    };
+    group.iter().all(plain) && sized && group.iter().any(has_digit) && group.iter().any(|t| !digits(t))
 }
 
 /// "hd40" → ["hd", "40"] when the catalog does not know the code but knows its letter and
@@ -192,6 +202,10 @@ mod tests {
             vec!["bosch", "grinder", "gws24-230", "gws24230", "gws24", "230"],
             vec!["fujida", "hydraulic", "oil", "aws68"],
             vec!["castrol", "hyspin", "aws", "68"],
+            vec!["makita", "impact", "driver", "dtd146z"],
+            vec!["sealant", "600mlblack"],
+            vec!["bosch", "impact", "driver", "gdr12v"],
+            vec!["loctite", "1200ml"],
         ])
     }
 
@@ -217,6 +231,10 @@ mod tests {
         assert_eq!(r("lesfric hd40 oil"), "lesfric hd 40 oil");
         assert_eq!(r("m10 bolt"), "m10 bolt");
         assert_eq!(r("dewalt dw303k"), "dewalt dw 303k");
+        assert_eq!(r("dtd146 z impact driver"), "dtd146z impact driver");
+        assert_eq!(r("sealant 600ml black"), "sealant 600ml black");
+        assert_eq!(r("bosch gdr 12v impact driver"), "bosch gdr12v impact driver");
+        assert_eq!(r("an 306 1 200ml"), "an 306 1 200ml");
         assert_eq!(
             rewrite(
                 crate::catalog::search::normalize::tokens("Bosch GWS 24-230 grinder"),

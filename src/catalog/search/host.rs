@@ -2,7 +2,9 @@
 //! Makita DHP482", "filter compatible with 3M 6200". The item asked for is the head of the
 //! words before "for" (the last word: "bags"), the model after it is the host it fits. A
 //! product that names the host's model but not the head is the host itself (the Nilfisk
-//! vacuum cleaner), never the accessory asked for: the scorer counts that as a conflict.
+//! vacuum cleaner), never the accessory asked for: the scorer counts that as a conflict. So is
+//! a product named by the words after "for" alone ("spare needles to suit Toku AFC-20N
+//! needle scaler" against "TOKU NEEDLE SCALER AFC-20N").
 //!
 //! Only a host named by a model code is checked: "cutting disc for stainless steel" names a
 //! use, and a product that says "FOR S/S CUTTING" and "WHEEL" is still the disc.
@@ -27,6 +29,9 @@ pub struct Host {
     pub head: String,
     /// Model codes after "for" ("gd930").
     pub codes: Vec<String>,
+    /// Every word after "for": a product named by them alone is the host, even when its
+    /// name holds the head too ("spare needles to suit Toku AFC-20N needle scaler").
+    pub words: Vec<String>,
 }
 
 /// The host of a requested description, when it names one by a model code.
@@ -38,8 +43,9 @@ pub fn of(description: &str, index: &CatalogIndex) -> Option<Host> {
         .into_iter()
         .rev()
         .find(|t| t.len() >= 3 && t.bytes().all(|b| b.is_ascii_alphabetic()))?;
-    let codes: Vec<String> = index.query_tokens(after).into_iter().filter(|t| is_code(t)).collect();
-    (!codes.is_empty()).then_some(Host { head, codes })
+    let words = index.query_tokens(after);
+    let codes: Vec<String> = words.iter().filter(|t| is_code(t)).cloned().collect();
+    (!codes.is_empty()).then_some(Host { head, codes, words })
 }
 
 /// A model or part number: letters and digits, and no measure, size or grit.
@@ -74,7 +80,8 @@ mod tests {
             of("Vacuum cleaner paper dust bags for Nilfisk GD930, pack of 10", &idx),
             Some(Host {
                 head: "bag".into(),
-                codes: vec!["gd930".into()]
+                codes: vec!["gd930".into()],
+                words: ["nilfisk", "gd930", "pack", "10"].map(String::from).to_vec(),
             })
         );
         assert_eq!(
@@ -100,5 +107,21 @@ mod tests {
         let plain = idx.rank(&q, &idx.expansions(&q), 5);
         let cleaner = plain.iter().find(|r| r.sku == "1").expect("ranked");
         assert_eq!(cleaner.features.conflicts, 0);
+    }
+
+    #[test]
+    fn a_host_whose_name_holds_the_head_is_still_the_host() {
+        let idx = CatalogIndex::build(
+            [("1", "TOKU NEEDLE SCALER AFC-20N")]
+                .into_iter()
+                .map(|(sku, name)| (sku.to_string(), crate::catalog::search::normalize::tokens(name))),
+            crate::catalog::synonyms::Synonyms::default(),
+            1,
+        );
+        let d = "Spare needles to suit Toku AFC-20N needle scaler (3mm, set of 19)";
+        let q = idx.query_tokens(d);
+        let host = of(d, &idx);
+        let ranked = idx.rank_for(&q, host.as_ref(), &idx.expansions(&q), 5);
+        assert_eq!(ranked[0].features.conflicts, 1, "{host:?}");
     }
 }

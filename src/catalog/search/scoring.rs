@@ -128,8 +128,8 @@ pub struct QueryScorer<'a> {
     terms: Vec<QueryTerm<'a>>,
     total: f64,
     /// The request's head and the model codes of the product it is for (`host`), as indices
-    /// into `terms`.
-    host: Option<(usize, Vec<usize>)>,
+    /// into `terms`, and the words naming that product.
+    host: Option<(usize, Vec<usize>, &'a [String])>,
 }
 
 impl<'a> QueryScorer<'a> {
@@ -188,12 +188,13 @@ impl<'a> QueryScorer<'a> {
     }
 
     /// Reads the request as an item for another product (`host::Host`): a product naming that
-    /// product's model but not the item's head is the host, a conflict.
-    pub fn with_host(mut self, host: Option<&crate::catalog::search::host::Host>) -> Self {
+    /// product's model but not the item's head, or named by the words after "for" alone, is
+    /// the host, a conflict.
+    pub fn with_host(mut self, host: Option<&'a crate::catalog::search::host::Host>) -> Self {
         self.host = host.and_then(|h| {
             let at = |w: &str| self.terms.iter().position(|t| t.text == w);
             let codes: Vec<usize> = h.codes.iter().filter_map(|c| at(c)).collect();
-            Some((at(&h.head)?, codes)).filter(|(_, c)| !c.is_empty())
+            Some((at(&h.head)?, codes, h.words.as_slice())).filter(|(_, c, _)| !c.is_empty())
         });
         self
     }
@@ -318,8 +319,17 @@ impl<'a> QueryScorer<'a> {
             })
             .collect();
         let (conflicts, agreeing, missed) = self.attributes(product, &found);
-        let is_host = self.host.as_ref().is_some_and(|(head, codes)| {
-            credits[*head].is_none() && codes.iter().any(|k| credits[*k].is_some_and(|(c, _)| c >= 1.0))
+        let is_host = self.host.as_ref().is_some_and(|(head, codes, words)| {
+            let named_by_host = || {
+                let within: f64 = product
+                    .iter()
+                    .filter(|p| words.iter().any(|w| w == p.text))
+                    .map(|p| p.idf)
+                    .sum();
+                within >= 0.8 * wp
+            };
+            codes.iter().any(|k| credits[*k].is_some_and(|(c, _)| c >= 1.0))
+                && (credits[*head].is_none() || named_by_host())
         });
         let conflicts = conflicts
             .saturating_add(self.negations(product))

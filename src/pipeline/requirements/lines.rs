@@ -232,8 +232,19 @@ pub(super) fn is_attribute(text: &str) -> bool {
 
 /// Reads one line as an item, if it is one.
 pub(super) fn item(line: &str) -> Option<Requirement> {
+    /// "[5 btl] thread locker …", "(4 pcs) epoxy …": the quantity and its unit in brackets first.
+    static BRACKETED_FIRST: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[\[(]\s*(?P<q>\d[\d,.]*\s*[A-Za-z.]{1,8})\s*[\])]\s*").expect("regex"));
     let spelled = quantity::figures(line.trim());
     let text = MARKER.replace(&spelled, "");
+    let text = match BRACKETED_FIRST.captures(text.trim()) {
+        Some(c) if quantity::cell(&c["q"]).is_some_and(|(_, u)| u.is_some()) => std::borrow::Cow::Owned(format!(
+            "{} {}",
+            &c["q"],
+            &text.trim()[c.get(0).map_or(0, |m| m.end())..]
+        )),
+        _ => text,
+    };
     let text = text.trim();
     if text.len() < 3 {
         return None;
@@ -388,6 +399,18 @@ mod tests {
 
     fn some(d: &str, q: &str, u: &str) -> Option<(String, String, String)> {
         Some((d.into(), q.into(), u.into()))
+    }
+
+    #[test]
+    fn a_bracketed_quantity_first() {
+        assert_eq!(
+            r("[5 btl] thread locker AN301-43 50 ml weicon"),
+            some("thread locker AN301-43 50 ml weicon", "5", "bottles")
+        );
+        assert_eq!(
+            r("(4 pcs) DP100 plus epoxy clear 50ml 3M"),
+            some("DP100 plus epoxy clear 50ml 3M", "4", "pcs")
+        );
     }
 
     fn clause(line: &str) -> Option<(String, String, String)> {

@@ -54,11 +54,13 @@ static SPELLED: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// "five (5)", "twelve (12)", "(5) five": the figure in brackets is the quantity.
+/// "five (5)", "twelve (12)", "TWO HUNDRED (200)", "(5) five": the figure in brackets is the
+/// quantity.
 static WORD_AND_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:[a-z]+(?:-[a-z]+)?)\s*\(\s*(?P<n>\d{1,7})\s*\)|\(\s*(?P<m>\d{1,7})\s*\)\s*(?:[a-z]+(?:-[a-z]+)?)\b",
-    )
+    Regex::new(&format!(
+        r"(?i)\b(?:{s})\s*\(\s*(?P<n>\d{{1,7}})\s*\)|\(\s*(?P<m>\d{{1,7}})\s*\)\s*(?:{s})\b",
+        s = *SPELLED
+    ))
     .expect("regex")
 });
 /// A figure repeated in brackets, as in contracts: "36 (36)".
@@ -331,6 +333,7 @@ mod tests {
         assert_eq!(c("1,000.00"), Some(("1000".into(), None)));
         assert_eq!(c("12.0"), Some(("12".into(), None)));
         assert_eq!(c("five (5) NO."), Some(("5".into(), Some("nos"))));
+        assert_eq!(c("TWO HUNDRED (200) PRS"), Some(("200".into(), Some("pairs"))));
         assert_eq!(c("twelve (12) UNITS"), Some(("12".into(), Some("units"))));
         assert_eq!(c("(6) six"), Some(("6".into(), None)));
         assert_eq!(c("Qty: 12 nos"), Some(("12".into(), Some("nos"))));

@@ -78,7 +78,12 @@ pub(super) fn is_header_word(cell: &str) -> bool {
         && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
         && c.starts_with(|ch: char| ch.is_ascii_alphabetic());
     let spaced = c.replace('_', " ");
-    c.len() <= 40 && (field_name || role(c).is_some_and(|r| r != Role::Other || OTHER.is_match(&spaced)))
+    // "Material Request: GWD-MR-1147", "Date: 02-Oct-2025": a field and its value above the
+    // table, not a column's name
+    let labelled_value = c.split_once(':').is_some_and(|(_, v)| !v.trim().is_empty());
+    c.len() <= 40
+        && !labelled_value
+        && (field_name || role(c).is_some_and(|r| r != Role::Other || OTHER.is_match(&spaced)))
 }
 
 /// The column roles of a one-row header.
@@ -135,6 +140,18 @@ mod tests {
 
     fn row(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn a_field_and_its_value_is_no_header() {
+        assert!(!is_header_row(&row(&[
+            "Material Request: GWD-MR-25/1147",
+            "",
+            "",
+            "Date: 02-Oct-2025"
+        ])));
+        assert!(is_header_row(&row(&["S/No", "Qty", "Unit", "Description"])));
+        assert!(is_header_word("Description:"));
     }
 
     #[test]

@@ -213,12 +213,17 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
     let width = columns.starts.len();
     let header_rows = entries.len();
     let (mut last_page, mut last_y) = (lines[j - 1].page, lines[j - 1].y);
+    // Whether the rows are padded apart: the first data line below the header tells (a table
+    // whose rows follow at the text's leading ends at the first wide gap, even when a title
+    // and a table in the same columns come after it).
+    let mut padded_rows: Option<bool> = None;
     while j < lines.len() {
         let line = &lines[j];
         let gap = (line.y - last_y) / line.height.max(header.height);
         // a padded row, or the first line of a cell centred in one (the row's other cells
         // follow right under it)
-        let padded = gap <= MAX_ALIGNED_ROW_GAP
+        let padded = padded_rows != Some(false)
+            && gap <= MAX_ALIGNED_ROW_GAP
             && (columns.lines_up(line)
                 || lines.get(j + 1).is_some_and(|next| {
                     next.page == line.page
@@ -236,6 +241,9 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
             continue;
         }
         let Some(cols) = columns.assign(line) else { break };
+        if padded_rows.is_none() && line.page == last_page {
+            padded_rows = Some(gap > MAX_ROW_GAP);
+        }
         if cols.iter().all(|c| *c == cols[0]) {
             // Text in a single column only: a continuation of a multi-line cell, if it stays
             // inside that column.

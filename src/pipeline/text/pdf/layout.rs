@@ -522,4 +522,24 @@ mod tests {
         assert_eq!(rows[1], vec!["1", "Stud fitting, not elbow", "40", "Compressor room"]);
         assert_eq!(rows[2], vec!["2", "Mop", "4", "Store"]);
     }
+
+    #[test]
+    fn a_title_and_a_table_in_the_same_columns_after_a_tight_table_are_not_its_rows() {
+        let mut g = line(1, 100.0, &[(10.0, "Code"), (100.0, "Item"), (300.0, "Qty")]);
+        g.extend(line(1, 112.0, &[(10.0, "A1"), (100.0, "Gloves"), (300.0, "10")]));
+        g.extend(line(1, 124.0, &[(10.0, "A2"), (100.0, "Mops"), (300.0, "4")]));
+        g.extend(line(1, 164.0, &[(10.0, "Second"), (45.0, "list")]));
+        g.extend(line(1, 178.0, &[(10.0, "Code"), (100.0, "Item"), (300.0, "Qty")]));
+        g.extend(line(1, 190.0, &[(10.0, "B1"), (100.0, "Brooms"), (300.0, "6")]));
+        let b = blocks(g, &[]);
+        let tables: Vec<&Vec<Vec<String>>> = b
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table { rows } => Some(rows),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 2, "{b:?}");
+        assert_eq!(tables[0].len(), 3);
+    }
 }
