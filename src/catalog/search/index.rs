@@ -255,7 +255,7 @@ impl CatalogIndex {
         };
         APART.replace_all(description, |c: &regex::Captures<'_>| {
             let (letters, figure) = (&c[1], &c[2]);
-            // "grit 120", "size 9", "SAE 40" already read as a grit, a size or a measure
+            // "grit 120", "size 9": already read as a grit or a size
             if normalize::tokens(&format!("{letters} {figure}"))
                 .iter()
                 .any(|t| scoring::attribute_class(t).is_some())
