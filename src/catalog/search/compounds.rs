@@ -101,6 +101,45 @@ fn split(word: &str, catalog: &impl Vocabulary) -> Option<(String, String)> {
         .map(|(a, b)| (a.to_string(), b.to_string()))
 }
 
+/// A model code written apart, joined when the catalog knows it whole: "WD 2.250" →
+/// "WD2.250", "GBH 5-40 D" → "GBH5-40D", "NT 48/1" → "NT48/1" (letters, then a figure
+/// that may hold "-", "/" or ".", then perhaps a short run of letters), before the text
+/// is read into tokens.
+pub fn codes_joined<'d>(description: &'d str, catalog: &impl Vocabulary) -> std::borrow::Cow<'d, str> {
+    static APART: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b([A-Za-z]{2,5})\s+(\d[\d./-]*\d|\d)\b(?:\s+([A-Za-z]{1,3})\b)?").expect("regex")
+    });
+    let known = |joined: &str| {
+        normalize::tokens(joined)
+            .first()
+            .is_some_and(|t| t.len() == joined.len() && catalog.knows(t))
+    };
+    APART.replace_all(description, |c: &regex::Captures<'_>| {
+        let (letters, figure) = (&c[1], &c[2]);
+        // "grit 120", "size 9": already read as a grit or a size
+        if normalize::tokens(&format!("{letters} {figure}"))
+            .iter()
+            .any(|t| super::scoring::attribute_class(t).is_some())
+        {
+            return c[0].to_string();
+        }
+        if let Some(tail) = c.get(3) {
+            let three = format!("{letters}{figure}{}", tail.as_str());
+            if known(&three) {
+                return three;
+            }
+        }
+        let two = format!("{letters}{figure}");
+        if known(&two) {
+            return match c.get(3) {
+                Some(tail) => format!("{two} {}", tail.as_str()),
+                None => two,
+            };
+        }
+        c[0].to_string()
+    })
+}
+
 /// Adjacent tokens that may be one model code written apart: letters and numbers mixed
 /// ("sae 140 ep", "dtd146 z", "hr2470 x5").
 fn is_code_group(group: &[String]) -> bool {

@@ -229,7 +229,7 @@ impl CatalogIndex {
     /// the catalog only has in the singular (or the other way) in the catalog's number,
     /// compounds written the catalog's way ("wheelbarrow" = "wheel barrow").
     pub fn query_tokens(&self, description: &str) -> Vec<String> {
-        let description = self.codes_joined(description);
+        let description = compounds::codes_joined(description, self);
         let tokens = normalize::tokens(&description);
         // "safety specs" is a phrase the synonyms know: its words stay as written
         let in_phrase = self.synonyms.in_phrase(&tokens);
@@ -239,44 +239,6 @@ impl CatalogIndex {
             .map(|(t, phrase)| if phrase { t } else { self.known_number(t) })
             .collect();
         compounds::rewrite(self.synonyms.apply(tokens), self)
-    }
-
-    /// A model code written apart, joined when the catalog knows it whole: "WD 2.250" →
-    /// "WD2.250", "GBH 5-40 D" → "GBH5-40D", "NT 48/1" → "NT48/1" (letters, then a figure
-    /// that may hold "-", "/" or ".", then perhaps a short run of letters).
-    fn codes_joined<'d>(&self, description: &'d str) -> std::borrow::Cow<'d, str> {
-        static APART: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(r"\b([A-Za-z]{2,5})\s+(\d[\d./-]*\d|\d)\b(?:\s+([A-Za-z]{1,3})\b)?").expect("regex")
-        });
-        let known = |joined: &str| {
-            normalize::tokens(joined)
-                .first()
-                .is_some_and(|t| t.len() == joined.len() && self.vocab.contains(t))
-        };
-        APART.replace_all(description, |c: &regex::Captures<'_>| {
-            let (letters, figure) = (&c[1], &c[2]);
-            // "grit 120", "size 9": already read as a grit or a size
-            if normalize::tokens(&format!("{letters} {figure}"))
-                .iter()
-                .any(|t| scoring::attribute_class(t).is_some())
-            {
-                return c[0].to_string();
-            }
-            if let Some(tail) = c.get(3) {
-                let three = format!("{letters}{figure}{}", tail.as_str());
-                if known(&three) {
-                    return three;
-                }
-            }
-            let two = format!("{letters}{figure}");
-            if known(&two) {
-                return match c.get(3) {
-                    Some(tail) => format!("{two} {}", tail.as_str()),
-                    None => two,
-                };
-            }
-            c[0].to_string()
-        })
     }
 
     /// A word the catalog (or a synonym) only uses in the other number: "dustpans" →

@@ -177,6 +177,18 @@ enum Entry {
     },
 }
 
+impl Entry {
+    /// A piece of a multi-line cell in column `col`, found on `line`.
+    fn fragment(col: usize, text: String, line: &Line) -> Self {
+        Entry::Fragment {
+            col,
+            text,
+            page: line.page,
+            y: line.y,
+        }
+    }
+}
+
 /// Tries to read a table whose header is `lines[start]`; returns it and the next line index.
 pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
     let header = &lines[start];
@@ -254,12 +266,7 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
                 break;
             }
             let text = line.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
-            entries.push(Entry::Fragment {
-                col,
-                text,
-                page: line.page,
-                y: line.y,
-            });
+            entries.push(Entry::fragment(col, text, line));
         } else {
             let mut cells = vec![String::new(); width];
             for (cell, col) in line.cells.iter().zip(cols) {
@@ -272,14 +279,8 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
             if tight && continues(&entries[header_rows..], &cells) {
                 // two cells wrapped onto the row's next line ("… (straight, not" / "elbow)"
                 // beside "Compressor room, to" / "replace leaking fittings")
-                for (col, text) in cells.into_iter().enumerate().filter(|(_, t)| !t.is_empty()) {
-                    entries.push(Entry::Fragment {
-                        col,
-                        text,
-                        page: line.page,
-                        y: line.y,
-                    });
-                }
+                let wrapped = cells.into_iter().enumerate().filter(|(_, t)| !t.is_empty());
+                entries.extend(wrapped.map(|(col, text)| Entry::fragment(col, text, line)));
             } else {
                 entries.push(Entry::Row {
                     cells,
