@@ -16,7 +16,7 @@ mod inches;
 mod sizes;
 pub use inches::nominal_equivalent;
 use inches::{inch_fraction_value, is_inch_fraction};
-pub use sizes::is_letter_size;
+pub use sizes::{is_letter_size, size_equivalents};
 
 /// Words that say nothing about the product ("… or equivalent").
 const STOP_WORDS: &[&str] = &[
@@ -65,8 +65,13 @@ const STOP_WORDS: &[&str] = &[
 /// = 7in cc36, as '4" X AA60' already was). 10: a negated word is one token ("W/O ADHESIVE"
 /// = "non-adhesive" = "without adhesive" → `nonadhesive`), so "not elbow" never matches
 /// "ELBOW". 11: "10S/PKT" a count per pack; the diameter mark "Ø" no letter ("6.0MMØ"); a
-/// length per roll no part of a dimension ('3/8" X 100M/ROLL'); "70 PERCENT" = "70%".
-pub const VERSION: u8 = 11;
+/// length per roll no part of a dimension ('3/8" X 100M/ROLL'); "70 PERCENT" = "70%". 12:
+/// sizes as shoe, glove and garment names close ("- 10/44", "YEL-03", "MID-SOLE- 11", "UK-04/
+/// AU-06", "COVERALL GREY M", "gloves, large"); "#N" and "N grit" a grit only for a grit the
+/// trade makes ("#1110", "#11" are numbers); "KWS-701" a code, not a word and a size;
+/// "BV-1/4\"" a word and a size; "NO.120" = "NO 120"; a range "280-300ML" both measures; a
+/// dimension's last parts take the unit before them ("4in x 5/8"); "(REPLACED BY …)" dropped.
+pub const VERSION: u8 = 12;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -133,6 +138,14 @@ static RE_PERCENT: LazyLock<Regex> =
 /// "No. 5" or "NO BRAND" to tell).
 static RE_NEGATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\b(?:without|not|non)|\bw/o)[\s\-]*\b([a-z]{3,})\b").expect("regex"));
+/// A range of one measure: "280-300ML", "10 to 16 mm" (the smaller first).
+static RE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d+(?:\.\d+)?)\s*(?:-|to|~)\s*(\d+(?:\.\d+)?)(ml|l|g|kg|mm|cm|m|in)\b").expect("regex")
+});
+/// A note that the product is replaced: "(REPLACED BY DCD805M2T)", "[ DISCONTINUED, TO BE
+/// REPLACED BY BE650 ]" names another product, not this one.
+static RE_REPLACED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[(\[][^)\]]*\b(?:replaced|superseded)\s+by\b[^)\]]*[)\]]").expect("regex"));
 static RE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+(?:\.\d+)?$").expect("regex"));
 static RE_FRACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\d+-)?\d+/\d+$").expect("regex"));
 static RE_MEASURE: LazyLock<Regex> =
@@ -248,6 +261,7 @@ fn prepare(text: &str) -> String {
         })
         .collect();
     s = strip_accents(&s);
+    s = RE_REPLACED.replace_all(&s, " ").into_owned();
     s = RE_NEGATION.replace_all(&s, " non${1} ").into_owned();
     // 410W x 390D x 600HT → 410x390x600 (before "w" can be read as watts)
     s = RE_MARKED_DIMS
@@ -271,8 +285,14 @@ fn prepare(text: &str) -> String {
     s = RE_DECIMAL_COMMA.replace_all(&s, "${1}.${2}${3}").into_owned();
     // 4" / 4'' / 4” → 4in
     s = RE_INCH_QUOTES.replace_all(&s, "${1}in ").into_owned();
-    // "#120-BLUE", "# 80/…": a grit even when a word is joined to it.
-    s = RE_HASH_GRIT.replace_all(&s, " g${1} ${2}").into_owned();
+    // "#120-BLUE", "# 80/…": a grit even when a word is joined to it ("#1110", "#11" are
+    // a model and a glove's size).
+    s = RE_HASH_GRIT
+        .replace_all(&s, |c: &regex::Captures<'_>| match c[1].parse::<u32>() {
+            Ok(n) if is_standard_grit(n) => format!(" g{n} {}", &c[2]),
+            _ => format!(" {}{}", &c[1], &c[2]),
+        })
+        .into_owned();
     // "500/box", "100PC/BOX", "24'S/PKT": a count per pack, not a model code
     s = RE_PER_PACK.replace_all(&s, "${1}${2}pcs ").into_owned();
     // 200 mls / 3/4-inch / 5 kgs → 200ml / 3/4in / 5kg
@@ -283,6 +303,16 @@ fn prepare(text: &str) -> String {
                 return c[0].to_string();
             }
             format!("{}{}{}", &c["n"], unit(&c["u"]).unwrap_or(&c["u"]), &c["t"])
+        })
+        .into_owned();
+    // "280-300ml": either measure will do
+    s = RE_RANGE
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            let (a, b) = (c[1].parse::<Decimal>(), c[2].parse::<Decimal>());
+            match (a, b) {
+                (Ok(a), Ok(b)) if a < b => format!("{}{u} {}{u}", &c[1], &c[2], u = &c[3]),
+                _ => c[0].to_string(),
+            }
         })
         .into_owned();
     s = sizes::mark(&s);
@@ -336,12 +366,13 @@ fn tidy_number(n: &str) -> String {
 }
 
 fn push_token(t: &str, out: &mut Vec<String>) {
-    // Grit: #240, g240, p240 → g240.
+    // Grit: #240, g240, p240 → g240 ("#8" is a number: a glove's size, a brush's model).
     if let Some(n) = t
         .strip_prefix('#')
-        .filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty())
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| is_standard_grit(*n))
     {
-        out.push(format!("g{}", tidy_number(n)));
+        out.push(format!("g{n}"));
         return;
     }
     if let Some(n) = t.strip_prefix('#') {
@@ -354,6 +385,16 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         for p in t.split('.').filter(|p| !p.is_empty()) {
             push_token(p, out);
         }
+        return;
+    }
+    // "NO.120" = "NO 120": a number's label, then the number
+    if let Some((label, number)) = t.split_once('.')
+        && matches!(label, "no" | "nr" | "art" | "ref" | "cat" | "item")
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+    {
+        out.push(label.to_string());
+        out.push(number.to_string());
         return;
     }
     if t.len() >= 3
@@ -428,11 +469,15 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         return;
     }
     // A word hyphened to its size is the word and the size, not a code: "CONE-30in",
-    // "GREASE-15KG" (a code has digits on both sides: "302-25", "W3000-10").
+    // "GREASE-15KG", "BV-1/4in" (a code has digits on both sides: "302-25", "W3000-10"; a
+    // short word and a bare number of three digits or more is one too: "KWS-701", "JEX-24").
     if let Some((word, size)) = t.split_once('-')
-        && word.len() >= 3
         && word.bytes().all(|b| b.is_ascii_alphabetic())
         && is_measure_like(size)
+        && match RE_MEASURE.captures(size) {
+            Some(c) => word.len() >= 3 || (unit(&c[2]) == Some("in") && is_inch_fraction(&c[1])),
+            None => word.len() >= 4 && size.len() <= 2,
+        }
     {
         push_token(word, out);
         push_token(size, out);
@@ -540,6 +585,17 @@ fn grain_grit(t: &str) -> Option<u32> {
     (coarse.contains(&n) || ((100..=3000).contains(&n) && n.is_multiple_of(10))).then_some(n)
 }
 
+/// The grits abrasives are made in (FEPA P and F, CAMI, JIS): what "#N" and "N grit" can
+/// mean.
+const STANDARD_GRITS: &[u32] = &[
+    12, 16, 20, 24, 30, 36, 40, 46, 50, 54, 60, 70, 80, 90, 100, 120, 150, 180, 220, 240, 280, 320, 360, 400, 500, 600,
+    700, 800, 1000, 1200, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10000,
+];
+
+pub fn is_standard_grit(n: u32) -> bool {
+    STANDARD_GRITS.contains(&n)
+}
+
 /// A part of a dimension: a number or a measure, not a count ("3MM X 19PCS" is a size and
 /// a count; "1X2.0AH" stays one battery of 2 Ah).
 fn is_dimension_part(p: &str) -> bool {
@@ -592,6 +648,8 @@ fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
     // fraction and no unit is in inches ("3/8 x 1").
     let all_bare_fraction =
         split.iter().all(|(_, u)| u.is_none()) && split.iter().any(|(n, _)| RE_FRACTION.is_match(n));
+    // After the last unit, an inch fraction after inches is in inches ("4in x 5/8"); other
+    // bare parts stay bare ("100mmx2x3").
     let after: Vec<Option<&str>> = (0..split.len())
         .map(|i| {
             if all_bare_fraction {
@@ -602,6 +660,13 @@ fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
                 .find_map(|(_, u)| *u)
                 .filter(|u| units::is_length(u))
                 .map(|u| if u == "m" { "mm" } else { u })
+                .or_else(|| {
+                    split[..i]
+                        .iter()
+                        .rev()
+                        .find_map(|(_, u)| *u)
+                        .filter(|u| *u == "in" && is_inch_fraction(&split[i].0))
+                })
         })
         .collect();
     split
@@ -615,12 +680,22 @@ fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// "size 08" / "size uk-8" / "uk 8" → "size8"; "grit 240" → "g240" ("grit g240" too).
+/// "size 08" / "size uk-8" / "uk 8" → "size8"; "grit 240" = "240 grit" → "g240" ("grit
+/// g240" too).
 fn merge_sizes(tokens: &mut Vec<String>) {
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
         let t = tokens[i].as_str();
+        // "240 grit" → "g240"
+        if tokens.get(i + 1).is_some_and(|g| g == "grit" || g == "grits")
+            && let Ok(n) = t.parse::<u32>()
+            && is_standard_grit(n)
+        {
+            out.push(format!("g{n}"));
+            i += 2;
+            continue;
+        }
         if t == "grit"
             && let Some(n) = tokens.get(i + 1)
         {

@@ -23,6 +23,9 @@ const CONFLICT_FACTOR: f64 = 0.5;
 const EXPANSION_CREDIT: f64 = 0.85;
 /// Credit of a near-spelling, plural or prefix.
 const FUZZY_CREDIT: f64 = 0.7;
+/// Credit of a model code that begins another ("kv20" of "kv20yx", "dga404" of "dga404z"):
+/// the family, not the model, so a product naming the model exactly wins.
+const CODE_PREFIX_CREDIT: f64 = 0.4;
 
 static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\d+(?:\.\d+)?|(?:\d+-)?\d+/\d+)(?P<u>mm|cm|m|km|in|ft|ml|l|g|kg|oz|lb|w|kw|v|a|ah|mah|hp|bar|psi|rpm|cc|hz|kva|mpa|nm|pcs)$")
@@ -147,6 +150,15 @@ impl<'a> QueryScorer<'a> {
             let equivalents: Vec<String> = match class.as_deref() {
                 Some(c) if c.starts_with("dims") => normalize::dimension_equivalents(t),
                 Some("in" | "mm") => normalize::nominal_equivalent(t).into_iter().collect(),
+                // "150G" on sandpaper is its grit, not 150 grams
+                Some("g") => t
+                    .strip_suffix('g')
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .filter(|n| normalize::is_standard_grit(*n))
+                    .map(|n| format!("g{n}"))
+                    .into_iter()
+                    .collect(),
+                Some("size") | None => normalize::size_equivalents(t),
                 _ => Vec::new(),
             }
             .into_iter()
@@ -399,10 +411,12 @@ impl<'a> QueryScorer<'a> {
                 p.class.is_none()
                     && p.text.len().abs_diff(t.text.len()) <= 2
                     && ((p.text.len() >= 4 && (p.text.starts_with(t.text) || t.text.starts_with(p.text)))
-                        || (t.chars >= 5 && edit_distance_at_most_one(t.text, p.text)))
+                        // one letter apart is another model when both are codes ("sbi201d2k",
+                        // "sbd201d2k"), a misspelling when they are words
+                        || (t.chars >= 5 && !t.code && edit_distance_at_most_one(t.text, p.text)))
                     && same_digits(t.text, p.text)
             })
-            .map(|i| (FUZZY_CREDIT, i))
+            .map(|i| (if t.code { CODE_PREFIX_CREDIT } else { FUZZY_CREDIT }, i))
     }
 
     /// Attribute classes both sides state: with no value in common (conflicts), and with one
@@ -663,5 +677,43 @@ mod tests {
         for code in ["g3001", "g125", "g6000"] {
             assert_eq!(attribute_class(code), None, "{code}");
         }
+    }
+
+    /// A size one side writes bare ("KJ404SX-08", "ECOFITZ S1P 41", "blu S") and the other
+    /// marks ("size 08", "SIZE 41", "- S") is the same size: the product of that size wins.
+    #[test]
+    fn a_size_written_bare_or_marked_is_one_size() {
+        let names = [
+            "KING'S EXECUTIVE SAFETY SHOE KJ404SX-08 WITH TOECAP",
+            "KING'S EXECUTIVE SAFETY SHOE KJ404SX-04 WITH TOECAP",
+            "SAFETY JOGGER SHOE ECOFITZ BLACK S1P SIZE 41",
+            "SAFETY JOGGER SHOE ECOFITZ BLACK S1P SIZE 42",
+            "SANDING SPONGE MEDIUM",
+            "SANDING SPONGE FINE",
+        ];
+        let mut df: HashMap<String, u32> = HashMap::new();
+        for n in names {
+            for t in tokens(n) {
+                *df.entry(t).or_default() += 1;
+            }
+        }
+        let v = Vocabulary::new(df, names.len() as u32);
+        let s = |q: &str, p: &str| score(&tokens(q), &tokens(p), &v, &HashMap::new());
+        let q = "executive safety shoe KJ404SX size 08 with toecap";
+        assert!(
+            s(q, names[0]) > s(q, names[1]) + 0.05,
+            "{} {}",
+            s(q, names[0]),
+            s(q, names[1])
+        );
+        let q = "Safety Jogger Ecofitz blk S1P 41";
+        assert!(
+            s(q, names[2]) > s(q, names[3]) + 0.05,
+            "{} {}",
+            s(q, names[2]),
+            s(q, names[3])
+        );
+        let q = "medium sanding sponge";
+        assert!(s(q, names[4]) > 0.95, "{}", s(q, names[4]));
     }
 }

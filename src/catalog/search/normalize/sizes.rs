@@ -11,16 +11,28 @@ use crate::catalog::search::units;
 /// Letter sizes of clothing, gloves and boots.
 const LETTER_SIZES: &str = "xxxl|xxl|xl|xs|s|m|l|2xl|3xl|4xl|5xl";
 /// A size at the end of a name or before a bracket: " - 08", " - XL", or hyphened to a word
-/// of four letters or more ("MIDSOLE-10"; "WD-40" is a name).
+/// of four letters or more ("MIDSOLE-10", "MID-SOLE- 11"; "WD-40" is a name) or to a colour
+/// written short ("YEL-03"); a shoe's UK and EU sizes together (" - 10/44", "-6/40").
 static RE_TRAILING_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:\s-\s*|(?P<w>[a-z]{{4}})-)(?P<s>\d{{1,2}}|{LETTER_SIZES})\s*(?:\(|$)"
+        r"(?:\s-\s*|(?P<w>[a-z]{{4}}|{COLOURS_SHORT})-\s*)(?P<s>\d{{1,2}}|{LETTER_SIZES})(?:\s*/\s*(?P<eu>\d{{2}}))?\s*(?:\(|$)"
+    ))
+    .expect("regex")
+});
+/// Colours as catalogs write them short before a size ("KV20 YEL-03").
+const COLOURS_SHORT: &str = "yel|blk|wht|blu|grn|red|org|gry|brn";
+/// A letter size closing a description after a word ("COVERALL GREY M", "raincoat blu S",
+/// "gloves, large"): the last word of a garment's, glove's or boot's name. After a number it
+/// is a unit or a model's variant ("PAIL 7009 L", "5 M").
+static RE_CLOSING_SIZE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?P<before>[a-z][a-z']*[\s,]+)(?P<s>{LETTER_SIZES}|extra[\s-]?small|extra[\s-]?large|x[\s-]?large|small|medium|large)\s*\.?\s*$"
     ))
     .expect("regex")
 });
 static RE_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:size|sz)\s*[:.]?\s*(?:(?:uk|eu|us)\s*[-:]?\s*)?(?:0*(\d{{1,2}})|({LETTER_SIZES}))\b|\b(?:uk|us|eu)\s*-?\s*0*(\d{{1,2}})\b"
+        r"\b(?:size|sz)\s*[:.]?\s*(?:(?:uk|eu|us|au)\s*[-:]?\s*)?(?:0*(\d{{1,2}})|({LETTER_SIZES}))\b|\b(?:uk|us|eu|au)\s*-?\s*0*(\d{{1,2}})\b"
     ))
     .expect("regex")
 });
@@ -36,6 +48,8 @@ static RE_BRACKETED_SIZE: LazyLock<Regex> =
 /// Letter sizes that mean nothing else ("XL", "XXL", "2XL"; not "M", "L" or "S").
 static RE_BARE_SIZE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[\s,(/-])(xs|xl|xxl|xxxl|[2-5]xl)\b").expect("regex"));
+/// "size2xl" → "sizexxl": the same size.
+static RE_NUMBERED_XL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bsize([2-3])xl\b").expect("regex"));
 /// A size in numbers and letters: "SIZE 9/L", "SIZE:8/M" → both sizes.
 static RE_DUAL_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -60,9 +74,43 @@ fn continues_as_measure(rest: &str) -> bool {
     word.len() >= 2 && units::measure(&word).is_some_and(|m| units::is_length(m.symbol))
 }
 
+/// The other ways one side may write a size the other writes: "size10" and a bare "10" (a
+/// catalog's "KJ404SX-08", a buyer's "Ecofitz S1P 41"), "sizem" and "m" or "medium" (a
+/// buyer's "coverall blu S", a catalog's "SPONGE MEDIUM" in the middle of a name).
+pub fn size_equivalents(t: &str) -> Vec<String> {
+    const SPELT: &[(&str, &str)] = &[("s", "small"), ("m", "medium"), ("l", "large")];
+    if let Some(size) = t.strip_prefix("size") {
+        let mut out = vec![size.to_string()];
+        out.extend(SPELT.iter().filter(|(l, _)| *l == size).map(|(_, w)| w.to_string()));
+        return out.into_iter().filter(|s| !s.is_empty()).collect();
+    }
+    let numeric = !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0');
+    if numeric || is_letter_size(t) {
+        return vec![mark(&format!("size{t}")).trim().to_string()];
+    }
+    SPELT
+        .iter()
+        .filter(|(_, w)| *w == t)
+        .map(|(l, _)| format!("size{l}"))
+        .collect()
+}
+
 /// A letter size as the normaliser writes it after "size" ("xl", "m").
 pub fn is_letter_size(t: &str) -> bool {
     LETTER_SIZES.split('|').any(|s| s == t)
+}
+
+/// A letter size spelt out, as the normaliser writes it ("medium" → "m").
+fn letters_of(word: &str) -> &str {
+    match word.replace([' ', '-'], "").as_str() {
+        "extrasmall" => "xs",
+        "small" => "s",
+        "medium" => "m",
+        "large" => "l",
+        "xlarge" | "extralarge" => "xl",
+        "xxlarge" => "xxl",
+        _ => word,
+    }
 }
 
 /// The text with every size it names written "size8", "sizexl".
@@ -70,21 +118,24 @@ pub(super) fn mark(text: &str) -> String {
     // "size small", "(LARGE)", "- EXTRA LARGE" → the letter size
     let text = &RE_SIZE_WORD
         .replace_all(text, |c: &regex::Captures<'_>| {
-            let word = c["w"].replace([' ', '-'], "");
-            let letters = match word.as_str() {
-                "extrasmall" => "xs",
-                "small" => "s",
-                "medium" => "m",
-                "large" => "l",
-                "xlarge" | "extralarge" => "xl",
-                _ => "xxl",
-            };
-            format!("{}{letters}", &c["at"])
+            format!("{}{}", &c["at"], letters_of(&c["w"]))
         })
         .into_owned();
     // A trailing " - 08" or "-XL" (or before a bracket) is a size in shoe, glove and
     // clothing names.
-    let s = RE_TRAILING_SIZE.replace_all(text, "${w} size ${s} ").into_owned();
+    let s = RE_TRAILING_SIZE
+        .replace_all(text, |c: &regex::Captures<'_>| {
+            let word = c.name("w").map_or("", |m| m.as_str());
+            match c.name("eu").map(|m| m.as_str()) {
+                // UK then EU sizes (EU = UK + 33 or so); other pairs are a code ("-06/22")
+                Some(eu) if eu.parse::<u8>().is_ok_and(|v| (30..=50).contains(&v)) => {
+                    format!("{word} size {} size {eu} ", &c["s"])
+                }
+                Some(_) => c[0].to_string(),
+                None => format!("{word} size {} ", &c["s"]),
+            }
+        })
+        .into_owned();
     // "size 9/L" → "size9 sizel"
     let s = RE_DUAL_SIZE.replace_all(&s, " size${1} size${2} ").into_owned();
     // "size:08", "size uk-8", "uk-8" → "size8"; not a measure labelled size ("HOLE
@@ -102,5 +153,21 @@ pub(super) fn mark(text: &str) -> String {
         .into_owned();
     // "(M)", "(XL)": a letter size in brackets; "XL", "XXL", "2XL" alone are sizes too
     let s = RE_BRACKETED_SIZE.replace_all(&s, " size${1} ").into_owned();
-    RE_BARE_SIZE.replace_all(&s, " size${1} ").into_owned()
+    let s = RE_BARE_SIZE.replace_all(&s, " size${1} ").into_owned();
+    // "COVERALL GREY M", "gloves, large": the closing word
+    let s = RE_CLOSING_SIZE
+        .replace(&s, |c: &regex::Captures<'_>| {
+            // "size XL" was read above
+            if matches!(c["before"].trim_end_matches([' ', ',']), "size" | "sz") {
+                return c[0].to_string();
+            }
+            format!("{} size{}", &c["before"], letters_of(&c["s"]))
+        })
+        .into_owned();
+    // "2XL" = "XXL", "3XL" = "XXXL"
+    RE_NUMBERED_XL
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            format!("size{}l", "x".repeat(c[1].parse::<usize>().unwrap_or(1)))
+        })
+        .into_owned()
 }

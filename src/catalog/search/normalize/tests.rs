@@ -124,7 +124,9 @@ fn numbers_drop_leading_zeros() {
 fn an_abbreviation_dot_parts_two_words() {
     assert_eq!(n("SKK STD DUTY IND.CASTOR WHEEL"), "skk std duty ind castor wheel");
     assert_eq!(n("BOSTIK M.PURPOSE SEALANT"), "bostik m purpose sealant");
-    assert_eq!(n("UN NO.1049 1.5MM"), "un no.1049 1.5mm");
+    assert_eq!(n("UN NO.1049 1.5MM"), "un no 1049 1.5mm");
+    // a number's label and its number, however written
+    assert_eq!(n("PH toilet brush no.120"), n("PH TOILET BRUSH NO 120"));
 }
 
 #[test]
@@ -427,4 +429,83 @@ fn a_roll_written_length_by_width() {
     assert!(dimension_equivalents("1mx50m").contains(&"50mx1m".to_string()));
     assert!(!dimension_equivalents("4inx2.5mm").iter().any(|e| e.starts_with("2.5")));
     assert!(!dimension_equivalents("35cmx25cm").contains(&"25cmx35cm".to_string()));
+}
+
+#[test]
+fn sizes_as_shoe_glove_and_garment_names_close() {
+    // a shoe's UK and EU sizes; other pairs after a hyphen are a code
+    assert_eq!(
+        n("PVC SAFETY BOOT WITH STEEL TOE CAP -10/44"),
+        "pvc safety boot steel toe cap size10 size44"
+    );
+    assert_eq!(n("APLUS PINNERS AIR NAILER -06/22"), "aplus pinners air nailer 06/22");
+    assert_eq!(
+        n("STEEL BLUE SHOE ZIP 512719 (WHEAT) UK-04/AU-06"),
+        "steel blue shoe zip 512719 wheat size4 size6"
+    );
+    // hyphened to a colour written short, or after a space
+    assert_eq!(n("KING'S PVC BOOT KV20 YEL-03"), "kings pvc boot kv20 yel size3");
+    assert_eq!(n("BOOT WITH TOE CAP & MID-SOLE- 11"), "boot toe cap mid sole size11");
+    // a letter size closing a name or a request, after a word
+    assert_eq!(
+        n("DUPONT TYCHEM 6000 HOODED COVERALL GREY M"),
+        "dupont tychem 6000 hooded coverall grey sizem"
+    );
+    assert_eq!(n("coverall grey, medium"), "coverall grey sizem");
+    assert_eq!(n("gloves nitrile blue, L"), "gloves nitrile blue sizel");
+    assert_eq!(n("overall white extra large"), n("OVERALL WHITE XL"));
+    assert_eq!(n("work shirt yellow 2XL"), n("work shirt yellow, size XXL"));
+    assert_eq!(n("HI VIS SHIRT 3XL"), "hi vis shirt sizexxxl");
+    // after a number it is a unit or a model's variant
+    assert_eq!(n("PAIL 7009 L"), "pail 7009 l");
+    assert_eq!(n("rope 10 m"), "rope 10m");
+}
+
+#[test]
+fn a_grit_is_a_grit_the_trade_makes() {
+    assert_eq!(n("sandpaper 240 grit"), n("SANDPAPER #240"));
+    assert_eq!(n("sandpaper 240 grit"), "sandpaper g240");
+    // a model's number and a glove's size after "#" are numbers
+    assert_eq!(n("3M corded ear plug #1110"), "3m corded ear plug 1110");
+    assert_eq!(n("NITRILE GLOVE # 11"), "nitrile glove 11");
+    assert_eq!(n("MOP HEAD #250"), "mop head 250");
+}
+
+#[test]
+fn codes_and_sizes_hyphened_to_short_words() {
+    // a short word and a number of three digits: a code
+    assert_eq!(n("King's KWS-701"), "kings kws-701 kws701 kws 701");
+    // an inch fraction with its mark: a size, however short the word
+    assert_eq!(
+        n("SUNRISE BRONZE BALL VALVE BV-1/4\""),
+        n("sunrise bronze ball valve bv 1/4\"")
+    );
+}
+
+#[test]
+fn ranges_fractions_after_inches_and_replacement_notes() {
+    assert_eq!(n("silicone sealant 280-300ml"), "silicone sealant 280ml 300ml");
+    assert_eq!(n("hose clip 10 to 16 mm"), "hose clip 10mm 16mm");
+    assert_eq!(n("flap wheel 4in x 5/8 thick"), n("FLAP WHEEL 4\" X 5/8\" THICK"));
+    assert_eq!(
+        n("STANLEY IMPACT DRIVER SBI201D2K (REPLACED BY SBI810D2K-B1)"),
+        "stanley impact driver sbi201d2k"
+    );
+    assert_eq!(
+        n("METABO ROTARY DRILL BE561 [ DISCONTINUED, TO BE REPLACED BY BE650 ]"),
+        "metabo rotary drill be561"
+    );
+}
+
+#[test]
+fn the_other_spellings_of_a_size() {
+    assert_eq!(size_equivalents("size10"), ["10"]);
+    assert_eq!(size_equivalents("sizem"), ["m", "medium"]);
+    assert_eq!(size_equivalents("41"), ["size41"]);
+    assert_eq!(size_equivalents("medium"), ["sizem"]);
+    assert_eq!(size_equivalents("xl"), ["sizexl"]);
+    assert_eq!(size_equivalents("2xl"), ["sizexxl"]);
+    assert!(size_equivalents("120").is_empty());
+    assert!(size_equivalents("08").is_empty());
+    assert!(size_equivalents("glove").is_empty());
 }
