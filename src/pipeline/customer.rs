@@ -114,8 +114,10 @@ pub fn extract(docs: &[ExtractedDocument], hint: &SenderHint) -> CustomerInfo {
     info.company = info.company.or(sig_company).or_else(|| letterhead(docs)).or_else(|| {
         lines
             .iter()
-            .filter(|l| COMPANY_SUFFIX.is_match(l) && l.len() < 80)
-            .find_map(|l| signature::company_of(l))
+            // "Requested by Mohd Hafiz - Klang Valley Scaffolding Sdn Bhd - hafiz@…": the
+            // segment with the suffix
+            .filter(|l| l.len() < 200)
+            .find_map(|l| signature::company_of(l).filter(|c| COMPANY_SUFFIX.is_match(c)))
     });
     info
 }
@@ -178,7 +180,12 @@ fn letterhead(docs: &[ExtractedDocument]) -> Option<String> {
     docs.iter().find_map(|d| {
         let first = d.blocks.iter().find_map(|b| match b {
             Block::Line { text } => Some(text.clone()),
-            Block::Table { rows } => rows.first().and_then(|r| r.iter().find(|c| !c.is_empty()).cloned()),
+            // a sheet's title row holds a cell or two; a header row ("No", "Description",
+            // "Qty" …) names no organisation
+            Block::Table { rows } => rows
+                .first()
+                .filter(|r| r.iter().filter(|c| !c.trim().is_empty()).count() <= 2)
+                .and_then(|r| r.iter().find(|c| !c.is_empty()).cloned()),
             Block::ListItem { .. } => None,
         })?;
         let lower = first.to_ascii_lowercase();

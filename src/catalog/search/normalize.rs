@@ -71,7 +71,8 @@ const STOP_WORDS: &[&str] = &[
 /// trade makes ("#1110", "#11" are numbers); "KWS-701" a code, not a word and a size;
 /// "BV-1/4\"" a word and a size; "NO.120" = "NO 120"; a range "280-300ML" both measures; a
 /// dimension's last parts take the unit before them ("4in x 5/8"); "(REPLACED BY …)" dropped.
-pub const VERSION: u8 = 12;
+/// 13: inch fractions spelt out ("half inch", "three-quarter inch"); "10'/PKT" a count per pack.
+pub const VERSION: u8 = 13;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -91,7 +92,7 @@ static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B".
 static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(\d{1,5})\s*(?:pcs?|'s|pieces|nos|prs|pairs?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)|(\d{1,3})s\s*/\s*(?:pkt|pkts|pack|packet|box|bag|roll|tin|tube))\b")
+    Regex::new(r"\b(?:(\d{1,5})\s*(?:pcs?|'s|'|pieces|nos|prs|pairs?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)|(\d{1,3})s\s*/\s*(?:pkt|pkts|pack|packet|box|bag|roll|tin|tube))\b")
         .expect("regex")
 });
 /// A grain-and-grit code glued to a size's "x": '7"XCC36' ("7in xcc36").
@@ -138,6 +139,11 @@ static RE_PERCENT: LazyLock<Regex> =
 /// "No. 5" or "NO BRAND" to tell).
 static RE_NEGATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\b(?:without|not|non)|\bw/o)[\s\-]*\b([a-z]{3,})\b").expect("regex"));
+/// Inch fractions spelt out: "half inch", "three-quarter inch", "one and a half inches".
+static RE_SPELT_INCH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:(one|two|three)\s+and\s+a\s+)?(half|quarter|three[\s-]quarters?)(?:\s+of\s+an|\s+an)?[\s-]*(?:inch(?:es)?\b|in\.|in\b)")
+        .expect("regex")
+});
 /// A range of one measure: "280-300ML", "10 to 16 mm" (the smaller first).
 static RE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\d+(?:\.\d+)?)\s*(?:-|to|~)\s*(\d+(?:\.\d+)?)(ml|l|g|kg|mm|cm|m|in)\b").expect("regex")
@@ -263,6 +269,22 @@ fn prepare(text: &str) -> String {
     s = strip_accents(&s);
     s = RE_REPLACED.replace_all(&s, " ").into_owned();
     s = RE_NEGATION.replace_all(&s, " non${1} ").into_owned();
+    s = RE_SPELT_INCH
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            let whole = match c.get(1).map(|m| m.as_str()) {
+                Some("one") => "1-",
+                Some("two") => "2-",
+                Some("three") => "3-",
+                _ => "",
+            };
+            let fraction = match &c[2] {
+                "half" => "1/2",
+                "quarter" => "1/4",
+                _ => "3/4",
+            };
+            format!("{whole}{fraction} inch")
+        })
+        .into_owned();
     // 410W x 390D x 600HT → 410x390x600 (before "w" can be read as watts)
     s = RE_MARKED_DIMS
         .replace_all(&s, |c: &regex::Captures<'_>| {

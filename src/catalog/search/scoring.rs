@@ -60,6 +60,12 @@ fn is_grit(n: u32) -> bool {
     (8..=5000).contains(&n) && (n < 100 || n.is_multiple_of(10))
 }
 
+/// "70s" → "70pcs": a count as buyers write it without the apostrophe.
+fn count_equivalent(t: &str) -> Option<String> {
+    let n = t.strip_suffix('s')?;
+    (!n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())).then(|| format!("{n}pcs"))
+}
+
 /// Whether `run` is the leading letters or the trailing digits of `code` ("aws" and "68" of
 /// "aws68").
 fn is_run_of(run: &str, code: &str) -> bool {
@@ -158,7 +164,12 @@ impl<'a> QueryScorer<'a> {
                     .map(|n| format!("g{n}"))
                     .into_iter()
                     .collect(),
-                Some("size") | None => normalize::size_equivalents(t),
+                Some("size") | None => normalize::size_equivalents(t)
+                    .into_iter()
+                    // "70s" of wipes is a count: "70'S" = "70pcs"
+                    .chain(count_equivalent(t))
+                    .collect(),
+                Some("pcs") => t.strip_suffix("pcs").map(|n| format!("{n}s")).into_iter().collect(),
                 _ => Vec::new(),
             }
             .into_iter()
@@ -715,5 +726,25 @@ mod tests {
         );
         let q = "medium sanding sponge";
         assert!(s(q, names[4]) > 0.95, "{}", s(q, names[4]));
+    }
+
+    /// "wipes 70s" is the pack of 70 the catalog writes "70'S".
+    #[test]
+    fn a_count_without_its_apostrophe() {
+        let names = ["GLASS WIPES 70'S", "GLASS WIPES 30'S"];
+        let mut df: HashMap<String, u32> = HashMap::new();
+        for n in names {
+            for t in tokens(n) {
+                *df.entry(t).or_default() += 1;
+            }
+        }
+        let v = Vocabulary::new(df, 2);
+        let s = |p: &str| score(&tokens("glass wipes 70s"), &tokens(p), &v, &HashMap::new());
+        assert!(
+            s(names[0]) > 0.95 && s(names[1]) < 0.6 * s(names[0]),
+            "{} {}",
+            s(names[0]),
+            s(names[1])
+        );
     }
 }

@@ -135,3 +135,28 @@ fn a_request_sentence_on_the_first_line_is_no_company() {
     );
     assert_eq!(c.company.as_deref(), Some("Jurong Marine Supplies Pte Ltd"));
 }
+
+/// A CSV whose first row is its header names no company there; the company is the segment
+/// of a "Requested by …" line that carries a company suffix.
+#[test]
+fn a_header_row_is_no_letterhead() {
+    let rows = |r: &[&[&str]]| r.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let d = ExtractedDocument {
+        name: "rfq.csv".into(),
+        format: Format::Csv,
+        blocks: vec![Block::Table {
+            rows: rows(&[
+                &["No", "Description", "Qty", "UOM", "Brand"],
+                &["1", "Full body harness KB70", "10", "pcs", "KING'S"],
+                &[],
+                &[
+                    "",
+                    "Requested by Mohd Hafiz bin Ismail - Klang Valley Scaffolding Sdn Bhd - hafiz@kvscaffold.com.my - +60 3-3344 9017",
+                ],
+            ]),
+        }],
+    };
+    let c = extract(&[d], &SenderHint::default());
+    assert_eq!(c.company.as_deref(), Some("Klang Valley Scaffolding Sdn Bhd"));
+    assert_eq!(c.email.as_deref(), Some("hafiz@kvscaffold.com.my"));
+}

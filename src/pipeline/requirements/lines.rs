@@ -16,6 +16,9 @@ const NUM: &str = r"(?P<q>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)";
 const FILLER: &str = r"(?:also|and|plus|additionally|in\s+addition|further(?:more)?|then|we|i|will|would|like\s+to|please|kindly|pls|could\s+you|can\s+you|to)";
 /// A unit word (checked against the unit table afterwards).
 const UNIT: &str = r"(?P<u>[A-Za-z]{1,8}\.?)";
+/// What a pack after its unit holds: "10 boxes of 20", "2 ctn x 12 btl", "1 ctn (12 btl)".
+/// The quantity is the packs.
+const PACK: &str = r"(?:\s*(?:of|x)\s*\d[\d,]*(?:\s*(?:pcs|pc|pieces|nos|'s|btls?|bottles?|pairs?|prs|sheets?|shts|rolls?|cans?|tubes?|sets?|units?|ea)\b)?|\s*[(\[]\s*\d[\d,]*\s*[A-Za-z'.]+(?:\s*/\s*[A-Za-z]+)?\s*[)\]])";
 
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -71,7 +74,9 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         ),
         // "desc - Qty: 10 pcs" / "desc, quantity 10"
         p(
-            format!(r"(?i)^(?P<d>.+?)\s*[-–—,;:|]?\s*\b(?:qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT})?\s*\.?$"),
+            format!(
+                r"(?i)^(?P<d>.+?)\s*[-–—,;:|]?\s*\b(?:qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}{PACK}?)?\s*\.?$"
+            ),
             UnitRule::OptionalWithMeasures,
         ),
         // "desc x 10 nos" / "desc x10"
@@ -81,11 +86,14 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         ),
         // "desc - 100 sets" / "desc: 100 sets" / "desc .... 100 sets"
         p(
-            format!(r"(?i)^(?P<d>.+?)\s*(?:\s[-–—=]|:|\.{{2,}}|\t)\s*{NUM}\s*{UNIT}\s*\.?$"),
+            format!(r"(?i)^(?P<d>.+?)\s*(?:\s[-–—=]|:|\.{{2,}}|\t)\s*{NUM}\s*{UNIT}{PACK}?\s*\.?$"),
             UnitRule::Required,
         ),
         // "desc 20 pcs"
-        p(format!(r"(?i)^(?P<d>.+?)\s+{NUM}\s*{UNIT}\s*\.?$"), UnitRule::Required),
+        p(
+            format!(r"(?i)^(?P<d>.+?)\s+{NUM}\s*{UNIT}{PACK}?\s*\.?$"),
+            UnitRule::Required,
+        ),
         // "Qty 20 pcs desc" / "need 20 pcs of desc" / "please also quote 20 units of the desc"
         p(
             format!(
@@ -96,7 +104,7 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         // "4 ea desc" / "4 pcs of desc" / "4 pcs - desc" / "And 15 boxes of desc"
         p(
             format!(
-                r"(?i)^(?:(?:and|also|plus|then)[,]?\s+)?{NUM}\s*{UNIT}\s+(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"
+                r"(?i)^(?:(?:and|also|plus|then)[,]?\s+)?{NUM}\s*{UNIT}(?:{PACK}\s)?\s*(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"
             ),
             UnitRule::Required,
         ),
@@ -249,11 +257,25 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
     if text.len() < 3 {
         return None;
     }
+    // "… 3 ctn (12 btl)": what each pack holds, after the packs ordered
+    let text = match PACK_AFTER_COUNT.captures(text) {
+        Some(c)
+            if quantity::cell(&c["count"]).is_some_and(|(_, u)| u.is_some_and(|u| units::canonical(u).is_some())) =>
+        {
+            c.name("head").map_or(text, |m| m.as_str())
+        }
+        _ => text,
+    };
     PATTERNS
         .iter()
         .find_map(|(re, rule)| re.captures(text).and_then(|c| accept(&c, *rule)))
 }
 
+/// A count of packs and, in brackets, what each holds: "3 ctn (12 btl)", "60 tubes (2 cartons)".
+static PACK_AFTER_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?P<head>.*?\b(?P<count>\d[\d,]*\s*[A-Za-z]{1,8}\.?))\s*[(\[]\s*\d[\d,]*\s*[A-Za-z'.]+(?:\s*/\s*[A-Za-z]+)?\s*[)\]]\s*\.?$")
+        .expect("regex")
+});
 /// "kitchen degreaser spray (6)": a figure alone in brackets ends the line.
 static TRAILING_COUNT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?P<d>.*[A-Za-z].*?)\s*\(\s*(?P<q>\d{1,5})\s*\)\s*\.?\s*$").expect("regex"));
@@ -485,7 +507,7 @@ mod tests {
             ),
             (
                 "Dowsil 791 black 300ml — 60 tubes (2 cartons)",
-                "Dowsil 791 black 300ml (2 cartons)",
+                "Dowsil 791 black 300ml",
                 "60",
                 "tubes",
             ),
@@ -683,6 +705,34 @@ mod tests {
             r("Kindly quote us for 2 units angle grinder"),
             some("angle grinder", "2", "units")
         );
+    }
+
+    /// A pack's contents after its unit: the quantity is the packs, the contents no part of
+    /// the description.
+    #[test]
+    fn packs_and_what_they_hold() {
+        assert_eq!(
+            r("Maskin duckbill N95 MS 8225 :: qty 10 boxes of 20"),
+            some("Maskin duckbill N95 MS 8225", "10", "boxes")
+        );
+        assert_eq!(
+            r("Nitrile gloves L - 2 boxes of 100"),
+            some("Nitrile gloves L", "2", "boxes")
+        );
+        assert_eq!(
+            r("Hand soap 500ml 3 ctn (12 btl)"),
+            some("Hand soap 500ml", "3", "cartons")
+        );
+        assert_eq!(
+            r("3 cartons (12 btl) hand soap 500ml"),
+            some("hand soap 500ml", "3", "cartons")
+        );
+        assert_eq!(
+            r("2 boxes of 100 nitrile gloves, L"),
+            some("nitrile gloves, L", "2", "boxes")
+        );
+        // a brand after "of" is no pack
+        assert_eq!(r("5 boxes of 3M 8210 masks"), some("3M 8210 masks", "5", "boxes"));
     }
 
     #[test]

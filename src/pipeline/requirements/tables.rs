@@ -82,9 +82,12 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
         let cell = |i: usize| row.get(i).map(String::as_str).unwrap_or("").trim();
         let description = cell(desc_col);
         let first_text = row.iter().map(|c| c.trim()).find(|c| !c.is_empty()).unwrap_or("");
+        // a row numbered like the items is one, whatever its first word ("Total Multis MS2
+        // grease 400gm")
+        let numbered = serial_col.is_some_and(|c| cell(c).starts_with(|c: char| c.is_ascii_digit()));
         if first_text.is_empty()
-            || TOTAL_ROW.is_match(description)
-            || TOTAL_ROW.is_match(first_text)
+            || (TOTAL_ROW.is_match(description) && !numbered)
+            || (TOTAL_ROW.is_match(first_text) && !numbered)
             || is_repeated_header(row, &layout.header)
         {
             last_was_item = false;

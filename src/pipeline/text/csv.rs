@@ -19,6 +19,15 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
             detail: e.to_string(),
         })?;
         let row: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        // the reader skips blank lines; a record after them starts (by its position) on one
+        let after_blank = record
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .and_then(|b| text.as_bytes().get(b))
+            .is_some_and(|c| matches!(c, b'\n' | b'\r'));
+        if after_blank && rows.last().is_some_and(|r: &Vec<String>| !r.is_empty()) {
+            rows.push(Vec::new());
+        }
         // blank lines collapse into one empty row: it ends a wrapped description ("…" / "" /
         // "Delivery to farm office" is a note, not more of the last item)
         if row.iter().all(String::is_empty) {
@@ -114,5 +123,16 @@ mod tests {
     #[test]
     fn windows_1252_is_decoded() {
         assert_eq!(rows(b"Item;Qty\nCaster 5\x94;4\n")[1], vec!["Caster 5”", "4"]);
+    }
+
+    /// A blank line the reader skips still ends the table's rows: what follows is a note, not
+    /// more of the last description. A newline inside a quoted cell is no blank line.
+    #[test]
+    fn a_blank_line_is_an_empty_row() {
+        let r = rows(b"No,Item,Qty\n1,Gloves,20\n\n,Requested by Tan - tan@acme.sg\n");
+        assert_eq!(r[2], Vec::<String>::new());
+        assert_eq!(r[3], vec!["", "Requested by Tan - tan@acme.sg"]);
+        let r = rows(b"No,Item,Qty\n1,\"Gloves\nnitrile\",20\n2,Mop,3\n");
+        assert_eq!(r.len(), 3);
     }
 }

@@ -22,11 +22,12 @@ static RE_TRAILING_SIZE: LazyLock<Regex> = LazyLock::new(|| {
 /// Colours as catalogs write them short before a size ("KV20 YEL-03").
 const COLOURS_SHORT: &str = "yel|blk|wht|blu|grn|red|org|gry|brn";
 /// A letter size closing a description after a word ("COVERALL GREY M", "raincoat blu S",
-/// "gloves, large"): the last word of a garment's, glove's or boot's name. After a number it
-/// is a unit or a model's variant ("PAIL 7009 L", "5 M").
+/// "gloves, large"), or before the pack in brackets that closes it ("GLOVES M (100PC/BOX)"):
+/// the last word of a garment's, glove's or boot's name. After a number it is a unit or a
+/// model's variant ("PAIL 7009 L", "5 M").
 static RE_CLOSING_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<before>[a-z][a-z']*[\s,]+)(?P<s>{LETTER_SIZES}|extra[\s-]?small|extra[\s-]?large|x[\s-]?large|small|medium|large)\s*\.?\s*$"
+        r"(?P<before>[a-z][a-z']*[\s,]+)(?P<s>{LETTER_SIZES}|extra[\s-]?small|extra[\s-]?large|x[\s-]?large|small|medium|large)(?P<after>\s*\([^()]*\))?\s*\.?\s*$"
     ))
     .expect("regex")
 });
@@ -161,7 +162,8 @@ pub(super) fn mark(text: &str) -> String {
             if matches!(c["before"].trim_end_matches([' ', ',']), "size" | "sz") {
                 return c[0].to_string();
             }
-            format!("{} size{}", &c["before"], letters_of(&c["s"]))
+            let after = c.name("after").map_or("", |m| m.as_str());
+            format!("{} size{}{after}", &c["before"], letters_of(&c["s"]))
         })
         .into_owned();
     // "2XL" = "XXL", "3XL" = "XXXL"

@@ -218,6 +218,7 @@ fn a_count_in_a_pack_is_one_token() {
     assert_eq!(n("gloves 100 pcs/box"), "gloves 100pcs");
     assert_eq!(n("Vinyl Gloves-(M) 100/B"), "vinyl gloves sizem 100pcs");
     assert_eq!(n("SAFETY PINS 50MM (APPROX 500/BOX)"), "safety pins 50mm 500pcs");
+    assert_eq!(n("SANITIZING WIPE 10'/PKT"), "sanitizing wipe 10pcs");
 }
 
 #[test]
@@ -453,6 +454,10 @@ fn sizes_as_shoe_glove_and_garment_names_close() {
     );
     assert_eq!(n("coverall grey, medium"), "coverall grey sizem");
     assert_eq!(n("gloves nitrile blue, L"), "gloves nitrile blue sizel");
+    assert_eq!(
+        n("NITRILE EXAMINATION GLOVES M (100PC/BOX)"),
+        "nitrile examination gloves sizem 100pcs"
+    );
     assert_eq!(n("overall white extra large"), n("OVERALL WHITE XL"));
     assert_eq!(n("work shirt yellow 2XL"), n("work shirt yellow, size XXL"));
     assert_eq!(n("HI VIS SHIRT 3XL"), "hi vis shirt sizexxxl");
@@ -508,4 +513,14 @@ fn the_other_spellings_of_a_size() {
     assert!(size_equivalents("120").is_empty());
     assert!(size_equivalents("08").is_empty());
     assert!(size_equivalents("glove").is_empty());
+}
+
+#[test]
+fn inch_fractions_spelt_out() {
+    assert_eq!(n("Brass nipple half inch x half inch"), n("BRASS NIPPLE 1/2\"X1/2\""));
+    assert_eq!(n("ball valve three-quarter inch"), n("ball valve 3/4\""));
+    assert_eq!(n("hose one and a half inches"), n("hose 1-1/2\""));
+    assert_eq!(n("quarter inch drive socket"), n("1/4 inch drive socket"));
+    // not a size
+    assert_eq!(n("half mask respirator"), "half mask respirator");
 }

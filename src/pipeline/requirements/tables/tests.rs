@@ -266,3 +266,22 @@ fn a_contact_table_is_not_an_item_list() {
         None
     );
 }
+
+/// A product whose name begins with a total's word ("TOTAL" lubricants, "Discount" is rarer)
+/// is an item when its row is numbered like the others; an unnumbered total row is skipped.
+#[test]
+fn a_numbered_row_is_an_item_whatever_its_first_word() {
+    let got = t(&[
+        &["Line", "Description", "Qty", "UOM"],
+        &["10", "Grease cartridge 400g", "12", "pcs"],
+        &["20", "Total Multis MS2 grease 400gm", "24", "pcs"],
+        &["", "Total", "36", ""],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Grease cartridge 400g", "12", "pcs"),
+            one("Total Multis MS2 grease 400gm", "24", "pcs")
+        ])
+    );
+}
