@@ -69,6 +69,9 @@ pub struct CatalogIndex {
     /// Per term id: its idf and attribute class, computed once for the scorer.
     term_idf: Vec<f64>,
     term_class: Vec<Option<Box<str>>>,
+    /// Per term id: an item or model code ("k294746", "kc06511": letters and digits, no
+    /// measure), which a catalog appends to a name and buyers leave out.
+    term_code: Vec<bool>,
     synonyms: Synonyms,
     version: i64,
     /// Every product as read at `version`, by SKU (sorted): what a match shows of a product.
@@ -114,8 +117,7 @@ impl CatalogIndex {
             std::hash::Hasher::finish(&h)
         };
         let mut terms: Vec<u32> = self
-            .synonyms
-            .apply(tokens)
+            .with_synonyms(tokens)
             .iter()
             .map(|t| self.vocab.intern(t))
             .collect();
@@ -147,7 +149,13 @@ impl CatalogIndex {
             let term = self.vocab.term(id);
             self.trigrams.add(id, term);
             self.term_idf.push(self.vocab.idf_id(id));
-            self.term_class.push(scoring::attribute_class(term).map(Into::into));
+            let class = scoring::attribute_class(term);
+            self.term_code.push(
+                class.is_none()
+                    && term.bytes().any(|b| b.is_ascii_digit())
+                    && term.bytes().any(|b| b.is_ascii_alphabetic()),
+            );
+            self.term_class.push(class.map(Into::into));
         }
         let idf = &self.term_idf;
         for d in &mut self.docs {
@@ -238,7 +246,13 @@ impl CatalogIndex {
             .zip(in_phrase)
             .map(|(t, phrase)| if phrase { t } else { self.known_number(t) })
             .collect();
-        compounds::rewrite(self.synonyms.apply(tokens), self)
+        compounds::rewrite(self.with_synonyms(tokens), self)
+    }
+
+    /// Tokens with the synonyms applied, and a negation before an abbreviation the synonyms
+    /// wrote out ("not h/d" → "not heavy duty" → `nonheavy duty`), on both sides alike.
+    fn with_synonyms(&self, tokens: Vec<String>) -> Vec<String> {
+        normalize::negated(self.synonyms.apply(tokens))
     }
 
     /// A word the catalog (or a synonym) only uses in the other number: "dustpans" →
@@ -437,13 +451,23 @@ impl CatalogIndex {
         a == b || name(a) == name(b)
     }
 
-    /// Whether `b`'s name has every term of `a`'s and more (both sorted: one merge).
+    /// Whether `b`'s name has every word of `a`'s and more, leaving out the item codes each
+    /// name ends with ("KAO BLEACH 1500ML - K294746" is extended by "KAO BLEACH LEMON 1500ML -
+    /// K193283"). Both sorted: one merge.
     pub fn extends(&self, a: u32, b: u32) -> bool {
         let (Some(a), Some(b)) = (self.docs.get(a as usize), self.docs.get(b as usize)) else {
             return false;
         };
-        let mut rest = b.terms.iter();
-        b.terms.len() > a.terms.len() && a.terms.iter().all(|t| rest.any(|u| u == t))
+        let words = |d: &'_ Doc| {
+            d.terms
+                .iter()
+                .copied()
+                .filter(|t| !self.term_code.get(*t as usize).copied().unwrap_or(false))
+                .collect::<Vec<u32>>()
+        };
+        let (a, b) = (words(a), words(b));
+        let mut rest = b.iter();
+        b.len() > a.len() && a.iter().all(|t| rest.any(|u| u == t))
     }
 
     /// The terms of one product's name (synonyms applied).
@@ -552,6 +576,24 @@ mod tests {
         ("G1", "ANGLE GRINDER 100MM 720W"),
         ("N1", "NITRILE GLOVES BLUE SIZE L"),
     ];
+
+    /// A name that adds words to another is its variant, whatever item code each ends with:
+    /// the plain bleach is the one the request names without a flavour.
+    #[test]
+    fn a_variant_extends_the_plain_name_whatever_their_codes() {
+        let idx = index(
+            &[
+                ("B1", "KAO BLEACH 1500ML - K294746"),
+                ("B2", "KAO BLEACH LEMON 1500ML - K193283"),
+                ("T1", "JUMBO ROLL TISSUE PLAIN KC06511"),
+                ("T2", "JUMBO ROLL TISSUE PLAIN KC06514"),
+            ],
+            Synonyms::default(),
+        );
+        assert!(idx.extends(0, 1) && !idx.extends(1, 0));
+        // the same words and two codes: neither is the plain one
+        assert!(!idx.extends(2, 3) && !idx.extends(3, 2));
+    }
 
     #[test]
     fn finds_by_name_code_size_and_typo() {

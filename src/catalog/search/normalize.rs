@@ -249,6 +249,25 @@ fn drop_containers(tokens: &mut Vec<String>) {
     });
 }
 
+/// A negation left before a word the normaliser could not read as one ("not h/d", which the
+/// synonyms write "not heavy duty"): the word after it negated, `nonheavy`, as the normaliser
+/// writes "not elbow".
+pub fn negated(tokens: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut negate = false;
+    for t in tokens {
+        if negate && t.len() >= 3 && t.bytes().all(|b| b.is_ascii_lowercase()) {
+            out.pop();
+            out.push(format!("non{t}"));
+            negate = false;
+            continue;
+        }
+        negate = matches!(t.as_str(), "not" | "without" | "w/o");
+        out.push(t);
+    }
+    out
+}
+
 /// The tokens joined by spaces: what the catalog stores as `search_text`.
 pub fn normalize(text: &str) -> String {
     tokens(text).join(" ")

@@ -195,6 +195,15 @@ pub(super) fn weak_item(text: &str) -> Option<Requirement> {
         .filter(|r| r.description.split_whitespace().count() <= MAX_WORDS && !SENTENCE_BREAK.is_match(&r.description))
 }
 
+/// Whether the line's count closes it ("SKK ball castor TG-50B (12)", "floor squeegee 22\" -
+/// 6"): such a line is an item of the list around it however that list marks its lines (a
+/// figure opening a line may be an address: "15 Benoi Sector").
+pub(super) fn count_closes(text: &str) -> bool {
+    let text = lines::without_marker(text);
+    let text = text.trim();
+    figure_first(text).is_none() && (figure_last(text).is_some() || lines::bracketed_count(text).is_some())
+}
+
 /// "6 Ingco 4V cordless screwdriver".
 fn figure_first(text: &str) -> Option<Requirement> {
     let c = FIGURE_FIRST.captures(text)?;

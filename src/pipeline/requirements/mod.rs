@@ -166,10 +166,14 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                 Block::Line { text } | Block::ListItem { text } => Some(clauses::read(text)),
                 Block::Table { .. } => None,
             };
-            // a list line marked otherwise than the run's lines begins another run
+            // a list line marked otherwise than the run's lines begins another run (a line
+            // whose count closes it stays in the run it is in)
             if line_items
                 .as_ref()
                 .is_some_and(|l| !l.items.is_empty() || l.weak.is_some())
+                && !line_items
+                    .as_ref()
+                    .is_some_and(|l| l.items.is_empty() && listed::count_closes(block_text(block)))
             {
                 run.mark(lines::marker_kind(block_text(block)), &mut out, &mut weak_kept);
             }
@@ -441,6 +445,29 @@ mod tests {
         // one such line is no list, and a size in brackets is no quantity
         let one = vec![line("Please quote:"), line("Nitrile glove size L (9)"), line("Mop (4)")];
         assert_eq!(extract_rules(&[doc(one)]), Err(ExtractError::NoItems));
+    }
+
+    /// A list whose lines are marked every which way ("1.", "2)", "-", none): a line whose count
+    /// closes it ("… (2)") is one of its items; a figure opening an unmarked line after the list
+    /// is not ("15 Benoi Sector").
+    #[test]
+    fn a_closing_count_belongs_to_the_list_however_it_is_marked() {
+        let read = read_lines(&[
+            "PLS QUOTE FOLLOWING ITEMS.",
+            "1. CASTOR, SWIVEL, 4in, PU, W/BRAKE - qty: 8 pcs",
+            "2) SKK H/D PU CASTOR RIGID 6in 360KG  4nos",
+            "- Nansin PU caster swivel 100mm x6",
+            "SPARE WHEEL 8in FOR CYL TROLLEY (2)",
+            "5. PU CASTOR 5in SWIVEL W/BRAKE - qty: 4 pcs",
+            "- PADLOCK BRASS 50MM x10",
+            "SKK ball castor TG-50B flat top (12)",
+            "",
+            "15 Benoi Sector",
+        ]);
+        let got: Vec<(&str, &str)> = read.iter().map(|(d, q)| (d.as_str(), q.as_str())).collect();
+        assert!(got.contains(&("SPARE WHEEL 8in FOR CYL TROLLEY", "2")), "{got:?}");
+        assert!(got.contains(&("SKK ball castor TG-50B flat top", "12")), "{got:?}");
+        assert_eq!(got.len(), 7, "{got:?}");
     }
 
     #[test]

@@ -118,9 +118,19 @@ static DOZENS: LazyLock<Regex> = LazyLock::new(|| {
 static OF_THEM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?P<n>\d{1,5})\s+of\s+(?:them|these|those)\b").expect("regex"));
 
-/// `text` with dozens written as pieces (`DOZENS`) and "6 of them" as "6 pcs".
+/// A product sold by the dozen: "Face towel (doz)", "per dozen", "/doz".
+static SOLD_BY_DOZEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\(\s*(?:doz|dozen|dz)\.?\s*\)|\bper\s+(?:doz|dozen)\b|/\s*(?:doz|dozen|dz)\b").expect("regex")
+});
+
+/// `text` with dozens written as pieces (`DOZENS`) and "6 of them" as "6 pcs"; "10 doz" of a
+/// product sold by the dozen stays ten dozen.
 fn counted(text: &str) -> Cow<'_, str> {
+    let by_dozen = SOLD_BY_DOZEN.is_match(text);
     let step = DOZENS.replace_all(text, |c: &regex::Captures<'_>| {
+        if by_dozen && c.name("n").is_some() {
+            return c[0].to_string();
+        }
         let value = match (c.name("n"), c.name("w")) {
             (Some(n), _) => n.as_str().parse::<u32>().ok().map(|n| n * 12),
             (None, Some(w)) => number_word(w.as_str().trim_end_matches(['s', 'S'])),
@@ -370,6 +380,15 @@ mod tests {
         assert_eq!(figures("half a dozen boxes"), "6 boxes");
         assert_eq!(figures("Nylon broom head - 1 dozen."), "Nylon broom head - 12 pcs.");
         assert_eq!(figures("5 dozen"), "60 pcs");
+        // sold by the dozen, ten dozen stay ten
+        assert_eq!(
+            figures("Face towel 325mm x 650mm (doz) - 10 doz"),
+            "Face towel 325mm x 650mm (doz) - 10 doz"
+        );
+        assert_eq!(
+            figures("Cotton gloves per dozen - 5 dozen"),
+            "Cotton gloves per dozen - 5 dozen"
+        );
         assert_eq!(figures("3 doz. pairs of gloves"), "36 pairs of gloves");
         assert_eq!(figures("two dozen"), "24 pcs");
         assert_eq!(figures("a dozen toilet brushes"), "a dozen toilet brushes");

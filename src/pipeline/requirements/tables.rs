@@ -25,6 +25,10 @@ pub(super) enum Role {
     Code,
     /// Prices and amounts.
     Money,
+    /// What qualifies the description in a column of its own: a specification, size, colour
+    /// or brand ("Item Description | Specification", "Description | Size | Colour"). Joined
+    /// to the description.
+    Attribute,
     /// Anything else we do not read (remarks, brands, dates).
     Other,
 }
@@ -123,6 +127,7 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             continue;
         };
         let fallback;
+        let qualified;
         let description = match without_numbering(description) {
             "" => {
                 fallback = text_beside_numbers(row, &layout.roles);
@@ -139,6 +144,12 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             last_was_item = false;
             continue;
         }
+        let description = if layout.roles.contains(&Role::Attribute) {
+            qualified = with_attributes(row, &layout.roles, desc_col, description);
+            qualified.as_str()
+        } else {
+            description
+        };
         with_units += usize::from(cell_unit.is_some());
         let unit = unit_col
             .and_then(|i| units::canonical_any(cell(i)))
@@ -154,6 +165,39 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     }
     let explicit = layout.named_quantity || unit_col.is_some() || (with_units * 2 >= items.len() && with_units > 0);
     Some(TableItems { items, explicit })
+}
+
+/// The description and, in column order, the row's attribute cells that say something
+/// ("Cut-off wheel, stainless" + "4\" x 1.0mm, Stanley STA8060"; "Safety helmet" + "Yellow";
+/// not "-", "N/A" or "any").
+fn with_attributes(row: &[String], roles: &[Role], desc_col: usize, description: &str) -> String {
+    static NOTHING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^\s*(?:-+|–|—|n/?a|nil|none|any|any\s+brand|no\s+brand|or\s+equivalent|equivalent|tba|tbc|\.)?\s*$",
+        )
+        .expect("regex")
+    });
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let said = words(description);
+    let mut parts: Vec<&str> = Vec::new();
+    for (i, role) in roles.iter().enumerate() {
+        if i == desc_col {
+            parts.push(description);
+        } else if *role == Role::Attribute
+            && let Some(c) = row.get(i).map(|c| c.trim())
+            && !NOTHING.is_match(c)
+            // already in the description ("Safety helmet yellow" | "Yellow")
+            && !words(c).iter().all(|w| said.contains(w))
+        {
+            parts.push(c);
+        }
+    }
+    super::tidy_description(&parts.join(" "))
 }
 
 /// The description without a line number and code the layout left in front of it ("01
@@ -299,10 +343,11 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
     // One description: the named one with the most text, else the column with the most text.
     let text = |c: usize| profiles[c].text_weight();
     let described: Vec<usize> = (0..width).filter(|c| roles[*c] == Some(Role::Description)).collect();
+    // Without one, the column of text (a "Specification" alone describes the item).
     let desc = match described.iter().copied().max_by_key(|c| (text(*c), usize::MAX - c)) {
         Some(d) => d,
         None => (0..width)
-            .filter(|c| roles[*c].is_none() && text(*c) > 0)
+            .filter(|c| matches!(roles[*c], None | Some(Role::Attribute)) && text(*c) > 0)
             .max_by_key(|c| (text(*c), usize::MAX - c))?,
     };
     for c in described {

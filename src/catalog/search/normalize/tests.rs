@@ -524,3 +524,11 @@ fn inch_fractions_spelt_out() {
     // not a size
     assert_eq!(n("half mask respirator"), "half mask respirator");
 }
+
+#[test]
+fn a_negation_before_a_written_out_abbreviation() {
+    let t = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+    assert_eq!(negated(t("std not heavy duty")), t("std nonheavy duty"));
+    assert_eq!(negated(t("w/o 2 pcs")), t("w/o 2 pcs"));
+    assert_eq!(negated(t("brush not")), t("brush not"));
+}

@@ -36,7 +36,14 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
 static PRICE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:price|rate|amount|cost|value)\b|\$").expect("regex"));
 static OTHER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|brand|make|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|size|colou?r|grade|standard)\b")
+    Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|standard)\b")
+        .expect("regex")
+});
+/// Header words of a column that qualifies the description: "Specification", "Size",
+/// "Colour", "Brand". (Of a table with no other description, a specification is the
+/// description: see `complete`.)
+static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:size|sizes|colou?rs?|brand|make|brand\s*/\s*make|preferred\s+brand|grade|finish|dimensions?|specs?\.?|specifications?|tech(?:nical)?\s+spec(?:ification)?s?|details)\s*$")
         .expect("regex")
 });
 
@@ -60,6 +67,8 @@ pub(super) fn role(cell: &str) -> Option<Role> {
         Role::Money
     } else if DESC.is_match(c) && lower.contains("description") {
         Role::Description
+    } else if ATTRIBUTE.is_match(c) {
+        Role::Attribute
     } else if CODE.is_match(c) {
         Role::Code
     } else if DESC.is_match(c) && !OTHER.is_match(c) {

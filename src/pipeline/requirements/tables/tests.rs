@@ -285,3 +285,77 @@ fn a_numbered_row_is_an_item_whatever_its_first_word() {
         ])
     );
 }
+
+/// Columns that qualify the description (a specification beside it, a size, a colour, a
+/// brand) are part of what is asked for; an empty or "any" cell adds nothing.
+#[test]
+fn specification_size_colour_and_brand_columns_join_the_description() {
+    let got = t(&[
+        &[
+            "Item No",
+            "Item Description",
+            "Specification",
+            "Qty",
+            "Unit",
+            "Unit Price",
+            "Amount",
+        ],
+        &[
+            "1",
+            "Cut-off wheel, stainless",
+            "4\" x 1.0mm, Stanley STA8060",
+            "200",
+            "pcs",
+            "",
+            "",
+        ],
+        &[
+            "2",
+            "PU air tubing, black",
+            "8mm OD, sold per metre",
+            "100",
+            "m",
+            "",
+            "",
+        ],
+        &["3", "Mop bucket 20L", "", "2", "pcs", "", ""],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Cut-off wheel, stainless 4\" x 1.0mm, Stanley STA8060", "200", "pcs"),
+            one("PU air tubing, black 8mm OD, sold per metre", "100", "m"),
+            one("Mop bucket 20L", "2", "pcs")
+        ])
+    );
+    let got = t(&[
+        &["Description", "Size", "Colour", "Brand", "Qty"],
+        &["Safety helmet with ratchet", "", "Yellow", "ACE", "20"],
+        &["Nitrile gloves", "L", "Blue", "any", "10"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Safety helmet with ratchet Yellow ACE", "20", "pcs"),
+            one("Nitrile gloves L Blue", "10", "pcs")
+        ])
+    );
+}
+
+/// A specification column alone is the description; two columns the header calls a
+/// description leave the one with less text out.
+#[test]
+fn a_specification_alone_describes_the_item() {
+    let got = t(&[
+        &["No", "Specification", "Qty", "Unit"],
+        &["1", "Cut-off wheel 4\" x 1.0mm stainless", "200", "pcs"],
+        &["2", "PU air tubing 8mm black", "100", "m"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Cut-off wheel 4\" x 1.0mm stainless", "200", "pcs"),
+            one("PU air tubing 8mm black", "100", "m")
+        ])
+    );
+}
