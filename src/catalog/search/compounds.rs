@@ -38,10 +38,14 @@ pub fn rewrite(tokens: Vec<String>, catalog: &impl Vocabulary) -> Vec<String> {
                 continue;
             }
         }
-        // A model code written apart: "sae 140 ep" → "sae140ep", "hd 40" → "hd40".
+        // A model code written apart: "sae 140 ep" → "sae140ep", "hd 40" → "hd40"; not when
+        // a product names its parts together ("M18CHX-601B" and "M18 CHX-502C": "m18 chx-502c"
+        // is that one's code). Parts with letters only: a bare figure is in too many names.
         for k in [3, 2] {
             if let Some(group) = tokens.get(i..i + k)
                 && is_code_group(group)
+                && !(group.iter().all(|t| t.bytes().any(|b| b.is_ascii_alphabetic()))
+                    && group.windows(2).all(|w| catalog.together(&w[0], &w[1])))
             {
                 let joined = group.concat();
                 if catalog.knows(&joined) {
@@ -245,6 +249,25 @@ mod tests {
             vec!["sealant", "600mlblack"],
             vec!["bosch", "impact", "driver", "gdr12v"],
             vec!["loctite", "1200ml"],
+            vec![
+                "milwaukee",
+                "rotary",
+                "hammer",
+                "m18chx-601b",
+                "m18chx601b",
+                "m18chx",
+                "601b",
+            ],
+            vec![
+                "milwaukee",
+                "rotary",
+                "hammer",
+                "m18",
+                "chx-502c",
+                "chx502c",
+                "chx",
+                "502c",
+            ],
         ])
     }
 
@@ -274,6 +297,8 @@ mod tests {
         assert_eq!(r("sealant 600ml black"), "sealant 600ml black");
         assert_eq!(r("bosch gdr 12v impact driver"), "bosch gdr12v impact driver");
         assert_eq!(r("an 306 1 200ml"), "an 306 1 200ml");
+        // written apart by a product too: that product's code, not the joined one
+        assert_eq!(r("milwaukee m18 chx-502c"), "milwaukee m18 chx-502c");
         assert_eq!(
             rewrite(
                 crate::catalog::search::normalize::tokens("Bosch GWS 24-230 grinder"),

@@ -279,6 +279,9 @@ static PACK_AFTER_COUNT: LazyLock<Regex> = LazyLock::new(|| {
 /// "kitchen degreaser spray (6)": a figure alone in brackets ends the line.
 static TRAILING_COUNT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?P<d>.*[A-Za-z].*?)\s*\(\s*(?P<q>\d{1,5})\s*\)\s*\.?\s*$").expect("regex"));
+/// A size's label closing the text: the figure after it is the size, whatever it is.
+static SIZE_WORD_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:size|sz|uk|us|eu|no|#)\.?\s*$").expect("regex"));
 static SIZE_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:size|sz|uk|us|eu|xs|s|m|l|xl|xxl|xxxl|no|#)\.?\s*$").expect("regex"));
 
@@ -289,10 +292,15 @@ pub(super) fn bracketed_count(line: &str) -> Option<Requirement> {
     let text = MARKER.replace(line.trim(), "");
     let c = TRAILING_COUNT.captures(text.trim())?;
     let description = c.name("d")?.as_str().trim();
-    if SIZE_BEFORE.is_match(description) || QUANTITY_WORDS.is_match(description) || description.len() < 3 {
+    let figure = c.name("q")?.as_str();
+    // "glove size L (9)": after a letter size, a figure a glove or garment size can be is that
+    // size; "half mask M/L (20)" is twenty of them
+    let size_like = figure.parse::<u32>().is_ok_and(|n| n <= 13) || SIZE_WORD_BEFORE.is_match(description);
+    if (SIZE_BEFORE.is_match(description) && size_like) || QUANTITY_WORDS.is_match(description) || description.len() < 3
+    {
         return None;
     }
-    let quantity = Quantity::parse(c.name("q")?.as_str()).ok()?;
+    let quantity = Quantity::parse(figure).ok()?;
     Requirement::new(description::without_item_codes(description), quantity, "pcs")
 }
 
@@ -596,6 +604,12 @@ mod tests {
             some("Dettol liquid 5L", "12", "bottles")
         );
         assert_eq!(r("Sumo wheel (125 mm)"), None);
+        // after a letter size, a glove's size or a count
+        assert_eq!(bracketed_count("Nitrile glove size L (9)"), None);
+        assert_eq!(
+            bracketed_count("3M 3200 half mask M/L (20)").map(|r| (r.description, r.quantity.to_string())),
+            Some(("3M 3200 half mask M/L".to_string(), "20".to_string()))
+        );
     }
 
     #[test]
