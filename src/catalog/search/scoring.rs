@@ -690,6 +690,17 @@ mod tests {
         }
     }
 
+    /// The vocabulary of a few product names, as the index counts it.
+    fn vocabulary_of(names: &[&str]) -> Vocabulary {
+        let mut df: HashMap<String, u32> = HashMap::new();
+        for n in names {
+            for t in tokens(n) {
+                *df.entry(t).or_default() += 1;
+            }
+        }
+        Vocabulary::new(df, names.len() as u32)
+    }
+
     /// A size one side writes bare ("KJ404SX-08", "ECOFITZ S1P 41", "blu S") and the other
     /// marks ("size 08", "SIZE 41", "- S") is the same size: the product of that size wins.
     #[test]
@@ -702,13 +713,7 @@ mod tests {
             "SANDING SPONGE MEDIUM",
             "SANDING SPONGE FINE",
         ];
-        let mut df: HashMap<String, u32> = HashMap::new();
-        for n in names {
-            for t in tokens(n) {
-                *df.entry(t).or_default() += 1;
-            }
-        }
-        let v = Vocabulary::new(df, names.len() as u32);
+        let v = vocabulary_of(&names);
         let s = |q: &str, p: &str| score(&tokens(q), &tokens(p), &v, &HashMap::new());
         let q = "executive safety shoe KJ404SX size 08 with toecap";
         assert!(
@@ -732,13 +737,7 @@ mod tests {
     #[test]
     fn a_count_without_its_apostrophe() {
         let names = ["GLASS WIPES 70'S", "GLASS WIPES 30'S"];
-        let mut df: HashMap<String, u32> = HashMap::new();
-        for n in names {
-            for t in tokens(n) {
-                *df.entry(t).or_default() += 1;
-            }
-        }
-        let v = Vocabulary::new(df, 2);
+        let v = vocabulary_of(&names);
         let s = |p: &str| score(&tokens("glass wipes 70s"), &tokens(p), &v, &HashMap::new());
         assert!(
             s(names[0]) > 0.95 && s(names[1]) < 0.6 * s(names[0]),

@@ -29,7 +29,7 @@ pub(super) enum Role {
     /// or brand ("Item Description | Specification", "Description | Size | Colour"). Joined
     /// to the description.
     Attribute,
-    /// Anything else we do not read (remarks, brands, dates).
+    /// Anything else we do not read (remarks, locations, dates).
     Other,
 }
 
