@@ -22,13 +22,15 @@ pub fn rewrite(tokens: Vec<String>, catalog: &impl Vocabulary) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(tokens.len() + 2);
     let mut i = 0;
     'tokens: while i < tokens.len() {
-        // A model code's letters written apart from its hyphened numbers: "gws 24-230" →
-        // GWS24-230 (with the forms the normaliser gives that code).
+        // A model code's head written apart from its hyphened rest: "gws 24-230" → GWS24-230,
+        // "m18 bpd-202c" → M18BPD-202C (with the forms the normaliser gives that code), when
+        // the catalog writes it whole.
         if let Some(next) = tokens.get(i + 1)
             && (2..=5).contains(&tokens[i].len())
-            && tokens[i].bytes().all(|b| b.is_ascii_lowercase())
+            && tokens[i].starts_with(|c: char| c.is_ascii_lowercase())
+            && tokens[i].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             && next.contains('-')
-            && next.starts_with(|c: char| c.is_ascii_digit())
+            && next.bytes().any(|b| b.is_ascii_digit())
             && catalog.knows(&format!("{}{next}", tokens[i]))
         {
             let derived = normalize::tokens(next);
@@ -41,10 +43,11 @@ pub fn rewrite(tokens: Vec<String>, catalog: &impl Vocabulary) -> Vec<String> {
         // A model code written apart: "sae 140 ep" → "sae140ep", "hd 40" → "hd40"; not when
         // a product names its parts together ("M18CHX-601B" and "M18 CHX-502C": "m18 chx-502c"
         // is that one's code). Parts with letters only: a bare figure is in too many names.
+        // A figure and a word ("2 stroke") is a code only when no product names them apart.
         for k in [3, 2] {
             if let Some(group) = tokens.get(i..i + k)
                 && is_code_group(group)
-                && !(group.iter().all(|t| t.bytes().any(|b| b.is_ascii_alphabetic()))
+                && !((group.iter().all(|t| t.bytes().any(|b| b.is_ascii_alphabetic())) || is_count_and_word(group))
                     && group.windows(2).all(|w| catalog.together(&w[0], &w[1])))
             {
                 let joined = group.concat();
@@ -212,6 +215,11 @@ fn apart_too(token: &str, catalog: &impl Vocabulary) -> Option<Vec<String>> {
         .then(|| vec![letters.to_string(), digits.to_string()])
 }
 
+/// A figure then a word: "2 stroke" (the normaliser's reading of "2-STROKE").
+fn is_count_and_word(group: &[String]) -> bool {
+    matches!(group, [count, word] if count.bytes().all(|b| b.is_ascii_digit()) && is_word(word))
+}
+
 fn is_word(t: &str) -> bool {
     t.len() >= MIN_PART && t.bytes().all(|b| b.is_ascii_lowercase())
 }
@@ -249,6 +257,8 @@ mod tests {
             vec!["sealant", "600mlblack"],
             vec!["bosch", "impact", "driver", "gdr12v"],
             vec!["loctite", "1200ml"],
+            vec!["engine", "oil", "2stroke"],
+            vec!["mower", "oil", "2", "stroke"],
             vec![
                 "milwaukee",
                 "rotary",
@@ -257,6 +267,15 @@ mod tests {
                 "m18chx601b",
                 "m18chx",
                 "601b",
+            ],
+            vec![
+                "milwaukee",
+                "hammer",
+                "drill",
+                "m18bpd-202c",
+                "m18bpd202c",
+                "m18bpd",
+                "202c",
             ],
             vec![
                 "milwaukee",
@@ -299,6 +318,7 @@ mod tests {
         assert_eq!(r("an 306 1 200ml"), "an 306 1 200ml");
         // written apart by a product too: that product's code, not the joined one
         assert_eq!(r("milwaukee m18 chx-502c"), "milwaukee m18 chx-502c");
+        assert_eq!(r("2 stroke oil"), "2 stroke oil");
         assert_eq!(
             rewrite(
                 crate::catalog::search::normalize::tokens("Bosch GWS 24-230 grinder"),
@@ -306,6 +326,15 @@ mod tests {
             )
             .join(" "),
             "bosch gws24-230 gws24230 gws24 230 grinder"
+        );
+        // the head is a code too ("M18"), the rest letters and figures
+        assert_eq!(
+            rewrite(
+                crate::catalog::search::normalize::tokens("Milwaukee M18 BPD-202C hammer drill"),
+                &catalog()
+            )
+            .join(" "),
+            "milwaukee m18bpd-202c m18bpd202c m18bpd 202c hammer drill"
         );
     }
 

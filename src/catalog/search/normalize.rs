@@ -72,7 +72,12 @@ const STOP_WORDS: &[&str] = &[
 /// "BV-1/4\"" a word and a size; "NO.120" = "NO 120"; a range "280-300ML" both measures; a
 /// dimension's last parts take the unit before them ("4in x 5/8"); "(REPLACED BY …)" dropped.
 /// 13: inch fractions spelt out ("half inch", "three-quarter inch"); "10'/PKT" a count per pack.
-pub const VERSION: u8 = 13;
+/// 14: a word hyphened to a figure and a letter no unit is, is a model code ("BDD-202C"); a
+/// count hyphened to a word two words ("6-POINT"); measures joined by "/" each a measure
+/// ("150BAR/2000W"); a word's abbreviation dotted to a measure ("MAX.150BAR") two tokens; a
+/// letter size hyphened to a model code that code's size ("RC35-L"); rolls, sheets, bottles
+/// per pack and "12PPP" counts per pack; "3-PLY" = "3 PLY" = "3PLY", "6-POINT" = "6 POINT".
+pub const VERSION: u8 = 14;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -90,10 +95,16 @@ static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     let spellings = units::spellings_longest_first().join("|");
     Regex::new(&format!(r"(?P<n>\d)(?:\s+|\s*-\s*)?(?P<u>{spellings})(?P<t>x|\b)")).expect("regex")
 });
-/// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B".
+/// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B", "12 rolls/pkt", "12PPP"
+/// (pieces per pack).
 static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(\d{1,5})\s*(?:pcs?|'s|'|pieces|nos|prs|pairs?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)|(\d{1,3})s\s*/\s*(?:pkt|pkts|pack|packet|box|bag|roll|tin|tube))\b")
+    Regex::new(r"\b(?:(\d{1,5})\s*(?:pcs?|'s|'|pieces|nos|prs|pairs?|rolls?|sheets?|shts|btls?|bottles?|tubes?|cans?|sets?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)|(\d{1,3})s\s*/\s*(?:pkt|pkts|pack|packet|box|bag|roll|tin|tube)|(\d{1,4})\s*ppp)\b")
         .expect("regex")
+});
+/// A count and the noun it qualifies, however joined: "3-PLY", "3 PLY", "3PLY"; "6-POINT",
+/// "6 POINT"; "2-WAY" → one token ("3ply", "6point", "2way").
+static RE_COUNT_NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2})\s*-?\s*(ply|way|point|pin|speed|mode|step|tier|layer|core|gang|hole)s?\b").expect("regex")
 });
 /// A grain-and-grit code glued to a size's "x": '7"XCC36' ("7in xcc36").
 static RE_DIM_GRAIN: LazyLock<Regex> =
@@ -335,7 +346,9 @@ fn prepare(text: &str) -> String {
         })
         .into_owned();
     // "500/box", "100PC/BOX", "24'S/PKT": a count per pack, not a model code
-    s = RE_PER_PACK.replace_all(&s, "${1}${2}pcs ").into_owned();
+    s = RE_PER_PACK.replace_all(&s, "${1}${2}${3}pcs ").into_owned();
+    s = sizes::code_letter_size(&s);
+    s = RE_COUNT_NOUN.replace_all(&s, "${1}${2}").into_owned();
     // 200 mls / 3/4-inch / 5 kgs → 200ml / 3/4in / 5kg
     s = RE_NUMBER_UNIT
         .replace_all(&s, |c: &regex::Captures<'_>| {
@@ -438,6 +451,20 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         out.push(number.to_string());
         return;
     }
+    // "MAX.150BAR", "DIA.10MM": a word's abbreviation, then a measure
+    if let Some((label, rest)) = t.split_once('.')
+        && label.len() >= 2
+        && label.bytes().all(|b| b.is_ascii_alphabetic())
+        && rest
+            .split(['/', '-'])
+            .next()
+            .and_then(|m| RE_MEASURE.captures(m))
+            .is_some_and(|c| unit(&c[2]).is_some())
+    {
+        out.push(label.to_string());
+        push_token(rest, out);
+        return;
+    }
     if t.len() >= 3
         && (t.starts_with('p') || t.starts_with('g'))
         && t[1..].bytes().all(|b| b.is_ascii_digit())
@@ -516,7 +543,12 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         && word.bytes().all(|b| b.is_ascii_alphabetic())
         && is_measure_like(size)
         && match RE_MEASURE.captures(size) {
-            Some(c) => word.len() >= 3 || (unit(&c[2]) == Some("in") && is_inch_fraction(&c[1])),
+            // a letter no unit is closes a model code ("BDD-202C", "TSG-3C"), except a count
+            // ("TABLET-30S")
+            Some(c) => match unit(&c[2]) {
+                Some(u) => word.len() >= 3 || (u == "in" && is_inch_fraction(&c[1])),
+                None => word.len() >= 3 && &c[2] == "s",
+            },
             None => word.len() >= 4 && size.len() <= 2,
         }
     {
@@ -524,8 +556,30 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         push_token(size, out);
         return;
     }
+    // A count hyphened to a word is the two words, not a code: "6-POINT", "3-PLY", "2-WAY".
+    if let Some((count, word)) = t.split_once('-')
+        && RE_NUMBER.is_match(count)
+        && word.len() >= 3
+        && word.bytes().all(|b| b.is_ascii_alphabetic())
+        && unit(word).is_none()
+    {
+        out.push(tidy_number(count));
+        out.push(word.to_string());
+        return;
+    }
     if t.contains('-') || t.contains('/') {
         let parts: Vec<&str> = t.split(['-', '/']).filter(|p| !p.is_empty()).collect();
+        // measures side by side are each a measure: "150BAR/2000W", "500ML/415G"
+        if parts.len() >= 2
+            && parts
+                .iter()
+                .all(|p| RE_MEASURE.captures(p).is_some_and(|c| unit(&c[2]).is_some()))
+        {
+            for p in parts {
+                push_token(p, out);
+            }
+            return;
+        }
         let has_digit = t.bytes().any(|b| b.is_ascii_digit());
         if has_digit {
             // A code: keep it whole, compacted, and its parts.
@@ -594,6 +648,7 @@ pub fn dimension_equivalents(t: &str) -> Vec<String> {
     if let Some(bare) = bare_dimensions(t) {
         let mut out = vec![bare];
         out.extend(swapped);
+        out.extend(thickness_and_bore_swapped(t));
         // the first part (a disc's or wheel's diameter) in the other system: 4inx6mm = 100mmx6mm
         if let Some((first, rest)) = t.split_once('x') {
             out.extend(nominal_equivalent(first).map(|e| format!("{e}x{rest}")));
@@ -604,10 +659,33 @@ pub fn dimension_equivalents(t: &str) -> Vec<String> {
     if parts.len() < 2 || !parts.iter().all(|p| RE_NUMBER.is_match(p) || RE_FRACTION.is_match(p)) {
         return Vec::new();
     }
-    ["mm", "in"]
+    let mut out: Vec<String> = ["mm", "in"]
         .iter()
         .map(|u| parts.iter().map(|p| format!("{p}{u}")).collect::<Vec<_>>().join("x"))
-        .collect()
+        .collect();
+    out.extend(thickness_and_bore_swapped(t));
+    out
+}
+
+/// A disc's or wheel's diameter, thickness and bore with the last two the other way round:
+/// "405mmx3mmx25.4mm" = "405mmx25.4mmx3mm". Only when the first is the largest, all three
+/// share one unit, and the last two are far apart (a thickness and a bore); a cabinet's
+/// "600x400x300" is another cabinet than "600x300x400".
+fn thickness_and_bore_swapped(t: &str) -> Option<String> {
+    let parts: Vec<&str> = t.split('x').collect();
+    let [a, b, c] = parts[..] else { return None };
+    let value = |p: &str| -> Option<(Decimal, String)> {
+        if RE_NUMBER.is_match(p) {
+            return Some((p.parse().ok()?, String::new()));
+        }
+        let m = RE_MEASURE.captures(p)?;
+        units::is_length(&m[2]).then_some(())?;
+        Some((m[1].parse().ok()?, m[2].to_string()))
+    };
+    let ((va, ua), (vb, ub), (vc, uc)) = (value(a)?, value(b)?, value(c)?);
+    let (small, large) = if vb < vc { (vb, vc) } else { (vc, vb) };
+    (ua == ub && ub == uc && va > large && small > Decimal::ZERO && large >= small * Decimal::TWO)
+        .then(|| format!("{a}x{c}x{b}"))
 }
 
 /// Abrasive grains written before a grit: aluminium oxide (A, AA, WA), silicon carbide (GC),

@@ -171,6 +171,11 @@ mod tests {
         assert_eq!(got[0].description, "82 brake and spare parts cleaner 500 ml");
         let got = items_in("4    BL986485   KTC air blow gun, 490mm nozzle          2 NOS");
         assert_eq!(got.len(), 1);
+        // a size after a comma is the description's, not "405 x" of another item
+        let got = items_in("QTY 25 PCS: Cutting disc Metz A24, 405 x 3 x 25.4 mm");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].description, "Cutting disc Metz A24, 405 x 3 x 25.4 mm");
+        assert_eq!(got[0].quantity.to_string(), "25");
     }
 
     #[test]

@@ -83,19 +83,28 @@ pub(super) fn of_item(mut description: &str) -> Option<&str> {
     if QUANTITY_WORDS.is_match(description) || units::canonical(description).is_some() {
         return None;
     }
-    // A description that is only a number or a date fragment is not an item.
+    // A description that is only a number or a date fragment is not an item, nor one that is
+    // only a size ("3 x 25.4 mm", the rest of "disc 405 x 3 x 25.4 mm" after a comma).
     if description
         .split_whitespace()
-        .all(|w| w.chars().all(|ch| !ch.is_alphabetic()))
+        .all(|w| w.chars().all(|ch| !ch.is_alphabetic()) || is_size_word(w))
     {
         return None;
     }
     Some(without_item_codes(description))
 }
 
+/// A dimension's "x", a unit of measure, or a figure with one ("25.4mm", "mm", "x").
+fn is_size_word(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| matches!(c, ',' | '.' | '(' | ')'));
+    let unit = w.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '/');
+    matches!(unit, "x" | "X" | "×") || crate::catalog::search::units::measure(&unit.to_ascii_lowercase()).is_some()
+}
+
 /// The description without the buyer's own item or material code written before or after
 /// it ("MAT-100234 Hex bolt M10", "Hex bolt M10 4000123456"): such codes mean nothing to the
-/// catalog. Model numbers ("DVC151LZ", "W3000-10") have fewer digits and stay.
+/// catalog. Model numbers ("DVC151LZ", "W3000-10") have fewer digits and stay, and so does a
+/// maker's code at the end ("… jumbo roll tissue KC06511").
 pub(super) fn without_item_codes(description: &str) -> &str {
     let mut d = description.trim();
     let words = |s: &str| {
@@ -110,7 +119,7 @@ pub(super) fn without_item_codes(description: &str) -> &str {
         d = rest.trim_start();
     }
     if let Some((rest, last)) = d.rsplit_once(char::is_whitespace)
-        && quantity::is_item_code(last)
+        && quantity::is_trailing_item_code(last)
         && words(rest) >= 2
     {
         d = rest.trim_end();

@@ -79,10 +79,10 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
             ),
             UnitRule::OptionalWithMeasures,
         ),
-        // "desc x 10 nos" / "desc x10"
+        // "desc x 10 nos" / "desc x10" / "tubing 8mm black x100m"
         p(
             format!(r"(?i)^(?P<d>.+?)\s+[x×]\s*{NUM}\s*(?:{UNIT})?\s*\.?$"),
-            UnitRule::Optional,
+            UnitRule::OptionalOrLength,
         ),
         // "desc - 100 sets" / "desc: 100 sets" / "desc .... 100 sets"
         p(
@@ -97,7 +97,7 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         // "Qty 20 pcs desc" / "need 20 pcs of desc" / "please also quote 20 units of the desc"
         p(
             format!(
-                r"(?i)^(?:(?:{FILLER}[,]?\s+)*(?:need|needs|require|requires|want|supply|send|quote|provide|order|buy|purchase|include|add)(?:\s+(?:us|me|for)){{0,2}}(?:\s+(?:a\s+)?(?:quotation|quote|price|prices|pricing)\s+(?:for|on))?|qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}\s+)?(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"
+                r"(?i)^(?:(?:{FILLER}[,]?\s+)*(?:need|needs|require|requires|want|supply|send|quote|provide|order|buy|purchase|include|add)(?:\s+(?:us|me|for)){{0,2}}(?:\s+(?:a\s+)?(?:quotation|quote|price|prices|pricing)\s+(?:for|on))?|qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}(?:\s*[:\-–]\s*|\s+))?(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"
             ),
             UnitRule::Optional,
         ),
@@ -121,6 +121,10 @@ enum UnitRule {
     Optional,
     /// Marked by "Qty": a measure unit (m, kg, l) is believable too.
     OptionalWithMeasures,
+    /// As `Optional`; a length ordered by "x" closing the line ("tubing 8mm black x100m") too,
+    /// unless it is a dimension's last side ("tape 24mm x 25m") or the line starts with its
+    /// own quantity ("10 rolls tape x 25m").
+    OptionalOrLength,
 }
 
 /// A greeting and a request's lead-in before the first item on the same line: "Hi, please
@@ -253,7 +257,8 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
         )),
         _ => text,
     };
-    let text = text.trim();
+    // a list written as one sentence: "desc (4 pcs);", "desc - 2 nos,"
+    let text = text.trim().trim_end_matches([';', ',']).trim_end();
     if text.len() < 3 {
         return None;
     }
@@ -398,6 +403,10 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
     let mut description = d.as_str();
     let unit = match (u.map(|m| m.as_str()), rule) {
         (Some(w), UnitRule::OptionalWithMeasures) => units::canonical_any(w)?,
+        (Some(w), UnitRule::OptionalOrLength) => match units::canonical(w) {
+            Some(unit) => unit,
+            None => ordered_length(description, w)?,
+        },
         (Some(w), UnitRule::Optional) => match units::canonical(w) {
             Some(unit) => unit,
             // "add 12 mosaic brooms": the word after the number is the description's first
@@ -417,6 +426,20 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
         (None, _) => "pcs",
     };
     Requirement::new(description::of_item(description)?, quantity, unit)
+}
+
+/// A length closing "desc x 100m": the metres ordered, when the description before the "x"
+/// neither ends in a size (a dimension's last side) nor starts with a figure (its own
+/// quantity).
+fn ordered_length(description: &str, unit: &str) -> Option<&'static str> {
+    let symbol = units::canonical_measure(unit)?;
+    let last = description.split_whitespace().last()?;
+    let first = description.split_whitespace().next()?;
+    let figure = |w: &str| w.bytes().any(|b| b.is_ascii_digit());
+    (crate::catalog::search::units::is_length(symbol)
+        && !figure(last)
+        && !first.starts_with(|c: char| c.is_ascii_digit()))
+    .then_some(symbol)
 }
 
 #[cfg(test)]
@@ -698,6 +721,49 @@ mod tests {
         assert_eq!(
             r("Makita DVC151LZ vacuum 2 units"),
             some("Makita DVC151LZ vacuum", "2", "units")
+        );
+    }
+
+    #[test]
+    fn a_list_written_as_one_sentence() {
+        assert_eq!(
+            r("Bosch GWS 8-100 CE 4\" angle grinder (4 pcs);"),
+            some("Bosch GWS 8-100 CE 4\" angle grinder", "4", "pcs")
+        );
+        assert_eq!(
+            r("flap disc 4\" #80 - 200 pcs,"),
+            some("flap disc 4\" #80", "200", "pcs")
+        );
+    }
+
+    #[test]
+    fn a_quantity_and_its_unit_labelled_before_the_description() {
+        assert_eq!(
+            r("QTY 48 CANS: Rexco 50 lubricant 500ml"),
+            some("Rexco 50 lubricant 500ml", "48", "cans")
+        );
+        assert_eq!(
+            r("Qty 12 nos - Weicon label remover"),
+            some("Weicon label remover", "12", "nos")
+        );
+    }
+
+    #[test]
+    fn a_length_ordered_by_x() {
+        assert_eq!(
+            r("PU air tubing 8mm black x100m"),
+            some("PU air tubing 8mm black", "100", "m")
+        );
+        // a dimension's last side, or a line with its own quantity first
+        assert_eq!(r("Masking tape 24mm x 25m"), None);
+        assert_ne!(r("10 rolls masking tape x 25m").map(|r| r.2), Some("m".to_string()));
+    }
+
+    #[test]
+    fn a_makers_code_at_the_end_is_the_description() {
+        assert_eq!(
+            r("Scott jumbo roll tissue KC06511 - 40 rolls"),
+            some("Scott jumbo roll tissue KC06511", "40", "rolls")
         );
     }
 

@@ -310,6 +310,16 @@ pub(super) fn is_item_code(token: &str) -> bool {
 }
 
 /// Parts of an outline number: "1.2" → [1, 2]; None when it is not one.
+/// A buyer's item code written after the description: as [`is_item_code`], but letters glued
+/// to the digits ("KC06511", "RH150038") are the maker's model code, which buyers copy at the
+/// end of a line; the buyer's own codes there are figures or have a separator ("4000123456",
+/// "MAT-100234").
+pub(super) fn is_trailing_item_code(token: &str) -> bool {
+    let t = token.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ',' | ';'));
+    is_item_code(t) && (!t.starts_with(|c: char| c.is_ascii_alphabetic()) || t.contains(['-', '/', '.']))
+}
+
+/// Parts of an outline number: "1.2" → [1, 2]; None when it is not one.
 pub(super) fn outline(text: &str) -> Option<Vec<u32>> {
     let t = text.trim().trim_matches(|c: char| matches!(c, '(' | ')' | '.')).trim();
     if t.is_empty() {
@@ -441,6 +451,13 @@ mod tests {
         }
         for s in ["DCU180Z", "W3000-10", "M10", "2024", "300mm"] {
             assert!(!is_item_code(s), "{s}");
+        }
+        for s in ["4000123456", "MAT-100234", "SC/00123", "(0425111206500)"] {
+            assert!(is_trailing_item_code(s), "{s}");
+        }
+        // a maker's code copied at the end of the line
+        for s in ["KC06511", "RH150038", "(KC70260)"] {
+            assert!(is_item_code(s) && !is_trailing_item_code(s), "{s}");
         }
     }
 

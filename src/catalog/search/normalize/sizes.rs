@@ -19,6 +19,14 @@ static RE_TRAILING_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("regex")
 });
+/// A letter size hyphened to a model code: "RC35-L", "HD3512-XXL" (the code, then the size;
+/// a figure after the hyphen is the code's own: "W3000-10").
+static RE_CODE_LETTER_SIZE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<code>[a-z]+\d+[a-z]*)-(?P<s>{LETTER_SIZES})(?P<end>[\s,(]|$)"
+    ))
+    .expect("regex")
+});
 /// Colours as catalogs write them short before a size ("KV20 YEL-03").
 const COLOURS_SHORT: &str = "yel|blk|wht|blu|grn|red|org|gry|brn";
 /// A letter size closing a description after a word ("COVERALL GREY M", "raincoat blu S",
@@ -112,6 +120,13 @@ fn letters_of(word: &str) -> &str {
         "xxlarge" => "xxl",
         _ => word,
     }
+}
+
+/// "RC35-L" → "rc35 sizel": before a unit can read "35-L" as litres.
+pub(super) fn code_letter_size(text: &str) -> String {
+    RE_CODE_LETTER_SIZE
+        .replace_all(text, "${code} size${s}${end}")
+        .into_owned()
 }
 
 /// The text with every size it names written "size8", "sizexl".

@@ -405,6 +405,10 @@ fn counts_per_pack_with_a_bare_s_and_the_diameter_mark() {
     assert_eq!(n("CHAIN 6.0MMØ YELLOW"), "chain 6mm yellow");
     // a model code with "S/B" stays a code
     assert!(!n("FITTING 4114S/B").contains("pcs"));
+    // rolls per pack, and pieces per pack written "PPP"
+    assert_eq!(n("crepe bandage (12 rolls/pkt)"), "crepe bandage 12pcs");
+    assert_eq!(n("CREPE BANDAGES -12PPP"), "crepe bandages 12pcs");
+    assert_eq!(n("TISSUE 12ROLL/BOX"), "tissue 12pcs");
 }
 
 #[test]
@@ -430,6 +434,19 @@ fn a_roll_written_length_by_width() {
     assert!(dimension_equivalents("1mx50m").contains(&"50mx1m".to_string()));
     assert!(!dimension_equivalents("4inx2.5mm").iter().any(|e| e.starts_with("2.5")));
     assert!(!dimension_equivalents("35cmx25cm").contains(&"25cmx35cm".to_string()));
+}
+
+#[test]
+fn a_discs_thickness_and_bore_either_way_round() {
+    assert!(dimension_equivalents("405mmx3mmx25.4mm").contains(&"405mmx25.4mmx3mm".to_string()));
+    assert!(dimension_equivalents("230x6x22").contains(&"230x22x6".to_string()));
+    // a cabinet's sides have an order; so do parts in other units
+    assert!(!dimension_equivalents("600x400x300").contains(&"600x300x400".to_string()));
+    assert!(
+        !dimension_equivalents("100mmx3inx25mm")
+            .iter()
+            .any(|e| e.starts_with("100mmx25mm"))
+    );
 }
 
 #[test]
@@ -480,6 +497,22 @@ fn a_grit_is_a_grit_the_trade_makes() {
 fn codes_and_sizes_hyphened_to_short_words() {
     // a short word and a number of three digits: a code
     assert_eq!(n("King's KWS-701"), "kings kws-701 kws701 kws 701");
+    // a figure and a letter no unit is: a code ("BPD-202C" is not "BDD-202C"); a count stays
+    assert_eq!(n("M18 BDD-202C"), "m18 bdd-202c bdd202c bdd 202c");
+    assert_eq!(n("PLASTER-10S"), "plaster 10s");
+    // a letter size hyphened to a model code is that code's size
+    assert_eq!(n("DANCEL PVC RAINCOAT RC35-L"), "dancel pvc raincoat rc35 sizel");
+    assert_eq!(n("Dancel RC35 PVC raincoat, size L"), "dancel rc35 pvc raincoat sizel");
+    assert_eq!(n("HD3512-XXL (BLUE)"), "hd3512 sizexxl blue");
+    assert_eq!(n("W3000-10"), "w3000-10 w300010 w3000 10");
+    // a count hyphened to a word: two words
+    assert_eq!(n("helmet 6-point ratchet"), n("HELMET 6 POINT RATCHET"));
+    assert_eq!(n("3-ply face mask"), "3ply face mask");
+    assert_eq!(n("3 PLY FACE MASK"), n("3PLY FACE MASK"));
+    assert_eq!(n("2-stroke engine oil"), "2 stroke engine oil");
+    // measures side by side, and a word's abbreviation dotted to one
+    assert_eq!(n("MAX.150BAR/2000W"), "max 150bar 2000w");
+    assert_eq!(n("500 ML/415 G"), "500ml 415g");
     // an inch fraction with its mark: a size, however short the word
     assert_eq!(
         n("SUNRISE BRONZE BALL VALVE BV-1/4\""),
