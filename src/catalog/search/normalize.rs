@@ -77,7 +77,8 @@ const STOP_WORDS: &[&str] = &[
 /// ("150BAR/2000W"); a word's abbreviation dotted to a measure ("MAX.150BAR") two tokens; a
 /// letter size hyphened to a model code that code's size ("RC35-L"); rolls, sheets, bottles
 /// per pack and "12PPP" counts per pack; "3-PLY" = "3 PLY" = "3PLY", "6-POINT" = "6 POINT".
-pub const VERSION: u8 = 14;
+/// 15: "100 pairs per box" a count per pack as "100 prs/box" is; "not the set" negates "set".
+pub const VERSION: u8 = 15;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -96,9 +97,9 @@ static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?P<n>\d)(?:\s+|\s*-\s*)?(?P<u>{spellings})(?P<t>x|\b)")).expect("regex")
 });
 /// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B", "12 rolls/pkt", "12PPP"
-/// (pieces per pack).
+/// (pieces per pack), "100 pairs per box" (not "10 per carton": what a carton of packs holds).
 static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(\d{1,5})\s*(?:pcs?|'s|'|pieces|nos|prs|pairs?|rolls?|sheets?|shts|btls?|bottles?|tubes?|cans?|sets?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)|(\d{1,3})s\s*/\s*(?:pkt|pkts|pack|packet|box|bag|roll|tin|tube)|(\d{1,4})\s*ppp)\b")
+    Regex::new(r"\b(?:(\d{1,5})\s*(?:pcs?|'s|'|pieces|nos|prs|pairs?|rolls?|sheets?|shts|btls?|bottles?|tubes?|cans?|sets?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)|(\d{1,3})s\s*/\s*(?:pkt|pkts|pack|packet|box|bag|roll|tin|tube)|(\d{1,4})\s*ppp|(\d{1,5})\s*(?:pcs?|pieces|nos|prs|pairs?|rolls?|sheets?|btls?|bottles?|tubes?|cans?)?\s+per\s+(?:box|pkt|pack|packet|bag|roll|tin|tube))\b")
         .expect("regex")
 });
 /// A count and the noun it qualifies, however joined: "3-PLY", "3 PLY", "3PLY"; "6-POINT",
@@ -148,8 +149,9 @@ static RE_PERCENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d)\s*(?:percent|per\s+cent|pct)\b").expect("regex"));
 /// "without X", "w/o X", "non-X", "not X": what the item is not (a bare "no" is too often
 /// "No. 5" or "NO BRAND" to tell).
-static RE_NEGATION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:\b(?:without|not|non)|\bw/o)[\s\-]*\b([a-z]{3,})\b").expect("regex"));
+static RE_NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b(?:without|not|non)|\bw/o)[\s\-]*(?:\b(?:the|a|an|any)\s+)?\b([a-z]{3,})\b").expect("regex")
+});
 /// Inch fractions spelt out: "half inch", "three-quarter inch", "one and a half inches".
 static RE_SPELT_INCH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:(one|two|three)\s+and\s+a\s+)?(half|quarter|three[\s-]quarters?)(?:\s+of\s+an|\s+an)?[\s-]*(?:inch(?:es)?\b|in\.|in\b)")
@@ -346,7 +348,7 @@ fn prepare(text: &str) -> String {
         })
         .into_owned();
     // "500/box", "100PC/BOX", "24'S/PKT": a count per pack, not a model code
-    s = RE_PER_PACK.replace_all(&s, "${1}${2}${3}pcs ").into_owned();
+    s = RE_PER_PACK.replace_all(&s, "${1}${2}${3}${4}pcs ").into_owned();
     s = sizes::code_letter_size(&s);
     s = RE_COUNT_NOUN.replace_all(&s, "${1}${2}").into_owned();
     // 200 mls / 3/4-inch / 5 kgs → 200ml / 3/4in / 5kg

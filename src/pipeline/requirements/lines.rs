@@ -309,14 +309,19 @@ pub(super) fn bracketed_count(line: &str) -> Option<Requirement> {
     Requirement::new(description::without_item_codes(description), quantity, "pcs")
 }
 
-/// A sub-item that only gives a size or colour ("size 7", "colour: blue", "XL") names the
-/// product of the line above it.
+/// A sub-item that only gives a size or colour ("size 7", "colour: blue", "XL", "(XXL)",
+/// "UK8", "LY/2XL", "white") names the product of the line above it.
 static ATTRIBUTE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:(?:size|sz|colou?r|uk|us|eu|length|grade)\b\s*[:.\-]?\s*\S{1,8}|xs|s|m|l|xl|xxl|xxxl|[2-5]xl)\s*$",
+        r"(?i)^\s*\(?\s*(?:(?:size|sz|colou?r|uk|us|eu|length|grade)\b\s*[:.\-]?\s*\S{1,8}|(?:uk|us|eu)\d{1,2}(?:\.5)?|(?:[a-z]{1,3}\s*/\s*)?(?:xs|s|m|l|xl|xxl|xxxl|[2-5]xl)|white|black|blue|red|yellow|green|orange|grey|gray|navy|brown|pink|purple|silver|clear)\s*\)?\s*$",
     )
     .expect("regex")
 });
+
+/// Whether a description only gives a size or colour (see [`under_parent`]).
+pub(super) fn attribute_only(description: &str) -> bool {
+    ATTRIBUTE_ONLY.is_match(description)
+}
 
 /// `item` with the parent line's description in front when it only gives a size.
 pub(super) fn under_parent(item: &Requirement, parent: Option<&str>) -> Requirement {

@@ -541,6 +541,33 @@ mod tests {
     }
 
     #[test]
+    fn rows_that_only_give_a_size_belong_to_the_row_above() {
+        let rows = table(&[
+            &["Item", "Qty", "Unit", "Description"],
+            &["1", "", "", "Quebee coverall c/w reflective, orange:"],
+            &["1.1", "10", "pcs", "(L)"],
+            &["1.2", "5", "pcs", "(XL)"],
+            &["2", "30", "pcs", "Safety goggles anti-fog"],
+            &["3", "", "", "King's safety shoe KWD805 black"],
+            &["3.1", "6", "prs", "- UK9"],
+        ]);
+        let got = extract_rules(&[doc(vec![rows])]).expect("items");
+        let read: Vec<(&str, String)> = got
+            .iter()
+            .map(|r| (r.description.as_str(), r.quantity.to_string()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("Quebee coverall c/w reflective, orange: (L)", "10".into()),
+                ("Quebee coverall c/w reflective, orange: (XL)", "5".into()),
+                ("Safety goggles anti-fog", "30".into()),
+                ("King's safety shoe KWD805 black UK9", "6".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn no_items_is_an_error() {
         let doc = ExtractedDocument {
             name: "a.txt".into(),

@@ -82,6 +82,9 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     let mut items: Vec<Requirement> = Vec::new();
     let mut with_units = 0usize;
     let mut last_was_item = false;
+    // A row naming a product without a quantity, over rows that give only its sizes ("King's
+    // safety shoe KWD805 black" / "size 7 | 5 prs" / "size 8 | 10 prs").
+    let mut parent: Option<String> = None;
     for row in &rows[layout.first_item..] {
         let cell = |i: usize| row.get(i).map(String::as_str).unwrap_or("").trim();
         let description = cell(desc_col);
@@ -123,6 +126,8 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
                 prev.description = super::tidy_description(&format!("{} {description}", prev.description));
             } else {
                 last_was_item = false;
+                parent = (!description.is_empty() && !super::lines::attribute_only(description))
+                    .then(|| without_numbering(description).to_string());
             }
             continue;
         };
@@ -155,10 +160,27 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             .and_then(|i| units::canonical_any(cell(i)))
             .or(cell_unit)
             .unwrap_or("pcs");
+        // a size's row under its product's: the product in that size ("(L)", "size 7")
+        let size = super::tidy_description(description);
+        let sized = super::lines::attribute_only(&size);
+        let under_parent;
+        let description = match parent.as_deref() {
+            Some(p) if sized => {
+                under_parent = format!("{p} {size}");
+                under_parent.as_str()
+            }
+            _ => description,
+        };
         match Requirement::new(description, quantity, unit) {
+            Some(r) if sized => {
+                items.push(r);
+                // the sizes' rows are not wrapped text of one another
+                last_was_item = false;
+            }
             Some(r) => {
                 items.push(r);
                 last_was_item = true;
+                parent = None;
             }
             None => last_was_item = false,
         }

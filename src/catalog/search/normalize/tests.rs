@@ -409,6 +409,10 @@ fn counts_per_pack_with_a_bare_s_and_the_diameter_mark() {
     assert_eq!(n("crepe bandage (12 rolls/pkt)"), "crepe bandage 12pcs");
     assert_eq!(n("CREPE BANDAGES -12PPP"), "crepe bandages 12pcs");
     assert_eq!(n("TISSUE 12ROLL/BOX"), "tissue 12pcs");
+    assert_eq!(n("ear plugs, 100 pairs per box"), n("EAR PLUGS (100 PRS/BOX)"));
+    assert_eq!(n("wipes (10 per carton)"), "wipes 10 carton");
+    // an article between the negation and its word
+    assert_eq!(n("grinder (tool only, not the set)"), "grinder tool only nonset");
 }
 
 #[test]

@@ -13,7 +13,7 @@ static QTY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 static DESC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|specs?|details|name|article|requirement|service|scope|bezeichnung|artikelbezeichnung|beschreibung|artikel|descripci[óo]n|d[ée]signation|descrizione|articolo|keterangan|barang|perkara)\b")
+    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|specs?|details|name|article|requirement|service|scope|(?:short\s+|long\s+)?text|bezeichnung|artikelbezeichnung|beschreibung|artikel|descripci[óo]n|d[ée]signation|descrizione|articolo|keterangan|barang|perkara)\b")
         .expect("regex")
 });
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,7 +36,7 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
 static PRICE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:price|rate|amount|cost|value)\b|\$").expect("regex"));
 static OTHER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|standard)\b")
+    Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|standard|e-?mail|address|tel(?:ephone)?|phone|fax|contact|attention|attn|currency|tax|plant|requester|requisitioner|buyer)\b")
         .expect("regex")
 });
 /// Header words of a column that qualifies the description: "Specification", "Size",
@@ -50,8 +50,9 @@ static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
 /// What a header cell says its column holds; None for an empty cell, `Other` for a header
 /// word that names none of the columns we read.
 pub(super) fn role(cell: &str) -> Option<Role> {
-    // ERP exports join header words with underscores: "ITEM_DESC", "LINE_NO", "UNIT_PRICE".
-    let spaced = cell.trim().replace('_', " ");
+    // ERP exports join header words with underscores ("ITEM_DESC", "LINE_NO", "UNIT_PRICE")
+    // or write them in camel case ("ItemCode", "UnitAmount", "PONumber").
+    let spaced = camel_spaced(&cell.trim().replace('_', " "));
     let c = spaced.as_str();
     if c.is_empty() {
         return None;
@@ -78,6 +79,25 @@ pub(super) fn role(cell: &str) -> Option<Role> {
     })
 }
 
+/// "ItemCode" → "Item Code", "PONumber" → "PO Number"; other text as it is.
+fn camel_spaced(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1);
+        // a capital that begins a word ("UoM", "TaxID" stay whole)
+        let boundary = c.is_ascii_uppercase()
+            && next.is_some_and(|n| n.is_ascii_lowercase())
+            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_uppercase());
+        if boundary {
+            out.push(' ');
+        }
+        out.push(*c);
+    }
+    out
+}
+
 /// Whether a cell reads as a header word at all (any role but free text).
 pub(super) fn is_header_word(cell: &str) -> bool {
     let c = cell.trim();
@@ -86,7 +106,7 @@ pub(super) fn is_header_word(cell: &str) -> bool {
         && !c.contains(' ')
         && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
         && c.starts_with(|ch: char| ch.is_ascii_alphabetic());
-    let spaced = c.replace('_', " ");
+    let spaced = camel_spaced(&c.replace('_', " "));
     // "Material Request: GWD-MR-1147", "Date: 02-Oct-2025": a field and its value above the
     // table, not a column's name
     let labelled_value = c.split_once(':').is_some_and(|(_, v)| !v.trim().is_empty());
@@ -178,6 +198,16 @@ mod tests {
         assert_eq!(role("UOM"), Some(Role::Unit));
         assert_eq!(role("Remarks"), Some(Role::Other));
         assert_eq!(role(""), None);
+        // SAP's "Short Text"; an export's camel case
+        assert_eq!(role("Short Text"), Some(Role::Description));
+        assert_eq!(role("ItemCode"), Some(Role::Code));
+        assert_eq!(role("UnitAmount"), Some(Role::Money));
+        assert_eq!(role("ContactName"), Some(Role::Other));
+        assert!(is_header_word("DeliveryAddress") && is_header_word("EmailAddress"));
+        assert_eq!(camel_spaced("PONumber"), "PO Number");
+        assert_eq!(camel_spaced("UOM"), "UOM");
+        assert_eq!(camel_spaced("UoM"), "UoM");
+        assert_eq!(role("UoM"), Some(Role::Unit));
     }
 
     #[test]
