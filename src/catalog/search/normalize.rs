@@ -73,7 +73,7 @@ const STOP_WORDS: &[&str] = &[
 /// dimension's last parts take the unit before them ("4in x 5/8"); "(REPLACED BY …)" dropped.
 /// 13: inch fractions spelt out ("half inch", "three-quarter inch"); "10'/PKT" a count per pack.
 /// 14: a word hyphened to a figure and a letter no unit is, is a model code ("BDD-202C"); a
-/// count hyphened to a word two words ("6-POINT"); measures joined by "/" each a measure
+/// count hyphened to a word two words ("2-STROKE"); measures joined by "/" each a measure
 /// ("150BAR/2000W"); a word's abbreviation dotted to a measure ("MAX.150BAR") two tokens; a
 /// letter size hyphened to a model code that code's size ("RC35-L"); rolls, sheets, bottles
 /// per pack and "12PPP" counts per pack; "3-PLY" = "3 PLY" = "3PLY", "6-POINT" = "6 POINT".
@@ -558,7 +558,8 @@ fn push_token(t: &str, out: &mut Vec<String>) {
         push_token(size, out);
         return;
     }
-    // A count hyphened to a word is the two words, not a code: "6-POINT", "3-PLY", "2-WAY".
+    // A count hyphened to a word is the two words, not a code: "2-STROKE", "4-WHEEL" (the
+    // nouns `RE_COUNT_NOUN` joins, "3-PLY", "6-POINT", are one token by now).
     if let Some((count, word)) = t.split_once('-')
         && RE_NUMBER.is_match(count)
         && word.len() >= 3
