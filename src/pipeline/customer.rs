@@ -59,6 +59,17 @@ static CONTACT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:best\s+|kind\s+|warm\s+)?(?:regards|thanks|thank\s+you|sincerely|yours\s+(?:faithfully|sincerely|truly)|cheers)[,.!]?$").expect("regex")
 });
+/// The name of a field in a form or a sheet's header block, in a cell of its own before its
+/// value ("Company | Acme Pte Ltd", "Contact Person | Jane Tan").
+static FIELD_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:company|customer|client|organi[sz]ation|vendor|supplier|buyer|requester|requestor)(?:\s+name)?|contact(?:\s+(?:person|name|no\.?|number))?|name|attn|attention|e-?mail(?:\s+address)?|tel(?:ephone)?(?:\s+no\.?)?|phone|mobile|fax|address|(?:delivery|billing|site)\s+address|ship\s+to|bill\s+to|date|(?:due|closing|required|delivery)\s+date|ref(?:erence)?(?:\s+no\.?)?|(?:rfq|rfp|po|pr|enquiry|inquiry)\s*(?:no\.?|number|#|ref(?:erence)?)?|project|site|department|dept|requested\s+by|currency|payment\s+terms|terms)\s*[:.]?\s*$")
+        .expect("regex")
+});
+/// A company named by its field ("Company: Acme Pte Ltd", "Customer Name - Acme").
+static COMPANY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:company|customer|client|organi[sz]ation|requesting\s+company|bill\s+to)(?:\s+name)?\s*[:\-–]\s*(?P<c>\S.{1,80})$")
+        .expect("regex")
+});
 static INTENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<c>[A-Z][\w&.,' -]{2,80}?)\s+(?:would like|wishes|is pleased|requests|invites)\b").expect("regex")
 });
@@ -96,7 +107,10 @@ pub fn extract(docs: &[ExtractedDocument], hint: &SenderHint) -> CustomerInfo {
                 .and_then(|c| signature::contact_of(c["n"].trim()));
         }
         if info.company.is_none() {
-            info.company = INTENT.captures(line).and_then(|c| signature::company_of(c["c"].trim()));
+            info.company = COMPANY_LABEL
+                .captures(line)
+                .or_else(|| INTENT.captures(line))
+                .and_then(|c| signature::company_of(c["c"].trim()));
         }
     }
     if info.reference.is_none() {
@@ -135,7 +149,7 @@ fn text_lines(doc: &ExtractedDocument) -> Vec<String> {
             // Short tables (contact blocks) are read whole; of an item table only the title
             // rows above and below the items (a sheet's "RFQ … buyer@… Tel …" lines) and rows
             // giving a mail address, so that item numbers are never taken for phones.
-            Block::Table { rows } if rows.len() <= 6 => rows.iter().map(|r| r.join(" ")).collect(),
+            Block::Table { rows } if rows.len() <= 6 => rows.iter().map(|r| row_text(r)).collect(),
             Block::Table { rows } => rows
                 .iter()
                 .enumerate()
@@ -144,10 +158,22 @@ fn text_lines(doc: &ExtractedDocument) -> Vec<String> {
                     let edge = *i < 8 || *i + 4 >= rows.len();
                     (edge && filled <= 2) || r.iter().any(|c| c.contains('@'))
                 })
-                .map(|(_, r)| r.join(" "))
+                .map(|(_, r)| row_text(r))
                 .collect(),
         })
         .collect()
+}
+
+/// A table row as a line; a field and its value as "Field: value", so that the labels read
+/// in text read in forms too ("Contact Person | Jane Tan" → "Contact Person: Jane Tan").
+fn row_text(row: &[String]) -> String {
+    let filled: Vec<&str> = row.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    match filled.as_slice() {
+        [field, value] if FIELD_NAME.is_match(field) => {
+            format!("{}: {value}", field.trim_end_matches([':', '.', ' ']))
+        }
+        _ => row.join(" "),
+    }
 }
 
 fn phone(line: &str) -> Option<String> {
@@ -185,7 +211,9 @@ fn letterhead(docs: &[ExtractedDocument]) -> Option<String> {
             Block::Table { rows } => rows
                 .first()
                 .filter(|r| r.iter().filter(|c| !c.trim().is_empty()).count() <= 2)
-                .and_then(|r| r.iter().find(|c| !c.is_empty()).cloned()),
+                .and_then(|r| r.iter().find(|c| !c.is_empty()).cloned())
+                // a field's name ("Company | Acme") is no organisation
+                .filter(|c| !FIELD_NAME.is_match(c)),
             Block::ListItem { .. } => None,
         })?;
         let lower = first.to_ascii_lowercase();

@@ -160,3 +160,30 @@ fn a_header_row_is_no_letterhead() {
     assert_eq!(c.company.as_deref(), Some("Klang Valley Scaffolding Sdn Bhd"));
     assert_eq!(c.email.as_deref(), Some("hafiz@kvscaffold.com.my"));
 }
+
+#[test]
+fn a_block_of_fields_above_the_items_names_the_customer() {
+    let rows =
+        |r: &[&[&str]]| -> Vec<Vec<String>> { r.iter().map(|c| c.iter().map(|s| s.to_string()).collect()).collect() };
+    let d = ExtractedDocument {
+        name: "export.xlsx".into(),
+        format: Format::Xlsx,
+        blocks: vec![Block::Table {
+            rows: rows(&[
+                &["Company", "Tuas Marine Services Pte Ltd", "", ""],
+                &["Contact Person", "Rahim Osman", "", ""],
+                &["Reference", "PR-2026-0412", "", ""],
+                &["Due Date", "15/12/2026", "", ""],
+                &["", "", "", ""],
+                &["Line", "Item Description", "Qty", "UOM"],
+                &["1", "Nitrile gloves", "10", "box"],
+                &["2", "Face shield", "5", "pcs"],
+            ]),
+        }],
+    };
+    let c = extract(&[d], &SenderHint::default());
+    assert_eq!(c.company.as_deref(), Some("Tuas Marine Services Pte Ltd"));
+    assert_eq!(c.contact.as_deref(), Some("Rahim Osman"));
+    assert_eq!(c.reference.as_deref(), Some("PR-2026-0412"));
+    assert_eq!(c.due_date, NaiveDate::from_ymd_opt(2026, 12, 15));
+}

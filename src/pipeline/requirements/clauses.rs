@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Requirement, lines, listed, remarks};
+use super::{Requirement, lines, listed, remarks, sizes};
 
 /// Clause breaks inside a sentence that lists several items: sentence ends, semicolons, "and"
 /// or a comma before a number ("10 x gloves and 5 boxes of cable ties").
@@ -52,12 +52,17 @@ pub(super) fn items_in(line: &str) -> Vec<Requirement> {
     read(line).items
 }
 
-/// Reads one line of running text: the line as one item; else after its lead-in ("Please
-/// quote: 10 x gloves"); else the items of its clauses, when the line lists several ("Hi,
-/// please quote 10 x gloves and 5 boxes of cable ties. Thanks"). Two or more clauses that
-/// read as items make a list, so their weak clauses ("… and a dozen toilet brushes") count
-/// too; a line with one weak item alone leaves it to the list around it.
+/// Reads one line of running text: one item per size where it lists sizes ("Coverall M-20,
+/// L-30"); the line as one item; else after its lead-in ("Please quote: 10 x gloves"); else
+/// the items of its clauses, when the line lists several ("Hi, please quote 10 x gloves and 5
+/// boxes of cable ties. Thanks"). Two or more clauses that read as items make a list, so
+/// their weak clauses ("… and a dozen toilet brushes") count too; a line with one weak item
+/// alone leaves it to the list around it.
 pub(super) fn read(line: &str) -> LineItems {
+    // one product in several sizes ("Coverall M-20, L-30, XL-10")
+    if let Some(items) = sizes::breakdown(line) {
+        return LineItems { items, weak: None };
+    }
     let one = lines::item_in_clause;
     let whole = one(line);
     let parts = clauses(line);

@@ -1,6 +1,6 @@
 //! Item lines in running text, in the many ways buyers write them:
-//! "1. desc - 20 pcs", "desc x 20", "desc (qty: 20 pcs)", "- 4 ea desc", "(3) 4 pcs of desc",
-//! "need 20 pcs of desc", "Item: desc; Qty: 20". A quantity needs a unit of count or an
+//! "1. desc - 20 pcs", "desc x 20", "desc 2x", "desc (qty: 20 pcs)", "- 4 ea desc",
+//! "(3) 4 pcs of desc", "need 20 pcs of desc", "Item: desc; Qty: 20". A quantity needs a unit of count or an
 //! explicit marker (x, Qty) so that phone numbers, dates, sizes and budgets are not items.
 
 use std::sync::LazyLock;
@@ -84,6 +84,11 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
             format!(r"(?i)^(?P<d>.+?)\s+[x×]\s*{NUM}\s*(?:{UNIT})?\s*\.?$"),
             UnitRule::OptionalOrLength,
         ),
+        // "desc 2x" / "desc - 2x": the count before its "x" closing the line
+        p(
+            format!(r"(?i)^(?P<d>.+?)\s*(?:\s[-–—]|[,:])?\s+{NUM}\s*[x×]\s*\.?$"),
+            UnitRule::Optional,
+        ),
         // "desc - 100 sets" / "desc: 100 sets" / "desc .... 100 sets"
         p(
             format!(r"(?i)^(?P<d>.+?)\s*(?:\s[-–—=]|:|\.{{2,}}|\t)\s*{NUM}\s*{UNIT}{PACK}?\s*\.?$"),
@@ -151,11 +156,12 @@ pub(super) static JOINERS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"(?i)^(?:(?:{JOIN_WORDS}|besides|next)[,]?\s+)+")).expect("regex"));
 
 /// A request verb inside a sentence, after a few words: "Our site team has also asked for 6
-/// units of …", "we would also like 20 sheets of …". Tried only when the clause is not an
+/// units of …", "we would also like 20 sheets of …", "we would like you to quote 24 cans of
+/// …", "could you please quote 3 units of …". Tried only when the clause is not an
 /// item as it stands; what follows must still read as an item with its quantity first.
 static ASK_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^[^\d:]{0,60}?\b(?:need|needs|require|requires|want|wants|(?:would|'d|’d)\s+(?:also\s+)?like|(?:has|have)\s+(?:also\s+)?asked\s+for|asked\s+for|please\s+(?:also\s+)?(?:quote|include|supply|add))\s+(?:us\s+|me\s+)?",
+        r"(?i)^[^\d:]{0,60}?\b(?:need|needs|require|requires|want|wants|(?:would|'d|’d)\s+(?:also\s+)?like(?:\s+(?:you|u)\s+to\s+(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?)?|(?:could|can|would)\s+(?:you|u)\s+(?:please\s+|pls\s+|also\s+)*(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?|(?:has|have)\s+(?:also\s+)?asked\s+for|asked\s+for|please\s+(?:also\s+)?(?:quote|include|supply|add))\s+(?:us\s+|me\s+)?",
     )
     .expect("regex")
 });
@@ -471,8 +477,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_count_before_its_x_closing_the_line() {
+        assert_eq!(
+            r("- Makita DUR365UZ grass trimmer (bare) 2x"),
+            some("Makita DUR365UZ grass trimmer (bare)", "2", "pcs")
+        );
+        assert_eq!(r("Hex bolt M10 x 50 - 12x"), some("Hex bolt M10 x 50", "12", "pcs"));
+    }
+
     fn clause(line: &str) -> Option<(String, String, String)> {
         item_in_clause(line).map(|r| (r.description, r.quantity.to_string(), r.unit))
+    }
+
+    #[test]
+    fn asked_to_quote_inside_a_sentence() {
+        assert_eq!(
+            clause("Besides the PPE we would also like you to quote 24 cans of Weicon freeze spray 400ml"),
+            some("Weicon freeze spray 400ml", "24", "cans")
+        );
+        assert_eq!(
+            clause("For the workshop, could you please quote 3 units of Makita GA4030 grinder"),
+            some("Makita GA4030 grinder", "3", "units")
+        );
     }
 
     /// What a buyer adds after the quantity is no part of the item: a remark in brackets, whom

@@ -11,8 +11,10 @@ mod lines;
 mod listed;
 mod quantity;
 mod remarks;
+mod sizes;
 mod tables;
 pub mod units;
+mod wrapped;
 
 pub use extractor::{Extraction, Extractor};
 
@@ -147,12 +149,14 @@ impl ExtractError {
 /// a labelled line of its own ("Quantity: 60 pcs") belongs to the description before it.
 /// Items read from tables that do not say they list quantities (names beside numbers, rows
 /// of tables that are not item lists) count only in documents that ask for a quotation
-/// ([`asks_for_quotation`]): a report of employees per company is not a request.
+/// ([`asks_for_quotation`]): a report of employees per company is not a request. In a
+/// request, lines of prose wrapped at the margin are read as the sentences they were.
 pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, ExtractError> {
     let mut out = Vec::new();
     let mut implicit = Vec::new();
     // Weak items kept in `out` (a quantity without a unit, believed because of its list).
     let mut weak_kept = 0;
+    let request = asks_for_quotation(docs);
     for doc in docs {
         let mut pending: Option<String> = None;
         // The last line that named a product without a quantity: the parent of sub-items
@@ -161,7 +165,14 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         // The run of item lines we are in: its weak items (a quantity without a unit) are
         // items once it holds two or more.
         let mut run = Run::default();
-        for (b, block) in doc.blocks.iter().enumerate() {
+        // prose wrapped at the margin is read as its sentences where the documents ask for a
+        // quotation (a paper's paragraphs hold no items, joined or not)
+        let blocks = if request {
+            wrapped::joined(&doc.blocks)
+        } else {
+            std::borrow::Cow::Borrowed(doc.blocks.as_slice())
+        };
+        for (b, block) in blocks.iter().enumerate() {
             let line_items = match block {
                 Block::Line { text } | Block::ListItem { text } => Some(clauses::read(text)),
                 Block::Table { .. } => None,
@@ -186,7 +197,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     .as_deref()
                     .and_then(|d| lines::with_labelled_quantity(d, block_text(block)))
                     .is_none()
-                && described_above_quantity(block_text(block), doc.blocks.get(b + 1)).is_none()
+                && described_above_quantity(block_text(block), blocks.get(b + 1)).is_none()
             {
                 run.weak_at.push(out.len());
                 out.push(weak.clone());
@@ -217,7 +228,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     if let Some(item) = pending.as_deref().and_then(|d| lines::with_labelled_quantity(d, text)) {
                         out.push(item);
                         pending = None;
-                    } else if let Some(d) = described_above_quantity(text, doc.blocks.get(b + 1)) {
+                    } else if let Some(d) = described_above_quantity(text, blocks.get(b + 1)) {
                         // "Description: toilet roll 10 rolls x 300 sheets" over "Quantity: 40
                         // pkt": the numbers in the description are part of it.
                         parent = Some(d.clone());
@@ -245,10 +256,10 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         run.end(&mut out, &mut weak_kept);
     }
     // Weak items alone count only where the documents ask for a quotation.
-    if weak_kept > 0 && weak_kept == out.len() && !asks_for_quotation(docs) {
+    if weak_kept > 0 && weak_kept == out.len() && !request {
         out.clear();
     }
-    if !implicit.is_empty() && asks_for_quotation(docs) {
+    if !implicit.is_empty() && request {
         out.extend(implicit);
     }
     if out.is_empty() {

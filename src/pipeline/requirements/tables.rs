@@ -12,7 +12,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use self::columns::Profile;
-use super::{Requirement, quantity, units};
+use super::{Requirement, quantity, sizes, units};
+use crate::domain::Quantity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Role {
@@ -29,6 +30,8 @@ pub(super) enum Role {
     /// or brand ("Item Description | Specification", "Description | Size | Colour"). Joined
     /// to the description.
     Attribute,
+    /// The quantity of one size, its header naming the size ("S | M | L | XL", "UK7 | UK8").
+    Size,
     /// Anything else we do not read (remarks, locations, dates).
     Other,
 }
@@ -59,6 +62,8 @@ struct Layout {
     header: Vec<String>,
     /// The header names the quantity column.
     named_quantity: bool,
+    /// The columns of quantities per size and the words each size adds to the description.
+    sizes: Vec<(usize, String)>,
 }
 
 /// The items of a table, and whether the table says outright that it lists quantities.
@@ -75,7 +80,7 @@ pub(super) struct TableItems {
 pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     let layout = find_layout(rows)?;
     let col = |r: Role| layout.roles.iter().position(|x| *x == r);
-    let qty_col = col(Role::Quantity)?;
+    let qty_col = col(Role::Quantity);
     let desc_col = col(Role::Description)?;
     let unit_col = col(Role::Unit);
     let serial_col = col(Role::Serial);
@@ -85,6 +90,8 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     // A row naming a product without a quantity, over rows that give only its sizes ("King's
     // safety shoe KWD805 black" / "size 7 | 5 prs" / "size 8 | 10 prs").
     let mut parent: Option<String> = None;
+    // The product of the last item row, for rows below it that give only another size.
+    let mut product_above: Option<String> = None;
     for row in &rows[layout.first_item..] {
         let cell = |i: usize| row.get(i).map(String::as_str).unwrap_or("").trim();
         let description = cell(desc_col);
@@ -100,17 +107,39 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             last_was_item = false;
             continue;
         }
-        let read = quantity::column_cell(cell(qty_col)).or_else(|| {
+        // a product ordered in several sizes: one item per size with a quantity
+        let per_size: Vec<(&str, Quantity, Option<&'static str>)> = layout
+            .sizes
+            .iter()
+            .filter_map(|(c, label)| {
+                quantity::column_cell(cell(*c))
+                    .filter(|(q, _)| !q.value().is_zero())
+                    .map(|(q, u)| (label.as_str(), q, u))
+            })
+            .collect();
+        if !per_size.is_empty() {
+            let product = without_numbering(description);
+            let unit = unit_col.and_then(|i| units::canonical_any(cell(i)));
+            items.extend(per_size.into_iter().filter_map(|(label, q, u)| {
+                with_units += usize::from(u.is_some());
+                Requirement::new(&sizes::sized(product, label), q, unit.or(u).unwrap_or("pcs"))
+            }));
+            last_was_item = false;
+            parent = None;
+            continue;
+        }
+        let qty_cell = qty_col.map_or("", cell);
+        let read = quantity::column_cell(qty_cell).or_else(|| {
             layout
                 .named_quantity
-                .then(|| quantity::cell_prefix(cell(qty_col)))
+                .then(|| quantity::cell_prefix(qty_cell))
                 .flatten()
                 .map(|(q, u)| (q, Some(u)))
         });
         let Some((quantity, cell_unit)) = read else {
             // The quantity written into the description cell ("Ear plugs 500 PRS"), when the
             // layout put it there.
-            if cell(qty_col).is_empty()
+            if qty_cell.is_empty()
                 && let Some(item) = super::lines::item(description).filter(|i| units::canonical(&i.unit).is_some())
             {
                 items.push(item);
@@ -131,9 +160,34 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             }
             continue;
         };
+        // sizes listed in a cell of the row ("M-4, L-6, XL-2" beside the total, "… – EU 41 x
+        // 4 prs, EU 43 x 6 prs" in the description)
+        if let Some(split) = listed_sizes(row, &layout, desc_col, Some(quantity), description) {
+            let unit = unit_col.and_then(|i| units::canonical_any(cell(i)));
+            with_units += usize::from(unit.is_some() || cell_unit.is_some());
+            items.extend(split.into_iter().map(|mut r| {
+                if let Some(u) = unit.or(cell_unit) {
+                    r.unit = u.to_string();
+                }
+                r
+            }));
+            product_above = Some(without_numbering(description).to_string());
+            last_was_item = false;
+            parent = None;
+            continue;
+        }
         let fallback;
         let qualified;
+        let mut from_above = false;
         let description = match without_numbering(description) {
+            // a row that only gives a size under its product's row ("" | "M" | 15 | pcs)
+            "" if layout.roles.contains(&Role::Attribute)
+                && (parent.is_some() || product_above.is_some())
+                && has_attribute(row, &layout.roles) =>
+            {
+                from_above = true;
+                parent.as_deref().or(product_above.as_deref()).unwrap_or_default()
+            }
             "" => {
                 fallback = text_beside_numbers(row, &layout.roles);
                 // Nothing better beside it: the cell as written ("3 HX-M10 bolts").
@@ -143,7 +197,10 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
                     fallback.as_str()
                 }
             }
-            d => d,
+            d => {
+                product_above = Some(d.to_string());
+                d
+            }
         };
         if description.is_empty() {
             last_was_item = false;
@@ -172,7 +229,7 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             _ => description,
         };
         match Requirement::new(description, quantity, unit) {
-            Some(r) if sized => {
+            Some(r) if sized || from_above => {
                 items.push(r);
                 // the sizes' rows are not wrapped text of one another
                 last_was_item = false;
@@ -185,7 +242,10 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             None => last_was_item = false,
         }
     }
-    let explicit = layout.named_quantity || unit_col.is_some() || (with_units * 2 >= items.len() && with_units > 0);
+    let explicit = layout.named_quantity
+        || unit_col.is_some()
+        || !layout.sizes.is_empty()
+        || (with_units * 2 >= items.len() && with_units > 0);
     Some(TableItems { items, explicit })
 }
 
@@ -206,20 +266,74 @@ fn with_attributes(row: &[String], roles: &[Role], desc_col: usize, description:
             .collect()
     };
     let said = words(description);
-    let mut parts: Vec<&str> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
     for (i, role) in roles.iter().enumerate() {
         if i == desc_col {
-            parts.push(description);
+            parts.push(description.to_string());
         } else if *role == Role::Attribute
             && let Some(c) = row.get(i).map(|c| c.trim())
             && !NOTHING.is_match(c)
             // already in the description ("Safety helmet yellow" | "Yellow")
             && !words(c).iter().all(|w| said.contains(w))
         {
-            parts.push(c);
+            // a size alone says so ("M" → "size M", "UK 8" → "UK8")
+            parts.push(sizes::header_label(c).unwrap_or_else(|| c.to_string()));
         }
     }
     super::tidy_description(&parts.join(" "))
+}
+
+/// Whether a row says something in an attribute column (a size, a colour).
+fn has_attribute(row: &[String], roles: &[Role]) -> bool {
+    row.iter()
+        .zip(roles)
+        .any(|(c, r)| *r == Role::Attribute && c.chars().any(char::is_alphanumeric))
+}
+
+/// One item per size where a cell of the row lists sizes and their quantities, and these add
+/// up to the row's quantity (when it gives one): the description cell ("Safety Jogger AAK –
+/// EU 41 x 4 prs, EU 43 x 6 prs" | 10) or a cell of its own ("Coverall" | "M-4, L-6, XL-2" |
+/// 12). In a column whose header speaks of sizes, bare numbers are sizes ("8 (10 prs), 9 (15
+/// prs)").
+fn listed_sizes(
+    row: &[String],
+    layout: &Layout,
+    desc_col: usize,
+    total: Option<Quantity>,
+    description: &str,
+) -> Option<Vec<Requirement>> {
+    let adds_up = |items: &Vec<Requirement>| {
+        total.is_none_or(|t| items.iter().map(|r| r.quantity).sum::<rust_decimal::Decimal>() == t.value())
+    };
+    let in_description = sizes::breakdown(description)
+        .filter(|i| adds_up(i) && !i.iter().any(|r| super::lines::attribute_only(&r.description)));
+    if in_description.is_some() {
+        return in_description;
+    }
+    let product = without_numbering(description);
+    if product.is_empty() {
+        return None;
+    }
+    row.iter().enumerate().find_map(|(i, c)| {
+        if i == desc_col || !matches!(layout.roles.get(i), Some(Role::Attribute | Role::Other)) {
+            return None;
+        }
+        let said_size = layout
+            .header
+            .get(i)
+            .is_some_and(|h| h.to_ascii_lowercase().contains("size"));
+        let items = sizes::breakdown_in(c.trim(), said_size).filter(adds_up)?;
+        items
+            .into_iter()
+            .map(|r| {
+                Requirement::new(
+                    &sizes::sized(product, &r.description),
+                    Quantity::new(r.quantity).ok()?,
+                    &r.unit,
+                )
+            })
+            .collect()
+    })
 }
 
 /// The description without a line number and code the layout left in front of it ("01
@@ -320,6 +434,20 @@ fn find_layout(rows: &[Vec<String>]) -> Option<Layout> {
             _ => continue,
         };
         let header: Vec<String> = rows[first_item - 1].clone();
+        let mut roles = roles;
+        // columns named by sizes, in a header that names the description
+        let sizes: Vec<(usize, String)> = if roles.contains(&Some(Role::Description)) {
+            sizes::header_labels(&header)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(c, l)| Some((c, l?)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (c, _) in &sizes {
+            roles[*c] = Some(Role::Size);
+        }
         let named = roles.iter().position(|r| *r == Some(Role::Quantity));
         if let Some(roles) = complete(&rows[first_item..], roles, width) {
             let named_quantity = named.is_some_and(|c| roles.get(c) == Some(&Role::Quantity));
@@ -328,6 +456,7 @@ fn find_layout(rows: &[Vec<String>]) -> Option<Layout> {
                 roles,
                 header,
                 named_quantity,
+                sizes,
             });
         }
     }
@@ -337,6 +466,7 @@ fn find_layout(rows: &[Vec<String>]) -> Option<Layout> {
         roles,
         header: Vec::new(),
         named_quantity: false,
+        sizes: Vec::new(),
     })
 }
 
@@ -378,21 +508,32 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
     roles[desc] = Some(Role::Description);
     // One quantity: the first named one, else the first column of quantities after the
     // description (before it when there is none after).
+    // Beside columns per size, the quantity column is the one for products without sizes (a
+    // "Total" column of counts), and there may be none.
+    let by_size = roles.contains(&Some(Role::Size));
     let named_qty = (0..width).find(|c| roles[*c] == Some(Role::Quantity));
     let qty = named_qty.or_else(|| {
-        let candidate = |c: &usize| {
-            matches!(roles[*c], None | Some(Role::Other)) && profiles[*c].is_quantity() && profiles[*c].filled >= 1
-        };
+        let counts = |c: &usize| profiles[*c].is_quantity() && profiles[*c].filled >= 1;
+        let candidate = |c: &usize| matches!(roles[*c], None | Some(Role::Other)) && counts(c);
+        // a "Total" of counts, not of money ("Sizes & Qty | Total": "L-12, XL-10 | 22")
+        let total = |c: &usize| roles[*c] == Some(Role::Money) && counts(c);
+        // before the description, numbers counting up are its sections ("1.0 | ABRASIVES")
         (desc + 1..width)
             .find(candidate)
-            .or_else(|| (0..desc).rev().find(candidate))
-    })?;
+            .or_else(|| (desc + 1..width).find(total))
+            .or_else(|| (0..desc).rev().filter(|c| !profiles[*c].is_serial()).find(candidate))
+    });
+    if qty.is_none() && !by_size {
+        return None;
+    }
     for r in roles.iter_mut() {
         if *r == Some(Role::Quantity) {
             *r = Some(Role::Other);
         }
     }
-    roles[qty] = Some(Role::Quantity);
+    if let Some(qty) = qty {
+        roles[qty] = Some(Role::Quantity);
+    }
     Some(roles.into_iter().map(|r| r.unwrap_or(Role::Other)).collect())
 }
 

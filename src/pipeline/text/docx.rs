@@ -30,6 +30,13 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
                     Block::Line { text }
                 });
             }
+            // a layout table (a form's frame holding the items table): its text and inner
+            // tables in reading order
+            DocumentChild::Table(t) if holds_tables(t) => {
+                let from = blocks.len();
+                layout_blocks(t, &mut blocks);
+                size += blocks[from..].iter().map(block_len).sum::<usize>();
+            }
             DocumentChild::Table(t) => {
                 let rows = table_rows(t);
                 size += rows.iter().flatten().map(String::len).sum::<usize>();
@@ -75,6 +82,48 @@ fn is_list_item(p: &Paragraph) -> bool {
             .style
             .as_ref()
             .is_some_and(|s| s.val.to_ascii_lowercase().contains("list"))
+}
+
+/// Whether a table's cells hold tables of their own.
+fn holds_tables(table: &Table) -> bool {
+    table.rows.iter().any(|TableChild::TableRow(row)| {
+        row.cells
+            .iter()
+            .any(|TableRowChild::TableCell(cell)| cell.children.iter().any(|c| matches!(c, TableCellContent::Table(_))))
+    })
+}
+
+/// A table used for layout, read cell by cell: its paragraphs as lines, the tables inside
+/// as tables (their own rows and columns, not flattened into the frame's cell).
+fn layout_blocks(table: &Table, out: &mut Vec<Block>) {
+    for TableChild::TableRow(row) in &table.rows {
+        for TableRowChild::TableCell(cell) in &row.cells {
+            for content in &cell.children {
+                match content {
+                    TableCellContent::Paragraph(p) => {
+                        let text = clean(&p.raw_text());
+                        if !text.is_empty() {
+                            out.push(if is_list_item(p) {
+                                Block::ListItem { text }
+                            } else {
+                                Block::Line { text }
+                            });
+                        }
+                    }
+                    TableCellContent::Table(t) if holds_tables(t) => layout_blocks(t, out),
+                    TableCellContent::Table(t) => out.push(Block::Table { rows: table_rows(t) }),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn block_len(block: &Block) -> usize {
+    match block {
+        Block::Line { text } | Block::ListItem { text } => text.len(),
+        Block::Table { rows } => rows.iter().flatten().map(String::len).sum(),
+    }
 }
 
 /// Rows of cell texts; a cell's paragraphs are joined with spaces, nested tables flattened.

@@ -161,18 +161,21 @@ impl Walker {
 fn table_rows(table: ElementRef<'_>) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut stack: Vec<ElementRef<'_>> = vec![table];
-    // Depth-first over this table's own sections, stopping at nested tables.
+    // Depth-first over this table's own sections in document order ("thead" before "tbody"),
+    // stopping at nested tables: children go on the stack last first, rows are taken as
+    // they come off it.
     let mut ordered = Vec::new();
     while let Some(el) = stack.pop() {
+        if el.value().name() == "tr" {
+            ordered.push(el);
+            continue;
+        }
         for child in el.children().rev().filter_map(ElementRef::wrap) {
-            match child.value().name() {
-                "tr" => ordered.push(child),
-                "thead" | "tbody" | "tfoot" => stack.push(child),
-                _ => {}
+            if matches!(child.value().name(), "tr" | "thead" | "tbody" | "tfoot") {
+                stack.push(child);
             }
         }
     }
-    ordered.reverse();
     // Grid columns still covered by a cell of an earlier row (rowspan): (rows left, column).
     let mut covered: Vec<(usize, usize)> = Vec::new();
     for tr in ordered {
@@ -256,6 +259,27 @@ mod tests {
             }
         );
         assert_eq!(b[4], Block::Line { text: "Ken".into() });
+    }
+
+    #[test]
+    fn a_head_section_comes_first_and_row_spans_are_filled() {
+        let b = html_to_blocks(
+            "<table><thead><tr><th>No.</th><th>Item</th><th>Size</th><th>Qty</th></tr></thead>\
+             <tbody><tr><td rowspan=2>1</td><td rowspan=2>Cotton overall navy</td><td>S</td><td>5</td></tr>\
+             <tr><td>M</td><td>15</td></tr></tbody><tfoot><tr><td></td><td>Total</td><td></td><td>20</td></tr></tfoot></table>",
+        );
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            b,
+            vec![Block::Table {
+                rows: vec![
+                    row(&["No.", "Item", "Size", "Qty"]),
+                    row(&["1", "Cotton overall navy", "S", "5"]),
+                    row(&["", "", "M", "15"]),
+                    row(&["", "Total", "", "20"]),
+                ]
+            }]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::super::sizes;
 use super::Role;
 
 static QTY: LazyLock<Regex> = LazyLock::new(|| {
@@ -150,16 +151,26 @@ pub(super) fn double(upper: &[String], lower: &[String]) -> Vec<Option<Role>> {
 }
 
 /// Whether a row looks like (the lower half of) a header: mostly header words, at least two.
+/// Sizes over quantity columns ("S | M | L | XL" under "Quantity per size") count as words.
 pub(super) fn looks_like_header(row: &[String]) -> bool {
     let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
-    let words = filled.iter().filter(|c| is_header_word(c)).count();
+    let mut words = filled.iter().filter(|c| is_header_word(c)).count();
+    // sizes, where nothing else in the row is free text
+    let sizes = sizes::header_labels(row).iter().flatten().count();
+    if sizes > 0 && words + sizes == filled.len() {
+        words += sizes;
+    }
     words >= 2 && words * 3 >= filled.len() * 2
 }
 
-/// Whether a row can be a header: its cells mostly header words (a lone "Qty" counts).
+/// Whether a row can be a header: its cells mostly header words (a lone "Qty" counts). Sizes
+/// count as words beside a description's header ("Item | 6 | 7 | 8 | Total").
 pub(super) fn is_header_row(row: &[String]) -> bool {
     let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
-    let words = filled.iter().filter(|c| is_header_word(c)).count();
+    let mut words = filled.iter().filter(|c| is_header_word(c)).count();
+    if row.iter().any(|c| role(c) == Some(Role::Description)) {
+        words += sizes::header_labels(row).iter().flatten().count();
+    }
     !filled.is_empty() && words * 2 >= filled.len() && (words >= 2 || filled.len() == 1)
 }
 

@@ -337,7 +337,7 @@ fn specification_size_colour_and_brand_columns_join_the_description() {
         got,
         Some(vec![
             one("Safety helmet with ratchet Yellow ACE", "20", "pcs"),
-            one("Nitrile gloves L Blue", "10", "pcs")
+            one("Nitrile gloves size L Blue", "10", "pcs")
         ])
     );
 }
@@ -358,4 +358,101 @@ fn a_specification_alone_describes_the_item() {
             one("PU air tubing 8mm black", "100", "m")
         ])
     );
+}
+
+#[test]
+fn a_quantity_column_per_size_gives_an_item_per_size() {
+    let got = t(&[
+        &["No.", "Item Description", "S", "M", "L", "XL", "Total"],
+        &["1", "Coverall cotton navy", "", "10", "20", "5", "35"],
+        &["2", "Safety goggles clear", "", "", "", "", "12"],
+        &["", "TOTAL", "", "10", "20", "5", "47"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Coverall cotton navy size M", "10", "pcs"),
+            one("Coverall cotton navy size L", "20", "pcs"),
+            one("Coverall cotton navy size XL", "5", "pcs"),
+            one("Safety goggles clear", "12", "pcs"),
+        ])
+    );
+    // numbered sizes under a header of two rows, a unit column beside them
+    let got = t(&[
+        &["Product", "Quantity per size (pairs)", "", "", "UOM"],
+        &["", "7", "8", "9", ""],
+        &["Safety shoe KWD805", "4", "", "6", "prs"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Safety shoe KWD805 size 7", "4", "pairs"),
+            one("Safety shoe KWD805 size 9", "6", "pairs"),
+        ])
+    );
+}
+
+#[test]
+fn sizes_in_a_column_of_their_own_or_listed_in_a_cell() {
+    // a size column, the product's row without a quantity or with the first size
+    let got = t(&[
+        &["Item", "Description", "Size", "Qty", "UOM"],
+        &["1", "Milwaukee cut level 3 dipped gloves", "", "", ""],
+        &["", "", "M", "24", "prs"],
+        &["", "", "L", "36", "prs"],
+        &["2", "Cotton overall navy", "S", "5", "pcs"],
+        &["", "", "XL", "10", "pcs"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Milwaukee cut level 3 dipped gloves size M", "24", "pairs"),
+            one("Milwaukee cut level 3 dipped gloves size L", "36", "pairs"),
+            one("Cotton overall navy size S", "5", "pcs"),
+            one("Cotton overall navy size XL", "10", "pcs"),
+        ])
+    );
+    // sizes listed beside the total, or in the description
+    let got = t(&[
+        &["No.", "Item", "Sizes & Qty", "Total", "Unit"],
+        &["1", "Tychem 2000 hooded coverall yellow", "L-12, XL-10", "22", "pcs"],
+        &[
+            "2",
+            "Ultranitril 493 chemical gloves",
+            "8 (10 prs), 9 (15 prs)",
+            "25",
+            "prs",
+        ],
+        &[
+            "3",
+            "Safety Jogger AAK S1P – EU 41 x 4 prs, EU 43 x 6 prs",
+            "",
+            "10",
+            "prs",
+        ],
+        &["4", "Cartridge 3M 6001", "–", "20", "pcs"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Tychem 2000 hooded coverall yellow size L", "12", "pcs"),
+            one("Tychem 2000 hooded coverall yellow size XL", "10", "pcs"),
+            one("Ultranitril 493 chemical gloves size 8", "10", "pairs"),
+            one("Ultranitril 493 chemical gloves size 9", "15", "pairs"),
+            one("Safety Jogger AAK S1P EU41", "4", "pairs"),
+            one("Safety Jogger AAK S1P EU43", "6", "pairs"),
+            one("Cartridge 3M 6001", "20", "pcs"),
+        ])
+    );
+}
+
+#[test]
+fn a_summary_of_numbered_sections_lists_no_items() {
+    let got = t(&[
+        &["Section", "Description", "Amount (S$)"],
+        &["1.0", "ABRASIVES", ""],
+        &["2.0", "CHEMICALS & LUBRICANTS", ""],
+        &["3.0", "PERSONAL PROTECTIVE EQUIPMENT", ""],
+    ]);
+    assert!(got.as_ref().is_none_or(|items| items.is_empty()), "{got:?}");
 }
