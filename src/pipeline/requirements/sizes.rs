@@ -29,13 +29,14 @@ const UNIT: &str = r"(?:\s*(?P<u>pairs?|prs?|pcs?|pieces?|nos?|ea|each|sets?|uni
 /// "L: 30", "8 (10 pairs)", "6 prs x UK7", "10 pairs in size 8".
 static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
     let label_first = format!(
-        r"{}\s*(?:[x×*:=@]|-|–|\bqty\b)\s*(?P<q>\d{{1,5}}){UNIT}\b\.?",
-        label("1")
+        r"{}\s*(?:[x×*:=@]|-|–|\bqty\b)\s*(?P<q1>\d{{1,5}}){}\b\.?",
+        label("1"),
+        UNIT.replace("?P<u>", "?P<u1>")
     );
     let bracketed = format!(
-        r"{}\s*\(\s*(?P<bq>\d{{1,5}}){}\s*\)",
+        r"{}\s*\(\s*(?P<q2>\d{{1,5}}){}\s*\)",
         label("2"),
-        UNIT.replace("?P<u>", "?P<bu>")
+        UNIT.replace("?P<u>", "?P<u2>")
     );
     let quantity_first = format!(
         r"(?P<fq>\d{{1,5}}){}\s*(?:[x×*]|in|of|@)?\s*(?:size|sz)\.?\s*[:.]?\s*(?P<fv>\d{{1,2}}(?:\.5)?|[xX]{{0,3}}[sSlL]|[mM]|[2-6][xX][lL])\b",
@@ -186,31 +187,20 @@ fn entries(text: &str) -> Option<Vec<Entry>> {
     let mut rest = text;
     while let Some(c) = ENTRY.captures(rest) {
         let whole = c.get(0)?;
-        // which of the three forms matched, and its groups
-        let n = if c.name("q").is_some() {
-            "1"
-        } else if c.name("bq").is_some() {
-            "2"
-        } else {
-            ""
-        };
-        let group = |name: &str| c.name(&format!("{name}{n}"));
+        // which of the three forms matched ("1": size first, "2": bracketed), and its groups
+        let n = ["1", "2"].into_iter().find(|n| c.name(&format!("q{n}")).is_some());
         let (system, value, q, unit, keyword) = match n {
-            "1" => (
-                group("sys"),
-                group("sysv").or_else(|| group("v"))?,
-                c.name("q")?,
-                c.name("u"),
-                group("kw").is_some(),
-            ),
-            "2" => (
-                group("sys"),
-                group("sysv").or_else(|| group("v"))?,
-                c.name("bq")?,
-                c.name("bu"),
-                group("kw").is_some(),
-            ),
-            _ => (None, c.name("fv")?, c.name("fq")?, c.name("fu"), true),
+            Some(n) => {
+                let group = |name: &str| c.name(&format!("{name}{n}"));
+                (
+                    group("sys"),
+                    group("sysv").or_else(|| group("v"))?,
+                    group("q")?,
+                    group("u"),
+                    group("kw").is_some(),
+                )
+            }
+            None => (None, c.name("fv")?, c.name("fq")?, c.name("fu"), true),
         };
         let quantity: u32 = q.as_str().parse().ok()?;
         if quantity == 0 {

@@ -94,6 +94,7 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     let mut product_above: Option<String> = None;
     for row in &rows[layout.first_item..] {
         let cell = |i: usize| row.get(i).map(String::as_str).unwrap_or("").trim();
+        let row_unit = unit_col.and_then(|i| units::canonical_any(cell(i)));
         let description = cell(desc_col);
         let first_text = row.iter().map(|c| c.trim()).find(|c| !c.is_empty()).unwrap_or("");
         // a row numbered like the items is one, whatever its first word ("Total Multis MS2
@@ -119,10 +120,9 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             .collect();
         if !per_size.is_empty() {
             let product = without_numbering(description);
-            let unit = unit_col.and_then(|i| units::canonical_any(cell(i)));
             items.extend(per_size.into_iter().filter_map(|(label, q, u)| {
                 with_units += usize::from(u.is_some());
-                Requirement::new(&sizes::sized(product, label), q, unit.or(u).unwrap_or("pcs"))
+                Requirement::new(&sizes::sized(product, label), q, row_unit.or(u).unwrap_or("pcs"))
             }));
             last_was_item = false;
             parent = None;
@@ -163,10 +163,9 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
         // sizes listed in a cell of the row ("M-4, L-6, XL-2" beside the total, "… – EU 41 x
         // 4 prs, EU 43 x 6 prs" in the description)
         if let Some(split) = listed_sizes(row, &layout, desc_col, Some(quantity), description) {
-            let unit = unit_col.and_then(|i| units::canonical_any(cell(i)));
-            with_units += usize::from(unit.is_some() || cell_unit.is_some());
+            with_units += usize::from(row_unit.is_some() || cell_unit.is_some());
             items.extend(split.into_iter().map(|mut r| {
-                if let Some(u) = unit.or(cell_unit) {
+                if let Some(u) = row_unit.or(cell_unit) {
                     r.unit = u.to_string();
                 }
                 r
@@ -213,10 +212,7 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             description
         };
         with_units += usize::from(cell_unit.is_some());
-        let unit = unit_col
-            .and_then(|i| units::canonical_any(cell(i)))
-            .or(cell_unit)
-            .unwrap_or("pcs");
+        let unit = row_unit.or(cell_unit).unwrap_or("pcs");
         // a size's row under its product's: the product in that size ("(L)", "size 7")
         let size = super::tidy_description(description);
         let sized = super::lines::attribute_only(&size);
