@@ -61,7 +61,7 @@ fn newest_request(mut msg: InboundMessage) -> InboundMessage {
     let Some(top) = channels::email::forward::newest_part(&msg.text) else {
         return msg;
     };
-    if !top.lines().any(crate::pipeline::requirements::names_an_item) {
+    if !crate::pipeline::requirements::lists_items(&top) {
         return msg;
     }
     tracing::info!("reply above quoted mail: reading the reply only");

@@ -108,10 +108,72 @@ pub fn inline(text: &str, html: Option<&str>, attachments: &[Attachment]) -> Vec
 }
 
 /// The text above the first message quoted or forwarded inline ("-----Original Message-----",
-/// "On … wrote:" with a header block, "From: … Sent: …"), or None when the text quotes none.
+/// "From: … Sent: …" header blocks, a reply's attribution line "On Mon, 10 Mar 2025, Jasmine
+/// <…> wrote:" or a run of `>`-quoted lines), or None when the text quotes none.
 pub fn newest_part(text: &str) -> Option<String> {
-    let found = split(text)?;
-    Some(text.lines().take(found.at_line).collect::<Vec<_>>().join("\n"))
+    let lines: Vec<&str> = text.lines().collect();
+    let at = [split(text).map(|f| f.at_line), attribution(&lines), quoted_run(&lines)]
+        .into_iter()
+        .flatten()
+        .min()?;
+    Some(lines[..at].join("\n"))
+}
+
+/// The line where a reply's attribution starts ("On …, Name <a@b> wrote:", possibly wrapped
+/// onto a second line; "Am … schrieb …:", "Le … a écrit :"), when quoted text follows it.
+fn attribution(lines: &[&str]) -> Option<usize> {
+    let opens = |l: &str| {
+        let l = l.trim().to_lowercase();
+        ["on ", "am ", "le ", "el ", "op ", "il ", "pada "]
+            .iter()
+            .any(|w| l.starts_with(w))
+    };
+    let closes = |l: &str| {
+        let l = l.trim().to_lowercase();
+        [
+            "wrote:",
+            "schrieb:",
+            "a écrit :",
+            "a écrit:",
+            "escribió:",
+            "schreef:",
+            "ha scritto:",
+            "menulis:",
+        ]
+        .iter()
+        .any(|w| l.ends_with(w))
+    };
+    (0..lines.len()).find(|&i| {
+        let wrapped_end = if closes(lines[i]) {
+            Some(i)
+        } else {
+            (i + 1 < lines.len() && closes(lines[i + 1]) && !lines[i + 1].trim_start().starts_with('>'))
+                .then_some(i + 1)
+        };
+        opens(lines[i])
+            && !lines[i].trim_start().starts_with('>')
+            && wrapped_end.is_some_and(|end| {
+                lines[end + 1..]
+                    .iter()
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| l.trim_start().starts_with('>'))
+            })
+    })
+}
+
+/// The first of three or more lines in a row quoted with `>` (blank lines between them
+/// allowed): an earlier mail quoted below the reply.
+fn quoted_run(lines: &[&str]) -> Option<usize> {
+    let quoted = |l: &str| l.trim_start().starts_with('>');
+    (0..lines.len()).find(|&i| {
+        quoted(lines[i])
+            && lines[i..]
+                .iter()
+                .take_while(|l| quoted(l) || l.trim().is_empty())
+                .filter(|l| quoted(l))
+                .count()
+                >= 3
+    })
 }
 
 /// One inline forward: the header it names and the text below it.

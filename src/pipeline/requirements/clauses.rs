@@ -9,10 +9,10 @@ use regex::Regex;
 
 use super::{Requirement, lines, listed, remarks, sizes};
 
-/// Clause breaks inside a sentence that lists several items: sentence ends, semicolons, "and"
-/// or a comma before a number ("10 x gloves and 5 boxes of cable ties").
+/// Clause breaks inside a sentence that lists several items: sentence ends, semicolons, "and",
+/// "plus" or a comma before a number ("10 x gloves and 5 boxes of cable ties").
 static CLAUSES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)[.!?;]\s+|;|\s+and\s+|,\s+(?:and\s+)?").expect("regex"));
+    LazyLock::new(|| Regex::new(r"(?i)[.!?;]\s+|;|\s+(?:and|plus)\s+|,\s+(?:and\s+|plus\s+)?").expect("regex"));
 
 /// The clauses of a line, split where no bracket is open: "scourer with sponge (5 per pack,
 /// soft)" is one clause.
@@ -39,6 +39,31 @@ fn clauses(line: &str) -> Vec<&str> {
     out
 }
 
+/// Blanks left at the end of a line for the supplier to fill (a bill's rate and amount:
+/// "… 12  pail  ..........  ............", "… nos 6 ______ ______", "… 4 $______").
+static BLANKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\s+(?:(?:s\$|\$|sgd|rm)\s*)?(?:\.{4,}|_{3,}|…{2,}|-{4,}))+\s*$").expect("regex")
+});
+
+/// A chat export's stamp before each message: "[14/03/25, 07:42] Faizal Site: …",
+/// "14/03/2025, 07:42 - Faizal: …".
+static CHAT_STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\[?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4},?\s+\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?\]?\s*(?:[-–]\s*)?[^:\[\]]{1,40}:\s+")
+        .expect("regex")
+});
+
+/// The line without the blanks it leaves to fill, and without a chat export's stamp.
+fn without_blanks(line: &str) -> &str {
+    let line = match CHAT_STAMP.find(line) {
+        Some(m) => &line[m.end()..],
+        None => line,
+    };
+    match BLANKS.find(line) {
+        Some(m) if m.start() > 0 => &line[..m.start()],
+        _ => line,
+    }
+}
+
 /// What one line of running text holds: items, or a weak one that only a list makes an item
 /// ([`listed`]).
 #[derive(Debug, Default)]
@@ -59,6 +84,7 @@ pub(super) fn items_in(line: &str) -> Vec<Requirement> {
 /// their weak clauses ("… and a dozen toilet brushes") count too; a line with one weak item
 /// alone leaves it to the list around it.
 pub(super) fn read(line: &str) -> LineItems {
+    let line = without_blanks(line);
     // one product in several sizes ("Coverall M-20, L-30, XL-10")
     if let Some(items) = sizes::breakdown(line) {
         return LineItems { items, weak: None };
@@ -104,7 +130,7 @@ pub(super) fn read(line: &str) -> LineItems {
         }
         if let Some(found) = one(c)
             .map(|r| (r, false))
-            .or_else(|| listed::weak_item(c).map(|r| (r, true)))
+            .or_else(|| listed::weak_clause(c).map(|r| (r, true)))
         {
             read_parts.push(found);
             previous = None;
@@ -167,6 +193,40 @@ mod tests {
         let got = items_in("\"Caution wet floor\" sign board, A-frame – 10 pcs");
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].description, "\"Caution wet floor\" sign board, A-frame");
+    }
+
+    #[test]
+    fn blanks_left_for_rate_and_amount_are_not_read() {
+        let read = |line: &str| -> Vec<(String, String, String)> {
+            items_in(line)
+                .into_iter()
+                .map(|r| (r.description, r.quantity.to_string(), r.unit))
+                .collect()
+        };
+        assert_eq!(
+            read("A1  Quicseal 103M Acrylflex grey, 20kg pail  12  pail  ..........  ............"),
+            [(
+                "Quicseal 103M Acrylflex grey, 20kg pail".into(),
+                "12".into(),
+                "pails".into()
+            )]
+        );
+        assert_eq!(
+            read("7.5 Floor squeegee 24\" c/w aluminium handle nos 6 ______ ______"),
+            [(
+                "Floor squeegee 24\" c/w aluminium handle".into(),
+                "6".into(),
+                "nos".into()
+            )]
+        );
+        assert_eq!(
+            read("[14/03/25, 07:43] Faizal Site: cone light 5 LED - 20 pcs"),
+            [("cone light 5 LED".into(), "20".into(), "pcs".into())]
+        );
+        assert_eq!(
+            read("Wypall X60 wipers (150 sheets) - 20 box  S$ ______"),
+            [("Wypall X60 wipers (150 sheets)".into(), "20".into(), "boxes".into())]
+        );
     }
 
     #[test]

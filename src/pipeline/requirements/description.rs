@@ -88,6 +88,7 @@ pub(super) fn of_item(mut description: &str) -> Option<&str> {
     if description
         .split_whitespace()
         .all(|w| w.chars().all(|ch| !ch.is_alphabetic()) || is_size_word(w))
+        && !super::maker_and_model(description)
     {
         return None;
     }

@@ -29,7 +29,9 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
             \(\d{1,3}\) |
             \(?[a-h][.)] |
             \(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)] |
-            (?:item|line|s/?n|no\.?)\s*\#?\s*\d{1,3}(?:\.\d{1,3})?\s*[:.)-]
+            (?:item|line|s/?n|no\.?)\s*\#?\s*\d{1,3}(?:\.\d{1,3})?\s*[:.)-] |
+            # a bill's item reference set apart by two spaces or a tab: A1, B12, C2.1
+            [a-z]{1,2}\d{1,2}(?:\.\d{1,2})?[\t\x20]
         )\s+",
     )
     .expect("regex")
@@ -46,7 +48,13 @@ pub(super) static DESCRIPTION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// An attribute line between a description and its quantity ("Brand: 3M", "Size: L").
 static ATTRIBUTE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:brand|make|manufacturer|colou?r|size|model|remarks?|notes?|spec(?:ification)?s?|unit|uom|delivery|packing|pack size|part\s*(?:no\.?|number)|code|standard|grade|finish|material code|item code)\s*[:=\-–]")
+    Regex::new(r"(?i)^\s*(?:brand|make|manufacturer|colou?r|size|model|remarks?|notes?|spec(?:ification)?s?|unit|uom|delivery|packing|pack size|part\s*(?:no\.?|number)|p/n|mpn|mfr\.?\s*(?:part\s*)?(?:no\.?|p/n|number)?|model\s*(?:no\.?|number)|code|standard|grade|finish|material code|item code|stock code)\s*[:=\-–]")
+        .expect("regex")
+});
+/// An attribute line naming who makes the product or its model or part number ("Brand: 3M",
+/// "P/N: M1901G", "Model No. - DHP486Z"): its value belongs to the description above it.
+static MAKER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:brand|make|manufacturer|model|part\s*(?:no\.?|number)|p/n|mpn|mfr\.?\s*(?:part\s*)?(?:no\.?|p/n|number)?|model\s*(?:no\.?|number))\s*[:=\-–]\s*(?P<v>\S.{0,60}?)\s*$")
         .expect("regex")
 });
 
@@ -161,7 +169,7 @@ pub(super) static JOINERS: LazyLock<Regex> =
 /// item as it stands; what follows must still read as an item with its quantity first.
 static ASK_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^[^\d:]{0,60}?\b(?:need|needs|require|requires|want|wants|(?:would|'d|’d)\s+(?:also\s+)?like(?:\s+(?:you|u)\s+to\s+(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?)?|(?:could|can|would)\s+(?:you|u)\s+(?:please\s+|pls\s+|also\s+)*(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?|(?:has|have)\s+(?:also\s+)?asked\s+for|asked\s+for|please\s+(?:also\s+)?(?:quote|include|supply|add))\s+(?:us\s+|me\s+)?",
+        r"(?i)^[^\d:]{0,60}?\b(?:need|needs|require|requires|want|wants|(?:would|'d|’d)\s+(?:also\s+)?like(?:\s+(?:you|u)\s+to\s+(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?)?|(?:could|can|would)\s+(?:you|u)\s+(?:please\s+|pls\s+|also\s+)*(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?|(?:has|have)\s+(?:also\s+)?asked\s+for|asked\s+for|(?:please|pls|plz|kindly)\s+(?:also\s+)?(?:quote|include|supply|add)|(?:can|could|pls|please)\s+(?:you\s+|u\s+)?(?:also\s+)?(?:add|include))\s+(?:us\s+|me\s+)?",
     )
     .expect("regex")
 });
@@ -280,6 +288,30 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
     PATTERNS
         .iter()
         .find_map(|(re, rule)| re.captures(text).and_then(|c| accept(&c, *rule)))
+        .or_else(|| unit_then_quantity(text))
+}
+
+/// A bill's line: the description, then its unit and its quantity apart from it by dot
+/// leaders or wide spaces ("Safety vest, orange ........ no. .... 30", "Backer rod 10mm
+/// lm   500"), or a unit of count after a space ("Floor squeegee 24\" nos 6").
+static UNIT_THEN_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<d>.*?[A-Za-z].*?)(?P<sep>\s*\.{2,}\s*|\s{2,}|\t|\s)(?P<u>[A-Za-z][A-Za-z0-9²]{0,6})\.?(?:\s*\.{2,}\s*|\s+)(?P<q>\d{1,3}(?:,\d{3})+|\d{1,6})(?:\.\d{1,3})?\s*$")
+        .expect("regex")
+});
+
+fn unit_then_quantity(text: &str) -> Option<Requirement> {
+    let c = UNIT_THEN_QUANTITY.captures(text)?;
+    // after a single space only a unit of count ("… handle nos 6"); a measure needs the
+    // bill's leaders or columns ("… dia   lm   500"), else it is a size ("… M 10")
+    let unit = if c["sep"].len() == 1 {
+        units::canonical(&c["u"])?
+    } else {
+        units::canonical_any(&c["u"])?
+    };
+    let figure = c.get(0)?.as_str()[c.name("q")?.start() - c.get(0)?.start()..].trim();
+    let quantity = Quantity::parse(figure).ok()?;
+    let description = c["d"].trim_end_matches(['.', ' ', '-', '–']);
+    Requirement::new(description::of_item(description)?, quantity, unit)
 }
 
 /// A count of packs and, in brackets, what each holds: "3 ctn (12 btl)", "60 tubes (2 cartons)".
@@ -345,8 +377,10 @@ pub(super) fn under_parent(item: &Requirement, parent: Option<&str>) -> Requirem
 pub(super) enum Context {
     /// Text that may be the description of a quantity given on a later line.
     Description(String),
-    /// An attribute ("Brand: 3M") between a description and its quantity.
-    Attribute,
+    /// An attribute ("Brand: 3M", "Colour: red") between a description and its quantity;
+    /// with the value that names the product ("3M", "M1901G"), to be joined to the
+    /// description.
+    Attribute(Option<String>),
     /// Anything else.
     Other,
 }
@@ -355,7 +389,13 @@ pub(super) enum Context {
 pub(super) fn context(line: &str) -> Context {
     let text = MARKER.replace(line.trim(), "");
     if ATTRIBUTE_LABEL.is_match(&text) {
-        return Context::Attribute;
+        let maker = MAKER_LABEL.captures(&text).map(|c| c["v"].to_string()).filter(|v| {
+            !matches!(
+                v.to_ascii_lowercase().as_str(),
+                "-" | "n/a" | "na" | "nil" | "any" | "tbc" | "tba"
+            )
+        });
+        return Context::Attribute(maker);
     }
     let text = DESCRIPTION_LABEL.replace(&text, "");
     let text = text.trim();
@@ -384,11 +424,21 @@ static SOLD_PER: LazyLock<Regex> = LazyLock::new(|| {
 /// air tubing 10mm (per metre) - 100 m". Elsewhere "- 300 mm" is a size, not a quantity.
 fn sold_per(description: &str, word: &str) -> Option<&'static str> {
     let unit = units::canonical_measure(word)?;
-    SOLD_PER
+    (SOLD_PER
         .captures_iter(description)
         .any(|c| units::canonical_measure(&c["u"]) == Some(unit))
-        .then_some(unit)
+        || (unit == "m" && LENGTH_GOODS.is_match(description) && !CABLE_TIES.is_match(description)))
+    .then_some(unit)
 }
+
+/// Goods cut to length from a coil or drum: "pu tubing black 10mm - 100 mtr" orders metres
+/// (a hose is sold in lengths: "air hose 8mm - 20 m" is its size).
+static LENGTH_GOODS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:tubing|cables?|wires?|ropes?|chains?|conduits?|trunking|webbing|cords?|netting)\b")
+        .expect("regex")
+});
+static CABLE_TIES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bcable\s+(?:ties|tie|clips?|markers?|lugs?|glands?)\b").expect("regex"));
 
 /// Words after a number that make it a term, not an item: "quote 30 days validity", "need
 /// 3 working days".
@@ -499,6 +549,10 @@ mod tests {
         assert_eq!(
             clause("For the workshop, could you please quote 3 units of Makita GA4030 grinder"),
             some("Makita GA4030 grinder", "3", "units")
+        );
+        assert_eq!(
+            clause("Can also add 1 unit makita angle grinder GA4030"),
+            some("makita angle grinder GA4030", "1", "units")
         );
     }
 
@@ -686,6 +740,24 @@ mod tests {
     }
 
     #[test]
+    fn a_bills_unit_then_quantity_after_dot_leaders() {
+        assert_eq!(
+            r("A3  Safety vest c/w reflective strip, orange ........... no. .... 30"),
+            some("Safety vest c/w reflective strip, orange", "30", "nos")
+        );
+        assert_eq!(
+            r("A4  3M 1110 corded ear plug (1 pr/pack) ................ pr ..... 200"),
+            some("3M 1110 corded ear plug (1 pr/pack)", "200", "pairs")
+        );
+        assert_eq!(
+            r("Polyethylene backer rod 10mm dia   lm   500"),
+            some("Polyethylene backer rod 10mm dia", "500", "m")
+        );
+        // a size and a figure are no unit and quantity
+        assert_eq!(r("Hex bolt   M10   50"), None);
+    }
+
+    #[test]
     fn a_measure_is_the_quantity_of_what_is_sold_by_it() {
         assert_eq!(
             r("2. PU air tubing 10mm black (per metre) -- 100 m"),
@@ -695,8 +767,13 @@ mod tests {
             r("Euromax yellow air hose 3/8\", per mtr -- 50 m"),
             some("Euromax yellow air hose 3/8\", per mtr", "50", "m")
         );
+        assert_eq!(
+            r("pu tubing black 10mm - 100 mtr"),
+            some("pu tubing black 10mm", "100", "m")
+        );
         // a size after a dash is no quantity
         assert_eq!(r("Cable tie black - 300 mm"), None);
+        assert_eq!(r("Cable tie black - 3 m"), None);
         assert_eq!(r("Air hose 8mm - 20 m"), None);
     }
 
@@ -857,7 +934,12 @@ mod tests {
             context("Description: Nitrile gloves size L"),
             Context::Description("Nitrile gloves size L".into())
         );
-        assert_eq!(context("Brand: Ansell or equivalent"), Context::Attribute);
+        assert_eq!(
+            context("Brand: Ansell or equivalent"),
+            Context::Attribute(Some("Ansell or equivalent".into()))
+        );
+        assert_eq!(context("P/N: M1901G"), Context::Attribute(Some("M1901G".into())));
+        assert_eq!(context("Colour: red"), Context::Attribute(None));
         assert_eq!(context("Dear Sir,"), Context::Other);
         let joined = with_labelled_quantity("Face shield.", "Quantity: 60 pcs").expect("item");
         assert_eq!(

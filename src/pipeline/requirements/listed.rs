@@ -52,6 +52,21 @@ static FIGURE_LAST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<d>.*?[A-Za-z].*?)\s*(?:\s[-–—=]|:|\.{2,}|\t)\s*(?P<q>\d{1,3}(?:,\d{3})*)\s*\.?$").expect("regex")
 });
 
+/// A bare figure ending the line after a space only: "ace helmet yellow 30", "3m foam earplug
+/// 1100 200". The weakest form: the figure may be a size or a grade ("steel 304"), so the
+/// words before it are checked and only a list makes it an item.
+static BARE_LAST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<d>.*?[A-Za-z].*?)\s+(?P<q>\d{1,3}(?:,\d{3})*)\s*$").expect("regex"));
+
+/// Words before a bare last figure that make it a size, grade, series or street number.
+const NOT_COUNT_BEFORE: &[&str] = &[
+    "uk", "us", "eu", "type", "class", "grade", "series", "ss", "sus", "ral", "din", "iso", "en", "astm", "pn", "sch",
+    "schedule", "cat", "category", "ip", "no", "nr", "ave", "avenue", "st", "street", "rd", "road", "drive", "dr",
+    "lane", "sector", "way", "walk", "link", "loop", "crescent", "tower", "at", "by", "before", "after", "in", "on",
+    "from", "until", "till", "about", "around", "x", "×", "m", "mark", "gen", "v", "ver", "vol", "of", "chapter",
+    "tier", "zone", "pier", "berth", "wharf", "hall",
+];
+
 /// The most words a weak item's description has; more is a sentence, not a list line.
 const MAX_WORDS: usize = 14;
 
@@ -181,6 +196,16 @@ static TOTAL: LazyLock<Regex> =
 
 /// A line or clause read as an item with a quantity but no unit, if it is written as one.
 pub(super) fn weak_item(text: &str) -> Option<Requirement> {
+    weak(text, true)
+}
+
+/// `weak_item` for a clause of a line ("…Toyogo 292, any brand …… 10 pcs"): a bare figure
+/// closing a clause is the description's ("Toyogo 292", "pack of 100"), never its count.
+pub(super) fn weak_clause(text: &str) -> Option<Requirement> {
+    weak(text, false)
+}
+
+fn weak(text: &str, whole_line: bool) -> Option<Requirement> {
     let text = lines::without_marker(text);
     if FIELD.is_match(&text) || ADDRESS.is_match(&text) {
         return None;
@@ -192,6 +217,7 @@ pub(super) fn weak_item(text: &str) -> Option<Requirement> {
         .or_else(|| spelled_first(text))
         .or_else(|| figure_last(text))
         .or_else(|| lines::bracketed_count(text))
+        .or_else(|| whole_line.then(|| bare_last(text)).flatten())
         .filter(|r| r.description.split_whitespace().count() <= MAX_WORDS && !SENTENCE_BREAK.is_match(&r.description))
 }
 
@@ -229,6 +255,39 @@ fn figure_last(text: &str) -> Option<Requirement> {
         .split_whitespace()
         .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2);
     if letter_words.count() < 2 {
+        return None;
+    }
+    Requirement::new(d, Quantity::parse(&c["q"]).ok()?, "pcs")
+}
+
+/// "ace helmet yellow 30": a count after the description with nothing between but a space.
+fn bare_last(text: &str) -> Option<Requirement> {
+    let c = BARE_LAST.captures(text)?;
+    let d = c.name("d")?.as_str().trim();
+    let last = d.split_whitespace().last()?.to_ascii_lowercase();
+    let last_word = last.trim_matches(|c: char| !c.is_alphanumeric());
+    // a dimension or range ("4 x 8", "10-20"), a label's value, a number run ("1100 200" is a
+    // model and a count; "12 24 36" a row of figures)
+    // a word in quotes or brackets is no label ("'Caution Wet Floor' 6")
+    let quoted = last.ends_with(['\'', '"', ')', '’', '”']);
+    if last.ends_with(['-', '/', ':', '#', '=', '+'])
+        || NOT_COUNT_BEFORE.contains(&last_word)
+        || (NOT_ITEM_BEFORE.contains(&last_word) && !quoted)
+        || lines::is_attribute(d)
+        || d.contains(':')
+        || TOTAL.is_match(d)
+        || d.split_whitespace()
+            .rev()
+            .take(2)
+            .all(|w| w.chars().all(|c| c.is_ascii_digit() || c == ','))
+    {
+        return None;
+    }
+    let letter_words = d
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .count();
+    if letter_words < 2 {
         return None;
     }
     Requirement::new(d, Quantity::parse(&c["q"]).ok()?, "pcs")
@@ -318,6 +377,8 @@ mod tests {
             w("twenty 3M 1110 corded earplugs"),
             some("3M 1110 corded earplugs", "20")
         );
+        assert_eq!(w("ace helmet yellow 30"), some("ace helmet yellow", "30"));
+        assert_eq!(w("3m foam earplug 1100 200"), some("3m foam earplug 1100", "200"));
     }
 
     #[test]
@@ -344,6 +405,12 @@ mod tests {
             "Our workshop: 5 Ang Mo Kio Industrial Park 2A, #03-12 AMK Tech II, S(567760).",
             "12 Tuas Avenue 5, Singapore 639340",
             "Site office - 3 Jalan Kilang, #02-11 Kilang Building",
+            "stainless steel grade 304",
+            "safety boots UK 8",
+            "Tampines Ave 5",
+            "plywood 4 x 8",
+            "figures 12 24 36",
+            "see you at 10",
         ] {
             assert_eq!(w(s), None, "{s}");
         }

@@ -36,7 +36,7 @@ pub struct Requirement {
 impl Requirement {
     pub(crate) fn new(description: &str, quantity: Quantity, unit: &str) -> Option<Self> {
         let description = tidy_description(description);
-        if description.chars().filter(|c| c.is_alphabetic()).count() < 2 || description.len() > 400 {
+        if !(names_something(&description)) || description.len() > 400 {
             return None;
         }
         Some(Self {
@@ -45,6 +45,25 @@ impl Requirement {
             unit: unit.to_string(),
         })
     }
+}
+
+/// Whether a description can name a product: two letters at least, or a maker's name of one
+/// letter and figures beside a model number ("3M 8210").
+fn names_something(description: &str) -> bool {
+    let letters = description.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 2 || (letters == 1 && maker_and_model(description))
+}
+
+/// "3M 8210", "3M 1860": a maker's name of a figure and a letter, then a model number of
+/// three figures or more (not "3m 12", a length and a count).
+pub(super) fn maker_and_model(description: &str) -> bool {
+    let words: Vec<&str> = description.split_whitespace().collect();
+    words.windows(2).any(|w| {
+        w[0].chars().any(char::is_alphabetic)
+            && w[0].chars().any(|c| c.is_ascii_digit())
+            && w[1].len() >= 3
+            && w[1].chars().all(|c| c.is_ascii_digit())
+    })
 }
 
 /// Quantities are JSON numbers: whole ones print without a decimal point (24, not 24.0).
@@ -243,7 +262,14 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                                 parent = Some(d.clone());
                                 pending = Some(d);
                             }
-                            lines::Context::Attribute => {}
+                            lines::Context::Attribute(maker) => {
+                                // "Makita planer 82mm" / "P/N: M1901G" / "Qty: 2 units"
+                                if let (Some(d), Some(v)) = (pending.as_mut(), maker)
+                                    && !d.to_lowercase().contains(&v.to_lowercase())
+                                {
+                                    *d = format!("{d} {v}");
+                                }
+                            }
                             lines::Context::Other => {
                                 pending = None;
                                 parent = None;
@@ -329,6 +355,20 @@ pub fn names_an_item(line: &str) -> bool {
     !clauses::items_in(line).is_empty()
 }
 
+/// Whether a text asks for items: a line that names one, or two lines or more that list
+/// items without a unit ("ace helmet yellow 30" / "zebra tape 12").
+pub fn lists_items(text: &str) -> bool {
+    let mut weak = 0;
+    for line in text.lines() {
+        let read = clauses::read(line);
+        if !read.items.is_empty() {
+            return true;
+        }
+        weak += usize::from(read.weak.is_some());
+    }
+    weak >= 2
+}
+
 /// Words only a request for quotation (or its item list) uses.
 static REQUEST_WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:rfq|rfp|rfi|quot(?:e|ed|es|ing|ation|ations)|enquiry|enquiries|inquiry|tender|requisition|procurement|purchasing|qty|q'ty|quantity|quantities|uom|pls\s+supply|please\s+supply|kindly\s+supply)\b")
@@ -366,6 +406,40 @@ mod tests {
         assert_eq!(
             tidy_description("Total Quartz 5W-30 engine oil"),
             "Total Quartz 5W-30 engine oil"
+        );
+    }
+
+    #[test]
+    fn a_maker_of_one_letter_and_a_model_number_name_a_product() {
+        assert!(names_something("3M 8210"));
+        assert!(names_something("Ear plugs"));
+        assert!(!names_something("2 x 4"));
+        assert!(!names_something("3M"));
+        assert!(!names_something("5M 12"));
+    }
+
+    #[test]
+    fn a_part_number_on_its_own_line_joins_the_description_above_its_quantity() {
+        let got = extract_rules(&[doc(vec![
+            line("Please quote the following:"),
+            line("Item 1: Makita planer 82mm"),
+            line("P/N: M1901G"),
+            line("Qty: 2 units"),
+            line("Item 2: Bostitch stapling plier"),
+            line("Colour: black"),
+            line("Qty: 10 pcs"),
+        ])])
+        .expect("read");
+        let got: Vec<(&str, String)> = got
+            .iter()
+            .map(|r| (r.description.as_str(), r.quantity.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Makita planer 82mm M1901G", "2".to_string()),
+                ("Bostitch stapling plier", "10".to_string())
+            ]
         );
     }
 

@@ -19,9 +19,10 @@ static REMARK_TAIL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)(?:
             \s*[(\[](?P<b>[^()\[\]]{3,})[)\]]
           | [,;]?\s+(?P<p>(?:for|to|at)\s+(?:the|our|your|their|my|this|that|these|those|every|use\s+(?:at|in|on|by))\s+[^()\d,;]*)
-          | [,;]?\s+(?:please|pls|plz|kindly|thanks|thx|tq|thank\s+you|asap|urgent|urgently|if\s+possible|if\s+available|as\s+usual|as\s+before
+          | (?:\s+[-–—]\s*|[,;]?\s+)(?:please|pls|plz|kindly|thanks|thx|tq|thank\s+you|asap|urgent|urgently|if\s+possible|if\s+available|as\s+usual|as\s+before
+                     |same\s+as\s+(?:last\s+(?:time|order|round|month)|before|previous(?:\s+order)?|usual|the\s+last\s+(?:one|order))
                      |if\s+in\s+stock|if\s+(?:you|u)\s+(?:have|carry|stock)(?:\s+(?:it|them|one))?
-                     |any\s+(?:make|brand|colou?r|model|supplier|manufacturer))
+                     |any\s+(?:make|brand|colou?r|model|supplier|manufacturer)(?:\s+(?:ok|okay|is\s+ok|is\s+fine|fine|also\s+can|can|will\s+do))?)
         )\s*[.!…]*\s*$",
     )
     .expect("regex")
@@ -218,6 +219,11 @@ mod tests {
     #[test]
     fn a_bracket_is_a_remark_only_in_the_buyers_words() {
         assert_eq!(without_remark("Drill x 2 (we have batteries)"), "Drill x 2");
+        assert_eq!(
+            without_remark("MSA helmet white – 15nos – same as last time"),
+            "MSA helmet white – 15nos"
+        );
+        assert_eq!(without_remark("silicone spray - any brand ok"), "silicone spray");
         assert_eq!(
             without_remark("Glue x 10 (3M or equivalent)"),
             "Glue x 10 (3M or equivalent)"

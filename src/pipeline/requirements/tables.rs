@@ -182,7 +182,8 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             // a row that only gives a size under its product's row ("" | "M" | 15 | pcs)
             "" if layout.roles.contains(&Role::Attribute)
                 && (parent.is_some() || product_above.is_some())
-                && has_attribute(row, &layout.roles) =>
+                && has_attribute(row, &layout.roles)
+                && !names_product(row, &layout.roles) =>
             {
                 from_above = true;
                 parent.as_deref().or(product_above.as_deref()).unwrap_or_default()
@@ -201,7 +202,8 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
                 d
             }
         };
-        if description.is_empty() {
+        // a row that names its product by brand and model only ("" | BOSCH | GWS 7-100 ET)
+        if description.is_empty() && !names_product(row, &layout.roles) {
             last_was_item = false;
             continue;
         }
@@ -277,6 +279,27 @@ fn with_attributes(row: &[String], roles: &[Role], desc_col: usize, description:
         }
     }
     super::tidy_description(&parts.join(" "))
+}
+
+/// Whether a row's attribute cells name a product by themselves: a maker and a model or part
+/// number ("BOSCH" | "GWS 7-100 ET"), not a size or a colour ("M", "Yellow").
+fn names_product(row: &[String], roles: &[Role]) -> bool {
+    let said: Vec<&str> = row
+        .iter()
+        .zip(roles)
+        .filter(|(_, r)| **r == Role::Attribute)
+        .map(|(c, _)| c.trim())
+        .filter(|c| c.chars().any(char::is_alphanumeric) && !super::lines::attribute_only(c))
+        .collect();
+    let words: Vec<&str> = said.iter().flat_map(|c| c.split_whitespace()).collect();
+    let model = words
+        .iter()
+        .any(|w| w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(char::is_alphabetic));
+    let wordy = words
+        .iter()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .count();
+    !said.is_empty() && (model || (said.len() >= 2 && wordy >= 2))
 }
 
 /// Whether a row says something in an attribute column (a size, a colour).
@@ -482,6 +505,8 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
             Some(Role::Quantity) if p.is_serial() && !p.is_quantity() => *r = Some(Role::Serial),
             Some(Role::Description) | None if p.is_serial() && p.filled >= 2 => *r = Some(Role::Serial),
             Some(Role::Description) | None if p.is_code() => *r = Some(Role::Code),
+            // a "Part No." of the buyer's own stock codes says nothing of the product
+            Some(Role::Attribute) if columns::internal_codes(body, c) => *r = Some(Role::Code),
             Some(Role::Description) if p.filled == 0 => *r = None,
             None if p.is_money() => *r = Some(Role::Money),
             None if p.is_unit() => *r = Some(Role::Unit),

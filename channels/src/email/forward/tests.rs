@@ -118,3 +118,16 @@ fn addresses_and_names() {
     );
     assert_eq!(display_name("j@a.example", "j@a.example"), None);
 }
+
+#[test]
+fn a_reply_is_read_above_its_attribution_or_quoted_lines() {
+    let gmail = "Pls also quote:\nskk castor 5\" x8\n\nThanks\nMuthu\n\nOn Mon, 10 Mar 2025 at 16:22, Jasmine Lee <sales@horme.com.sg>\nwrote:\n\n> Hi Muthu,\n>> 1. ace helmet orange x20\n";
+    assert_eq!(
+        newest_part(gmail).as_deref(),
+        Some("Pls also quote:\nskk castor 5\" x8\n\nThanks\nMuthu\n")
+    );
+    let bare = "new list:\nhelmet x2\n\n> old list:\n> gloves x5\n>\n> boots x3\n";
+    assert_eq!(newest_part(bare).as_deref(), Some("new list:\nhelmet x2\n"));
+    // one quoted line is a quotation mark, not a quoted mail; "On site …" is no attribution
+    assert_eq!(newest_part("On site by 9am please.\n> see below\nthanks"), None);
+}

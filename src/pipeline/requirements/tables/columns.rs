@@ -115,6 +115,44 @@ pub(super) fn is_code(cell: &str) -> bool {
             || has_letters_and_digits(c))
 }
 
+/// Whether a column's cells are the buyer's own stock or item codes, not makers' part
+/// numbers: every filled cell (at least two) one token of the same shape under the same
+/// letters ("STK-00421", "STK-00017"; "BCW-2210", "BCW-2211"), with at least three digits,
+/// or numbers of one length, at least six digits long ("4000123456"). A
+/// maker's part numbers differ in shape ("DHP486Z", "GA5030", "6200") or carry no prefix.
+pub(super) fn internal_codes(rows: &[Vec<String>], col: usize) -> bool {
+    let mut seen: Option<(String, String)> = None;
+    let mut filled = 0usize;
+    for row in rows {
+        let cell = row.get(col).map(|c| c.trim()).unwrap_or("");
+        if cell.is_empty() {
+            continue;
+        }
+        let prefix: String = cell.chars().take_while(char::is_ascii_alphabetic).collect();
+        let shape: String = cell
+            .chars()
+            .map(|c| match c {
+                '0'..='9' => '9',
+                c if c.is_ascii_alphabetic() => 'A',
+                c => c,
+            })
+            .collect();
+        let digits = cell.bytes().filter(u8::is_ascii_digit).count();
+        // "STK-00421", or a long number of an ERP ("4000123456")
+        let ok = CODE.is_match(cell)
+            && ((prefix.len() >= 2 && digits >= 3) || (digits >= 6 && digits == cell.len()))
+            && seen
+                .as_ref()
+                .is_none_or(|(p, s)| *p == prefix.to_ascii_uppercase() && *s == shape);
+        if !ok {
+            return false;
+        }
+        seen = Some((prefix.to_ascii_uppercase(), shape));
+        filled += 1;
+    }
+    filled >= 2
+}
+
 fn has_letters_and_digits(c: &str) -> bool {
     c.bytes().any(|b| b.is_ascii_alphabetic()) && c.bytes().any(|b| b.is_ascii_digit())
 }
@@ -145,5 +183,18 @@ mod tests {
         assert!(col(&["EA", "PCS", "Rolls"]).is_unit());
         assert!(!is_code("Gloves"));
         assert!(!is_code("250"));
+    }
+
+    #[test]
+    fn a_buyers_stock_codes_share_one_shape_a_makers_part_numbers_do_not() {
+        let rows = |cells: &[&str]| -> Vec<Vec<String>> { cells.iter().map(|c| vec![c.to_string()]).collect() };
+        assert!(internal_codes(&rows(&["STK-00421", "STK-00017", "", "STK-10230"]), 0));
+        assert!(internal_codes(&rows(&["YC5000", "YC5001"]), 0));
+        assert!(internal_codes(&rows(&["4000123456", "4000123470"]), 0));
+        assert!(!internal_codes(&rows(&["DHP486Z", "DGA404Z", "M8103KX2B"]), 0));
+        assert!(!internal_codes(&rows(&["6200", "6001"]), 0));
+        assert!(!internal_codes(&rows(&["UK7", "UK8", "UK9"]), 0));
+        assert!(!internal_codes(&rows(&["STK-00421"]), 0));
+        assert!(!internal_codes(&rows(&["K5 Premium", "AERO 21-01"]), 0));
     }
 }

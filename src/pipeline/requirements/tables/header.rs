@@ -26,8 +26,20 @@ static SERIAL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 static CODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:code|part\s*(?:no\.?|number|#)?|p/?n|sku|ref(?:erence)?|cat(?:alog(?:ue)?)?\.?\s*(?:no\.?|#)|art(?:icle|\.)?\s*(?:no\.?|#|nr\.?)|material\s*(?:no\.?|number|#)|stock\s*(?:no\.?|#)|model(?:\s*no\.?)?|mfr|manufacturer|barcode|upc|ean)\b")
+    Regex::new(r"(?i)\b(?:code|part\s*(?:no\.?|number|#)?|p/?n|sku|ref(?:erence)?|cat(?:alog(?:ue)?)?\.?\s*(?:no\.?|#)|art(?:icle|\.)?\s*(?:no\.?|#|nr\.?)|material\s*(?:no\.?|number|#)|stock\s*(?:no\.?|#)|barcode|upc|ean)\b")
         .expect("regex")
+});
+/// Header words of a column naming who makes the product and its model or part number
+/// ("Brand | Model", "Mfr Part No.", "Manufacturer", "Make / Model", "OEM P/N"): the
+/// product's identity, joined to the description like an attribute. (A buyer's own stock
+/// codes in such a column are told by its cells: see `columns::internal_codes`.) A plain
+/// "Part No." or "P/N" is as often the buyer's own item number ("HX-M10-50", "LOCT-243"):
+/// a code, not read.
+static MAKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:model(?:\s*(?:no\.?|number|#|code))?|mfr|mfg|manufacturer(?:'?s)?|maker(?:'?s)?|mpn|oem)(?:\W|$)",
+    )
+    .expect("regex")
 });
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:price|rate|amount|total|cost|value|sgd|usd|eur|myr|s\$|\$)|\$").expect("regex")
@@ -69,7 +81,7 @@ pub(super) fn role(cell: &str) -> Option<Role> {
         Role::Money
     } else if DESC.is_match(c) && lower.contains("description") {
         Role::Description
-    } else if ATTRIBUTE.is_match(c) {
+    } else if ATTRIBUTE.is_match(c) || MAKER.is_match(c) {
         Role::Attribute
     } else if CODE.is_match(c) {
         Role::Code
@@ -212,6 +224,23 @@ mod tests {
         // SAP's "Short Text"; an export's camel case
         assert_eq!(role("Short Text"), Some(Role::Description));
         assert_eq!(role("ItemCode"), Some(Role::Code));
+        assert_eq!(role("Stock Code"), Some(Role::Code));
+        assert_eq!(role("stock_code"), Some(Role::Code));
+        // who makes it and its model: the product's identity, read with the description
+        assert_eq!(role("Part No."), Some(Role::Code));
+        assert_eq!(role("P/N"), Some(Role::Code));
+        for maker in [
+            "Model",
+            "Model No.",
+            "Mfr Part No.",
+            "mfr_part_no",
+            "Manufacturer",
+            "Mfr",
+            "Make / Model",
+            "OEM P/N",
+        ] {
+            assert_eq!(role(maker), Some(Role::Attribute), "{maker}");
+        }
         assert_eq!(role("UnitAmount"), Some(Role::Money));
         assert_eq!(role("ContactName"), Some(Role::Other));
         assert!(is_header_word("DeliveryAddress") && is_header_word("EmailAddress"));

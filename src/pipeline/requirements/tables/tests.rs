@@ -78,6 +78,19 @@ fn of_several_description_like_columns_the_one_with_text_wins() {
             one("Flat washer M10", "400", "ea")
         ])
     );
+    // a maker's part numbers name the product with the description
+    let got = t(&[
+        &["ITEM", "MFR PART NO", "DESCRIPTION", "QTY", "UOM"],
+        &["0010", "HR2630X3", "Combi hammer 26mm", "2", "EA"],
+        &["0020", "DGA404Z", "Cordless grinder 100mm", "4", "EA"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("HR2630X3 Combi hammer 26mm", "2", "ea"),
+            one("DGA404Z Cordless grinder 100mm", "4", "ea")
+        ])
+    );
 }
 
 #[test]
@@ -455,4 +468,38 @@ fn a_summary_of_numbered_sections_lists_no_items() {
         &["3.0", "PERSONAL PROTECTIVE EQUIPMENT", ""],
     ]);
     assert!(got.as_ref().is_none_or(|items| items.is_empty()), "{got:?}");
+}
+
+#[test]
+fn brand_and_model_columns_name_the_product_and_stock_codes_do_not() {
+    let got = t(&[
+        &["Line", "Stock code", "Description", "Brand", "Model", "UOM", "Qty"],
+        &[
+            "10",
+            "STK-30411",
+            "cordless impact wrench 3/4\" (bare)",
+            "Makita",
+            "DTW1001Z",
+            "UNITS",
+            "2",
+        ],
+        &["20", "STK-30418", "", "MAKITA", "GA9020", "UNITS", "3"],
+        &[
+            "30",
+            "STK-30425",
+            "hi-coupler socket 1/2\"",
+            "Nitto Kohki",
+            "40SH",
+            "PCS",
+            "20",
+        ],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("cordless impact wrench 3/4\" (bare) Makita DTW1001Z", "2", "units"),
+            one("MAKITA GA9020", "3", "units"),
+            one("hi-coupler socket 1/2\" Nitto Kohki 40SH", "20", "pcs"),
+        ])
+    );
 }

@@ -244,7 +244,13 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
                         && columns.lines_up(next)
                 }));
         let close = line.page != last_page || gap <= MAX_ROW_GAP || padded;
-        if !close {
+        // a line of more labels than this table has columns is the header of a wider table
+        // below a letterhead's two cells ("MERIDIAN | FACILITIES …" over "Item | Description
+        // | Unit | Quantity | Rate | Amount")
+        let wider_header = line.cells.len() > width
+            && line.cells.len() >= 3
+            && !line.cells.iter().any(|c| c.text.bytes().any(|b| b.is_ascii_digit()));
+        if !close || wider_header {
             break;
         }
         if columns.is_header_repeat(line) {
