@@ -266,10 +266,10 @@ fn bare_last(text: &str) -> Option<Requirement> {
     let d = c.name("d")?.as_str().trim();
     let last = d.split_whitespace().last()?.to_ascii_lowercase();
     let last_word = last.trim_matches(|c: char| !c.is_alphanumeric());
-    // a dimension or range ("4 x 8", "10-20"), a label's value, a number run ("1100 200" is a
-    // model and a count; "12 24 36" a row of figures)
     // a word in quotes or brackets is no label ("'Caution Wet Floor' 6")
     let quoted = last.ends_with(['\'', '"', ')', '’', '”']);
+    // a dimension or range ("4 x 8", "10-20"), a label's value, a row of figures ("12 24
+    // 36"; "1100 200" is a model and a count)
     if last.ends_with(['-', '/', ':', '#', '=', '+'])
         || NOT_COUNT_BEFORE.contains(&last_word)
         || (NOT_ITEM_BEFORE.contains(&last_word) && !quoted)

@@ -183,7 +183,7 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             "" if layout.roles.contains(&Role::Attribute)
                 && (parent.is_some() || product_above.is_some())
                 && has_attribute(row, &layout.roles)
-                && !names_product(row, &layout.roles) =>
+                && !names_product(row, &layout) =>
             {
                 from_above = true;
                 parent.as_deref().or(product_above.as_deref()).unwrap_or_default()
@@ -203,7 +203,7 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             }
         };
         // a row that names its product by brand and model only ("" | BOSCH | GWS 7-100 ET)
-        if description.is_empty() && !names_product(row, &layout.roles) {
+        if description.is_empty() && !names_product(row, &layout) {
             last_was_item = false;
             continue;
         }
@@ -281,14 +281,15 @@ fn with_attributes(row: &[String], roles: &[Role], desc_col: usize, description:
     super::tidy_description(&parts.join(" "))
 }
 
-/// Whether a row's attribute cells name a product by themselves: a maker and a model or part
-/// number ("BOSCH" | "GWS 7-100 ET"), not a size or a colour ("M", "Yellow").
-fn names_product(row: &[String], roles: &[Role]) -> bool {
+/// Whether a row's maker and model cells name a product by themselves ("BOSCH" | "GWS 7-100
+/// ET"); a size or a colour column never does ("M10", "Yellow" under their product).
+fn names_product(row: &[String], layout: &Layout) -> bool {
     let said: Vec<&str> = row
         .iter()
-        .zip(roles)
-        .filter(|(_, r)| **r == Role::Attribute)
-        .map(|(c, _)| c.trim())
+        .zip(&layout.roles)
+        .enumerate()
+        .filter(|(i, (_, r))| **r == Role::Attribute && layout.header.get(*i).is_some_and(|h| header::names_maker(h)))
+        .map(|(_, (c, _))| c.trim())
         .filter(|c| c.chars().any(char::is_alphanumeric) && !super::lines::attribute_only(c))
         .collect();
     let words: Vec<&str> = said.iter().flat_map(|c| c.split_whitespace()).collect();
@@ -505,7 +506,7 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
             Some(Role::Quantity) if p.is_serial() && !p.is_quantity() => *r = Some(Role::Serial),
             Some(Role::Description) | None if p.is_serial() && p.filled >= 2 => *r = Some(Role::Serial),
             Some(Role::Description) | None if p.is_code() => *r = Some(Role::Code),
-            // a "Part No." of the buyer's own stock codes says nothing of the product
+            // a Model or Mfr column of the buyer's own stock codes says nothing of the product
             Some(Role::Attribute) if columns::internal_codes(body, c) => *r = Some(Role::Code),
             Some(Role::Description) if p.filled == 0 => *r = None,
             None if p.is_money() => *r = Some(Role::Money),

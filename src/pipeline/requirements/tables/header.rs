@@ -60,6 +60,16 @@ static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
+/// Whether a header cell names who makes the product or its model ("Brand", "Make",
+/// "Manufacturer", "Model No.", "Mfr Part No."): such columns can name a product by
+/// themselves ("" | "BOSCH" | "GWS 7-100 ET").
+pub(super) fn names_maker(cell: &str) -> bool {
+    static BRAND: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^\s*(?:brand|make|brand\s*/\s*make|preferred\s+brand)\s*$").expect("regex"));
+    let spaced = camel_spaced(&cell.trim().replace('_', " "));
+    BRAND.is_match(&spaced) || MAKER.is_match(&spaced)
+}
+
 /// What a header cell says its column holds; None for an empty cell, `Other` for a header
 /// word that names none of the columns we read.
 pub(super) fn role(cell: &str) -> Option<Role> {
@@ -227,6 +237,7 @@ mod tests {
         assert_eq!(role("Stock Code"), Some(Role::Code));
         assert_eq!(role("stock_code"), Some(Role::Code));
         // who makes it and its model: the product's identity, read with the description
+        assert!(names_maker("mfr_part_no") && names_maker("Brand") && !names_maker("Size"));
         assert_eq!(role("Part No."), Some(Role::Code));
         assert_eq!(role("P/N"), Some(Role::Code));
         for maker in [

@@ -503,3 +503,19 @@ fn brand_and_model_columns_name_the_product_and_stock_codes_do_not() {
         ])
     );
 }
+
+#[test]
+fn a_size_column_alone_names_no_product() {
+    let got = t(&[
+        &["Description", "Size", "Qty", "UOM"],
+        &["Hex bolt zinc plated", "M10", "50", "PCS"],
+        &["", "M12", "30", "PCS"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Hex bolt zinc plated M10", "50", "pcs"),
+            one("Hex bolt zinc plated M12", "30", "pcs"),
+        ])
+    );
+}
