@@ -61,7 +61,7 @@ fn newest_request(mut msg: InboundMessage) -> InboundMessage {
     let Some(top) = channels::email::forward::newest_part(&msg.text) else {
         return msg;
     };
-    if !crate::pipeline::requirements::lists_items(&top) {
+    if !crate::pipeline::requirements::lists_items(&top) || refers_below(&top) {
         return msg;
     }
     tracing::info!("reply above quoted mail: reading the reply only");
@@ -69,6 +69,24 @@ fn newest_request(mut msg: InboundMessage) -> InboundMessage {
     // The HTML holds the history too; the plain text above it is what the customer wrote.
     msg.html = None;
     msg
+}
+
+/// Whether a reply adds to or points at the request quoted below it ("pls add 4 nos of … to
+/// the list below", "in addition to my earlier mail", "rest same"): then the history is part
+/// of the request.
+fn refers_below(reply: &str) -> bool {
+    static BELOW: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?ix)
+            \b(?:the|my|our|your)\s+(?:list|items?|request|rfq|enquiry|inquiry|order|e-?mail|mail|message)\s+below\b
+          | \bbelow\s+(?:list|items|request|rfq|enquiry|order)\b
+          | \b(?:in\s+addition\s+to|on\s+top\s+of|together\s+with|add(?:ed)?\s+to)\s+(?:the|my|our|your)\s+(?:earlier|previous|original|first|last)\b
+          | \brest\s+(?:same|unchanged|as\s+(?:before|below|per))\b
+          | \bother\s+items\s+(?:same|unchanged|as\s+(?:before|below))\b",
+        )
+        .expect("regex")
+    });
+    BELOW.is_match(reply)
 }
 
 #[cfg(test)]
@@ -132,6 +150,25 @@ mod tests {
         // a reply that asks for nothing itself is read whole
         let m = attribute(&mail("Jane Tan <jane.tan@acme.example>", GMAIL), &staff());
         assert!(m.text.contains("Nitrile gloves"));
+    }
+
+    #[test]
+    fn a_reply_adding_to_the_list_below_is_read_with_it() {
+        let body = "Hi Jason,\r\n\r\nSorry forgot one - pls add 4 nos of Makita GA4030 angle grinder to the list below. Rest same.\r\n\r\nKah Wai\r\n\r\nOn Tue, 19 May 2026 at 16:22, Leong Kah Wai <kw.leong@kranji.example> wrote:\r\n> Pls quote:\r\n>\r\n> - SMC fitting 6mm straight union x 20 pcs\r\n> - Cejn blow gun 208 x 3 pcs\r\n";
+        let m = attribute(&mail("Leong Kah Wai <kw.leong@kranji.example>", body), &staff());
+        assert!(
+            m.text.contains("GA4030") && m.text.contains("Cejn blow gun"),
+            "{}",
+            m.text
+        );
+        for reply in [
+            "pls add 2 more helmets to the list below",
+            "In addition to my earlier mail, 5 boxes of gloves",
+            "10 pcs cable ties, rest same",
+        ] {
+            assert!(refers_below(reply), "{reply}");
+        }
+        assert!(!refers_below("Please quote the following: 10 pcs cable ties"));
     }
 
     #[test]

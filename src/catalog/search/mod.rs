@@ -14,6 +14,7 @@ pub mod pairs;
 pub mod reliability;
 pub mod retokenize;
 pub mod scoring;
+pub mod specs;
 pub mod trigrams;
 pub mod units;
 pub mod vocabulary;
@@ -128,7 +129,8 @@ pub type Searched = (Vec<String>, HashMap<String, Vec<String>>, Vec<index::Ranke
 pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchPolicy) -> Vec<Searched> {
     let keep = 1 + policy.max_alternatives + TIE_WINDOW;
     let one = |d: &&str| -> Searched {
-        let d = instructions::without_instructions(d);
+        let d = specs::identity(d);
+        let d = instructions::without_instructions(&d);
         let tokens = index.query_tokens(d);
         let expansions = index.expansions(&tokens);
         let host = host::of(d, index);

@@ -29,7 +29,7 @@ fn clauses(line: &str) -> Vec<&str> {
             _ => d,
         });
         counted = m.start();
-        if m.start() >= from && depth == 0 {
+        if m.start() >= from && depth == 0 && !after_abbreviation(line, m.start(), m.as_str()) {
             out.push(line[from..m.start()].trim());
             from = m.end();
         }
@@ -37,6 +37,24 @@ fn clauses(line: &str) -> Vec<&str> {
     out.push(line[from..].trim());
     out.retain(|c| !c.is_empty());
     out
+}
+
+/// Whether a full stop at `at` closes an abbreviation, not a sentence: "3/8\" dr. Stanley",
+/// "approx. 2.2m", "No. 5".
+fn after_abbreviation(line: &str, at: usize, brk: &str) -> bool {
+    const ABBREVIATIONS: [&str; 12] = [
+        "dr", "approx", "dia", "max", "min", "std", "ref", "mfr", "mfg", "vol", "temp", "ext",
+    ];
+    if !brk.starts_with('.') {
+        return false;
+    }
+    let word = line[..at]
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    ABBREVIATIONS.contains(&word.as_str())
+        || (word == "no" && line[at + brk.len()..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Blanks left at the end of a line for the supplier to fill (a bill's rate and amount:
@@ -325,6 +343,12 @@ mod tests {
         let got = all("Hi, please quote 10 x nitrile gloves and 5 boxes of cable ties. Thanks");
         let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
         assert_eq!(names, ["nitrile gloves", "cable ties"], "{got:?}");
+        // a full stop after an abbreviation ends no sentence
+        let got = all("Pls quote air ratchet 3/8\" dr. Stanley STMT78401-8 x 3 pcs and 2 pcs hammer");
+        assert_eq!(
+            got[0],
+            ("air ratchet 3/8\" dr. Stanley".into(), "3".into(), "pcs".into())
+        );
         let got = all("Pls supply 2 pcs hammer, 4 pcs chisel 25mm; 1 set spanner");
         assert_eq!(got.len(), 3, "{got:?}");
         assert_eq!(got[1], ("chisel 25mm".into(), "4".into(), "pcs".into()));

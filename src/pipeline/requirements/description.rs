@@ -96,6 +96,27 @@ pub(super) fn of_item(mut description: &str) -> Option<&str> {
 }
 
 /// A dimension's "x", a unit of measure, or a figure with one ("25.4mm", "mm", "x").
+/// How many words (three characters or more, or with a figure) two descriptions share, in
+/// any case: the long text under an ERP's short text repeats it.
+pub(super) fn shared_words(a: &str, b: &str) -> usize {
+    const COMMON: [&str; 8] = ["and", "for", "the", "with", "c/w", "per", "size", "type"];
+    let words = |s: &str| -> std::collections::HashSet<String> {
+        s.split(|c: char| !(c.is_alphanumeric() || c == '/'))
+            .map(str::to_lowercase)
+            .filter(|w| {
+                (w.chars().count() >= 3 || w.chars().any(|c| c.is_ascii_digit())) && !COMMON.contains(&w.as_str())
+            })
+            .collect()
+    };
+    words(a).intersection(&words(b)).count()
+}
+
+/// An ERP's short text: capitals, the noun first and its qualifiers after commas without
+/// spaces ("REEL,AIR HOSE,RETRACT,15M", "GLOVE,CHEM,NITRILE,GRN,33CM").
+pub(super) fn erp_short_text(s: &str) -> bool {
+    !s.chars().any(char::is_lowercase) && s.matches(',').count() >= 2 && !s.contains(", ")
+}
+
 fn is_size_word(word: &str) -> bool {
     let w = word.trim_matches(|c: char| matches!(c, ',' | '.' | '(' | ')'));
     let unit = w.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '/');

@@ -256,6 +256,43 @@ pub(super) fn is_attribute(text: &str) -> bool {
     ATTRIBUTE_LABEL.is_match(text)
 }
 
+/// A date closing a line, apart from what is before it by wide space: "  28.12.2026",
+/// "  2027-01-15", "  15/01/2027".
+static TRAILING_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\s{2,}|\t)(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})\s*$").expect("regex")
+});
+
+/// A line without the buyer's material number before its description ("00010 31407527
+/// REEL,AIR HOSE,RETRACT,15M 3.000 EA"): seven characters or more, after a line number or
+/// first, and not a count of a unit.
+fn without_leading_code(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    let words: Vec<&str> = text.split_whitespace().take(3).collect();
+    let is_code = |i: usize| {
+        words.get(i).is_some_and(|w| quantity::is_item_code(w) && w.len() >= 7)
+            && words.get(i + 1).is_some_and(|next| {
+                units::canonical_any(next).is_none()
+                    && !next.eq_ignore_ascii_case("x")
+                    && next.chars().any(char::is_alphabetic)
+            })
+    };
+    let line_number = words
+        .first()
+        .is_some_and(|w| w.len() <= 6 && w.chars().all(|c| c.is_ascii_digit()));
+    let at = if is_code(0) {
+        0
+    } else if line_number && is_code(1) {
+        1
+    } else {
+        return text;
+    };
+    // the ERP's line number goes with it ("00010 31407527 …")
+    let code = words[at];
+    let Some(pos) = text.find(code) else {
+        return text;
+    };
+    std::borrow::Cow::Owned(text[pos + code.len()..].trim_start().to_string())
+}
+
 /// Reads one line as an item, if it is one.
 pub(super) fn item(line: &str) -> Option<Requirement> {
     /// "[5 btl] thread locker …", "(4 pcs) epoxy …": the quantity and its unit in brackets first.
@@ -263,6 +300,7 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
         LazyLock::new(|| Regex::new(r"^[\[(]\s*(?P<q>\d[\d,.]*\s*[A-Za-z.]{1,8})\s*[\])]\s*").expect("regex"));
     let spelled = quantity::figures(line.trim());
     let text = MARKER.replace(&spelled, "");
+    let text = without_leading_code(text);
     let text = match BRACKETED_FIRST.captures(text.trim()) {
         Some(c) if quantity::cell(&c["q"]).is_some_and(|(_, u)| u.is_some()) => std::borrow::Cow::Owned(format!(
             "{} {}",
@@ -273,6 +311,17 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
     };
     // a list written as one sentence: "desc (4 pcs);", "desc - 2 nos,"
     let text = text.trim().trim_end_matches([';', ',']).trim_end();
+    // an ERP's delivery date column after the quantity ("… 3.000 EA  28.12.2026")
+    let text = match TRAILING_DATE.find(text) {
+        Some(m)
+            if text[..m.start()]
+                .trim_end()
+                .ends_with(|c: char| c.is_ascii_alphabetic()) =>
+        {
+            text[..m.start()].trim_end()
+        }
+        _ => text,
+    };
     if text.len() < 3 {
         return None;
     }
@@ -381,8 +430,58 @@ pub(super) enum Context {
     /// with the value that names the product ("3M", "M1901G"), to be joined to the
     /// description.
     Attribute(Option<String>),
+    /// A line of the item's specification ("Voltage: 18V Li-ion", "Colour: Blue", "Chuck:
+    /// 13mm keyless"): joined to the description it follows, as written.
+    Spec(String),
     /// Anything else.
     Other,
+}
+
+/// "Label: value", a label of one to four words without figures ("Make/Model:", "Max.
+/// drilling dia.:", "Colour:"): a line of an item's specification. Labels of the request's
+/// administration ("Ship to:", "Need by:", "Account:") are no part of it.
+static SPEC_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<label>[A-Za-z][A-Za-z.'/&()-]*(?:\s+[A-Za-z.'/&()-]+){0,3})\s*:\s*(?P<value>\S.{0,119})$")
+        .expect("regex")
+});
+static ADMIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:ship(?:ping)?|deliver\w*|need(?:ed)?|required\s+by|due|date|account|cost|plant|storage|requisition\w*|req|requisnr|po|pr|contact|tel|telephone|phone|mobile|fax|e-?mail|attn|attention|address|remarks?|notes?|comments?|buyer|requester|requestor|budget|site|location|dept|department|currency|tax|gst|terms?|payment|validity|lead|reference|ref|tracking|unit|uom|packaging\s+unit|code|stock|price|rate|amount|total|page|closing|subject|from|to|cc)\b",
+    )
+    .expect("regex")
+});
+
+/// A line that begins an item of a numbered list or schedule ("Item 2: …", "3.1 …", "4) …").
+pub(super) fn begins_item(line: &str) -> bool {
+    static ITEM_START: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:(?:item|line|lot|no\.?)\s*\d{1,3}(?:\.\d{1,3})*\b|\(?\d{1,3}(?:\.\d{1,3})*[.):]\s|\d{1,3}(?:\.\d{1,3})+\s)")
+            .expect("regex")
+    });
+    ITEM_START.is_match(line)
+}
+
+/// Whether a line counts something in a unit of count: "5 pcs", "20 prs", "x 12 nos".
+pub(super) fn counts_something(line: &str) -> bool {
+    static COUNT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b\d+(?:\.\d+)?\s*(?P<u>[a-z]{1,8})\b\.?").expect("regex"));
+    COUNT.captures_iter(line).any(|c| units::canonical(&c["u"]).is_some())
+}
+
+/// Whether a line begins with a word of the request's administration ("Delivery date …",
+/// "Plant 3100", "Ship to …").
+pub(super) fn begins_admin(line: &str) -> bool {
+    let head: Vec<&str> = line.split_whitespace().take(2).collect();
+    ADMIN_LABEL.is_match(&head.join(" "))
+}
+
+/// A line of an item's specification, or None.
+fn spec_line(text: &str) -> Option<String> {
+    let c = SPEC_LINE.captures(text.trim())?;
+    let label = &c["label"];
+    if ADMIN_LABEL.is_match(label) || QUANTITY_WORDS.is_match(label) || quantity::labelled(text).is_some() {
+        return None;
+    }
+    Some(text.trim().to_string())
 }
 
 /// Reads a line that is not an item: a possible description (marker and label removed).
@@ -395,7 +494,21 @@ pub(super) fn context(line: &str) -> Context {
                 "-" | "n/a" | "na" | "nil" | "any" | "tbc" | "tba"
             )
         });
+        if maker.is_none()
+            && let Some(spec) = spec_line(&text)
+        {
+            return Context::Spec(spec);
+        }
         return Context::Attribute(maker);
+    }
+    if !DESCRIPTION_LABEL.is_match(&text) {
+        if let Some(spec) = spec_line(&text) {
+            return Context::Spec(spec);
+        }
+        // "Ship to: …", "Need by: 16/12/2026" between a description and its quantity
+        if SPEC_LINE.is_match(text.trim()) && quantity::labelled(&text).is_none() {
+            return Context::Attribute(None);
+        }
     }
     let text = DESCRIPTION_LABEL.replace(&text, "");
     let text = text.trim();
@@ -513,6 +626,18 @@ mod tests {
 
     fn some(d: &str, q: &str, u: &str) -> Option<(String, String, String)> {
         Some((d.into(), q.into(), u.into()))
+    }
+
+    #[test]
+    fn a_delivery_date_after_the_quantity_is_no_part_of_the_item() {
+        assert_eq!(
+            r("00010 31407527   REEL,AIR HOSE,RETRACT,15M        3.000 EA  28.12.2026"),
+            some("REEL,AIR HOSE,RETRACT,15M", "3", "ea")
+        );
+        assert_eq!(
+            r("Safety helmet white   12 pcs   15/01/2027"),
+            some("Safety helmet white", "12", "pcs")
+        );
     }
 
     #[test]
@@ -939,7 +1064,13 @@ mod tests {
             Context::Attribute(Some("Ansell or equivalent".into()))
         );
         assert_eq!(context("P/N: M1901G"), Context::Attribute(Some("M1901G".into())));
-        assert_eq!(context("Colour: red"), Context::Attribute(None));
+        assert_eq!(context("Colour: red"), Context::Spec("Colour: red".into()));
+        assert_eq!(
+            context("Voltage: 18V Li-ion"),
+            Context::Spec("Voltage: 18V Li-ion".into())
+        );
+        assert_eq!(context("Ship to: Tuas store, 8 Tuas Ave 2"), Context::Attribute(None));
+        assert_eq!(context("Remarks: urgent"), Context::Attribute(None));
         assert_eq!(context("Dear Sir,"), Context::Other);
         let joined = with_labelled_quantity("Face shield.", "Quantity: 60 pcs").expect("item");
         assert_eq!(

@@ -50,6 +50,26 @@ impl Requirement {
 /// Whether a description can name a product: two letters at least, or a maker's name of one
 /// letter and figures beside a model number ("3M 8210").
 fn names_something(description: &str) -> bool {
+    // a word of the document's own ("Specification sheet 1", "Annex 2", "Page 3") names none
+    const DOCUMENT_WORDS: [&str; 14] = [
+        "specification",
+        "specifications",
+        "schedule",
+        "annex",
+        "appendix",
+        "section",
+        "page",
+        "part",
+        "attachment",
+        "item",
+        "items",
+        "form",
+        "table",
+        "lot",
+    ];
+    if DOCUMENT_WORDS.contains(&description.trim().to_lowercase().as_str()) {
+        return false;
+    }
     let letters = description.chars().filter(|c| c.is_alphabetic()).count();
     letters >= 2 || (letters == 1 && maker_and_model(description))
 }
@@ -99,7 +119,7 @@ mod quantity_json {
 /// A total, or a note of the document, glued onto the last item by the layout: "… TOTAL
 /// (excl. GST)", "… Delivery: FOB Tuas, within 2 weeks".
 static TRAILING_TOTAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\s+(?:(?:sub[- ]?total|grand\s+total)\b.*|total\s*\(?\s*(?:excl|incl|excluding|including|before|after|w/o|without|with)\b.*|(?:notes?|remarks?|delivery|payment|validity|terms|closing\s+date|deadline|n\.b\.)\s*:\s.*)$")
+    regex::Regex::new(r"(?i)\s+(?:(?:sub[- ]?total|grand\s+total)\b.*|total\s*\(?\s*(?:excl|incl|excluding|including|before|after|w/o|without|with)\b.*|(?:(?:notes?|remarks?|comments?)(?:\s+(?:to|for)\s+(?:the\s+)?(?:supplier|vendor|bidder|tenderer|seller))?|delivery|payment|validity|terms|closing\s+date|deadline|n\.b\.)\s*:\s.*)$")
         .expect("regex")
 });
 
@@ -184,6 +204,13 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         // The run of item lines we are in: its weak items (a quantity without a unit) are
         // items once it holds two or more.
         let mut run = Run::default();
+        // An item block: the description pending has taken in specification lines
+        // ("Voltage: 18V"), so that an unlabelled note ("Dust bag included") is one too.
+        let mut in_block = false;
+        // The item a labelled quantity closed, whose specification may go on below it.
+        let mut block_item: Option<usize> = None;
+        // The item the line above was, whose long text may follow on the next line.
+        let mut line_item_above: Option<usize> = None;
         // prose wrapped at the margin is read as its sentences where the documents ask for a
         // quotation (a paper's paragraphs hold no items, joined or not)
         let blocks = if request {
@@ -192,6 +219,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
             std::borrow::Cow::Borrowed(doc.blocks.as_slice())
         };
         for (b, block) in blocks.iter().enumerate() {
+            let item_above = line_item_above.take();
             let line_items = match block {
                 Block::Line { text } | Block::ListItem { text } => Some(clauses::read(text)),
                 Block::Table { .. } => None,
@@ -207,11 +235,37 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
             {
                 run.mark(lines::marker_kind(block_text(block)), &mut out, &mut weak_kept);
             }
+            // a line of the specification of the item above ("• Make/model: TTS Luxe 30") is
+            // no item of its own, though it ends in a figure
+            let specifies_above = (pending.is_some() || block_item.is_some())
+                && line_items.is_some()
+                && matches!(
+                    lines::context(block_text(block)),
+                    lines::Context::Spec(_) | lines::Context::Attribute(Some(_))
+                );
+            // Inside an item block its specification's figures are no items ("Supply: 230V
+            // AC", "Accessories: earth clamp, 3m cables"), unless the line counts something
+            // ("Face shield: 5 pcs").
+            let mut line_items = line_items;
+            if specifies_above
+                && !lines::counts_something(block_text(block))
+                && let Some(l) = line_items.as_mut()
+            {
+                l.items.clear();
+            }
+            // "Quantity required: 3 units" with no description above it names nothing
+            if quantity::labelled(block_text(block)).is_some()
+                && let Some(l) = line_items.as_mut()
+            {
+                l.items.clear();
+                l.weak = None;
+            }
             if let Some(clauses::LineItems {
                 items,
                 weak: Some(weak),
             }) = &line_items
                 && items.is_empty()
+                && !specifies_above
                 && pending
                     .as_deref()
                     .and_then(|d| lines::with_labelled_quantity(d, block_text(block)))
@@ -222,6 +276,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                 out.push(weak.clone());
                 run.items += 1;
                 pending = None;
+                block_item = None;
                 continue;
             }
             if line_items.as_ref().is_none_or(|l| l.items.is_empty()) {
@@ -231,6 +286,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                 Block::Table { rows } => {
                     pending = None;
                     parent = None;
+                    block_item = None;
                     match tables::read(rows) {
                         Some(t) if !t.items.is_empty() => {
                             if t.explicit {
@@ -244,28 +300,78 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     }
                 }
                 Block::Line { text } | Block::ListItem { text } => {
+                    let spec = match lines::context(text) {
+                        lines::Context::Spec(s) if line_items.as_ref().is_none_or(|l| l.items.is_empty()) => Some(s),
+                        _ => None,
+                    };
                     if let Some(item) = pending.as_deref().and_then(|d| lines::with_labelled_quantity(d, text)) {
                         out.push(item);
+                        block_item = Some(out.len() - 1);
                         pending = None;
+                        in_block = false;
+                    } else if let (Some(d), Some(s)) = (pending.as_mut(), spec.as_deref()) {
+                        // "Cordless drill driver" / "Voltage: 18V Li-ion" / … / "Quantity: 6"
+                        *d = format!("{d}; {s}");
+                        in_block = true;
+                    } else if let (Some(i), Some(s)) = (block_item, spec.as_deref()) {
+                        // the specification goes on below the quantity
+                        if let Some(item) = out.get_mut(i)
+                            && item.description.len() + s.len() < 400
+                        {
+                            item.description = format!("{}; {s}", item.description);
+                        }
+                    } else if in_block
+                        && let Some(d) = pending.as_mut()
+                        && let lines::Context::Description(note) = lines::context(text)
+                        && quantity::labelled(text).is_none()
+                        && line_items.as_ref().is_none_or(|l| l.items.is_empty())
+                        && !lines::begins_item(text)
+                    {
+                        // an unlabelled note inside the block: "Dust bag included"
+                        *d = format!("{d}; {note}");
                     } else if let Some(d) = described_above_quantity(text, blocks.get(b + 1)) {
                         // "Description: toilet roll 10 rolls x 300 sheets" over "Quantity: 40
                         // pkt": the numbers in the description are part of it.
                         parent = Some(d.clone());
                         pending = Some(d);
+                        (in_block, block_item) = (false, None);
                     } else if let Some(found @ [_, ..]) = line_items.as_ref().map(|l| l.items.as_slice()) {
                         out.extend(found.iter().map(|item| lines::under_parent(item, parent.as_deref())));
                         run.items += found.len();
                         pending = None;
+                        (in_block, block_item) = (false, None);
+                        line_item_above = (found.len() == 1).then(|| out.len() - 1);
                     } else {
                         match lines::context(text) {
-                            lines::Context::Description(d) => {
+                            // the long text under an ERP's short text ("REEL,AIR HOSE,RETRACT,15M
+                            // 3.000 EA" / "SGS retractable PVC mesh air hose reel … 15m")
+                            lines::Context::Description(d)
+                                if let Some(i) = item_above
+                                    && let Some(item) = out.get_mut(i)
+                                    && (description::shared_words(&item.description, &d) >= 2
+                                        || description::erp_short_text(&item.description))
+                                    && !lines::begins_item(text)
+                                    && !lines::begins_admin(text)
+                                    && item.description.len() + d.len() < 400 =>
+                            {
+                                item.description = format!("{} {d}", item.description);
+                                line_item_above = Some(i);
+                            }
+                            lines::Context::Description(d) | lines::Context::Spec(d) => {
                                 parent = Some(d.clone());
                                 pending = Some(d);
+                                (in_block, block_item) = (false, None);
                             }
                             lines::Context::Attribute(maker) => {
                                 // "Makita planer 82mm" / "P/N: M1901G" / "Qty: 2 units"
-                                if let (Some(d), Some(v)) = (pending.as_mut(), maker)
+                                let above = match (pending.as_mut(), block_item) {
+                                    (Some(d), _) => Some(d),
+                                    (None, Some(i)) => out.get_mut(i).map(|item| &mut item.description),
+                                    (None, None) => None,
+                                };
+                                if let (Some(d), Some(v)) = (above, maker)
                                     && !d.to_lowercase().contains(&v.to_lowercase())
+                                    && d.len() + v.len() < 400
                                 {
                                     *d = format!("{d} {v}");
                                 }
@@ -273,6 +379,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                             lines::Context::Other => {
                                 pending = None;
                                 parent = None;
+                                (in_block, block_item) = (false, None);
                             }
                         }
                     }
@@ -404,6 +511,10 @@ mod tests {
             "Ear muffs"
         );
         assert_eq!(
+            tidy_description("JAPAN PU CASTOR FIXED 200MM Note to Supplier: deliver to site store, call +65 6265 3391"),
+            "JAPAN PU CASTOR FIXED 200MM"
+        );
+        assert_eq!(
             tidy_description("Total Quartz 5W-30 engine oil"),
             "Total Quartz 5W-30 engine oil"
         );
@@ -416,6 +527,7 @@ mod tests {
         assert!(!names_something("2 x 4"));
         assert!(!names_something("3M"));
         assert!(!names_something("5M 12"));
+        assert!(!names_something("Specification"));
     }
 
     #[test]
@@ -438,7 +550,42 @@ mod tests {
             got,
             vec![
                 ("Makita planer 82mm M1901G", "2".to_string()),
-                ("Bostitch stapling plier", "10".to_string())
+                ("Bostitch stapling plier; Colour: black", "10".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_block_takes_in_its_specification_wherever_the_quantity_stands() {
+        let got = read_lines(&[
+            "TECHNICAL SPECIFICATIONS",
+            "Item 1: Cordless drill driver",
+            "Make/Model: Makita DDF482RTE or equivalent",
+            "Voltage: 18V Li-ion",
+            "Dust bag included",
+            "Ship to: Tuas store",
+            "Quantity required: 6 units",
+            "Item 2: Heat gun",
+            "Qty: 4 sets",
+            "Model: Bosch GHG 20-63",
+            "Power: 2000W",
+            "Item 3: Random orbit sander 125mm",
+            "Pad dia.: 125mm",
+            "Quantity: 3 units",
+            "Warranty: 2 years",
+        ]);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Cordless drill driver; Make/Model: Makita DDF482RTE or equivalent; Voltage: 18V Li-ion; Dust bag included".to_string(),
+                    "6".to_string()
+                ),
+                ("Heat gun Bosch GHG 20-63; Power: 2000W".to_string(), "4".to_string()),
+                (
+                    "Random orbit sander 125mm; Pad dia.: 125mm; Warranty: 2 years".to_string(),
+                    "3".to_string()
+                ),
             ]
         );
     }

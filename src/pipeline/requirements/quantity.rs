@@ -91,7 +91,10 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
         \s*(?:\((?P<u1>[a-z]{1,8})\))?
         \s*[:.=\-–]?\s*
         (?P<q>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
-        \s*(?P<u>[a-z]{1,10}\.?)?\s*\.?\s*$",
+        \s*(?P<u>[a-z]{1,10}\.?)?\s*\.?
+        # another field of the record on the same line: 'Quantity: 6.000 EA  Need by: 16/12'
+        (?:\s*[,;|]?\s+(?P<next>[a-z][a-z.'/]*(?:\s+[a-z][a-z.'/]*){0,3})\s*:.*)?
+        \s*$",
     )
     .expect("regex")
 });
@@ -287,6 +290,16 @@ pub(super) fn cell_prefix(text: &str) -> Option<(Quantity, &'static str)> {
 pub(super) fn labelled(text: &str) -> Option<(Quantity, Option<&'static str>)> {
     let text = figures(text);
     let c = LABELLED.captures(&text)?;
+    // "QTY 3 UNITS: Milwaukee …" is an item line, its unit no field's label
+    if let Some(next) = c.name("next")
+        && next
+            .as_str()
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| units::canonical_any(w).is_some())
+    {
+        return None;
+    }
     let q = Quantity::parse(&c["q"]).ok()?;
     let unit = match c.name("u").or_else(|| c.name("u1")) {
         Some(u) => Some(units::canonical_any(u.as_str())?),
@@ -433,6 +446,22 @@ mod tests {
         assert_eq!(l("Quantity: twelve (12) units"), Some(("12".into(), Some("units"))));
         assert_eq!(l("Quantity of gloves: 5"), None);
         assert_eq!(l("Qty: 5 days"), None);
+        // the record's next field on the same line
+        assert_eq!(
+            l("Quantity: 6.000 EA Need by: 16/12/2026"),
+            Some(("6".into(), Some("ea")))
+        );
+        assert_eq!(
+            l("Qty: 12 pcs, Delivery date: within 2 weeks"),
+            Some(("12".into(), Some("pcs")))
+        );
+        assert_eq!(l("Quantity 40 | Ship to: Tuas store"), Some(("40".into(), None)));
+        assert_eq!(l("Qty: 5 days, Delivery: asap"), None);
+        assert_eq!(l("QTY 3 UNITS: Milwaukee M18 hammer drill"), None);
+        assert_eq!(
+            l("Quantity: 60.000 PAK  Need by: 27/12/2026"),
+            Some(("60".into(), Some("packs")))
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod columns;
 mod header;
+mod record;
 
 use std::sync::LazyLock;
 
@@ -78,6 +79,9 @@ pub(super) struct TableItems {
 
 /// The items of a table with the evidence that it is an item list.
 pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
+    if let Some(items) = record::items(rows) {
+        return Some(TableItems { items, explicit: true });
+    }
     let layout = find_layout(rows)?;
     let col = |r: Role| layout.roles.iter().position(|x| *x == r);
     let qty_col = col(Role::Quantity);
@@ -149,8 +153,8 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             // A row holding only more description is the previous item's wrapped text.
             if last_was_item
                 && !description.is_empty()
-                && is_continuation(row, desc_col, serial_col.is_some(), description)
                 && let Some(prev) = items.last_mut()
+                && is_continuation(row, desc_col, serial_col.is_some(), description, &prev.description)
             {
                 prev.description = super::tidy_description(&format!("{} {description}", prev.description));
             } else {
@@ -414,7 +418,11 @@ fn text_beside_numbers(row: &[String], roles: &[Role]) -> String {
 /// A row that only continues the description above: nothing but text in the description
 /// column, and either the table numbers its items (this row has no number) or the text reads
 /// as a continuation (lower case, or the line above ended mid-phrase).
-fn is_continuation(row: &[String], desc_col: usize, numbered: bool, text: &str) -> bool {
+/// A row holding only more description under an item: wrapped text in a numbered table or
+/// text that begins in lower case, or the long text under an ERP's short text, which repeats
+/// its words ("COVERALL,CHEM,CHEMPRO 1800,XL" / "Worksafe Chempro 1800 chemical resistant
+/// coverall, size XL").
+fn is_continuation(row: &[String], desc_col: usize, numbered: bool, text: &str, above: &str) -> bool {
     let only_description = row
         .iter()
         .enumerate()
@@ -422,7 +430,9 @@ fn is_continuation(row: &[String], desc_col: usize, numbered: bool, text: &str) 
     only_description
         && !LABELLED_NOTE.is_match(text)
         && !(text.starts_with(char::is_uppercase) && DOCUMENT_NOTE.is_match(text))
-        && (numbered || text.starts_with(|c: char| c.is_lowercase() || c == '('))
+        && (numbered
+            || text.starts_with(|c: char| c.is_lowercase() || c == '(')
+            || super::description::shared_words(above, text) >= 2)
 }
 
 fn is_repeated_header(row: &[String], header: &[String]) -> bool {
@@ -539,9 +549,12 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
         let candidate = |c: &usize| matches!(roles[*c], None | Some(Role::Other)) && counts(c);
         // a "Total" of counts, not of money ("Sizes & Qty | Total": "L-12, XL-10 | 22")
         let total = |c: &usize| roles[*c] == Some(Role::Money) && counts(c);
+        // quantities split over several columns (per site, per phase) and their "Total"
+        let split = (desc + 1..width).filter(candidate).count() >= 2;
+        let total_first = split.then(|| (desc + 1..width).find(total)).flatten();
         // before the description, numbers counting up are its sections ("1.0 | ABRASIVES")
-        (desc + 1..width)
-            .find(candidate)
+        total_first
+            .or_else(|| (desc + 1..width).find(candidate))
             .or_else(|| (desc + 1..width).find(total))
             .or_else(|| (0..desc).rev().filter(|c| !profiles[*c].is_serial()).find(candidate))
     });

@@ -18,7 +18,7 @@ pub fn canonical(word: &str) -> Option<&'static str> {
             "rolls"
         }
         "pair" | "pairs" | "pr" | "prs" | "paar" | "pasang" | "paire" | "paires" | "pares" => "pairs",
-        "pack" | "packs" | "pk" | "pkt" | "pkts" | "packet" | "packets" => "packs",
+        "pack" | "packs" | "pk" | "pak" | "pkt" | "pkts" | "packet" | "packets" => "packs",
         "bottle" | "bottles" | "btl" | "btls" => "bottles",
         "can" | "cans" => "cans",
         "tin" | "tins" => "tins",

@@ -519,3 +519,36 @@ fn a_size_column_alone_names_no_product() {
         ])
     );
 }
+
+/// Quantities split over sites with their total: the total is the quantity ordered.
+#[test]
+fn quantities_per_site_are_ordered_by_their_total() {
+    let got = t(&[
+        &[
+            "S/N",
+            "Description",
+            "Site A (Marina Bay)",
+            "Site B (Padang)",
+            "Total",
+            "UOM",
+            "Remarks",
+        ],
+        &["1", "Safety cone 30in PVC", "20", "30", "50", "pcs", ""],
+        &[
+            "2",
+            "Warning tape 48mm x 33m",
+            "10",
+            "14",
+            "24",
+            "rolls",
+            "pls quote alt brand",
+        ],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Safety cone 30in PVC", "50", "pcs"),
+            one("Warning tape 48mm x 33m", "24", "rolls")
+        ])
+    );
+}
