@@ -4,27 +4,63 @@
 //! the line keeps the buyer's words. What the product must be ("; must be powder free") is no
 //! instruction.
 
-use std::sync::LazyLock;
+/// Words that open an instruction to the supplier ("To be supplied …", "Please …",
+/// "Delivery to site …"); a word ending in `*` stands for the words it begins.
+const OPENERS: [&str; 18] = [
+    "to be supplied",
+    "to be delivered",
+    "to be packed",
+    "to be quoted",
+    "with warranty",
+    "supplied",
+    "supply",
+    "deliver*",
+    "please",
+    "pls",
+    "kindly",
+    "warranty",
+    "submit*",
+    "quote*",
+    "indicate",
+    "sample*",
+    "packed",
+    "packing",
+];
 
-use regex::Regex;
-
-/// A sentence that begins with an instruction to the supplier, to the end of the text.
-static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)[.;]\s+
-        (?:to\s+be\s+(?:supplied|delivered|packed|quoted)|supplied|supply|deliver\w*|please|pls|kindly|warranty
-          |with\s+warranty|submit\w*|quote\w*|indicate|sample\w*|packed|packing)
-        \b.*$",
-    )
-    .expect("regex")
-});
-
-/// The description without a trailing instruction, when words are left before it.
+/// The description without a trailing instruction (a sentence after "." or ";" that opens
+/// with one), when words are left before it. A plain scan, not a regular expression: it runs
+/// on every requested line.
 pub fn without_instructions(description: &str) -> &str {
-    match INSTRUCTION.find(description) {
-        Some(m) if description[..m.start()].split_whitespace().count() >= 2 => &description[..m.start()],
-        _ => description,
+    for (at, c) in description.char_indices() {
+        if c != '.' && c != ';' {
+            continue;
+        }
+        let after = &description[at + 1..];
+        if !after.starts_with(char::is_whitespace) {
+            continue;
+        }
+        if opens_instruction(after.trim_start()) && description[..at].split_whitespace().count() >= 2 {
+            return &description[..at];
+        }
     }
+    description
+}
+
+fn opens_instruction(text: &str) -> bool {
+    OPENERS.iter().any(|opener| {
+        let (words, any_ending) = match opener.strip_suffix('*') {
+            Some(stem) => (stem, true),
+            None => (*opener, false),
+        };
+        let Some(head) = text.get(..words.len()) else {
+            return false;
+        };
+        if !head.eq_ignore_ascii_case(words) {
+            return false;
+        }
+        let rest = &text[words.len()..];
+        any_ending || !rest.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 #[cfg(test)]
@@ -53,5 +89,18 @@ mod tests {
             "Face shield. Clear visor"
         );
         assert_eq!(without_instructions("Supply hose 1/2\""), "Supply hose 1/2\"");
+        // whole words only: "Supplyline" and "Pleasant" open no instruction
+        assert_eq!(
+            without_instructions("Hose reel 15m. Supplyline brand"),
+            "Hose reel 15m. Supplyline brand"
+        );
+        assert_eq!(
+            without_instructions("Air freshener refill; Pleasant lavender"),
+            "Air freshener refill; Pleasant lavender"
+        );
+        assert_eq!(
+            without_instructions("Safety vest orange; packing 10 pcs/bag"),
+            "Safety vest orange"
+        );
     }
 }

@@ -158,8 +158,11 @@ pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchP
     })
 }
 
-/// Lines a thread must have to be worth starting (a line ranks in roughly 0.1 ms).
-const LINES_PER_THREAD: usize = 4;
+/// Lines a thread must have to be worth starting. A line ranks in 0.1-0.2 ms, but a thread
+/// started per request costs its start and cold caches (the regular expressions' lazy DFAs):
+/// on the corpus (`horme bench`, 2 cores) 4 lines per thread gave a median of 5.6-6.0 ms per
+/// document, 16 lines 5.1-5.5 ms, and one thread for all 5.2-5.5 ms with a worse p95.
+const LINES_PER_THREAD: usize = 16;
 
 /// A product as stored (the columns [`Product`] needs).
 #[derive(sqlx::FromRow)]

@@ -370,15 +370,21 @@ impl<'a> QueryScorer<'a> {
     }
 
     /// Words one side negates and the other states ("not elbow" and "ELBOW", "safety boot"
-    /// and "NON SAFETY"): the normaliser writes a negated word `non…`.
+    /// and "NON SAFETY"; "not SUS" and "SUS304", a grade of it): the normaliser writes a
+    /// negated word `non…`.
     fn negations(&self, product: &[ProductTerm<'_>]) -> u8 {
         fn negated(t: &str) -> Option<&str> {
             t.strip_prefix("non").filter(|w| w.len() >= 3)
         }
+        let states = |p: &str, w: &str| {
+            p == w
+                || p.strip_prefix(w)
+                    .is_some_and(|grade| !grade.is_empty() && grade.bytes().all(|b| b.is_ascii_digit()))
+        };
         let mut n = 0u8;
         for t in &self.terms {
             if let Some(w) = negated(t.text)
-                && product.iter().any(|p| p.text == w)
+                && product.iter().any(|p| states(p.text, w))
             {
                 n = n.saturating_add(1);
             }
@@ -613,6 +619,13 @@ mod tests {
         let boot = tokens("pvc safety boot size 9");
         assert_eq!(parts(&boot, &tokens("KING'S PVC BOOT NON SAFETY - 9")).conflicts, 1);
         assert_eq!(parts(&boot, &tokens("KING'S PVC SAFETY BOOT - 9")).conflicts, 0);
+        // a negated word against a grade of it: "not SUS" and "SUS304"
+        let plain = tokens("hi-coupler plug 30PH nitto kohki (standard steel, not SUS)");
+        assert_eq!(
+            parts(&plain, &tokens("NITTO KOHKI HI-COUPLER PLUG 30PH 3/8\" SUS304")).conflicts,
+            1
+        );
+        assert_eq!(parts(&plain, &tokens("NITTO KOHKI HI-COUPLER 30PH")).conflicts, 0);
     }
 
     #[test]
