@@ -22,12 +22,13 @@ pub(super) fn items(rows: &[Vec<String>]) -> Option<Vec<Requirement>> {
             return None;
         }
         let role = header::role(label).unwrap_or(Role::Other);
-        named += usize::from(header::role(label).is_some());
+        named += usize::from(role != Role::Other);
         fields.push((role, value));
     }
     let has = |r: Role| fields.iter().any(|(role, _)| *role == r);
-    // every label a field's name, and a description and a quantity among them
-    if fields.len() < 3 || named < fields.len() || !has(Role::Description) || !has(Role::Quantity) {
+    // most labels a column's name ("Remarks" is one we do not read), a description and a
+    // quantity among them
+    if fields.len() < 3 || named * 2 < fields.len() || !has(Role::Description) || !has(Role::Quantity) {
         return None;
     }
     let mut out = Vec::new();
@@ -134,5 +135,16 @@ mod tests {
             .is_none()
         );
         assert!(items(&rows(&[&["Description", "Qty", "Unit"], &["Gloves", "5", "pairs"]])).is_none());
+        // a form of two columns whose labels are mostly not a table's
+        assert!(
+            items(&rows(&[
+                &["Description", "Site survey"],
+                &["Quantity", "1"],
+                &["Requested by", "Tan"],
+                &["Approved by", "Lim"],
+                &["Department", "Estates"],
+            ]))
+            .is_none()
+        );
     }
 }
