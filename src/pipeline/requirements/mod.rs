@@ -70,6 +70,15 @@ fn names_something(description: &str) -> bool {
     if DOCUMENT_WORDS.contains(&description.trim().to_lowercase().as_str()) {
         return false;
     }
+    // a phrase cut short before its object ("Delivery in", "Preambles to") names nothing
+    const OPEN_ENDED: [&str; 10] = ["in", "of", "for", "to", "with", "by", "at", "on", "from", "within"];
+    if description
+        .split_whitespace()
+        .last()
+        .is_some_and(|w| OPEN_ENDED.contains(&w.to_lowercase().as_str()))
+    {
+        return false;
+    }
     let letters = description.chars().filter(|c| c.is_alphabetic()).count();
     letters >= 2 || (letters == 1 && maker_and_model(description))
 }
@@ -211,6 +220,12 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         let mut block_item: Option<usize> = None;
         // The item the line above was, whose long text may follow on the next line.
         let mut line_item_above: Option<usize> = None;
+        // The line above: a marked line of a list that named a product without a quantity
+        // ("* Mirka Gold velcro sanding disc"), whose item goes on on an unmarked line ("5\"
+        // grit 120 — 500 pcs").
+        let mut marked_above: Option<String> = None;
+        // The header of the last item table, for its rows that a layout left as lines.
+        let mut item_header: Option<Vec<String>> = None;
         // prose wrapped at the margin is read as its sentences where the documents ask for a
         // quotation (a paper's paragraphs hold no items, joined or not)
         let blocks = if request {
@@ -220,6 +235,12 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         };
         for (b, block) in blocks.iter().enumerate() {
             let item_above = line_item_above.take();
+            let marked = marked_above.take();
+            // what the line says for the lines after it, read once
+            let ctx = match block {
+                Block::Line { text } | Block::ListItem { text } => lines::context(text),
+                Block::Table { .. } => lines::Context::Other,
+            };
             let line_items = match block {
                 Block::Line { text } | Block::ListItem { text } => Some(clauses::read(text)),
                 Block::Table { .. } => None,
@@ -239,10 +260,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
             // no item of its own, though it ends in a figure
             let specifies_above = (pending.is_some() || block_item.is_some())
                 && line_items.is_some()
-                && matches!(
-                    lines::context(block_text(block)),
-                    lines::Context::Spec(_) | lines::Context::Attribute(Some(_))
-                );
+                && matches!(ctx, lines::Context::Spec(_) | lines::Context::Attribute(Some(_)));
             // Inside an item block its specification's figures are no items ("Supply: 230V
             // AC", "Accessories: earth clamp, 3m cables"), unless the line counts something
             // ("Face shield: 5 pcs").
@@ -252,6 +270,18 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                 && let Some(l) = line_items.as_mut()
             {
                 l.items.clear();
+            }
+            // a row of the item table above that a layout left as a line
+            if line_items.as_ref().is_some_and(|l| l.items.is_empty())
+                && let Some(item) = item_header
+                    .as_deref()
+                    .and_then(|h| tables::row_under(h, block_text(block)))
+            {
+                run.end(&mut out, &mut weak_kept);
+                out.push(item);
+                pending = None;
+                (in_block, block_item) = (false, None);
+                continue;
             }
             // "Quantity required: 3 units" with no description above it names nothing
             if quantity::labelled(block_text(block)).is_some()
@@ -270,7 +300,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     .as_deref()
                     .and_then(|d| lines::with_labelled_quantity(d, block_text(block)))
                     .is_none()
-                && described_above_quantity(block_text(block), blocks.get(b + 1)).is_none()
+                && described_above_quantity(block_text(block), &ctx, blocks.get(b + 1)).is_none()
             {
                 run.weak_at.push(out.len());
                 out.push(weak.clone());
@@ -289,6 +319,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     block_item = None;
                     match tables::read(rows) {
                         Some(t) if !t.items.is_empty() => {
+                            item_header = rows.first().filter(|h| h.len() >= 3).cloned();
                             if t.explicit {
                                 out.extend(t.items);
                             } else {
@@ -300,8 +331,10 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     }
                 }
                 Block::Line { text } | Block::ListItem { text } => {
-                    let spec = match lines::context(text) {
-                        lines::Context::Spec(s) if line_items.as_ref().is_none_or(|l| l.items.is_empty()) => Some(s),
+                    let spec = match &ctx {
+                        lines::Context::Spec(s) if line_items.as_ref().is_none_or(|l| l.items.is_empty()) => {
+                            Some(s.clone())
+                        }
                         _ => None,
                     };
                     if let Some(item) = pending.as_deref().and_then(|d| lines::with_labelled_quantity(d, text)) {
@@ -322,27 +355,32 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                         }
                     } else if in_block
                         && let Some(d) = pending.as_mut()
-                        && let lines::Context::Description(note) = lines::context(text)
+                        && let lines::Context::Description(note) = &ctx
                         && quantity::labelled(text).is_none()
                         && line_items.as_ref().is_none_or(|l| l.items.is_empty())
                         && !lines::begins_item(text)
                     {
                         // an unlabelled note inside the block: "Dust bag included"
                         *d = format!("{d}; {note}");
-                    } else if let Some(d) = described_above_quantity(text, blocks.get(b + 1)) {
+                    } else if let Some(d) = described_above_quantity(text, &ctx, blocks.get(b + 1)) {
                         // "Description: toilet roll 10 rolls x 300 sheets" over "Quantity: 40
                         // pkt": the numbers in the description are part of it.
                         parent = Some(d.clone());
                         pending = Some(d);
                         (in_block, block_item) = (false, None);
                     } else if let Some(found @ [_, ..]) = line_items.as_ref().map(|l| l.items.as_slice()) {
-                        out.extend(found.iter().map(|item| lines::under_parent(item, parent.as_deref())));
+                        match (found, marked.as_deref()) {
+                            ([item], Some(head)) if !is_marked(block) => {
+                                out.push(lines::continuing(head, item));
+                            }
+                            _ => out.extend(found.iter().map(|item| lines::under_parent(item, parent.as_deref()))),
+                        }
                         run.items += found.len();
                         pending = None;
                         (in_block, block_item) = (false, None);
                         line_item_above = (found.len() == 1).then(|| out.len() - 1);
                     } else {
-                        match lines::context(text) {
+                        match ctx {
                             // the long text under an ERP's short text ("REEL,AIR HOSE,RETRACT,15M
                             // 3.000 EA" / "SGS retractable PVC mesh air hose reel … 15m")
                             lines::Context::Description(d)
@@ -352,12 +390,16 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                                         || description::erp_short_text(&item.description))
                                     && !lines::begins_item(text)
                                     && !lines::begins_admin(text)
+                                    && !quantity_below(&d, blocks.get(b + 1))
                                     && item.description.len() + d.len() < 400 =>
                             {
                                 item.description = format!("{} {d}", item.description);
                                 line_item_above = Some(i);
                             }
                             lines::Context::Description(d) | lines::Context::Spec(d) => {
+                                if is_marked(block) {
+                                    marked_above = Some(d.clone());
+                                }
                                 parent = Some(d.clone());
                                 pending = Some(d);
                                 (in_block, block_item) = (false, None);
@@ -403,15 +445,22 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
 
 /// A description whose quantity is on the labelled line below it: the whole line, numbers
 /// and all, is the description.
-fn described_above_quantity(text: &str, next: Option<&Block>) -> Option<String> {
+fn described_above_quantity(text: &str, ctx: &lines::Context, next: Option<&Block>) -> Option<String> {
     let Some(Block::Line { text: next } | Block::ListItem { text: next }) = next else {
         return None;
     };
     quantity::labelled(next)?;
-    match lines::context(text) {
-        lines::Context::Description(d) if quantity::labelled(text).is_none() => Some(d),
+    match ctx {
+        lines::Context::Description(d) if quantity::labelled(text).is_none() => Some(d.clone()),
         _ => None,
     }
+}
+
+/// Whether the next block gives the quantity of `description` on a line of its own ("hans
+/// yellow air hose 3/8 100m" / "2 roll"): the description begins an item of its own.
+fn quantity_below(description: &str, next: Option<&Block>) -> bool {
+    matches!(next, Some(Block::Line { text } | Block::ListItem { text })
+        if lines::with_labelled_quantity(description, text).is_some())
 }
 
 /// A run of item lines in a row: how many items it holds, and where its weak items (a
@@ -446,6 +495,15 @@ impl Run {
         self.weak_at.clear();
         self.items = 0;
         self.marker = None;
+    }
+}
+
+/// A list's item: an HTML list item or a line marked with a bullet, number or letter.
+fn is_marked(block: &Block) -> bool {
+    match block {
+        Block::ListItem { .. } => true,
+        Block::Line { text } => lines::marker_kind(text) != "none",
+        Block::Table { .. } => false,
     }
 }
 
@@ -768,6 +826,76 @@ mod tests {
                 "Safety shoes Otter OWT993 size 7",
                 "Safety shoes Otter OWT993 size 9",
                 "Microfibre cloths"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_goes_on_from_a_marked_line_onto_an_unmarked_one() {
+        let got = read_lines(&[
+            "Pls quote for our workshop, thanks.",
+            "* Mirka Gold velcro sanding disc",
+            "5\" grit 120  — 500 pcs",
+            "* 3M foam sanding sponge",
+            "fine  — 50 pcs",
+            "* Nylon hand brush - 30 pcs",
+            "brass hose end 1/2 x 3/8 - 50pcs",
+            "hans yellow air hose 3/8 100m",
+            "2 roll",
+        ]);
+        assert_eq!(
+            got,
+            [
+                (
+                    "Mirka Gold velcro sanding disc 5\" grit 120".to_string(),
+                    "500".to_string()
+                ),
+                ("3M foam sanding sponge fine".to_string(), "50".to_string()),
+                ("Nylon hand brush".to_string(), "30".to_string()),
+                ("brass hose end 1/2 x 3/8".to_string(), "50".to_string()),
+                ("hans yellow air hose 3/8 100m".to_string(), "2".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_after_an_item_table_are_read_under_its_header() {
+        let blocks = vec![
+            table(&[
+                &[
+                    "Line",
+                    "Item Description",
+                    "Category",
+                    "UOM",
+                    "Quantity",
+                    "Need-By Date",
+                    "Price",
+                ],
+                &[
+                    "1",
+                    "Worksafe kernmantle rope 12mm x 10m",
+                    "HSE.FALL",
+                    "Each",
+                    "6",
+                    "06-APR-2026",
+                    "",
+                ],
+            ]),
+            line("Requester: Ahmad Hafiz Source: RFQ Organization: MPS"),
+            line("2  Worksafe full body harness WSFAB170-01  HSE.FALL  Each  10  06-APR-2026"),
+            line("Requester: Ahmad Hafiz Source: RFQ Organization: MPS"),
+            line("Page 1 of 2  Printed 12-MAR-2026  Oracle iProcurement"),
+        ];
+        let got: Vec<(String, String)> = extract_rules(&[doc(blocks)])
+            .expect("items")
+            .iter()
+            .map(|r| (r.description.clone(), r.quantity.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Worksafe kernmantle rope 12mm x 10m".to_string(), "6".to_string()),
+                ("Worksafe full body harness WSFAB170-01".to_string(), "10".to_string()),
             ]
         );
     }

@@ -54,11 +54,11 @@ static SPELLED: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// "five (5)", "twelve (12)", "TWO HUNDRED (200)", "(5) five": the figure in brackets is the
-/// quantity.
+/// "five (5)", "twelve (12)", "TWO HUNDRED (200)", "(5) five", "2 (two)": the figure is the
+/// quantity, the words its spelling.
 static WORD_AND_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:{s})\s*\(\s*(?P<n>\d{{1,7}})\s*\)|\(\s*(?P<m>\d{{1,7}})\s*\)\s*(?:{s})\b",
+        r"(?i)\b(?:{s})\s*\(\s*(?P<n>\d{{1,7}})\s*\)|\(\s*(?P<m>\d{{1,7}})\s*\)\s*(?:{s})\b|\b(?P<f>\d{{1,7}})\s*\(\s*(?:{s})\s*\)",
         s = *SPELLED
     ))
     .expect("regex")
@@ -173,7 +173,11 @@ fn spelled(text: &str) -> Cow<'_, str> {
     let step: Cow<'_, str> = if lower_has_paren {
         WORD_AND_FIGURE.replace_all(text, |c: &regex::Captures<'_>| {
             let whole = &c[0];
-            let n = c.name("n").or_else(|| c.name("m")).map_or("", |m| m.as_str());
+            let n = c
+                .name("n")
+                .or_else(|| c.name("m"))
+                .or_else(|| c.name("f"))
+                .map_or("", |m| m.as_str());
             // Only when the word is the number's spelling: "Glue (3M)" and "size (8)" stay.
             let word = whole
                 .split(['(', ')'])
@@ -366,6 +370,7 @@ mod tests {
         assert_eq!(c("1,000.00"), Some(("1000".into(), None)));
         assert_eq!(c("12.0"), Some(("12".into(), None)));
         assert_eq!(c("five (5) NO."), Some(("5".into(), Some("nos"))));
+        assert_eq!(c("25 (twenty-five)"), Some(("25".into(), None)));
         assert_eq!(c("TWO HUNDRED (200) PRS"), Some(("200".into(), Some("pairs"))));
         assert_eq!(c("twelve (12) UNITS"), Some(("12".into(), Some("units"))));
         assert_eq!(c("(6) six"), Some(("6".into(), None)));
@@ -390,6 +395,9 @@ mod tests {
     #[test]
     fn spelled_numbers_become_figures_only_when_they_are_numbers() {
         assert_eq!(figures("five (5) NO."), "5 NO.");
+        assert_eq!(figures("2 (two)"), "2");
+        assert_eq!(figures("25 (twenty-five) pcs"), "25 pcs");
+        assert_eq!(figures("3 (four)"), "3 (four)");
         assert_eq!(figures("We need two sets of keys"), "We need 2 sets of keys");
         assert_eq!(figures("Glue (3M or equivalent)"), "Glue (3M or equivalent)");
         assert_eq!(figures("one-way valve (2)"), "one-way valve (2)");

@@ -19,7 +19,7 @@ static REMARK_TAIL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)(?:
             \s*[(\[](?P<b>[^()\[\]]{3,})[)\]]
           | [,;]?\s+(?P<p>(?:for|to|at)\s+(?:the|our|your|their|my|this|that|these|those|every|use\s+(?:at|in|on|by))\s+[^()\d,;]*)
-          | (?:\s+[-–—]\s*|[,;]?\s+)(?:please|pls|plz|kindly|thanks|thx|tq|thank\s+you|asap|urgent|urgently|if\s+possible|if\s+available|as\s+usual|as\s+before
+          | (?:\s+[-–—]\s*|[,;]?\s+)(?:please|pls|plz|kindly|thanks|thx|tq|thank\s+you|asap|also|too|as\s+well|urgent|urgently|if\s+possible|if\s+available|as\s+usual|as\s+before
                      |same\s+as\s+(?:last\s+(?:time|order|round|month)|before|previous(?:\s+order)?|usual|the\s+last\s+(?:one|order))
                      |if\s+in\s+stock|if\s+(?:you|u)\s+(?:have|carry|stock)(?:\s+(?:it|them|one))?
                      |any\s+(?:make|brand|colou?r|model|supplier|manufacturer)(?:\s+(?:ok|okay|is\s+ok|is\s+fine|fine|also\s+can|can|will\s+do))?)
@@ -147,6 +147,19 @@ pub(super) fn without_remark_in_description(text: &str) -> &str {
     strip_remarks(text, true)
 }
 
+/// A bracket of prose, not of the product's name: eight words or more, or, without figures,
+/// five words or clauses of four ("(genset room, SCDF audit)"); a product's bracket is
+/// short or gives its figures ("(3M or equivalent)", "(with 2 x 3.0Ah batteries and
+/// charger)", "(100/roll)").
+fn is_prose(bracket: &str) -> bool {
+    let words = bracket
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| w.chars().any(char::is_alphabetic) && !w.chars().any(|c| c.is_ascii_digit()))
+        .count();
+    let figures = bracket.chars().any(|c| c.is_ascii_digit());
+    words >= 8 || (!figures && (words >= 5 || (bracket.contains(',') && words >= 4)))
+}
+
 /// Whether `text` has one of `words` (lower case) as a word.
 fn names_any(text: &str, words: &[&str]) -> bool {
     text.to_ascii_lowercase()
@@ -161,7 +174,7 @@ fn strip_remarks(text: &str, places_only: bool) -> &str {
         // a bracket is a remark in the buyer's words; a purpose in a description read whole
         // only when it names a place or people
         let remark = match (c.name("b"), c.name("p")) {
-            (Some(b), _) => names_any(b.as_str(), REMARK_WORDS),
+            (Some(b), _) => names_any(b.as_str(), REMARK_WORDS) || is_prose(b.as_str()),
             (None, Some(p)) if places_only => names_any(p.as_str(), PLACE_WORDS),
             _ => true,
         };
@@ -224,6 +237,19 @@ mod tests {
             "MSA helmet white – 15nos"
         );
         assert_eq!(without_remark("silicone spray - any brand ok"), "silicone spray");
+        assert_eq!(without_remark("Nitto 20PF x 20 also"), "Nitto 20PF x 20");
+        assert_eq!(
+            without_remark("corded ear plugs - 5 box (any brand ok, must be SS/CE marked)"),
+            "corded ear plugs - 5 box"
+        );
+        assert_eq!(
+            without_remark("OSS oil/fuel spill kit 20L pail (genset room, SCDF audit)"),
+            "OSS oil/fuel spill kit 20L pail"
+        );
+        assert_eq!(
+            without_remark("Makita hammer drill (with 2 x 3.0Ah batteries and charger)"),
+            "Makita hammer drill (with 2 x 3.0Ah batteries and charger)"
+        );
         assert_eq!(
             without_remark("Glue x 10 (3M or equivalent)"),
             "Glue x 10 (3M or equivalent)"

@@ -6,6 +6,7 @@
 
 mod columns;
 mod header;
+mod offset;
 mod record;
 
 use std::sync::LazyLock;
@@ -77,8 +78,34 @@ pub(super) struct TableItems {
     pub explicit: bool,
 }
 
+/// A line of text after an item table, its cells apart by wide spaces, read as a row under
+/// the table's header ("2  Worksafe full body harness WSFAB170-01  HSE.FALL  Each  10
+/// 06-APR-2026" under "Line | Item Description | Category | UOM | Quantity | Need-By Date |
+/// Price", where a layout lost the table at a row of details between its rows). The line
+/// fills the columns from the left, one or two blank columns at the end at most.
+pub(super) fn row_under(header: &[String], line: &str) -> Option<Requirement> {
+    let cells: Vec<String> = line
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    if cells.len() < 3 || cells.len() > header.len() || cells.len() + 2 < header.len() {
+        return None;
+    }
+    let mut row = cells;
+    row.resize(header.len(), String::new());
+    let read = read(&[header.to_vec(), row])?;
+    match <[Requirement; 1]>::try_from(read.items) {
+        Ok([item]) if read.explicit => Some(item),
+        _ => None,
+    }
+}
+
 /// The items of a table with the evidence that it is an item list.
 pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
+    let joined = offset::joined(rows);
+    let rows: &[Vec<String>] = &joined;
     if let Some(items) = record::items(rows) {
         return Some(TableItems { items, explicit: true });
     }

@@ -14,10 +14,9 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "unit" | "units" | "unidad" | "unidades" | "uds" | "unité" | "unités" => "units",
         "set" | "sets" | "satz" => "sets",
         "box" | "boxes" | "bx" | "kotak" | "caja" | "cajas" | "boîte" | "boîtes" => "boxes",
-        "roll" | "rolls" | "rl" | "rolle" | "rollen" | "rouleau" | "rouleaux" | "rollo" | "rollos" | "gulung" => {
-            "rolls"
-        }
-        "pair" | "pairs" | "pr" | "prs" | "paar" | "pasang" | "paire" | "paires" | "pares" => "pairs",
+        "roll" | "rolls" | "rl" | "rol" | "rolle" | "rollen" | "rouleau" | "rouleaux" | "rollo" | "rollos"
+        | "gulung" => "rolls",
+        "pair" | "pairs" | "pr" | "prs" | "paa" | "paar" | "pasang" | "paire" | "paires" | "pares" => "pairs",
         "pack" | "packs" | "pk" | "pak" | "pkt" | "pkts" | "packet" | "packets" => "packs",
         "bottle" | "bottles" | "btl" | "btls" => "bottles",
         "can" | "cans" => "cans",
@@ -48,6 +47,7 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "pad" | "pads" => "pads",
         "cartridge" | "cartridges" | "ctg" | "ctgs" | "cart" => "cartridges",
         "sausage" | "sausages" => "sausages",
+        "sleeve" | "sleeves" => "sleeves",
         _ => return None,
     })
 }
@@ -97,5 +97,9 @@ mod tests {
         assert_eq!(canonical("Stk"), Some("pcs"));
         assert_eq!(canonical("pasang"), Some("pairs"));
         assert_eq!(canonical("Rolle"), Some("rolls"));
+        // SAP's units of measure
+        assert_eq!(canonical("PAA"), Some("pairs"));
+        assert_eq!(canonical("ROL"), Some("rolls"));
+        assert_eq!(canonical("sleeves"), Some("sleeves"));
     }
 }

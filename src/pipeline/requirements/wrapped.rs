@@ -51,6 +51,12 @@ fn wraps_onto(line: &Block, next: &Block, margin: usize) -> bool {
         return false;
     };
     let line = line.trim_end();
+    // a bracket opened on the line and closed on the next ("- 30 boxes (50pcs/box, any
+    // brand but must come in box," / "no loose pack)")
+    let depth = |t: &str| t.matches('(').count() as i64 - t.matches(')').count() as i64;
+    if depth(line) > 0 && depth(next) < 0 && next.chars().count() <= 80 {
+        return true;
+    }
     let last = line.split_whitespace().last().unwrap_or("");
     let length = line.chars().count();
     length >= MIN_CHARS
@@ -123,5 +129,20 @@ mod tests {
             line("also twenty MSA V-Gard full brim safety helmet, ratchet suspension, white"),
         ];
         assert!(matches!(joined(&blocks), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_bracket_closed_on_the_next_line_joins_it() {
+        let blocks = [
+            line("3 ply face mask w ear loop - 30 boxes (50pcs/box, any brand but must come in box,"),
+            line("no loose pack)"),
+            line("Worksafe vinyl apron 48\" - 50 pcs"),
+        ];
+        let got = joined(&blocks);
+        assert_eq!(got.len(), 2);
+        assert!(
+            matches!(&got[0], Block::Line { text } if text.ends_with("must come in box, no loose pack)")),
+            "{got:?}"
+        );
     }
 }

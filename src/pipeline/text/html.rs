@@ -92,7 +92,7 @@ impl Walker {
         while let Some(step) = stack.pop() {
             match step {
                 Step::Exit(name) => {
-                    if BLOCK_ELEMENTS.contains(&name) {
+                    if BLOCK_ELEMENTS.contains(&name) && !(name == "br" && self.in_list_item) {
                         self.flush_line();
                     }
                     if name == "li" {
@@ -113,7 +113,13 @@ impl Walker {
                             }
                             continue;
                         }
-                        if BLOCK_ELEMENTS.contains(&name) {
+                        if name == "br" && self.in_list_item {
+                            // a list item broken over lines is still one item ("Mirka Gold
+                            // velcro sanding disc<br>5\" grit 120 — 500 pcs")
+                            if !self.line.ends_with(' ') {
+                                self.line.push(' ');
+                            }
+                        } else if BLOCK_ELEMENTS.contains(&name) {
                             self.flush_line();
                         }
                         if name == "li" {
@@ -292,6 +298,13 @@ mod tests {
             }
         );
         assert_eq!(b.len(), 2);
+        let b = html_to_blocks("<ul><li>Mirka Gold velcro disc<br>5\" grit 120 &nbsp;&mdash; 500 pcs</li></ul>");
+        assert_eq!(
+            b,
+            vec![Block::ListItem {
+                text: "Mirka Gold velcro disc 5\" grit 120 \u{2014} 500 pcs".into()
+            }]
+        );
     }
 
     #[test]

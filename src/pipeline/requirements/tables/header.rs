@@ -91,7 +91,7 @@ pub(super) fn role(cell: &str) -> Option<Role> {
         Role::Money
     } else if DESC.is_match(c) && lower.contains("description") {
         Role::Description
-    } else if ATTRIBUTE.is_match(c) || MAKER.is_match(c) {
+    } else if ATTRIBUTE.is_match(c) || MAKER.is_match(c) || attribute_parts(c) {
         Role::Attribute
     } else if CODE.is_match(c) {
         Role::Code
@@ -100,6 +100,16 @@ pub(super) fn role(cell: &str) -> Option<Role> {
     } else {
         Role::Other
     })
+}
+
+/// A header of attribute words joined by a slash or "&": "Specification / Make", "Size &
+/// Colour".
+fn attribute_parts(cell: &str) -> bool {
+    let parts: Vec<&str> = cell.split(['/', '&']).map(str::trim).collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| ATTRIBUTE.is_match(p) || MAKER.is_match(p) || p.eq_ignore_ascii_case("make"))
 }
 
 /// "ItemCode" → "Item Code", "PONumber" → "PO Number"; other text as it is.
@@ -259,6 +269,9 @@ mod tests {
         assert_eq!(camel_spaced("UOM"), "UOM");
         assert_eq!(camel_spaced("UoM"), "UoM");
         assert_eq!(role("UoM"), Some(Role::Unit));
+        assert_eq!(role("Specification / Make"), Some(Role::Attribute));
+        assert_eq!(role("Size & Colour"), Some(Role::Attribute));
+        assert_eq!(role("Delivery / Remarks"), Some(Role::Other));
     }
 
     #[test]

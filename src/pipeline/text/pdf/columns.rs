@@ -21,7 +21,7 @@ const WRAP_GAP: f64 = 1.6;
 /// one: no cell of it is a bare figure (a serial number or a quantity) while the row above
 /// has one, and each of its cells sits in a column the row above fills.
 fn continues(data: &[Entry], cells: &[String]) -> bool {
-    let figure = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.'));
+    let figure = |t: &str| is_figure(t);
     let Some(above) = data.iter().rev().find_map(|e| match e {
         Entry::Row { cells, .. } => Some(cells),
         Entry::Fragment { .. } => None,
@@ -31,6 +31,11 @@ fn continues(data: &[Entry], cells: &[String]) -> bool {
     !cells.iter().any(|c| figure(c))
         && above.iter().any(|c| figure(c))
         && cells.iter().zip(above).all(|(c, a)| c.is_empty() || !a.is_empty())
+}
+
+/// A bare figure: a serial number or a quantity ("12", "1,000", "2.5").
+fn is_figure(t: &str) -> bool {
+    !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
 }
 
 /// Column boundaries from a header line: column i owns x in [start_i, start_{i+1}), where a
@@ -174,6 +179,9 @@ enum Entry {
         text: String,
         page: u32,
         y: f64,
+        /// Wrapped onto the next line of the row above (beside other cells of it): it
+        /// belongs to that row, however near the next row is.
+        of_above: bool,
     },
 }
 
@@ -185,6 +193,7 @@ impl Entry {
             text,
             page: line.page,
             y: line.y,
+            of_above: false,
         }
     }
 }
@@ -272,8 +281,22 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
                 break;
             }
             let text = line.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
-            entries.push(Entry::fragment(col, text, line));
+            if is_decorated_heading(&text) {
+                // "** PNEUMATIC TOOLS & FITTINGS **": a section's heading, a row of its own
+                let mut cells = vec![String::new(); width];
+                cells[col] = text;
+                entries.push(Entry::Row {
+                    cells,
+                    page: line.page,
+                    y: line.y,
+                });
+            } else {
+                entries.push(Entry::fragment(col, text, line));
+            }
         } else {
+            // two cells apart in one column: a line of the row's details under it ("REQ
+            // DATE 06/04/2026   WBS H1127   ACCT 5104200"), not its cells wrapped
+            let shares_a_column = cols.windows(2).any(|w| w[0] == w[1]);
             let mut cells = vec![String::new(); width];
             for (cell, col) in line.cells.iter().zip(cols) {
                 if !cells[col].is_empty() {
@@ -282,11 +305,17 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
                 cells[col].push_str(&cell.text);
             }
             let tight = line.page == last_page && line.y - last_y <= WRAP_GAP * line.height.max(header.height);
-            if tight && continues(&entries[header_rows..], &cells) {
+            if tight && !shares_a_column && continues(&entries[header_rows..], &cells) {
                 // two cells wrapped onto the row's next line ("… (straight, not" / "elbow)"
                 // beside "Compressor room, to" / "replace leaking fittings")
                 let wrapped = cells.into_iter().enumerate().filter(|(_, t)| !t.is_empty());
-                entries.extend(wrapped.map(|(col, text)| Entry::fragment(col, text, line)));
+                entries.extend(wrapped.map(|(col, text)| Entry::Fragment {
+                    col,
+                    text,
+                    page: line.page,
+                    y: line.y,
+                    of_above: true,
+                }));
             } else {
                 entries.push(Entry::Row {
                     cells,
@@ -302,14 +331,28 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
     (rows.len() > header_rows).then_some((Block::Table { rows }, j))
 }
 
-/// Attaches each fragment to the nearer of the rows above and below it (above on a tie), never
-/// to the `header_rows` first rows when a data row follows.
+/// A heading set between marks: "** WELDING **", "== SECTION B ==", "-- Consumables --".
+fn is_decorated_heading(text: &str) -> bool {
+    let t = text.trim();
+    ["**", "==", "--", "##"]
+        .iter()
+        .any(|m| t.len() > 2 * m.len() + 2 && t.starts_with(m) && t.ends_with(m))
+}
+
+/// Attaches each fragment to the nearer of the rows above and below it (above unless the row
+/// below is clearly nearer), never to the `header_rows` first rows when a data row follows.
 fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
-    let row_pos: Vec<(usize, u32, f64)> = entries
+    // (entry, page, y, whether a cell begins with a figure: a serial number, a quantity)
+    let row_pos: Vec<(usize, u32, f64, bool)> = entries
         .iter()
         .enumerate()
         .filter_map(|(i, e)| match e {
-            Entry::Row { page, y, .. } => Some((i, *page, *y)),
+            Entry::Row { page, y, cells } => Some((
+                i,
+                *page,
+                *y,
+                cells.iter().any(|c| c.starts_with(|ch: char| ch.is_ascii_digit())),
+            )),
             Entry::Fragment { .. } => None,
         })
         .collect();
@@ -326,15 +369,25 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
         }
     }
     for (i, e) in entries.iter().enumerate() {
-        let Entry::Fragment { col, text, page, y } = e else {
+        let Entry::Fragment {
+            col,
+            text,
+            page,
+            y,
+            of_above,
+        } = e
+        else {
             continue;
         };
         let above = row_pos.iter().rev().find(|(ri, ..)| *ri < i);
         let below = row_pos.iter().find(|(ri, ..)| *ri > i);
-        let dist = |r: &(usize, u32, f64)| if r.1 == *page { (r.2 - y).abs() } else { f64::INFINITY };
+        let dist = |r: &(usize, u32, f64, bool)| if r.1 == *page { (r.2 - y).abs() } else { f64::INFINITY };
         // Never glue a fragment onto the header row when a data row follows closely.
         let target = match (above, below) {
-            (Some(a), Some(b)) if dist(b) < dist(a) || (a.0 < header_rows && dist(b).is_finite()) => {
+            (Some(a), _) if *of_above => a.0,
+            // a row below without figures is a line of the row's details, not an item whose
+            // cells are centred around its figures
+            (Some(a), Some(b)) if (b.3 && dist(b) < 0.8 * dist(a)) || (a.0 < header_rows && dist(b).is_finite()) => {
                 prepend[index_of_entry[b.0]].push((*col, text.clone()));
                 continue;
             }

@@ -282,6 +282,54 @@ mod tests {
     }
 
     #[test]
+    fn a_line_of_a_rows_details_and_a_section_heading_are_rows_of_their_own() {
+        let header = [(10.0, "No."), (50.0, "Description"), (250.0, "UOM"), (300.0, "Qty")];
+        let mut g = line(1, 100.0, &header);
+        g.extend(line(1, 112.0, &[(50.0, "**"), (65.0, "ABRASIVES"), (115.0, "**")]));
+        g.extend(line(
+            1,
+            124.0,
+            &[
+                (10.0, "1"),
+                (50.0, "Cut-off"),
+                (90.0, "wheel"),
+                (250.0, "PCS"),
+                (300.0, "1,000"),
+            ],
+        ));
+        g.extend(line(1, 136.0, &[(50.0, "STA8060")]));
+        // the row's details, nearer the next row, two cells under the description
+        g.extend(line(
+            1,
+            146.0,
+            &[
+                (50.0, "REQ"),
+                (70.0, "DATE"),
+                (160.0, "WBS"),
+                (180.0, "H1127"),
+                (250.0, "MRP"),
+                (270.0, "31"),
+            ],
+        ));
+        g.extend(line(
+            1,
+            160.0,
+            &[
+                (10.0, "2"),
+                (50.0, "Flap"),
+                (75.0, "disc"),
+                (250.0, "PCS"),
+                (300.0, "500"),
+            ],
+        ));
+        let rows = table(&blocks(g, &[]));
+        assert_eq!(rows[1], vec!["", "** ABRASIVES **", "", ""]);
+        assert_eq!(rows[2], vec!["1", "Cut-off wheel STA8060", "PCS", "1,000"]);
+        assert_eq!(rows[3], vec!["", "REQ DATE WBS H1127", "MRP 31", ""]);
+        assert_eq!(rows[4], vec!["2", "Flap disc", "PCS", "500"]);
+    }
+
+    #[test]
     fn a_table_continues_on_the_next_page_without_its_repeated_header() {
         let mut g = line(1, 100.0, &[(10.0, "No."), (50.0, "Item"), (300.0, "Qty")]);
         g.extend(line(1, 114.0, &[(10.0, "1"), (50.0, "Gloves"), (300.0, "10")]));
