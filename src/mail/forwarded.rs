@@ -58,17 +58,52 @@ pub fn attribute(parsed: &ParsedMail, staff: &Staff) -> InboundMessage {
 /// the request, and the history below it (an earlier request, our quotation) is not read
 /// again. A reply that asks for nothing itself ("see below", a forward) is read whole.
 fn newest_request(mut msg: InboundMessage) -> InboundMessage {
-    let Some(top) = channels::email::forward::newest_part(&msg.text) else {
+    let top = channels::email::forward::newest_part(&msg.text);
+    // The HTML holds the history too: only what stands above it (lists and tables keep their
+    // structure there, which a text rendered from HTML loses; Gmail's quote is found there when
+    // the rendered text shows no quoting marks), or none when the history cannot be found in it.
+    let top_html = msg
+        .html
+        .as_deref()
+        .and_then(channels::email::forward::newest_html)
+        .map(str::to_string);
+    let html_text = top_html.as_deref().map(|h| {
+        use crate::pipeline::text::Block;
+        let mut lines: Vec<String> = Vec::new();
+        for b in crate::pipeline::text::html_to_blocks(h) {
+            match b {
+                Block::Line { text } | Block::ListItem { text } => lines.push(text),
+                Block::Table { rows } => lines.extend(rows.iter().map(|r| r.join("  "))),
+            }
+        }
+        lines.join("\n")
+    });
+    let asks = |t: &Option<String>| t.as_deref().is_some_and(crate::pipeline::requirements::lists_items);
+    if !(asks(&top) || asks(&html_text)) {
         return msg;
-    };
-    if !crate::pipeline::requirements::lists_items(&top) || refers_below(&top) {
+    }
+    let reply = top.as_deref().or(html_text.as_deref()).unwrap_or_default();
+    if refers_below(reply) && !dismisses_below(reply) {
         return msg;
     }
     tracing::info!("reply above quoted mail: reading the reply only");
-    msg.text = top;
-    // The HTML holds the history too; the plain text above it is what the customer wrote.
-    msg.html = None;
+    msg.text = top.or(html_text).unwrap_or_default();
+    msg.html = top_html;
     msg
+}
+
+/// Whether a reply sets the mail below aside ("please ignore my earlier list below", "last
+/// month's list (in the mail below) was already delivered, pls don't repeat", "the revised list
+/// instead").
+fn dismisses_below(reply: &str) -> bool {
+    static ASIDE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?ix)\b(?:ignore|disregard|don'?t\s+repeat|do\s+not\s+repeat|no\s+need\s+to\s+repeat|instead|supersedes?|replaces?
+                |already\s+(?:delivered|supplied|received|ordered|quoted))\b",
+        )
+        .expect("regex")
+    });
+    ASIDE.is_match(reply)
 }
 
 /// Whether a reply adds to or points at the request quoted below it ("pls add 4 nos of … to
@@ -169,6 +204,34 @@ mod tests {
             assert!(refers_below(reply), "{reply}");
         }
         assert!(!refers_below("Please quote the following: 10 pcs cable ties"));
+    }
+
+    /// An HTML-only Gmail reply: its new table stands above the quoted mail, whose older list
+    /// (set aside in the reply's words) is not read again.
+    #[test]
+    fn an_html_reply_is_read_above_the_quoted_mail() {
+        let html = "<div dir=\"ltr\"><div>Hi Ms Tan,</div><div>Please ignore my earlier list below, kindly quote the revised list instead:</div>\
+            <table><tr><th>No.</th><th>Description</th><th>Qty</th><th>UOM</th></tr>\
+            <tr><td>1</td><td>Perry life buoy 4.0kg c/w reflective tape</td><td>2</td><td>nos</td></tr>\
+            <tr><td>2</td><td>Weicon Galva spray 400ml</td><td>24</td><td>cans</td></tr></table><div>Thank you.</div></div>\
+            <div class=\"gmail_quote\"><div class=\"gmail_attr\">On Thu, 12 Mar 2026 at 11:20, Nurul &lt;n@jm.example&gt; wrote:<br></div>\
+            <blockquote class=\"gmail_quote\"><div>Pls quote:</div><table><tr><th>No.</th><th>Description</th><th>Qty</th></tr>\
+            <tr><td>1</td><td>Life jacket with zip</td><td>20</td></tr></table></blockquote></div>";
+        let raw = format!(
+            "From: Nurul <n@jm.example>\r\nTo: sales@horme.example\r\nSubject: Re: RFQ\r\nMessage-ID: <r1@jm.example>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}"
+        );
+        let parsed = channels::email::parse(raw.as_bytes()).expect("parses");
+        let m = attribute(&parsed, &staff());
+        let html = m.html.as_deref().unwrap_or_default();
+        assert!(
+            html.contains("Galva spray") && !html.contains("Life jacket with zip"),
+            "{html}"
+        );
+        assert!(!m.text.contains("Life jacket with zip"), "{}", m.text);
+        assert!(dismisses_below(
+            "last month's list (in the mail below) was already delivered, pls don't repeat"
+        ));
+        assert!(!dismisses_below("pls add 2 more helmets to the list below"));
     }
 
     #[test]

@@ -119,6 +119,43 @@ pub fn newest_part(text: &str) -> Option<String> {
     Some(lines[..at].join("\n"))
 }
 
+/// The HTML above the first message quoted or forwarded in it: cut where a mail client
+/// starts the history (Gmail's `gmail_quote`, Outlook's `divRplyFwdMsg` or the rule above its
+/// "From: … Sent: …" block, a `<blockquote>`, "-----Original Message-----", a "From:" label
+/// followed by a "Sent:" or "Date:" label), or None when the HTML shows none of them.
+pub fn newest_html(html: &str) -> Option<&str> {
+    let lower = html.to_ascii_lowercase();
+    // the start of the tag a marker sits in
+    let tag_start = |at: usize| lower[..at].rfind('<').unwrap_or(at);
+    let in_tag = |at: usize| lower[..at].rfind('<') > lower[..at].rfind('>');
+    let mut cuts: Vec<usize> = Vec::new();
+    for marker in [
+        "gmail_quote",
+        "divrplyfwdmsg",
+        "border-top:solid #e1e1e1",
+        "border-top:solid #b5c4df",
+    ] {
+        if let Some(at) = lower.find(marker).filter(|at| in_tag(*at)) {
+            cuts.push(tag_start(at));
+        }
+    }
+    cuts.extend(lower.find("<blockquote"));
+    cuts.extend(lower.find("-----original message-----"));
+    // a header block as text: "From:" then "Sent:" or "Date:" soon after
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("from:") {
+        let at = from + i;
+        let window = &lower[at..lower.len().min(at + 600)];
+        if window.contains("sent:") || window.contains("date:") {
+            cuts.push(tag_start(at));
+            break;
+        }
+        from = at + 5;
+    }
+    let cut = cuts.into_iter().min()?;
+    Some(&html[..cut])
+}
+
 /// The line where a reply's attribution starts ("On …, Name <a@b> wrote:", possibly wrapped
 /// onto a second line; "Am … schrieb …:", "Le … a écrit :"), when quoted text follows it.
 fn attribution(lines: &[&str]) -> Option<usize> {

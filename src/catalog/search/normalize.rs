@@ -666,7 +666,11 @@ pub fn dimension_equivalents(t: &str) -> Vec<String> {
         .iter()
         .map(|u| parts.iter().map(|p| format!("{p}{u}")).collect::<Vec<_>>().join("x"))
         .collect();
+    // a wheel's thickness and bore the other way round, with the units too ("355x3x25.4" =
+    // "355mmx25.4mmx3mm")
+    let swapped: Vec<String> = out.iter().filter_map(|e| thickness_and_bore_swapped(e)).collect();
     out.extend(thickness_and_bore_swapped(t));
+    out.extend(swapped);
     out
 }
 

@@ -54,6 +54,35 @@ pub fn attribute_class(t: &str) -> Option<String> {
     None
 }
 
+/// A colour word, grey and gray as one.
+fn colour(t: &str) -> Option<&str> {
+    const COLOURS: [&str; 19] = [
+        "beige",
+        "black",
+        "blue",
+        "brown",
+        "cream",
+        "green",
+        "grey",
+        "khaki",
+        "maroon",
+        "navy",
+        "orange",
+        "pink",
+        "purple",
+        "red",
+        "silver",
+        "turquoise",
+        "violet",
+        "white",
+        "yellow",
+    ];
+    match t {
+        "gray" => Some("grey"),
+        _ => COLOURS.contains(&t).then_some(t),
+    }
+}
+
 /// Whether a number after "G" can be an abrasive grit: FEPA and CAMI grits run from 8 to
 /// about 5000, and every grit from 100 up is a multiple of ten, so "G3001" is a model code.
 fn is_grit(n: u32) -> bool {
@@ -342,6 +371,15 @@ impl<'a> QueryScorer<'a> {
             })
             .collect();
         let (conflicts, agreeing, missed) = self.attributes(product, &found);
+        // a product that shares none of the request's words, only sizes ("GASKET SHEET 3MM
+        // 1.5X1.5M" and "FIRE BLANKET 1.5X1.5M"), is another product, unless a model or part
+        // number names it
+        let words = self
+            .terms
+            .iter()
+            .zip(&found)
+            .filter(|(t, _)| t.class.is_none() && !t.code);
+        let no_word = codes_hit == 0 && words.clone().count() > 0 && !words.clone().any(|(_, f)| *f);
         let is_host = self.host.as_ref().is_some_and(|(head, codes, words)| {
             let named_by_host = || {
                 let within: f64 = product
@@ -356,6 +394,8 @@ impl<'a> QueryScorer<'a> {
         });
         let conflicts = conflicts
             .saturating_add(self.negations(product))
+            .saturating_add(self.other_colour(product))
+            .saturating_add(u8::from(no_word))
             .saturating_add(u8::from(is_host));
         Parts {
             score: f * CONFLICT_FACTOR.powi(i32::from(conflicts)),
@@ -397,6 +437,18 @@ impl<'a> QueryScorer<'a> {
             }
         }
         n
+    }
+
+    /// A product in another colour than the request asks for: both name colours and none in
+    /// common ("helmet orange" and "HELMET … - BLUE"; "vest orange" and "VEST ORANGE/YELLOW"
+    /// agree).
+    fn other_colour(&self, product: &[ProductTerm<'_>]) -> u8 {
+        let asked: Vec<&str> = self.terms.iter().filter_map(|t| colour(t.text)).collect();
+        if asked.is_empty() {
+            return 0;
+        }
+        let mut stated = product.iter().filter_map(|p| colour(p.text)).peekable();
+        u8::from(stated.peek().is_some() && !stated.any(|c| asked.contains(&c)))
     }
 
     /// Credit for one request term: exact 1.0, a catalog term it was mapped to 0.85, a
@@ -593,6 +645,56 @@ mod tests {
             score(&pack, &twin, &v, &HashMap::new()),
         );
         assert!(p2 > p1, "{p1} {p2}");
+    }
+
+    fn parts_of(q: &str, p: &str) -> Parts {
+        let v = Vocabulary::default();
+        let (q, p) = (tokens(q), tokens(p));
+        let terms: Vec<ProductTerm<'_>> = p
+            .iter()
+            .map(|t| ProductTerm {
+                text: t,
+                idf: 1.0,
+                class: attribute_class(t).map(|c| &*c.leak()),
+            })
+            .collect();
+        QueryScorer::new(&q, &v, &HashMap::new()).parts(&terms)
+    }
+
+    /// A product in another colour conflicts; one in the colour asked, or in several with it
+    /// among them, or in none, does not.
+    #[test]
+    fn another_colour_conflicts() {
+        let q = "MSA V-GARD HELMET ORANGE C/W RATCHET GEAR";
+        assert_eq!(
+            parts_of(q, "MSA V-GARD SAFETY HELMET WITH RATCHET GEAR - BLUE").conflicts,
+            1
+        );
+        assert_eq!(
+            parts_of(q, "MSA V-GARD SAFETY HELMET WITH RATCHET GEAR - ORANGE").conflicts,
+            0
+        );
+        assert_eq!(parts_of("safety vest orange", "SAFETY VEST ORANGE/YELLOW").conflicts, 0);
+        assert_eq!(parts_of("safety vest orange", "SAFETY VEST").conflicts, 0);
+        assert_eq!(parts_of("grey primer 1L", "PRIMER GRAY 1L").conflicts, 0);
+    }
+
+    /// A product that shares only sizes with the request, none of its words, conflicts; a
+    /// part number found names the product whatever the words.
+    #[test]
+    fn a_product_sharing_no_word_conflicts() {
+        assert_eq!(
+            parts_of("GASKET SHEET NON-ASB 3MM 1.5X1.5M", "STRIKERS FIRE BLANKET 1.5X1.5M").conflicts,
+            1
+        );
+        assert_eq!(
+            parts_of("fire blanket 1.5x1.5m", "STRIKERS FIRE BLANKET 1.5X1.5M").conflicts,
+            0
+        );
+        assert_eq!(
+            parts_of("spanner DVC151LZ", "MAKITA VACUUM CLEANER DVC151LZ").conflicts,
+            0
+        );
     }
 
     /// A word one side negates and the other states conflicts, both ways round.

@@ -39,6 +39,24 @@ fn clauses(line: &str) -> Vec<&str> {
     out
 }
 
+/// A clause that only qualifies the item before it: a colour or size ("orange"), or a short
+/// phrase of what it comes with ("with reflective strips", "c/w charger").
+fn is_detail(clause: &str) -> bool {
+    static WITH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:with|c/w|w/)\s").expect("regex"));
+    lines::attribute_only(clause) || (WITH.is_match(clause) && clause.split_whitespace().count() <= 6)
+}
+
+/// Words of a sentence about the request rather than of a product's name.
+fn is_prose(clause: &str) -> bool {
+    const WORDS: [&str; 24] = [
+        "i", "we", "our", "us", "you", "your", "it", "they", "is", "are", "was", "will", "would", "can", "could",
+        "please", "pls", "which", "that", "if", "for", "to", "thanks", "need",
+    ];
+    clause
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| WORDS.contains(&w.to_ascii_lowercase().as_str()))
+}
+
 /// Whether a full stop at `at` closes an abbreviation, not a sentence: "3/8\" dr. Stanley",
 /// "approx. 2.2m", "No. 5".
 fn after_abbreviation(line: &str, at: usize, brk: &str) -> bool {
@@ -127,7 +145,15 @@ pub(super) fn read(line: &str) -> LineItems {
     let mut previous: Option<usize> = None;
     let mut joined = false;
     let offset = |c: &str| c.as_ptr() as usize - line.as_ptr() as usize;
+    // a weak clause after a bare comma ("… A-frame ladder, 6 steps") may be the item's own
+    // detail rather than another item
+    let mut comma_weak = false;
+    let mut end_before = 0;
     for c in parts {
+        let between = line[end_before.min(offset(c))..offset(c)].trim();
+        let after_comma = between == ",";
+        let after_and = between.eq_ignore_ascii_case("and");
+        end_before = offset(c) + c.len();
         // "We also need mop heads, 24 pcs, and …", "… liquid 950ml? We would take 24 bottles",
         // "Freeze spray, Weicon, 400ml can, 2 dozen": a clause of only a quantity counts the
         // clauses before it that named none, back to the sentence's start
@@ -150,8 +176,31 @@ pub(super) fn read(line: &str) -> LineItems {
             .map(|r| (r, false))
             .or_else(|| listed::weak_clause(c).map(|r| (r, true)))
         {
+            comma_weak |= found.1 && after_comma;
             read_parts.push(found);
             previous = None;
+            continue;
+        }
+        // "15 pcs of safety vests, orange, with reflective strips": a colour, a size or a
+        // short "with …" after an item's clause is the item's own
+        if previous.is_none()
+            && after_comma
+            && let Some((last, _)) = read_parts.last_mut()
+            && let detail = remarks::without_remark(c.trim_end_matches('.'))
+            && is_detail(detail)
+        {
+            last.description = format!("{}, {detail}", last.description);
+            continue;
+        }
+        // "48 cans of Weicon rust loosener and contact aerosol 400 mls": a short clause after
+        // "and" that reads as no item and no prose goes on with the item's name
+        if previous.is_none()
+            && after_and
+            && let Some((last, false)) = read_parts.last_mut()
+            && c.split_whitespace().count() <= 5
+            && !is_prose(c)
+        {
+            last.description = format!("{} and {}", last.description, c.trim_end_matches('.'));
             continue;
         }
         previous = Some(previous.unwrap_or_else(|| offset(c)));
@@ -165,10 +214,13 @@ pub(super) fn read(line: &str) -> LineItems {
         // one item whose description swallowed the next ("gloves and 5 boxes of cable ties");
         // not when its own quantity would be a weak one ("82 brake and spare parts cleaner
         // - 48 sets")
+        // (clauses that only give a size or colour, "…, white - 40 lengths", are the item's own)
         Some(w)
             if parts.len() >= 2
                 && !parts[0].1
-                && parts[1..].iter().all(|(p, _)| w.description.contains(&p.description)) =>
+                && parts[1..].iter().all(|(p, _)| w.description.contains(&p.description))
+                && !parts.iter().any(|(p, _)| lines::attribute_only(&p.description))
+                && !comma_weak =>
         {
             all(parts)
         }
@@ -339,6 +391,20 @@ mod tests {
     }
 
     #[test]
+    fn a_clause_of_only_a_colour_or_a_count_after_a_comma_is_the_items_own() {
+        assert_eq!(
+            all("PVC conduit 20mm x 2.9m, white - 40 lengths"),
+            vec![("PVC conduit 20mm x 2.9m, white".into(), "40".into(), "lengths".into())]
+        );
+        assert_eq!(
+            all("four (4) units of aluminium A-frame ladder, 6 steps").len(),
+            1,
+            "{:?}",
+            all("four (4) units of aluminium A-frame ladder, 6 steps")
+        );
+    }
+
+    #[test]
     fn several_items_in_one_sentence() {
         let got = all("Hi, please quote 10 x nitrile gloves and 5 boxes of cable ties. Thanks");
         let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
@@ -352,6 +418,26 @@ mod tests {
         let got = all("Pls supply 2 pcs hammer, 4 pcs chisel 25mm; 1 set spanner");
         assert_eq!(got.len(), 3, "{got:?}");
         assert_eq!(got[1], ("chisel 25mm".into(), "4".into(), "pcs".into()));
+        // "in addition about 36 cans of …" after a long clause of the first item's
+        let got = all(
+            "Our engineer has also asked for 48 cans of Weicon rust loosener fluid 400 ml, which we use on the winches, and in addition about 36 cans of a WD-40 type lubricant",
+        );
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Weicon rust loosener fluid 400 ml", "WD-40 type lubricant"],
+            "{got:?}"
+        );
+        // "and" inside a product's name
+        let got = all(
+            "We also need 48 cans of Weicon rust loosener and contact aerosol 400 mls, which we use daily, and 6 pcs of wire brush",
+        );
+        assert_eq!(got[0].0, "Weicon rust loosener and contact aerosol 400 mls", "{got:?}");
+        // a colour and a "with …" after the item's clause are the item's
+        let got = all(
+            "Lastly, please include 10 rolls of masking tape 24mm, and 15 pcs of safety vests, orange, with reflective strips for the mooring gang.",
+        );
+        assert_eq!(got[1].0, "safety vests, orange, with reflective strips", "{got:?}");
     }
 
     #[test]

@@ -65,6 +65,12 @@ static MAKER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
     let p = |re: String, rule| (Regex::new(&re).expect("regex"), rule);
     vec![
+        // "QTY 4 SETS: desc …": a labelled quantity that opens the line is the quantity, whatever
+        // figures the description ends in ("… screwdriver set 10pcs")
+        p(
+            format!(r"(?i)^(?:qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT})?\s*[:\-–]\s*(?P<d>.+?)\.?$"),
+            UnitRule::Optional,
+        ),
         // "Item: desc; Qty: 20; Unit: pcs"
         p(
             format!(
@@ -121,7 +127,7 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         // "4 ea desc" / "4 pcs of desc" / "4 pcs - desc" / "And 15 boxes of desc"
         p(
             format!(
-                r"(?i)^(?:(?:and|also|plus|then)[,]?\s+)?{NUM}\s*{UNIT}(?:{PACK}\s)?\s*(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"
+                r"(?i)^(?:(?:and|also|plus|then)[,]?\s+)?{NUM}\s*{UNIT}(?:{PACK}\s)?\s*(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+|an?\s+)?(?P<d>.+?)\.?$"
             ),
             UnitRule::Required,
         ),
@@ -164,8 +170,12 @@ static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
 /// as a pattern's alternatives.
 pub(super) const JOIN_WORDS: &str = "and|also|plus|then|lastly|finally|oh|additionally";
 
-pub(super) static JOINERS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)^(?:(?:{JOIN_WORDS}|besides|next)[,]?\s+)+")).expect("regex"));
+pub(super) static JOINERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+            r"(?i)^(?:(?:{JOIN_WORDS}|besides|next|in\s+addition|on\s+top\s+of\s+that|as\s+well\s+as|about|approx\.?|approximately|around|roughly)[,]?\s+)+"
+        ))
+        .expect("regex")
+});
 
 /// A request verb inside a sentence, after a few words: "Our site team has also asked for 6
 /// units of …", "we would also like 20 sheets of …", "we would like you to quote 24 cans of
@@ -371,8 +381,10 @@ static UNIT_THEN_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
 
 fn unit_then_quantity(text: &str) -> Option<Requirement> {
     let c = UNIT_THEN_QUANTITY.captures(text)?;
-    // "Bill No. 7", "Lot No 2": a number's label, not a unit
-    if c["sep"].len() == 1 && c["u"].eq_ignore_ascii_case("no") {
+    // "Bill No. 7", "Lot 2231, Jalan Kapar" (an address's plot): a number's label, not a
+    // unit; nor is "Delivery: …" a description, but a field
+    let label = c["u"].eq_ignore_ascii_case("no") || c["u"].eq_ignore_ascii_case("lot");
+    if (c["sep"].len() == 1 && label) || c["d"].trim_end().ends_with(':') {
         return None;
     }
     // after a single space only a unit of count ("… handle nos 6"); a measure needs the

@@ -378,7 +378,14 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                         run.items += found.len();
                         pending = None;
                         (in_block, block_item) = (false, None);
-                        line_item_above = (found.len() == 1).then(|| out.len() - 1);
+                        // (a bulleted item has no long text under it: what follows a bullet is
+                        // the buyer's next words)
+                        let bulleted = match block {
+                            Block::ListItem { .. } => true,
+                            Block::Line { text } => lines::marker_kind(text) == "bullet",
+                            Block::Table { .. } => false,
+                        };
+                        line_item_above = (found.len() == 1 && !bulleted).then(|| out.len() - 1);
                     } else {
                         match ctx {
                             // the long text under an ERP's short text ("REEL,AIR HOSE,RETRACT,15M

@@ -185,8 +185,14 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             {
                 prev.description = super::tidy_description(&format!("{} {description}", prev.description));
             } else {
+                // a note under the item above names no product for the rows below
+                let note = LABELLED_NOTE.is_match(description)
+                    || (last_was_item
+                        && items
+                            .last()
+                            .is_some_and(|p| crate::pipeline::text::notes::is_long_text(&p.description, description)));
                 last_was_item = false;
-                parent = (!description.is_empty() && !super::lines::attribute_only(description))
+                parent = (!description.is_empty() && !note && !super::lines::attribute_only(description))
                     .then(|| without_numbering(description).to_string());
             }
             continue;
@@ -442,9 +448,6 @@ fn text_beside_numbers(row: &[String], roles: &[Role]) -> String {
         .unwrap_or_default()
 }
 
-/// A row that only continues the description above: nothing but text in the description
-/// column, and either the table numbers its items (this row has no number) or the text reads
-/// as a continuation (lower case, or the line above ended mid-phrase).
 /// A row holding only more description under an item: wrapped text in a numbered table or
 /// text that begins in lower case, or the long text under an ERP's short text, which repeats
 /// its words ("COVERALL,CHEM,CHEMPRO 1800,XL" / "Worksafe Chempro 1800 chemical resistant
@@ -454,12 +457,13 @@ fn is_continuation(row: &[String], desc_col: usize, numbered: bool, text: &str, 
         .iter()
         .enumerate()
         .all(|(i, c)| i == desc_col || c.trim().is_empty());
-    only_description
-        && !LABELLED_NOTE.is_match(text)
-        && !(text.starts_with(char::is_uppercase) && DOCUMENT_NOTE.is_match(text))
-        && (numbered
-            || text.starts_with(|c: char| c.is_lowercase() || c == '(')
-            || super::description::shared_words(above, text) >= 2)
+    let shared = super::description::shared_words(above, text);
+    // prose under a short text in capitals is a note on it, unless it repeats its words (an
+    // ERP's long text describing the item again)
+    let note = LABELLED_NOTE.is_match(text)
+        || (text.starts_with(char::is_uppercase) && DOCUMENT_NOTE.is_match(text))
+        || (shared < 2 && crate::pipeline::text::notes::is_long_text(above, text));
+    only_description && !note && (numbered || text.starts_with(|c: char| c.is_lowercase() || c == '(') || shared >= 2)
 }
 
 fn is_repeated_header(row: &[String], header: &[String]) -> bool {
@@ -585,7 +589,9 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
             .or_else(|| (desc + 1..width).find(total))
             .or_else(|| (0..desc).rev().filter(|c| !profiles[*c].is_serial()).find(candidate))
     });
-    if qty.is_none() && !by_size {
+    // without a column of quantities, the description cells may give them ("Perry life buoy
+    // 2.5kg Qty: 4 pcs" beside a column of remarks)
+    if qty.is_none() && !by_size && !quantities_in_descriptions(body, desc) {
         return None;
     }
     for r in roles.iter_mut() {
@@ -597,6 +603,21 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
         roles[qty] = Some(Role::Quantity);
     }
     Some(roles.into_iter().map(|r| r.unwrap_or(Role::Other)).collect())
+}
+
+/// Whether most filled cells of the description column are item lines with a quantity and
+/// a unit of count of their own (two at least).
+fn quantities_in_descriptions(body: &[Vec<String>], desc: usize) -> bool {
+    let cells: Vec<&str> = body
+        .iter()
+        .filter_map(|r| r.get(desc).map(|c| c.trim()))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let items = cells
+        .iter()
+        .filter(|c| super::lines::item(c).is_some_and(|i| units::canonical(&i.unit).is_some()))
+        .count();
+    items >= 2 && 2 * items > cells.len()
 }
 
 #[cfg(test)]

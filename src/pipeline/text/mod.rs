@@ -8,6 +8,7 @@ mod decode;
 mod docx;
 mod guard;
 mod html;
+pub mod notes;
 mod pdf;
 mod plain;
 mod sandbox;

@@ -40,6 +40,15 @@ pub fn lines(text: &str) -> Vec<Block> {
         if CHAT_SENDER.is_match(line) {
             continue;
         }
+        // a table drawn with bars ends at the first line without them ("*** Continued ***"
+        // centred under it is no wrapped cell)
+        // and begins at its first line with them, apart from columns above it
+        let last = run.iter().rev().find(|l| !is_rule(l));
+        let in_bars = last.is_some_and(|l| pipe_cells(l).is_some());
+        let bars = pipe_cells(line).is_some();
+        if (in_bars && !bars && !is_rule(line)) || (last.is_some() && !in_bars && bars) {
+            flush(&mut run, &mut blocks);
+        }
         if line.trim().is_empty() {
             flush(&mut run, &mut blocks);
         } else if spans(line).len() >= 3
@@ -338,6 +347,17 @@ mod tests {
                 .iter()
                 .any(|b| matches!(b, Block::Line { text } if text.starts_with("PR NO")))
         );
+    }
+
+    #[test]
+    fn a_table_drawn_with_bars_ends_at_a_line_without_them() {
+        let text = " Purch.Req. 10093377   Doc.Type NB   Plant TK01\n-----------------------------------------\n|Item |Short text        |  Quantity|Un |\n|-----|------------------|----------|---|\n|00010|CUT OFF WHEEL 7IN |   300.000|PC |\n|00020|FLAP DISC 4IN     |     6.000|PC |\n-----------------------------------------\n                *** Continued ***\n";
+        let b = lines(text);
+        assert!(
+            matches!(&b[1], Block::Table { rows } if rows.len() == 3 && rows[2][1] == "FLAP DISC 4IN"),
+            "{b:?}"
+        );
+        assert_eq!(b[2], line("*** Continued ***"));
     }
 
     #[test]

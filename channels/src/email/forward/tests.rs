@@ -131,3 +131,26 @@ fn a_reply_is_read_above_its_attribution_or_quoted_lines() {
     // one quoted line is a quotation mark, not a quoted mail; "On site …" is no attribution
     assert_eq!(newest_part("On site by 9am please.\n> see below\nthanks"), None);
 }
+
+#[test]
+fn a_replys_html_is_cut_where_the_history_starts() {
+    let outlook = "<html><body><div class=WordSection1><p class=MsoNormal>Please quote:</p><ul><li>Nylon broom &#8211; 12 pcs</li></ul>\
+        <div><div style='border:none;border-top:solid #E1E1E1 1.0pt'><p class=MsoNormal><b>From:</b> Horme Sales &lt;sales@horme.com.sg&gt;<br><b>Sent:</b> Thursday</p></div></div>\
+        <p>Dear Ms Tan, our catalogue</p></div></body></html>";
+    let top = newest_html(outlook).expect("cut");
+    assert!(
+        top.contains("Nylon broom") && !top.contains("Horme Sales") && !top.contains("catalogue"),
+        "{top}"
+    );
+    let gmail = "<div dir=\"ltr\">pls quote 2 drills</div><br><div class=\"gmail_quote\"><div dir=\"ltr\" class=\"gmail_attr\">On Mon, Jasmine wrote:</div><blockquote>old</blockquote></div>";
+    assert_eq!(
+        newest_html(gmail),
+        Some("<div dir=\"ltr\">pls quote 2 drills</div><br>")
+    );
+    let plain_header = "<p>need 5 hats</p><p>From: Jane &lt;j@a.example&gt;</p><p>Date: 1 May</p><p>old list</p>";
+    assert_eq!(newest_html(plain_header), Some("<p>need 5 hats</p>"));
+    assert_eq!(
+        newest_html("<p>Delivery from: Tuas yard</p><ul><li>hats x5</li></ul>"),
+        None
+    );
+}

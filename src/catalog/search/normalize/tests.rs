@@ -172,6 +172,10 @@ fn the_other_spellings_of_a_dimension_when_one_side_states_no_unit() {
         ["200mmx20mmx32mm", "200inx20inx32in"]
     );
     assert_eq!(dimension_equivalents("4inx2.5mm"), ["4x2.5", "100mmx2.5mm"]);
+    // a wheel's thickness and bore in either order, with or without units
+    let wheel = dimension_equivalents("355x3x25.4");
+    assert!(wheel.contains(&"355mmx25.4mmx3mm".to_string()), "{wheel:?}");
+    assert!(wheel.contains(&"355x25.4x3".to_string()), "{wheel:?}");
     assert!(dimension_equivalents("200ml").is_empty());
     assert!(dimension_equivalents("9inx11inxg360").is_empty());
 }

@@ -16,6 +16,8 @@ fn a_price_basis_is_no_quantity() {
     );
     assert_eq!(r("Unit rate: S$ 4.50 per 1 pc"), None);
     assert_eq!(r("Preambles to Bill No. 7"), None);
+    assert_eq!(r("Delivery: Lot 2231"), None);
+    assert_eq!(r("Delivery: Lot 5"), None);
     assert_eq!(r("Delivery in 3 lots"), None);
     assert_eq!(r("Cable ties 200mm - 100 pcs"), some("Cable ties 200mm", "100", "pcs"));
 }
@@ -495,4 +497,16 @@ fn noise_is_not_an_item() {
     ] {
         assert_eq!(r(line), None, "{line}");
     }
+}
+
+#[test]
+fn a_labelled_quantity_opening_the_line_is_the_quantity() {
+    assert_eq!(
+        r("QTY 4 SETS: SL-6412 drill bit cordless screwdriver set 10pcs"),
+        some("SL-6412 drill bit cordless screwdriver set 10pcs", "4", "sets")
+    );
+    assert_eq!(
+        r("Quantity 12 nos - hose clip 20mm"),
+        some("hose clip 20mm", "12", "nos")
+    );
 }

@@ -552,3 +552,27 @@ fn quantities_per_site_are_ordered_by_their_total() {
         ])
     );
 }
+
+/// A form without a quantity column whose description cells give the quantity, beside a
+/// column of remarks: every row is an item, remark or not.
+#[test]
+fn quantities_written_in_the_description_cells() {
+    let got = t(&[
+        &["No.", "Item Description", "Remarks"],
+        &[
+            "1.",
+            "Perry life buoy 2.5kg c/w reflective tape Qty: 4 pcs",
+            "Annual survey - replace faded units",
+        ],
+        &["2.", "Weicon Rust Shock 400ml Qty: 12 cans", "Deck machinery"],
+        &["3.", "3M Marine adhesive sealant 5200, white Qty: 6 tubes", ""],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Perry life buoy 2.5kg c/w reflective tape", "4", "pcs"),
+            one("Weicon Rust Shock 400ml", "12", "cans"),
+            one("3M Marine adhesive sealant 5200, white", "6", "tubes"),
+        ])
+    );
+}

@@ -4,7 +4,7 @@
 //! vertically nearest row. A repeat of the header (a table continued on the next page) is
 //! dropped.
 
-use super::super::Block;
+use super::super::{Block, notes};
 use super::layout::Line;
 
 /// Rows further apart than this many line heights are not one table…
@@ -238,6 +238,7 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
     // whose rows follow at the text's leading ends at the first wide gap, even when a title
     // and a table in the same columns come after it).
     let mut padded_rows: Option<bool> = None;
+    let mut serials = Serials::default();
     while j < lines.len() {
         let line = &lines[j];
         let gap = (line.y - last_y) / line.height.max(header.height);
@@ -277,12 +278,35 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
             let col = cols[0];
             let x1 = line.cells.iter().map(|c| c.x1).fold(f64::MIN, f64::max);
             let fits = col + 1 >= width || x1 <= columns.starts[col + 1] + 0.5 * line.height;
-            if !fits || line.page != last_page {
+            let text = line.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
+            // a note wider than its column between rows of the table ("ISO 6789 certificate,
+            // SAC-SINGLAS accredited lab. …" under an item): a row of its own
+            let table_goes_on = || {
+                lines.get(j + 1).is_some_and(|next| {
+                    next.page == line.page
+                        && next.y - line.y <= MAX_ROW_GAP * next.height.max(line.height)
+                        && columns.lines_up(next)
+                })
+            };
+            let note_row = j > start + header_rows && table_goes_on();
+            if line.page != last_page || !(fits || note_row) {
                 break;
             }
-            let text = line.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
-            if is_decorated_heading(&text) {
-                // "** PNEUMATIC TOOLS & FITTINGS **": a section's heading, a row of its own
+            let next_serial = lines
+                .get(j + 1)
+                .and_then(|next| next.cells.first())
+                .and_then(|c| row_serial(&c.text));
+            if !fits {
+                let mut cells = vec![String::new(); width];
+                cells[col] = text;
+                entries.push(Entry::Row {
+                    cells,
+                    page: line.page,
+                    y: line.y,
+                });
+            } else if is_decorated_heading(&text) || serials.is_numbered_heading(col, &text, next_serial.as_deref()) {
+                // "** PNEUMATIC TOOLS & FITTINGS **", "2 Spill Control" between "1.5 …" and "2.1
+                // …": a section's heading, a row of its own
                 let mut cells = vec![String::new(); width];
                 cells[col] = text;
                 entries.push(Entry::Row {
@@ -317,6 +341,10 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
                     of_above: true,
                 }));
             } else {
+                let first = cells.iter().enumerate().find(|(_, t)| !t.is_empty());
+                if let Some((c, n)) = first.and_then(|(c, t)| Some((c, row_serial(t)?))) {
+                    serials.last = Some((c, n));
+                }
                 entries.push(Entry::Row {
                     cells,
                     page: line.page,
@@ -329,6 +357,69 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
     }
     let rows = resolve(entries, header_rows);
     (rows.len() > header_rows).then_some((Block::Table { rows }, j))
+}
+
+/// A number that opens a row or a section: "1", "2.", "1.1", "3.2.1" before text.
+fn serial(text: &str) -> Option<Vec<u32>> {
+    let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
+    (!rest.trim().is_empty()).then(|| serial_number(first)).flatten()
+}
+
+/// A cell's number: a row's number alone in its cell ("1.1", "00010") or before its text.
+fn row_serial(cell: &str) -> Option<Vec<u32>> {
+    serial_number(cell.trim()).or_else(|| serial(cell))
+}
+
+/// "1", "2.", "1.1", "3.2.1": up to four numbers of up to five digits between dots.
+fn serial_number(token: &str) -> Option<Vec<u32>> {
+    let token = token.strip_suffix('.').unwrap_or(token);
+    let mut parts = Vec::new();
+    for p in token.split('.') {
+        if !(1..=5).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        parts.push(p.parse().ok()?);
+    }
+    (parts.len() <= 4).then_some(parts)
+}
+
+/// The numbering of a table's rows, to tell a section's numbered heading ("2 Spill Control"
+/// between "1.5 …" and "2.1 …", "3 Terms" after "2.4 …") from a cell's wrapped line.
+#[derive(Default)]
+struct Serials {
+    /// The last row or heading number seen, with its column.
+    last: Option<(usize, Vec<u32>)>,
+}
+
+impl Serials {
+    /// A line of one cell in the column the rows are numbered in, whose number comes next
+    /// after the last (at any level), opens the last one's first subsection, or is the
+    /// section of the row below ("1 Personal Protective Equipment" over "1.1 …"); its text
+    /// opens with a letter.
+    fn is_numbered_heading(&mut self, col: usize, text: &str, next: Option<&[u32]>) -> bool {
+        let Some(n) = serial(text) else { return false };
+        let worded = text
+            .trim_start()
+            .split_once(char::is_whitespace)
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(char::is_alphabetic));
+        let follows = match &self.last {
+            Some((c, last)) if *c == col => {
+                let k = n.len() - 1;
+                let next_at_level = k < last.len() && n[..k] == last[..k] && n[k] == last[k] + 1;
+                let first_child = n.len() == last.len() + 1 && n[..last.len()] == last[..] && n[k] == 1;
+                next_at_level || first_child
+            }
+            Some(_) => false,
+            None => {
+                col == 0 && next.is_some_and(|m| m.len() == n.len() + 1 && m[..n.len()] == n[..] && m[n.len()] == 1)
+            }
+        };
+        if worded && follows {
+            self.last = Some((col, n));
+            return true;
+        }
+        false
+    }
 }
 
 /// A heading set between marks: "** WELDING **", "== SECTION B ==", "-- Consumables --".
@@ -397,15 +488,30 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
         };
         appends[index_of_entry[target]].push((*col, text.clone()));
     }
-    for (r, row) in rows.iter_mut().enumerate() {
+    let mut out = Vec::with_capacity(rows.len());
+    for (r, mut row) in rows.into_iter().enumerate() {
         for (col, text) in prepend[r].iter().rev() {
             row[*col] = join_wrapped(text, &row[*col]);
         }
+        // lines under a data row that are notes on it (`notes`) are rows of their own, and
+        // what wraps below a note is the note's
+        let mut notes: Vec<Vec<String>> = Vec::new();
         for (col, text) in &appends[r] {
-            row[*col] = join_wrapped(&row[*col], text);
+            let note = r >= header_rows
+                && (notes::is_labelled_note(text) || (notes.is_empty() && notes::is_long_text(&row[*col], text)));
+            if note {
+                let mut cells = vec![String::new(); row.len()];
+                cells[*col].clone_from(text);
+                notes.push(cells);
+                continue;
+            }
+            let target = notes.last_mut().unwrap_or(&mut row);
+            target[*col] = join_wrapped(&target[*col], text);
         }
+        out.push(row);
+        out.extend(notes);
     }
-    rows
+    out
 }
 
 /// Joins two pieces of a wrapped cell: a word broken after a hyphen ("HD3512-M-" +

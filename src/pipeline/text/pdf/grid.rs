@@ -13,6 +13,7 @@
 //! A grid with fewer than two rows or columns, or one whose single-column cells hold
 //! paragraphs, is a frame, not a table: its words stay running text.
 
+use super::super::notes;
 use super::rules::Grid;
 use super::words::Line;
 
@@ -88,14 +89,28 @@ pub(super) fn fill(grid: &Grid, lines: &[Line], candidates: &[usize]) -> Option<
         } else {
             vec![line_sets.iter().flatten().copied().collect()]
         };
+        let whole = split.len() == 1;
         for part in split {
             let mut row = vec![String::new(); cols];
+            let mut notes: Vec<Vec<String>> = Vec::new();
             for &ci in &row_cells {
                 let col = band(&grid.xs, grid.cells[ci][0]).min(cols - 1);
-                let words = content[ci].iter().filter(|(l, _)| part.contains(l));
-                row[col] = text(words, lines);
+                let words: Vec<&(usize, usize)> = content[ci].iter().filter(|(l, _)| part.contains(l)).collect();
+                if whole && r > 0 {
+                    let (own, cell_notes) = with_notes(&words, lines);
+                    row[col] = own;
+                    for (k, note) in cell_notes.into_iter().enumerate() {
+                        if notes.len() <= k {
+                            notes.push(vec![String::new(); cols]);
+                        }
+                        notes[k][col] = note;
+                    }
+                } else {
+                    row[col] = text(words.into_iter(), lines);
+                }
             }
             out.push(row);
+            out.extend(notes);
         }
     }
     (out.len() >= 2).then_some((out, used))
@@ -117,6 +132,29 @@ fn text<'a>(words: impl Iterator<Item = &'a (usize, usize)>, lines: &[Line]) -> 
         .map(|(l, w)| lines[*l].words[*w].text.as_str())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A cell's text and the notes written under it in the same cell (`notes`: "Item text: …",
+/// "Acct. assgt: …", prose under a short text in capitals), each note with the lines that
+/// wrap it.
+fn with_notes(words: &[&(usize, usize)], lines: &[Line]) -> (String, Vec<String>) {
+    let mut own = String::new();
+    let mut notes: Vec<String> = Vec::new();
+    let ids: Vec<(usize, usize)> = words.iter().map(|w| **w).collect();
+    for line in line_ids(&ids) {
+        let text = text(ids.iter().filter(|(l, _)| *l == line), lines);
+        let opens_note = !own.is_empty()
+            && (notes::is_labelled_note(&text) || (notes.is_empty() && notes::is_long_text(&own, &text)));
+        if opens_note {
+            notes.push(String::new());
+        }
+        let target = notes.last_mut().unwrap_or(&mut own);
+        if !target.is_empty() {
+            target.push(' ');
+        }
+        target.push_str(&text);
+    }
+    (own, notes)
 }
 
 /// Each line of a spanning cell as a row, its words in the grid's columns; a line within
