@@ -121,8 +121,8 @@ pub fn newest_part(text: &str) -> Option<String> {
 
 /// The HTML above the first message quoted or forwarded in it: cut where a mail client
 /// starts the history (Gmail's `gmail_quote`, Outlook's `divRplyFwdMsg` or the rule above its
-/// "From: … Sent: …" block, a `<blockquote>`, "-----Original Message-----", a "From:" label
-/// followed by a "Sent:" or "Date:" label), or None when the HTML shows none of them.
+/// "From: … Sent: …" block, a quote's `<blockquote type="cite">`, "-----Original Message-----", a "From:" label
+/// followed by "Sent:", or by "Date:" and "Subject:"), or None when the HTML shows none of them.
 pub fn newest_html(html: &str) -> Option<&str> {
     let lower = html.to_ascii_lowercase();
     // the start of the tag a marker sits in
@@ -139,14 +139,27 @@ pub fn newest_html(html: &str) -> Option<&str> {
             cuts.push(tag_start(at));
         }
     }
-    cuts.extend(lower.find("<blockquote"));
+    // a quote's blockquote (Apple Mail's and Thunderbird's `type="cite"`), not one that
+    // only indents
+    cuts.extend(
+        lower
+            .match_indices("<blockquote")
+            .map(|(at, _)| at)
+            .find(|at| lower[*at..].split('>').next().is_some_and(|tag| tag.contains("cite"))),
+    );
     cuts.extend(lower.find("-----original message-----"));
-    // a header block as text: "From:" then "Sent:" or "Date:" soon after
+    // a header block as text: "From:" then "Sent:", or "Date:" and "Subject:", soon after (as
+    // `split` asks of a block without a separator; a form's "From: … Date: …" is no history)
     let mut from = 0;
     while let Some(i) = lower[from..].find("from:") {
         let at = from + i;
-        let window = &lower[at..lower.len().min(at + 600)];
-        if window.contains("sent:") || window.contains("date:") {
+        // (a window's end on a character boundary: the mail's text need not be ASCII)
+        let mut end = lower.len().min(at + 600);
+        while !lower.is_char_boundary(end) {
+            end -= 1;
+        }
+        let window = &lower[at..end];
+        if window.contains("sent:") || (window.contains("date:") && window.contains("subject:")) {
             cuts.push(tag_start(at));
             break;
         }

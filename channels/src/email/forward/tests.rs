@@ -147,8 +147,23 @@ fn a_replys_html_is_cut_where_the_history_starts() {
         newest_html(gmail),
         Some("<div dir=\"ltr\">pls quote 2 drills</div><br>")
     );
-    let plain_header = "<p>need 5 hats</p><p>From: Jane &lt;j@a.example&gt;</p><p>Date: 1 May</p><p>old list</p>";
+    let plain_header =
+        "<p>need 5 hats</p><p>From: Jane &lt;j@a.example&gt;</p><p>Date: 1 May</p><p>Subject: RFQ</p><p>old list</p>";
     assert_eq!(newest_html(plain_header), Some("<p>need 5 hats</p>"));
+    let apple = "<div>2 drills pls</div><blockquote type=\"cite\"><div>old list</div></blockquote>";
+    assert_eq!(newest_html(apple), Some("<div>2 drills pls</div>"));
+    assert_eq!(
+        newest_html("<p>pls quote</p><blockquote><ul><li>hats x5</li></ul></blockquote>"),
+        None
+    );
+    // text that is not ASCII around a header block is cut on character boundaries
+    let wide = format!("<p>ok</p><p>From: Jané {}</p>", "é".repeat(400));
+    assert_eq!(newest_html(&wide), None);
+    // a form's fields are no history
+    assert_eq!(
+        newest_html("<p>From: Acme Pte Ltd</p><p>Date: 1 May</p><ul><li>hats x5</li></ul>"),
+        None
+    );
     assert_eq!(
         newest_html("<p>Delivery from: Tuas yard</p><ul><li>hats x5</li></ul>"),
         None
