@@ -374,12 +374,13 @@ impl<'a> QueryScorer<'a> {
         // a product that shares none of the request's words, only sizes ("GASKET SHEET 3MM
         // 1.5X1.5M" and "FIRE BLANKET 1.5X1.5M"), is another product, unless a model or part
         // number names it
-        let words = self
+        let mut words = self
             .terms
             .iter()
             .zip(&found)
-            .filter(|(t, _)| t.class.is_none() && !t.code);
-        let no_word = codes_hit == 0 && words.clone().count() > 0 && !words.clone().any(|(_, f)| *f);
+            .filter(|(t, _)| t.class.is_none() && !t.code)
+            .peekable();
+        let no_word = codes_hit == 0 && words.peek().is_some() && !words.any(|(_, f)| *f);
         let is_host = self.host.as_ref().is_some_and(|(head, codes, words)| {
             let named_by_host = || {
                 let within: f64 = product

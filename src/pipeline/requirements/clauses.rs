@@ -76,9 +76,10 @@ fn after_abbreviation(line: &str, at: usize, brk: &str) -> bool {
 }
 
 /// Blanks left at the end of a line for the supplier to fill (a bill's rate and amount:
-/// "… 12  pail  ..........  ............", "… nos 6 ______ ______", "… 4 $______").
+/// "… 12  pail  ..........  ............", "… nos 6 ______ ______", "… 4 $______", "… Qty: 4 Set
+/// Rate: ________").
 static BLANKS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\s+(?:(?:s\$|\$|sgd|rm)\s*)?(?:\.{4,}|_{3,}|…{2,}|-{4,}))+\s*$").expect("regex")
+    Regex::new(r"(?i)(?:\s+(?:(?:unit\s+)?(?:rate|price|amount|total|cost)(?:\s*\((?:s\$|\$|sgd)\))?\s*[:=]?\s*)?(?:(?:s\$|\$|sgd|rm)\s*)?(?:\.{4,}|_{3,}|…{2,}|-{4,}))+\s*$").expect("regex")
 });
 
 /// A chat export's stamp before each message: "[14/03/25, 07:42] Faizal Site: …",
@@ -176,7 +177,8 @@ pub(super) fn read(line: &str) -> LineItems {
             .map(|r| (r, false))
             .or_else(|| listed::weak_clause(c).map(|r| (r, true)))
         {
-            comma_weak |= found.1 && after_comma;
+            // ("… ladder, 6 steps" is a detail; "…, 1 Bosch GST 750 jigsaw" names an item)
+            comma_weak |= found.1 && after_comma && found.0.description.split_whitespace().count() <= 2;
             read_parts.push(found);
             previous = None;
             continue;
@@ -293,6 +295,15 @@ mod tests {
             read("[14/03/25, 07:43] Faizal Site: cone light 5 LED - 20 pcs"),
             [("cone light 5 LED".into(), "20".into(), "pcs".into())]
         );
+        // a bill's item reference and a labelled blank for the rate
+        assert_eq!(
+            read("Item 3.1.2  Mop bucket trolley 36 litre (large)  Qty: 4 Set  Rate: ________"),
+            [("Mop bucket trolley 36 litre (large)".into(), "4".into(), "sets".into())]
+        );
+        assert_eq!(
+            read("Item 7  Floor squeegee 24in - 6 nos   Unit Price (S$): .......   Amount: ......."),
+            [("Floor squeegee 24in".into(), "6".into(), "nos".into())]
+        );
         assert_eq!(
             read("Wypall X60 wipers (150 sheets) - 20 box  S$ ______"),
             [("Wypall X60 wipers (150 sheets)".into(), "20".into(), "boxes".into())]
@@ -402,6 +413,19 @@ mod tests {
             "{:?}",
             all("four (4) units of aluminium A-frame ladder, 6 steps")
         );
+    }
+
+    #[test]
+    fn a_bare_count_before_a_named_product_after_a_comma_is_an_item() {
+        let got = all("Need a quote for 2 x router RT0700C, 10 pkts velcro disc P120, 1 Bosch GST 750 jigsaw.");
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(
+            names,
+            ["router RT0700C", "velcro disc P120", "Bosch GST 750 jigsaw"],
+            "{got:?}"
+        );
+        let got = all("Kindly quote 3 tins of wood filler, 1 Makita cordless drill DDF485 and 12 pcs sanding sponge");
+        assert_eq!(got.len(), 3, "{got:?}");
     }
 
     #[test]

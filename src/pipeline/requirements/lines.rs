@@ -34,6 +34,9 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
             \(?[a-h][.)] |
             \(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)] |
             (?:item|line|s/?n|no\.?)\s*\#?\s*\d{1,3}(?:\.\d{1,3})?\s*[:.)-] |
+            # Item 3.2.1, or Item 4 set apart by two spaces or a tab
+            (?:item|line)\s*\#?\s*\d{1,3}(?:\.\d{1,3}){1,3}[:.)-]? |
+            (?:item|line)\s*\#?\s*\d{1,3}[\t\x20] |
             # a bill's item reference set apart by two spaces or a tab: A1, B12, C2.1
             [a-z]{1,2}\d{1,2}(?:\.\d{1,2})?[\t\x20]
         )\s+",
@@ -273,6 +276,9 @@ pub(super) fn is_attribute(text: &str) -> bool {
 /// A date closing a line, apart from what is before it by wide space, with the ERP's short
 /// codes after it (plant, storage location): "  28.12.2026", "  2027-01-15", "  15/01/2027",
 /// "  08.04.2026 TK01 0002".
+/// A quantity closing a line with "only" after it: "- 1 unit only", "2 pcs only."
+static TRAILING_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s(?P<q>\d[\d,.]*\s*(?P<u>[a-z]{1,8})\.?)\s+only\s*[.!]?\s*$").expect("regex"));
 static TRAILING_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\s{2,}|\t)(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})(?:\s+[A-Za-z0-9]{1,6}){0,3}\s*$")
         .expect("regex")
@@ -338,6 +344,18 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
         }
         _ => text,
     };
+    // "… - 1 unit only": no more than the quantity written ("WHEEL ONLY" names a product)
+    let text = match TRAILING_ONLY.captures(text) {
+        Some(c) if c.name("u").is_some_and(|u| units::canonical(u.as_str()).is_some()) => {
+            text[..c.get(0).map_or(text.len(), |m| m.start())]
+                .trim_end()
+                .to_string()
+                + " "
+                + &c["q"]
+        }
+        _ => text.to_string(),
+    };
+    let text = text.as_str();
     if text.len() < 3 {
         return None;
     }
@@ -354,7 +372,11 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
         .iter()
         .find_map(|(re, rule)| {
             re.captures(text)
-                .filter(|c| !c.name("q").is_some_and(|q| price_basis(&text[..q.start()])))
+                .filter(|c| {
+                    !c.name("q").is_some_and(|q| {
+                        price_basis(&text[..q.start()]) || text[q.end()..].trim_start().starts_with('%')
+                    })
+                })
                 .and_then(|c| accept(&c, *rule))
         })
         .or_else(|| unit_then_quantity(text))

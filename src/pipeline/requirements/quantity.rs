@@ -126,12 +126,16 @@ static SOLD_BY_DOZEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\(\s*(?:doz|dozen|dz)\.?\s*\)|\bper\s+(?:doz|dozen)\b|/\s*(?:doz|dozen|dz)\b").expect("regex")
 });
 
-/// `text` with dozens written as pieces (`DOZENS`) and "6 of them" as "6 pcs"; "10 doz" of a
-/// product sold by the dozen stays ten dozen.
+/// `text` with dozens of a unit written in that unit ("3 doz. pairs" → "36 pairs"), dozens
+/// spelled out in pieces ("two dozen" → "24 pcs") and "6 of them" as "6 pcs". A figure of
+/// dozens alone stays as written, the quantity in dozens ("Soudal foam - 2 doz" is two
+/// dozen, as a unit column would say it): the quantity is what the buyer wrote, in the unit
+/// the buyer wrote.
 fn counted(text: &str) -> Cow<'_, str> {
     let by_dozen = SOLD_BY_DOZEN.is_match(text);
     let step = DOZENS.replace_all(text, |c: &regex::Captures<'_>| {
-        if by_dozen && c.name("n").is_some() {
+        let unit_after = c.name("u").is_some_and(|u| units::canonical(u.as_str()).is_some());
+        if c.name("n").is_some() && (by_dozen || !unit_after) {
             return c[0].to_string();
         }
         let value = match (c.name("n"), c.name("w")) {
@@ -158,7 +162,7 @@ fn counted(text: &str) -> Cow<'_, str> {
 }
 
 /// The text with spelled-out quantities written as figures: "five (5) NO." → "5 NO.",
-/// "two sets of" → "2 sets of", "5 dozen" → "60 pcs". Other number words ("one-way valve")
+/// "two sets of" → "2 sets of", "two dozen" → "24 pcs". Other number words ("one-way valve")
 /// stay.
 pub(super) fn figures(text: &str) -> Cow<'_, str> {
     match counted(text) {
@@ -409,8 +413,10 @@ mod tests {
         assert_eq!(figures("one hundred pcs Sibax silicone"), "100 pcs Sibax silicone");
         assert_eq!(figures("two hundred and fifty nos"), "250 nos");
         assert_eq!(figures("half a dozen boxes"), "6 boxes");
-        assert_eq!(figures("Nylon broom head - 1 dozen."), "Nylon broom head - 12 pcs.");
-        assert_eq!(figures("5 dozen"), "60 pcs");
+        // a figure of dozens is the quantity, in dozens
+        assert_eq!(figures("Nylon broom head - 1 dozen."), "Nylon broom head - 1 dozen.");
+        assert_eq!(figures("5 dozen"), "5 dozen");
+        assert_eq!(figures("Soudal foam 750ml - 2 doz"), "Soudal foam 750ml - 2 doz");
         // sold by the dozen, ten dozen stay ten
         assert_eq!(
             figures("Face towel 325mm x 650mm (doz) - 10 doz"),
@@ -429,7 +435,7 @@ mod tests {
             figures("on the 10 and 25 of each month"),
             "on the 10 and 25 of each month"
         );
-        assert_eq!(c("5 dozen"), Some(("60".into(), Some("pcs"))));
+        assert_eq!(c("5 dozen"), Some(("5".into(), Some("dozen"))));
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub(super) enum Role {
 }
 
 static TOTAL_ROW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:sub|grand)[- ]?total|total|gst|vat|tax|sales tax|discount|freight|shipping|carriage|delivery charges?|rounding)\b")
+    Regex::new(r"(?i)^\s*(?:(?:add|less|plus)\s+)?(?:\d{1,2}(?:\.\d{1,2})?\s*%\s*)?(?:(?:sub|grand)[- ]?total|total|gst|vat|tax|sales tax|discount|freight|shipping|carriage|delivery charges?|rounding)\b")
         .expect("regex")
 });
 
@@ -115,6 +115,7 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     let desc_col = col(Role::Description)?;
     let unit_col = col(Role::Unit);
     let serial_col = col(Role::Serial);
+    let code_col = col(Role::Code);
     let mut items: Vec<Requirement> = Vec::new();
     let mut with_units = 0usize;
     let mut last_was_item = false;
@@ -130,7 +131,10 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
         let first_text = row.iter().map(|c| c.trim()).find(|c| !c.is_empty()).unwrap_or("");
         // a row numbered like the items is one, whatever its first word ("Total Multis MS2
         // grease 400gm")
-        let numbered = serial_col.is_some_and(|c| cell(c).starts_with(|c: char| c.is_ascii_digit()));
+        // and so is a row with an item code and a unit ("LUB-0044 | TOTAL MULTIS MS2 GREASE
+        // 400G | CART | 24")
+        let numbered = serial_col.is_some_and(|c| cell(c).starts_with(|c: char| c.is_ascii_digit()))
+            || (row_unit.is_some() && code_col.is_some_and(|c| !cell(c).is_empty()));
         if first_text.is_empty()
             || (TOTAL_ROW.is_match(description) && !numbered)
             || (TOTAL_ROW.is_match(first_text) && !numbered)

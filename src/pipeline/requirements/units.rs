@@ -6,6 +6,8 @@ pub fn canonical(word: &str) -> Option<&'static str> {
     let w = word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
     Some(match w.as_str() {
         "pc" | "pcs" | "pce" | "pces" | "piece" | "pieces" | "pcs." => "pcs",
+        // engineering English: "200 off" is two hundred pieces
+        "off" => "pcs",
         // Pieces as other languages write them (de, fr, es, it, ms).
         "stk" | "stck" | "stück" | "pièce" | "pièces" | "pza" | "pzas" | "pieza" | "piezas" | "pezzi" | "biji"
         | "buah" => "pcs",
@@ -43,6 +45,7 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "sack" | "sacks" => "bags",
         "bucket" | "buckets" => "buckets",
         "cylinder" | "cylinders" | "cyl" => "cylinders",
+        "tank" | "tanks" => "tanks",
         "strip" | "strips" => "strips",
         "pad" | "pads" => "pads",
         "cartridge" | "cartridges" | "ctg" | "ctgs" | "cart" => "cartridges",
@@ -101,5 +104,6 @@ mod tests {
         assert_eq!(canonical("PAA"), Some("pairs"));
         assert_eq!(canonical("ROL"), Some("rolls"));
         assert_eq!(canonical("sleeves"), Some("sleeves"));
+        assert_eq!(canonical("off"), Some("pcs"));
     }
 }

@@ -47,14 +47,37 @@ const ATTRIBUTE_LABELS: &[&str] = &[
 
 /// A labelled line that is no attribute of the item ("Item text: …", "Acct. assgt: K  Cost
 /// Ctr: 7120"): a label that names no attribute, with a value of two words or more (a label
-/// and one value, "GRIT:2000", "Grip: 180", is how a name gives an attribute).
+/// and one value, "GRIT:2000", "Grip: 180", is how a name gives an attribute); or an
+/// attribute's label over prose, a specification written in sentences ("Specification:
+/// Recycled fibre, 1-ply. Packs to be delivered to B1 store.").
 pub fn is_labelled_note(text: &str) -> bool {
     LABEL.captures(text).is_some_and(|c| {
         let label = c[1].to_ascii_lowercase();
         let first = label.split([' ', '.']).next().unwrap_or_default();
         let value = text[c.get(1).map_or(0, |m| m.end())..].trim_start_matches([' ', ':', '：']);
-        !ATTRIBUTE_LABELS.contains(&first) && value.split_whitespace().count() >= 2
+        let words = value.split_whitespace().count();
+        if ATTRIBUTE_LABELS.contains(&first) {
+            words >= 8 || (words >= 4 && is_sentences(value))
+        } else {
+            words >= 2
+        }
     })
+}
+
+/// Two sentences or more: a full stop after a word of letters, then a capital.
+fn is_sentences(text: &str) -> bool {
+    text.split_whitespace().collect::<Vec<_>>().windows(2).any(|w| {
+        w[0].len() >= 3
+            && w[0].ends_with('.')
+            && w[0][..w[0].len() - 1].chars().all(|c| c.is_alphabetic() || c == '-')
+            && w[1].starts_with(char::is_uppercase)
+    })
+}
+
+/// Whether `line`, under a cell reading `above`, opens a note of its own: a labelled note, or
+/// (unless a note already began under the cell) a long text.
+pub fn opens_note(above: &str, line: &str, after_note: bool) -> bool {
+    is_labelled_note(line) || (!after_note && is_long_text(above, line))
 }
 
 /// Prose in mixed case under a text in capitals: a sentence opening with a capital and two or
@@ -83,6 +106,15 @@ mod tests {
         assert!(!is_labelled_note("c/w 2 batteries"));
         assert!(!is_labelled_note("GRIT:2000"));
         assert!(!is_labelled_note("GRIP: 180"));
+        // a specification in sentences is a note; a short one is the item's
+        assert!(is_labelled_note(
+            "Specification: Recycled fibre, 1-ply. Packs to be delivered to B1 store."
+        ));
+        assert!(is_labelled_note(
+            "Specification: HDPE shell to ANSI Z89.1 Type I Class E, 4-point ratchet suspension"
+        ));
+        assert!(!is_labelled_note("Specification: 230V, 13A plug, 2-pin"));
+        assert!(!is_labelled_note("Spec: EN388 4121X, size 9"));
     }
 
     #[test]

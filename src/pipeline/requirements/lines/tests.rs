@@ -19,7 +19,26 @@ fn a_price_basis_is_no_quantity() {
     assert_eq!(r("Delivery: Lot 2231"), None);
     assert_eq!(r("Delivery: Lot 5"), None);
     assert_eq!(r("Delivery in 3 lots"), None);
+    // a percentage is no count
+    assert_eq!(r("Add 9% GST"), None);
+    assert_eq!(r("Less 5 % discount"), None);
     assert_eq!(r("Cable ties 200mm - 100 pcs"), some("Cable ties 200mm", "100", "pcs"));
+}
+
+#[test]
+fn only_after_the_quantity_is_no_part_of_the_item() {
+    assert_eq!(
+        r("makita cordless vacuum pump DVP180Z bare - 1 unit only"),
+        some("makita cordless vacuum pump DVP180Z bare", "1", "units")
+    );
+    assert_eq!(
+        r("R32 refrigerant gas 9kg 3 tanks only."),
+        some("R32 refrigerant gas 9kg", "3", "tanks")
+    );
+    assert_eq!(
+        r("Castor wheel only 5in - 4 pcs"),
+        some("Castor wheel only 5in", "4", "pcs")
+    );
 }
 
 #[test]

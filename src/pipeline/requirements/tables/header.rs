@@ -10,7 +10,7 @@ use super::super::sizes;
 use super::Role;
 
 static QTY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:total\s+|order(?:ed)?\s+|req(?:uired|\.|'?d)?\s+|requested\s+|est(?:imated|\.)?\s+)?(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|jumlah|bilangan)(?:\b|$)")
+    Regex::new(r"(?i)^\s*(?:total\s+|(?:re-?)?order(?:ed)?\s+|(?:suggested|purchase|proposed)\s+(?:order\s+)?|req(?:uired|\.|'?d)?\s+|requested\s+|est(?:imated|\.)?\s+)?(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|jumlah|bilangan)(?:\b|$)")
         .expect("regex")
 });
 static DESC: LazyLock<Regex> = LazyLock::new(|| {
@@ -52,6 +52,13 @@ static OTHER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|standard|e-?mail|address|tel(?:ephone)?|phone|fax|contact|attention|attn|currency|tax|plant|requester|requisitioner|buyer)\b")
         .expect("regex")
 });
+/// Header words of a stock report's columns beside the quantity to order: what is on hand,
+/// the minimum and maximum, the reorder level ("On Hand | Min | Reorder Qty", "QTY ON HAND",
+/// "R/LEVEL"). They are quantities, but not the ones asked for.
+static STOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:q'?ty|quantity)\s+)?(?:on[\s-]*hand|in\s+stock|available|avail\.?|balance|min(?:imum)?\.?|max(?:imum)?\.?|(?:re-?order|r/)\s*(?:level|point|lvl)|par(?:\s+level)?|consumption|issued|received|used|soh)(?:\s+(?:q'?ty|quantity|stock|level))?\s*$")
+        .expect("regex")
+});
 /// Header words of a column that qualifies the description: "Specification", "Size",
 /// "Colour", "Brand". (Of a table with no other description, a specification is the
 /// description: see `complete`.)
@@ -83,6 +90,8 @@ pub(super) fn role(cell: &str) -> Option<Role> {
     let lower = c.to_ascii_lowercase();
     Some(if UNIT.is_match(c) {
         Role::Unit
+    } else if STOCK.is_match(c) {
+        Role::Other
     } else if SERIAL.is_match(c) {
         Role::Serial
     } else if QTY.is_match(c) && !PRICE.is_match(c) {
@@ -232,6 +241,22 @@ mod tests {
         assert_eq!(role("Req. Qty"), Some(Role::Quantity));
         assert_eq!(role("Unit Price"), Some(Role::Money));
         assert_eq!(role("Total Qty"), Some(Role::Quantity));
+        // a stock report: the quantity to order, not what is on hand
+        assert_eq!(role("Reorder Qty"), Some(Role::Quantity));
+        assert_eq!(role("ORDER QTY"), Some(Role::Quantity));
+        assert_eq!(role("Suggested Order Qty"), Some(Role::Quantity));
+        for stock in [
+            "On Hand",
+            "QTY ON HAND",
+            "Min",
+            "Max.",
+            "R/LEVEL",
+            "Reorder Level",
+            "Qty Available",
+            "SOH",
+        ] {
+            assert_eq!(role(stock), Some(Role::Other), "{stock}");
+        }
         assert_eq!(role("Total (SGD)"), Some(Role::Money));
         assert_eq!(role("S/N"), Some(Role::Serial));
         assert_eq!(role("Item No."), Some(Role::Serial));

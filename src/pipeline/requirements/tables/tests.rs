@@ -170,6 +170,7 @@ fn sections_repeated_headers_and_wrapped_descriptions() {
         &["3", "Ear plugs foam 200 PRS", "", ""],
         &["", "Note: all items to site office", "", ""],
         &["", "Sub-total", "35", ""],
+        &["", "Add 9% GST", "", ""],
     ]);
     assert_eq!(
         got,
@@ -295,6 +296,20 @@ fn a_numbered_row_is_an_item_whatever_its_first_word() {
         Some(vec![
             one("Grease cartridge 400g", "12", "pcs"),
             one("Total Multis MS2 grease 400gm", "24", "pcs")
+        ])
+    );
+    // a stock report's row with an item code and a unit
+    let got = t(&[
+        &["Code", "Description", "UOM", "Order Qty"],
+        &["LUB-0031", "Molykote 111 grease 100g", "TUBE", "6"],
+        &["LUB-0044", "TOTAL MULTIS MS2 GREASE 400G", "CART", "24"],
+        &["", "TOTAL ITEMS: 2", "", "30"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Molykote 111 grease 100g", "6", "tubes"),
+            one("TOTAL MULTIS MS2 GREASE 400G", "24", "cartridges")
         ])
     );
 }

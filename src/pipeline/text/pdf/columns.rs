@@ -296,17 +296,9 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
                 .get(j + 1)
                 .and_then(|next| next.cells.first())
                 .and_then(|c| row_serial(&c.text));
-            if !fits {
-                let mut cells = vec![String::new(); width];
-                cells[col] = text;
-                entries.push(Entry::Row {
-                    cells,
-                    page: line.page,
-                    y: line.y,
-                });
-            } else if is_decorated_heading(&text) || serials.is_numbered_heading(col, &text, next_serial.as_deref()) {
-                // "** PNEUMATIC TOOLS & FITTINGS **", "2 Spill Control" between "1.5 …" and "2.1
-                // …": a section's heading, a row of its own
+            // a note wider than its column, or a section's heading ("** PNEUMATIC TOOLS &
+            // FITTINGS **", "2 Spill Control" between "1.5 …" and "2.1 …"): a row of its own
+            if !fits || is_decorated_heading(&text) || serials.is_numbered_heading(col, &text, next_serial.as_deref()) {
                 let mut cells = vec![String::new(); width];
                 cells[col] = text;
                 entries.push(Entry::Row {
@@ -478,7 +470,10 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
             (Some(a), _) if *of_above => a.0,
             // a row below without figures is a line of the row's details, not an item whose
             // cells are centred around its figures
-            (Some(a), Some(b)) if (b.3 && dist(b) < 0.8 * dist(a)) || (a.0 < header_rows && dist(b).is_finite()) => {
+            (Some(a), Some(b))
+                if (b.3 && dist(b) < 0.8 * dist(a))
+                    || (a.0 < header_rows && dist(b).is_finite() && is_header_like(&entries[a.0])) =>
+            {
                 prepend[index_of_entry[b.0]].push((*col, text.clone()));
                 continue;
             }
@@ -497,8 +492,7 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
         // what wraps below a note is the note's
         let mut notes: Vec<Vec<String>> = Vec::new();
         for (col, text) in &appends[r] {
-            let note = r >= header_rows
-                && (notes::is_labelled_note(text) || (notes.is_empty() && notes::is_long_text(&row[*col], text)));
+            let note = r >= header_rows && notes::opens_note(&row[*col], text, !notes.is_empty());
             if note {
                 let mut cells = vec![String::new(); row.len()];
                 cells[*col].clone_from(text);
@@ -512,6 +506,16 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
         out.extend(notes);
     }
     out
+}
+
+/// Whether a table's first line reads as a header: fewer than two of its cells hold a figure.
+/// A table whose rows are set apart with no header over them opens with an item ("Item 3.2.1
+/// | Jumbo roll tissue … | Qty: 40 Ctn"), and what wraps under that line is its own.
+fn is_header_like(entry: &Entry) -> bool {
+    match entry {
+        Entry::Row { cells, .. } => cells.iter().filter(|c| c.bytes().any(|b| b.is_ascii_digit())).count() < 2,
+        Entry::Fragment { .. } => true,
+    }
 }
 
 /// Joins two pieces of a wrapped cell: a word broken after a hyphen ("HD3512-M-" +

@@ -10,6 +10,10 @@
 //!   baselines (rules drawn every few rows): each line becomes a row. Two lines in every
 //!   cell is how a header or a row wraps, so that is kept as one row.
 //!
+//! - a row whose numbering or quantity column holds a number on each of several lines (a
+//!   bill boxed with column rules but no rules between its rows): each line with such a
+//!   number opens a row; the lines under it without one continue it.
+//!
 //! A grid with fewer than two rows or columns, or one whose single-column cells hold
 //! paragraphs, is a frame, not a table: its words stay running text.
 
@@ -81,6 +85,14 @@ pub(super) fn fill(grid: &Grid, lines: &[Line], candidates: &[usize]) -> Option<
                 return None;
             }
         }
+        // rows ruled only at the table's top and bottom (a bill's columns boxed, its rows
+        // not): each line with a number in the numbering or quantity column opens a row
+        if r > 0
+            && let Some(sub) = anchored_rows(&row_cells, &content, lines, grid, cols)
+        {
+            out.extend(sub);
+            continue;
+        }
         let stacked = filled.len() >= 2
             && line_sets[filled[0]].len() >= STACKED
             && filled.iter().all(|&k| line_sets[k] == line_sets[filled[0]]);
@@ -143,9 +155,7 @@ fn with_notes(words: &[&(usize, usize)], lines: &[Line]) -> (String, Vec<String>
     let ids: Vec<(usize, usize)> = words.iter().map(|w| **w).collect();
     for line in line_ids(&ids) {
         let text = text(ids.iter().filter(|(l, _)| *l == line), lines);
-        let opens_note = !own.is_empty()
-            && (notes::is_labelled_note(&text) || (notes.is_empty() && notes::is_long_text(&own, &text)));
-        if opens_note {
+        if !own.is_empty() && notes::opens_note(&own, &text, !notes.is_empty()) {
             notes.push(String::new());
         }
         let target = notes.last_mut().unwrap_or(&mut own);
@@ -190,4 +200,71 @@ fn lines_as_rows(words: &[(usize, usize)], lines: &[Line], xs: &[f64], cols: usi
         }
     }
     if multi { rows } else { Vec::new() }
+}
+
+/// A cell's line of text that numbers a row or counts it: one short token with a figure
+/// ("1.2", "30", "1,200", "B.4") or an outline letter ("(a)", "ii.").
+fn is_anchor(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && !t.contains(' ')
+        && t.chars().count() <= 8
+        && (t.bytes().any(|b| b.is_ascii_digit())
+            || t.trim_matches(|c| matches!(c, '(' | ')' | '.'))
+                .chars()
+                .all(|c| c.is_ascii_lowercase())
+                && t.len() <= 5
+                && t.ends_with([')', '.']))
+}
+
+/// The rows of one ruled band that holds several rows: when one column (not spanning) has
+/// an anchor ([`is_anchor`]) on each of two or more lines and nothing else, each line with
+/// text in that column opens a row; a line without continues the row above, cell by cell.
+/// Lines above the first anchor are rows of their own ("Brought forward"). None when no
+/// column is such.
+fn anchored_rows(
+    row_cells: &[usize],
+    content: &[Vec<WordId>],
+    lines: &[Line],
+    grid: &Grid,
+    cols: usize,
+) -> Option<Vec<Vec<String>>> {
+    let band = |v: f64| grid.xs.partition_point(|b| *b <= v).saturating_sub(1).min(cols - 1);
+    let single = |ci: usize| band(grid.cells[ci][2] - 0.01) == band(grid.cells[ci][0]);
+    let anchor = row_cells.iter().copied().filter(|&ci| single(ci)).find(|&ci| {
+        let ids = line_ids(&content[ci]);
+        ids.len() >= 2
+            && ids
+                .iter()
+                .all(|&l| is_anchor(&text(content[ci].iter().filter(|(li, _)| *li == l), lines)))
+    })?;
+    let anchor_lines = line_ids(&content[anchor]);
+    let all: Vec<WordId> = row_cells.iter().flat_map(|&ci| content[ci].iter().copied()).collect();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut opened = false;
+    for l in line_ids(&all) {
+        let mut row = vec![String::new(); cols];
+        for &ci in row_cells {
+            let words: Vec<&WordId> = content[ci].iter().filter(|(li, _)| *li == l).collect();
+            if !words.is_empty() {
+                row[band(grid.cells[ci][0])] = text(words.into_iter(), lines);
+            }
+        }
+        let opens = anchor_lines.contains(&l);
+        match rows.last_mut() {
+            Some(prev) if opened && !opens => {
+                for (cell, add) in prev.iter_mut().zip(row) {
+                    if !add.is_empty() {
+                        if !cell.is_empty() {
+                            cell.push(' ');
+                        }
+                        cell.push_str(&add);
+                    }
+                }
+            }
+            _ => rows.push(row),
+        }
+        opened |= opens;
+    }
+    (rows.len() >= 2).then_some(rows)
 }

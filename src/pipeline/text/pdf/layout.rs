@@ -282,6 +282,45 @@ mod tests {
     }
 
     #[test]
+    fn a_table_without_a_header_keeps_what_wraps_under_its_first_item() {
+        let item = |y: f64, n: &'static str, d: &'static str, q: &'static str| {
+            line(
+                1,
+                y,
+                &[
+                    (10.0, "Item"),
+                    (35.0, n),
+                    (110.0, d),
+                    (360.0, "Qty:"),
+                    (385.0, q),
+                    (400.0, "Ctn"),
+                ],
+            )
+        };
+        let mut g = item(100.0, "3.2.1", "Tissue", "40");
+        g.extend(line(1, 111.0, &[(110.0, "KC06514")]));
+        g.extend(line(
+            1,
+            127.0,
+            &[
+                (110.0, "Specification:"),
+                (185.0, "2-ply,"),
+                (220.0, "to"),
+                (235.0, "fit"),
+                (255.0, "existing"),
+                (300.0, "dispensers."),
+                (360.0, "Delivered"),
+                (410.0, "boxed."),
+            ],
+        ));
+        g.extend(item(150.0, "3.2.2", "Towel", "60"));
+        let rows = table(&blocks(g, &[]));
+        assert_eq!(rows[0], vec!["Item 3.2.1", "Tissue KC06514", "Qty: 40 Ctn"]);
+        assert!(rows[1][1].starts_with("Specification:"), "{rows:?}");
+        assert_eq!(rows[2], vec!["Item 3.2.2", "Towel", "Qty: 60 Ctn"]);
+    }
+
+    #[test]
     fn a_line_of_a_rows_details_and_a_section_heading_are_rows_of_their_own() {
         let header = [(10.0, "No."), (50.0, "Description"), (250.0, "UOM"), (300.0, "Qty")];
         let mut g = line(1, 100.0, &header);
@@ -464,6 +503,56 @@ mod tests {
                 vec!["Mop", "1"],
                 vec!["Pail", "2"],
                 vec!["Broom", "3"]
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bill_boxed_by_column_rules_alone_has_a_row_per_numbered_line() {
+        // Columns at 0, 40, 240, 280, 320; rules under the header and above the last row only.
+        let xs = [0.0, 40.0, 240.0, 280.0, 320.0];
+        let mut segs: Vec<Segment> = xs.iter().map(|&x| rule(x, 90.0, x, 230.0)).collect();
+        segs.extend([90.0, 110.0, 215.0, 230.0].iter().map(|&y| rule(0.0, y, 320.0, y)));
+        let mut g = line(
+            1,
+            104.0,
+            &[(5.0, "Item"), (45.0, "Description"), (245.0, "Unit"), (285.0, "Qty")],
+        );
+        g.extend(line(1, 124.0, &[(5.0, "1"), (45.0, "REFUSE"), (85.0, "BINS")]));
+        g.extend(line(
+            1,
+            140.0,
+            &[
+                (5.0, "1.1"),
+                (45.0, "Garbage"),
+                (85.0, "bin"),
+                (105.0, "240L"),
+                (245.0, "Nos"),
+                (285.0, "30"),
+            ],
+        ));
+        g.extend(line(1, 152.0, &[(45.0, "blue"), (70.0, "lid")]));
+        g.extend(line(
+            1,
+            176.0,
+            &[
+                (5.0, "1.2"),
+                (45.0, "Ditto"),
+                (75.0, "120L"),
+                (245.0, "Nos"),
+                (285.0, "4"),
+            ],
+        ));
+        g.extend(line(1, 226.0, &[(45.0, "Carried"), (85.0, "forward")]));
+        let rows = table(&blocks(g, &segs));
+        assert_eq!(
+            rows,
+            vec![
+                vec!["Item", "Description", "Unit", "Qty"],
+                vec!["1", "REFUSE BINS", "", ""],
+                vec!["1.1", "Garbage bin 240L blue lid", "Nos", "30"],
+                vec!["1.2", "Ditto 120L", "Nos", "4"],
+                vec!["", "Carried forward", "", ""],
             ]
         );
     }
