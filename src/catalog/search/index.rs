@@ -295,6 +295,25 @@ impl CatalogIndex {
                 out.insert(q.clone(), hits);
             }
         }
+        // Two request words that some product writes closed and another apart ("auto
+        // scrubber": "AUTOSCRUBBER", "AUTO-SCRUBBER"): the closed word reads each of them.
+        // (Where no product writes them apart, `compounds::rewrite` has joined them.)
+        for pair in query.windows(2) {
+            let [a, b] = pair else { continue };
+            let word = |w: &str| w.len() >= 3 && w.bytes().all(|c| c.is_ascii_lowercase());
+            if !word(a) || !word(b) {
+                continue;
+            }
+            let joined = format!("{a}{b}");
+            if self.vocab.contains(&joined) {
+                for w in [a, b] {
+                    let e = out.entry(w.clone()).or_default();
+                    if !e.contains(&joined) {
+                        e.push(joined.clone());
+                    }
+                }
+            }
+        }
         out
     }
 
@@ -607,6 +626,20 @@ mod tests {
         assert_eq!(best(&idx, "angle ginder 4 inch").as_deref(), Some("G1"));
         assert_eq!(best(&idx, "nitrile glove").as_deref(), Some("N1"));
         assert_eq!(best(&idx, "laptop computer"), None);
+    }
+
+    #[test]
+    fn two_words_read_a_closed_compound_that_other_products_write_apart() {
+        let idx = index(
+            &[
+                ("L", "LENTECH LT530 BATTERY-OPERATED AUTOSCRUBBER"),
+                ("C", "CLEANTOOLS 50B BATTERY OPERATED WALK-BEHIND AUTO-SCRUBBER"),
+                ("V", "LENTECH 90 WET / DRY VACUUM CLEANER"),
+            ],
+            Synonyms::default(),
+        );
+        assert_eq!(best(&idx, "Lentech LT530 auto scrubber").as_deref(), Some("L"));
+        assert_eq!(best(&idx, "walk-behind auto scrubber, battery").as_deref(), Some("C"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod calibration;
 pub mod compounds;
+pub mod focus;
 pub mod host;
 pub mod index;
 pub mod instructions;
@@ -131,7 +132,7 @@ pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchP
     let one = |d: &&str| -> Searched {
         let d = specs::identity(d);
         let d = instructions::without_instructions(&d);
-        let tokens = index.query_tokens(d);
+        let tokens = focus::focused(index.query_tokens(d));
         let expansions = index.expansions(&tokens);
         let host = host::of(d, index);
         let mut ranked = index.rank_for(&tokens, host.as_ref(), &expansions, CANDIDATES);
