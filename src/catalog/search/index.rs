@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use futures::TryStreamExt;
 use sqlx::PgPool;
 
+use super::brands::Brands;
 use super::compounds;
 use super::host::Host;
 use super::trigrams::{self, TrigramIndex};
@@ -73,6 +74,9 @@ pub struct CatalogIndex {
     /// measure), which a catalog appends to a name and buyers leave out.
     term_code: Vec<bool>,
     synonyms: Synonyms,
+    /// The brand column's words (`brands`): a request naming a brand conflicts with other
+    /// makers' products.
+    brands: Brands,
     version: i64,
     /// Every product as read at `version`, by SKU (sorted): what a match shows of a product.
     catalog: Vec<Product>,
@@ -101,13 +105,32 @@ impl CatalogIndex {
             ..Self::default()
         };
         for (sku, tokens) in products {
-            idx.push(sku, tokens);
+            idx.push(sku, tokens, Vec::new());
         }
         idx.finish();
         idx
     }
 
-    fn push(&mut self, sku: String, tokens: Vec<String>) {
+    /// Builds the index from (sku, normalised name tokens, brand column) triples.
+    pub fn build_with_brands(
+        products: impl IntoIterator<Item = (String, Vec<String>, Option<String>)>,
+        synonyms: Synonyms,
+        version: i64,
+    ) -> Self {
+        let mut idx = Self {
+            synonyms,
+            version,
+            ..Self::default()
+        };
+        for (sku, tokens, brand) in products {
+            idx.push(sku, tokens, Brands::words_of(brand.as_deref()));
+        }
+        idx.finish();
+        idx
+    }
+
+    fn push(&mut self, sku: String, tokens: Vec<String>, brand: Vec<String>) {
+        self.brands.push(brand);
         let written = {
             let mut own: Vec<&str> = tokens.iter().map(String::as_str).collect();
             own.sort_unstable();
@@ -161,6 +184,20 @@ impl CatalogIndex {
         for d in &mut self.docs {
             d.weight = d.terms.iter().map(|t| idf[*t as usize] as f32).sum();
         }
+        let (vocab, docs) = (&self.vocab, &self.docs);
+        self.brands.finish(
+            |d, w| vocab.id(w).is_some_and(|id| docs[d].terms.binary_search(&id).is_ok()),
+            |w| vocab.df(w),
+        );
+    }
+
+    /// Whether product `doc` carries one of these brand words, in its name or its brand.
+    fn carries_brand(&self, doc: u32, words: &[&str]) -> bool {
+        let d = &self.docs[doc as usize];
+        words.iter().any(|w| {
+            self.vocab.id(w).is_some_and(|id| d.terms.binary_search(&id).is_ok())
+                || self.brands.of(doc as usize).iter().any(|b| b.as_ref() == *w)
+        })
     }
 
     /// Loads the catalog and the synonyms from PostgreSQL in one snapshot, so that the index
@@ -192,7 +229,8 @@ impl CatalogIndex {
             while let Some(row) = rows.try_next().await? {
                 let product = row.into_product();
                 if product.active {
-                    idx.push(product.sku.clone(), product.tokens.clone());
+                    let brand = Brands::words_of(product.brand.as_deref());
+                    idx.push(product.sku.clone(), product.tokens.clone(), brand);
                 }
                 idx.catalog.push(product);
             }
@@ -413,6 +451,8 @@ impl CatalogIndex {
             pre
         });
         let scorer = QueryScorer::new(query, &self.vocab, expansions).with_host(host);
+        // brands the request names: another maker's product conflicts with it
+        let named: Vec<&str> = uniq.iter().copied().filter(|q| self.brands.is_brand_word(q)).collect();
         let mut terms: Vec<ProductTerm<'_>> = Vec::new();
         let mut scored: Vec<(u32, scoring::Parts)> = candidates
             .into_iter()
@@ -424,7 +464,10 @@ impl CatalogIndex {
                     idf: self.term_idf[*t as usize],
                     class: self.term_class[*t as usize].as_deref(),
                 }));
-                let parts = scorer.parts(&terms);
+                let mut parts = scorer.parts(&terms);
+                if !named.is_empty() && !self.carries_brand(d, &named) {
+                    parts = parts.with_conflict();
+                }
                 (parts.score > 0.0).then_some((d, parts))
             })
             .collect();
@@ -626,6 +669,32 @@ mod tests {
         assert_eq!(best(&idx, "angle ginder 4 inch").as_deref(), Some("G1"));
         assert_eq!(best(&idx, "nitrile glove").as_deref(), Some("N1"));
         assert_eq!(best(&idx, "laptop computer"), None);
+    }
+
+    #[test]
+    fn a_request_naming_a_brand_conflicts_with_other_makers_products() {
+        let names = [
+            ("E", "ENERCOIL-ALKALINE COIL CLEANER 5L", "NO BRAND"),
+            ("M", "MR MCKENIC ALKALINE COIL CLEANER (5L) AC1923-P5", "MR.MCKENIC"),
+            ("K", "M-KLEEN ALKALINE COIL CLEANER G-28 5L", "M-KLEEN"),
+            ("J", "SAFETY JOGGER SAFETY SHOE SIZE 9", "SAFETY JOGGER"),
+            ("S", "SAFETY SHOE BLACK SIZE 9", "NO BRAND"),
+            ("H", "SAFETY HELMET WHITE", "NO BRAND"),
+        ];
+        let idx = CatalogIndex::build_with_brands(
+            names
+                .iter()
+                .map(|(s, n, b)| (s.to_string(), normalize::tokens(n), Some(b.to_string()))),
+            Synonyms::default(),
+            1,
+        );
+        assert_eq!(best(&idx, "Mckenic alkaline coil cleaner 5L").as_deref(), Some("M"));
+        assert_eq!(best(&idx, "alkaline coil cleaner 5L").as_deref(), Some("E"));
+        // "safety" names no maker: SAFETY JOGGER's word is in other products' names
+        let q = idx.query_tokens("safety shoe black size 9");
+        let ranked = idx.rank(&q, &HashMap::new(), 5);
+        assert_eq!(ranked[0].sku, "S");
+        assert_eq!(ranked[0].features.conflicts, 0, "{ranked:?}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! PostgreSQL, so that prices, stock and lead times are always current. Deciding the line's
 //! status is the matcher's job (`pipeline::matching`).
 
+pub mod brands;
 pub mod calibration;
 pub mod compounds;
 pub mod focus;

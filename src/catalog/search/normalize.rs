@@ -78,7 +78,9 @@ const STOP_WORDS: &[&str] = &[
 /// letter size hyphened to a model code that code's size ("RC35-L"); rolls, sheets, bottles
 /// per pack and "12PPP" counts per pack; "3-PLY" = "3 PLY" = "3PLY", "6-POINT" = "6 POINT".
 /// 15: "100 pairs per box" a count per pack as "100 prs/box" is; "not the set" negates "set".
-pub const VERSION: u8 = 15;
+/// 16: the marks ™ ® © are dropped before compatibility normalisation spells them out
+/// ("ALLRIGHT™" is "allright", not "allrighttm").
+pub const VERSION: u8 = 16;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -289,11 +291,20 @@ pub fn normalize(text: &str) -> String {
 /// String-level rewrites before splitting into tokens.
 fn prepare(text: &str) -> String {
     let mut s: String = text
+        // the marks first: compatibility normalisation would spell "™" as "TM"
+        .chars()
+        .map(|c| {
+            if matches!(c, '®' | '™' | '©' | '℠') {
+                ' '
+            } else {
+                c
+            }
+        })
         .nfkc()
         .flat_map(char::to_lowercase)
         .map(|c| match c {
             '‘' | '’' | '′' | '`' | '´' => '\'',
-            '®' | '™' | '©' | 'ø' | '⌀' => ' ',
+            'ø' | '⌀' => ' ',
             '–' | '—' | '‐' | '‑' => '-',
             c => c,
         })

@@ -130,6 +130,18 @@ pub struct Parts {
     pub codes_hit: u8,
 }
 
+impl Parts {
+    /// The parts with one more conflicting attribute (a conflict found outside the name's
+    /// words, such as another maker than the request names).
+    pub fn with_conflict(self) -> Self {
+        Parts {
+            score: self.score * CONFLICT_FACTOR,
+            conflicts: self.conflicts.saturating_add(1),
+            ..self
+        }
+    }
+}
+
 /// One distinct product term as the scorer needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct ProductTerm<'a> {

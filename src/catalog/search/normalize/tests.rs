@@ -573,3 +573,10 @@ fn a_negation_before_a_written_out_abbreviation() {
     assert_eq!(negated(t("w/o 2 pcs")), t("w/o 2 pcs"));
     assert_eq!(negated(t("brush not")), t("brush not"));
 }
+
+#[test]
+fn trade_marks_are_no_part_of_a_word() {
+    assert_eq!(n("ALLRIGHT™ CUT OFF WHEEL"), "allright cut off wheel");
+    assert_eq!(n("WEICONLOCK® AN 302-72"), n("WEICONLOCK AN 302-72"));
+    assert_eq!(n("3M™ Scotch-Brite™"), n("3M Scotch-Brite"));
+}
