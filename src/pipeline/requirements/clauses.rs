@@ -426,6 +426,12 @@ mod tests {
         );
         let got = all("Kindly quote 3 tins of wood filler, 1 Makita cordless drill DDF485 and 12 pcs sanding sponge");
         assert_eq!(got.len(), 3, "{got:?}");
+        // a length after "x" is the size of an item counted before it
+        let got = all("Need a quote for 2 x Zeca hose reel AM85/10 10mm ID x 15m, 10 pkts velcro disc P120.");
+        assert_eq!(
+            got[0],
+            ("Zeca hose reel AM85/10 10mm ID x 15m".into(), "2".into(), "pcs".into())
+        );
     }
 
     #[test]

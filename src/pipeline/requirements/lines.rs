@@ -566,16 +566,21 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
 
 /// A length closing "desc x 100m": the metres ordered, when the description before the "x"
 /// neither ends in a size (a dimension's last side) nor starts with a figure (its own
-/// quantity).
+/// quantity), nor counts itself on the way ("Need a quote for 2 x hose reel 10mm ID x 15m":
+/// the reel is 15 m long).
 fn ordered_length(description: &str, unit: &str) -> Option<&'static str> {
     let symbol = units::canonical_measure(unit)?;
-    let last = description.split_whitespace().last()?;
-    let first = description.split_whitespace().next()?;
+    let words: Vec<&str> = description.split_whitespace().collect();
+    let (first, last) = (words.first()?, words.last()?);
     let figure = |w: &str| w.bytes().any(|b| b.is_ascii_digit());
+    let counted = words
+        .windows(2)
+        .any(|w| w[0].bytes().all(|b| b.is_ascii_digit()) && (w[1].eq_ignore_ascii_case("x") || w[1] == "×"));
     (crate::catalog::search::units::is_length(symbol)
         && !figure(last)
-        && !first.starts_with(|c: char| c.is_ascii_digit()))
-    .then_some(symbol)
+        && !first.starts_with(|c: char| c.is_ascii_digit())
+        && !counted)
+        .then_some(symbol)
 }
 
 #[cfg(test)]

@@ -439,6 +439,8 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
             Entry::Fragment { .. } => None,
         })
         .collect();
+    // a table with no header over it opens with an item
+    let first_is_header = entries.first().is_none_or(is_header_like);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut prepend: Vec<Vec<(usize, String)>> = Vec::new();
     let mut appends: Vec<Vec<(usize, String)>> = Vec::new();
@@ -472,7 +474,7 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
             // cells are centred around its figures
             (Some(a), Some(b))
                 if (b.3 && dist(b) < 0.8 * dist(a))
-                    || (a.0 < header_rows && dist(b).is_finite() && is_header_like(&entries[a.0])) =>
+                    || (a.0 < header_rows && dist(b).is_finite() && first_is_header) =>
             {
                 prepend[index_of_entry[b.0]].push((*col, text.clone()));
                 continue;
@@ -492,7 +494,7 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
         // what wraps below a note is the note's
         let mut notes: Vec<Vec<String>> = Vec::new();
         for (col, text) in &appends[r] {
-            let note = r >= header_rows && notes::opens_note(&row[*col], text, !notes.is_empty());
+            let note = (r >= header_rows || !first_is_header) && notes::opens_note(&row[*col], text, !notes.is_empty());
             if note {
                 let mut cells = vec![String::new(); row.len()];
                 cells[*col].clone_from(text);

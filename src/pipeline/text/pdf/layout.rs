@@ -299,6 +299,8 @@ mod tests {
         };
         let mut g = item(100.0, "3.2.1", "Tissue", "40");
         g.extend(line(1, 111.0, &[(110.0, "KC06514")]));
+        // a note under the first item that fits its column is a row of its own too
+        g.extend(line(1, 119.0, &[(110.0, "Note:"), (140.0, "plain,"), (175.0, "2-ply")]));
         g.extend(line(
             1,
             127.0,
@@ -316,8 +318,9 @@ mod tests {
         g.extend(item(150.0, "3.2.2", "Towel", "60"));
         let rows = table(&blocks(g, &[]));
         assert_eq!(rows[0], vec!["Item 3.2.1", "Tissue KC06514", "Qty: 40 Ctn"]);
-        assert!(rows[1][1].starts_with("Specification:"), "{rows:?}");
-        assert_eq!(rows[2], vec!["Item 3.2.2", "Towel", "Qty: 60 Ctn"]);
+        assert_eq!(rows[1][1], "Note: plain, 2-ply", "{rows:?}");
+        assert!(rows[2][1].starts_with("Specification:"), "{rows:?}");
+        assert_eq!(rows[3], vec!["Item 3.2.2", "Towel", "Qty: 60 Ctn"]);
     }
 
     #[test]
