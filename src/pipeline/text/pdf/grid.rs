@@ -202,19 +202,20 @@ fn lines_as_rows(words: &[(usize, usize)], lines: &[Line], xs: &[f64], cols: usi
     if multi { rows } else { Vec::new() }
 }
 
-/// A cell's line of text that numbers a row or counts it: one short token with a figure
-/// ("1.2", "30", "1,200", "B.4") or an outline letter ("(a)", "ii.").
+/// A cell's line of text that numbers a row or counts it: one short token of figures, with
+/// at most two letters and the marks of a number or an outline ("1.2", "30", "1,200", "B.4",
+/// "(3)"), or an outline letter ("(a)", "ii.").
 fn is_anchor(text: &str) -> bool {
     let t = text.trim();
-    !t.is_empty()
-        && !t.contains(' ')
-        && t.chars().count() <= 8
-        && (t.bytes().any(|b| b.is_ascii_digit())
-            || t.trim_matches(|c| matches!(c, '(' | ')' | '.'))
-                .chars()
-                .all(|c| c.is_ascii_lowercase())
-                && t.len() <= 5
-                && t.ends_with([')', '.']))
+    let marks = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | ',' | '(' | ')');
+    let letters = t.chars().filter(char::is_ascii_alphabetic).count();
+    let figure = t.bytes().any(|b| b.is_ascii_digit()) && letters <= 2;
+    let outline = letters > 0
+        && letters <= 4
+        && t.ends_with([')', '.'])
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || matches!(c, '(' | ')' | '.'));
+    !t.is_empty() && t.chars().count() <= 8 && t.chars().all(marks) && (figure || outline)
 }
 
 /// The rows of one ruled band that holds several rows: when one column (not spanning) has
@@ -239,6 +240,16 @@ fn anchored_rows(
                 .all(|&l| is_anchor(&text(content[ci].iter().filter(|(li, _)| *li == l), lines)))
     })?;
     let anchor_lines = line_ids(&content[anchor]);
+    // two lines in every filled cell alike is a row wrapped in every cell (a header, "FY2013
+    // / FY2014" over its figures), as `STACKED` says
+    let filled: Vec<Vec<usize>> = row_cells
+        .iter()
+        .map(|&ci| line_ids(&content[ci]))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if anchor_lines.len() < STACKED && filled.iter().all(|l| *l == anchor_lines) {
+        return None;
+    }
     let all: Vec<WordId> = row_cells.iter().flat_map(|&ci| content[ci].iter().copied()).collect();
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut opened = false;
@@ -267,4 +278,19 @@ fn anchored_rows(
         opened |= opens;
     }
     (rows.len() >= 2).then_some(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_anchor_is_a_number_or_an_outline_mark() {
+        for a in ["1", "1.2", "30", "1,200", "B.4", "(3)", "(a)", "ii.", "3.2.1"] {
+            assert!(is_anchor(a), "{a}");
+        }
+        for t in ["10＜", "μ≤20", "FY2013 FY2014", "Nos", "Carried", "KC06514X9", "ABC12"] {
+            assert!(!is_anchor(t), "{t}");
+        }
+    }
 }
