@@ -191,6 +191,11 @@ impl CatalogIndex {
         );
     }
 
+    /// Whether a word names a maker (`brands`).
+    pub fn is_brand_word(&self, word: &str) -> bool {
+        self.brands.is_brand_word(word)
+    }
+
     /// Whether product `doc` carries one of these brand words, in its name or its brand.
     fn carries_brand(&self, doc: u32, words: &[&str]) -> bool {
         let d = &self.docs[doc as usize];

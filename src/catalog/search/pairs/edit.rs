@@ -194,7 +194,8 @@ pub fn add_neighbour_words(index: &CatalogIndex, words: &mut Vec<Word>, source: 
     let neighbour = *rng.pick(&neighbours);
     let mut theirs: Vec<String> = index
         .terms(neighbour)
-        .filter(|t| is_content(t) && !own.iter().any(|o| o == t))
+        // not another maker's name: a buyer who names one asks for that maker's product
+        .filter(|t| is_content(t) && !own.iter().any(|o| o == t) && !index.is_brand_word(t))
         .map(str::to_string)
         .collect();
     let mut added = Vec::new();
