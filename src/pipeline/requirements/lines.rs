@@ -273,12 +273,13 @@ pub(super) fn is_attribute(text: &str) -> bool {
     ATTRIBUTE_LABEL.is_match(text)
 }
 
-/// A date closing a line, apart from what is before it by wide space, with the ERP's short
-/// codes after it (plant, storage location): "  28.12.2026", "  2027-01-15", "  15/01/2027",
-/// "  08.04.2026 TK01 0002".
 /// A quantity closing a line with "only" after it: "- 1 unit only", "2 pcs only."
 static TRAILING_ONLY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s(?P<q>\d[\d,.]*\s*(?P<u>[a-z]{1,8})\.?)\s+only\s*[.!]?\s*$").expect("regex"));
+
+/// A date closing a line, apart from what is before it by wide space, with the ERP's short
+/// codes after it (plant, storage location): "  28.12.2026", "  2027-01-15", "  15/01/2027",
+/// "  08.04.2026 TK01 0002".
 static TRAILING_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\s{2,}|\t)(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})(?:\s+[A-Za-z0-9]{1,6}){0,3}\s*$")
         .expect("regex")
