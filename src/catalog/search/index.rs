@@ -99,16 +99,11 @@ impl calibration::Names for CatalogIndex {
 impl CatalogIndex {
     /// Builds the index from (sku, normalised name tokens) pairs.
     pub fn build(products: impl IntoIterator<Item = (String, Vec<String>)>, synonyms: Synonyms, version: i64) -> Self {
-        let mut idx = Self {
+        Self::build_with_brands(
+            products.into_iter().map(|(sku, tokens)| (sku, tokens, None)),
             synonyms,
             version,
-            ..Self::default()
-        };
-        for (sku, tokens) in products {
-            idx.push(sku, tokens, Vec::new());
-        }
-        idx.finish();
-        idx
+        )
     }
 
     /// Builds the index from (sku, normalised name tokens, brand column) triples.
@@ -197,10 +192,11 @@ impl CatalogIndex {
     }
 
     /// Whether product `doc` carries one of these brand words, in its name or its brand.
-    fn carries_brand(&self, doc: u32, words: &[&str]) -> bool {
+    /// `words` are the brand words with their term ids (None: no name uses the word).
+    fn carries_brand(&self, doc: u32, words: &[(&str, Option<u32>)]) -> bool {
         let d = &self.docs[doc as usize];
-        words.iter().any(|w| {
-            self.vocab.id(w).is_some_and(|id| d.terms.binary_search(&id).is_ok())
+        words.iter().any(|(w, id)| {
+            id.is_some_and(|id| d.terms.binary_search(&id).is_ok())
                 || self.brands.of(doc as usize).iter().any(|b| b.as_ref() == *w)
         })
     }
@@ -457,7 +453,12 @@ impl CatalogIndex {
         });
         let scorer = QueryScorer::new(query, &self.vocab, expansions).with_host(host);
         // brands the request names: another maker's product conflicts with it
-        let named: Vec<&str> = uniq.iter().copied().filter(|q| self.brands.is_brand_word(q)).collect();
+        let named: Vec<(&str, Option<u32>)> = uniq
+            .iter()
+            .copied()
+            .filter(|q| self.brands.is_brand_word(q))
+            .map(|q| (q, self.vocab.id(q)))
+            .collect();
         let mut terms: Vec<ProductTerm<'_>> = Vec::new();
         let mut scored: Vec<(u32, scoring::Parts)> = candidates
             .into_iter()

@@ -346,17 +346,14 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
         _ => text,
     };
     // "… - 1 unit only": no more than the quantity written ("WHEEL ONLY" names a product)
-    let text = match TRAILING_ONLY.captures(text) {
+    let text: std::borrow::Cow<'_, str> = match TRAILING_ONLY.captures(text) {
         Some(c) if c.name("u").is_some_and(|u| units::canonical(u.as_str()).is_some()) => {
-            text[..c.get(0).map_or(text.len(), |m| m.start())]
-                .trim_end()
-                .to_string()
-                + " "
-                + &c["q"]
+            let before = text[..c.get(0).map_or(text.len(), |m| m.start())].trim_end();
+            format!("{before} {}", &c["q"]).into()
         }
-        _ => text.to_string(),
+        _ => text.into(),
     };
-    let text = text.as_str();
+    let text = text.as_ref();
     if text.len() < 3 {
         return None;
     }

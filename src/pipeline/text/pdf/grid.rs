@@ -88,7 +88,7 @@ pub(super) fn fill(grid: &Grid, lines: &[Line], candidates: &[usize]) -> Option<
         // rows ruled only at the table's top and bottom (a bill's columns boxed, its rows
         // not): each line with a number in the numbering or quantity column opens a row
         if r > 0
-            && let Some(sub) = anchored_rows(&row_cells, &content, lines, grid, cols)
+            && let Some(sub) = anchored_rows(&row_cells, &line_sets, &content, lines, grid, cols)
         {
             out.extend(sub);
             continue;
@@ -225,6 +225,7 @@ fn is_anchor(text: &str) -> bool {
 /// column is such.
 fn anchored_rows(
     row_cells: &[usize],
+    line_sets: &[Vec<usize>],
     content: &[Vec<WordId>],
     lines: &[Line],
     grid: &Grid,
@@ -232,22 +233,16 @@ fn anchored_rows(
 ) -> Option<Vec<Vec<String>>> {
     let band = |v: f64| grid.xs.partition_point(|b| *b <= v).saturating_sub(1).min(cols - 1);
     let single = |ci: usize| band(grid.cells[ci][2] - 0.01) == band(grid.cells[ci][0]);
-    let anchor = row_cells.iter().copied().filter(|&ci| single(ci)).find(|&ci| {
-        let ids = line_ids(&content[ci]);
-        ids.len() >= 2
+    let (_, anchor_lines) = row_cells.iter().zip(line_sets).find(|(ci, ids)| {
+        single(**ci)
+            && ids.len() >= 2
             && ids
                 .iter()
-                .all(|&l| is_anchor(&text(content[ci].iter().filter(|(li, _)| *li == l), lines)))
+                .all(|&l| is_anchor(&text(content[**ci].iter().filter(|(li, _)| *li == l), lines)))
     })?;
-    let anchor_lines = line_ids(&content[anchor]);
     // two lines in every filled cell alike is a row wrapped in every cell (a header, "FY2013
     // / FY2014" over its figures), as `STACKED` says
-    let filled: Vec<Vec<usize>> = row_cells
-        .iter()
-        .map(|&ci| line_ids(&content[ci]))
-        .filter(|l| !l.is_empty())
-        .collect();
-    if anchor_lines.len() < STACKED && filled.iter().all(|l| *l == anchor_lines) {
+    if anchor_lines.len() < STACKED && line_sets.iter().filter(|l| !l.is_empty()).all(|l| l == anchor_lines) {
         return None;
     }
     let all: Vec<WordId> = row_cells.iter().flat_map(|&ci| content[ci].iter().copied()).collect();
