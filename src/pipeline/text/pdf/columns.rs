@@ -126,12 +126,56 @@ impl Columns {
             }
             let col = if by_start == by_end {
                 by_start
+            } else if is_figure(&c.text) && self.ends_a_column(c.x1, line.height) {
+                // a right-aligned figure wider than its header
+                by_end
             } else {
                 self.column_of((c.x0 + c.x1) / 2.0)
             };
             cols.push(col);
         }
         Some(cols)
+    }
+
+    /// The line with a figure glued onto the text of the column before it split off ("…
+    /// SAFETY JOGGER 1,000.000" where a long right-aligned quantity comes within a cell gap
+    /// of the description): the figure starts in a later column, or ends where a header
+    /// cell does, and the words before it stay inside their own column. None when no cell
+    /// spans columns so.
+    fn split_figures(&self, line: &Line) -> Option<Line> {
+        let spans = |c: &super::layout::Cell| self.column_of(c.x0) < self.column_of(c.x1 - 0.01);
+        if !line.cells.iter().any(|c| spans(c) && !c.breaks.is_empty()) {
+            return None;
+        }
+        let mut cells = Vec::with_capacity(line.cells.len() + 1);
+        let mut changed = false;
+        for c in &line.cells {
+            let (first, last) = (self.column_of(c.x0), self.column_of(c.x1 - 0.01));
+            let split = (first < last)
+                .then(|| c.breaks.len().checked_sub(1))
+                .flatten()
+                .filter(|&i| {
+                    let (at, left_x1, right_x0) = c.breaks[i];
+                    is_figure(&c.text[at..])
+                        && self.column_of(left_x1 - 0.01) == first
+                        && (self.column_of(right_x0) == last || self.ends_a_column(c.x1, line.height))
+                });
+            match split {
+                Some(i) => {
+                    let (left, right) = c.split_at(i);
+                    cells.push(left);
+                    cells.push(right);
+                    changed = true;
+                }
+                None => cells.push(c.clone()),
+            }
+        }
+        changed.then(|| Line { cells, ..line.clone() })
+    }
+
+    /// Whether `x1` is where a header cell ends (within half a line height).
+    fn ends_a_column(&self, x1: f64, height: f64) -> bool {
+        self.edges.iter().any(|(_, e)| (x1 - e).abs() <= 0.5 * height)
     }
 
     /// A line of two or more cells, most of them starting or ending where a header cell does
@@ -240,7 +284,8 @@ pub(super) fn table_at(lines: &[Line], start: usize) -> Option<(Block, usize)> {
     let mut padded_rows: Option<bool> = None;
     let mut serials = Serials::default();
     while j < lines.len() {
-        let line = &lines[j];
+        let split = columns.split_figures(&lines[j]);
+        let line = split.as_ref().unwrap_or(&lines[j]);
         let gap = (line.y - last_y) / line.height.max(header.height);
         // a padded row, or the first line of a cell centred in one (the row's other cells
         // follow right under it)

@@ -44,6 +44,29 @@ pub(super) struct Cell {
     pub x0: f64,
     pub x1: f64,
     pub text: String,
+    /// Where its words meet: the byte offset of the next word in `text`, the end of the
+    /// word before and the start of the word after.
+    pub breaks: Vec<(usize, f64, f64)>,
+}
+
+impl Cell {
+    /// The cell split at its break `i`: the words before and the words after.
+    pub fn split_at(&self, i: usize) -> (Cell, Cell) {
+        let (at, left_x1, right_x0) = self.breaks[i];
+        let left = Cell {
+            x0: self.x0,
+            x1: left_x1,
+            text: self.text[..at].trim_end().to_string(),
+            breaks: self.breaks[..i].to_vec(),
+        };
+        let right = Cell {
+            x0: right_x0,
+            x1: self.x1,
+            text: self.text[at..].to_string(),
+            breaks: self.breaks[i + 1..].iter().map(|(b, l, r)| (b - at, *l, *r)).collect(),
+        };
+        (left, right)
+    }
 }
 
 /// A line of running text as cells.
@@ -165,6 +188,7 @@ fn cells(words: &[words::Word]) -> Vec<Cell> {
         match cells.last_mut() {
             Some(cell) if w.x0 - cell.x1 < CELL_GAP * w.size => {
                 cell.text.push(' ');
+                cell.breaks.push((cell.text.len(), cell.x1, w.x0));
                 cell.text.push_str(&w.text);
                 cell.x1 = cell.x1.max(w.x1);
             }
@@ -172,6 +196,7 @@ fn cells(words: &[words::Word]) -> Vec<Cell> {
                 x0: w.x0,
                 x1: w.x1,
                 text: w.text.clone(),
+                breaks: Vec::new(),
             }),
         }
     }
@@ -439,6 +464,86 @@ mod tests {
         let mut g = line(1, 100.0, &[(10.0, "Item"), (200.0, "Quantity"), (300.0, "Unit")]);
         g.extend(line(1, 114.0, &[(10.0, "Gloves"), (225.0, "1,000"), (300.0, "pcs")]));
         assert_eq!(table(&blocks(g, &[]))[1], vec!["Gloves", "1,000", "pcs"]);
+    }
+
+    #[test]
+    fn a_long_right_aligned_quantity_near_the_description_is_its_own_cell() {
+        let mut g = line(
+            1,
+            100.0,
+            &[(10.0, "Item"), (40.0, "Description"), (200.0, "Qty"), (240.0, "Un")],
+        );
+        g.extend(line(
+            1,
+            114.0,
+            &[
+                (10.0, "10"),
+                (40.0, "SAFETY"),
+                (75.0, "BOOT"),
+                (185.0, "24.000"),
+                (240.0, "PR"),
+            ],
+        ));
+        // "EP" ends at 160, the quantity starts 8 pt later (under a font size: one cell with
+        // it), ending 2 pt short of "Qty"'s end
+        g.extend(line(
+            1,
+            128.0,
+            &[
+                (10.0, "20"),
+                (40.0, "EARPLUG"),
+                (80.0, "CORDED"),
+                (115.0, "ARUSHA"),
+                (150.0, "EP"),
+                (168.0, "1,000.000"),
+                (240.0, "PR"),
+            ],
+        ));
+        // the same a cell gap away
+        g.extend(line(
+            1,
+            142.0,
+            &[(10.0, "30"), (40.0, "HELMET"), (170.0, "2,000.000"), (240.0, "EA")],
+        ));
+        let rows = table(&blocks(g, &[]));
+        assert_eq!(rows[1], vec!["10", "SAFETY BOOT", "24.000", "PR"]);
+        assert_eq!(rows[2], vec!["20", "EARPLUG CORDED ARUSHA EP", "1,000.000", "PR"]);
+        assert_eq!(rows[3], vec!["30", "HELMET", "2,000.000", "EA"]);
+    }
+
+    #[test]
+    fn a_description_running_into_the_next_column_is_not_split_at_a_number_inside_it() {
+        let mut g = line(
+            1,
+            100.0,
+            &[(10.0, "Item"), (40.0, "Description"), (200.0, "Qty"), (240.0, "Un")],
+        );
+        g.extend(line(
+            1,
+            114.0,
+            &[
+                (10.0, "10"),
+                (40.0, "SAFETY"),
+                (75.0, "BOOT"),
+                (185.0, "24.000"),
+                (240.0, "PR"),
+            ],
+        ));
+        // the description's last word, a size, ends far from any header edge
+        g.extend(line(
+            1,
+            128.0,
+            &[
+                (10.0, "20"),
+                (40.0, "HOSE"),
+                (65.0, "CLAMP"),
+                (100.0, "SIZE"),
+                (125.0, "100"),
+                (300.0, "5"),
+            ],
+        ));
+        let rows = table(&blocks(g, &[]));
+        assert_eq!(rows[2][1], "HOSE CLAMP SIZE 100");
     }
 
     #[test]
