@@ -326,6 +326,9 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                                 implicit.extend(t.items);
                             }
                         }
+                        // a form of labelled fields ("Vessels | Launches EA 11, EA 12 and EA
+                        // 15", "Office | +65 6545 1187"): no item lines
+                        _ if tables::is_form(rows) => {}
                         // Not an item table: its rows may still be item lines ("Gloves 20 pcs").
                         _ => implicit.extend(rows.iter().filter_map(|r| lines::item(r.join(" ").trim()))),
                     }

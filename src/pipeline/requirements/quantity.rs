@@ -359,9 +359,83 @@ pub(super) fn follows(prev: &[u32], next: &[u32]) -> bool {
     }
 }
 
+/// A figure in decimal-comma notation, alone or before a unit: "1.200,000", "25,000 BX",
+/// "0,61".
+static COMMA_FIGURE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<n>\d{1,3}(?:\.\d{3})+,\d+|\d+,\d+)(?P<rest>\s*[A-Za-z].*)?$").expect("regex"));
+
+/// The rows of a table written in decimal-comma notation (as ERP systems set to European
+/// number formats export them: "1.200,000" for 1200, "48,00" for 48), with its figures in
+/// decimal points; None when the table is not in that notation. A table is, when some of
+/// its figures can be read only so ("1.200,000", a price "0,61") and none only the other way
+/// ("1,200.00", "48.50"); then "25,000" is 25, not twenty-five thousand.
+pub(super) fn in_decimal_points(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>> {
+    static ONLY_COMMA: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,\d{1,2})$").expect("regex"));
+    static ONLY_POINT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d{2})$").expect("regex"));
+    let (mut comma, mut point) = (false, false);
+    for cell in rows.iter().flatten() {
+        let t = cell.trim();
+        if !t.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        comma |= ONLY_COMMA.is_match(t);
+        point |= ONLY_POINT.is_match(t);
+    }
+    if !comma || point {
+        return None;
+    }
+    let convert = |cell: &String| match COMMA_FIGURE.captures(cell.trim()) {
+        Some(c) => {
+            let n = c["n"].replace('.', "").replace(',', ".");
+            format!("{n}{}", c.name("rest").map_or("", |r| r.as_str()))
+        }
+        None => cell.clone(),
+    };
+    Some(rows.iter().map(|r| r.iter().map(convert).collect()).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_table_in_decimal_commas_reads_its_figures_so() {
+        let t = rows(&[
+            &["Item", "Short Text", "Quantity", "Un", "Valn Price"],
+            &["00010", "RESPIRATOR N95", "25,000", "BX", "48,00"],
+            &["00040", "EARPLUG FOAM", "1.200,000", "PR", "0,61"],
+            &["00050", "SEALANT", "6,000 EA", "", "22.06.2026"],
+        ]);
+        let fixed = in_decimal_points(&t).expect("decimal commas");
+        assert_eq!(fixed[1][2], "25.000");
+        assert_eq!(fixed[1][4], "48.00");
+        assert_eq!(fixed[2][2], "1200.000");
+        assert_eq!(fixed[3][2], "6.000 EA");
+        assert_eq!(fixed[3][4], "22.06.2026");
+        assert_eq!(fixed[1][0], "00010");
+    }
+
+    #[test]
+    fn thousands_commas_stay_thousands() {
+        // "1,000" alone could be either; a price in points says which
+        let t = rows(&[
+            &["Description", "Qty", "Price"],
+            &["Gloves", "1,000", "12.50"],
+            &["Masks", "2,500", "0,75"],
+        ]);
+        assert!(in_decimal_points(&t).is_none());
+        let t = rows(&[&["Description", "Qty"], &["Gloves", "1,000"], &["Masks", "250"]]);
+        assert!(in_decimal_points(&t).is_none());
+    }
 
     fn c(s: &str) -> Option<(String, Option<&'static str>)> {
         cell(s).map(|(q, u)| (q.to_string(), u))

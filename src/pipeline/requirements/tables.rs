@@ -102,10 +102,29 @@ pub(super) fn row_under(header: &[String], line: &str) -> Option<Requirement> {
     }
 }
 
+/// A form of labelled fields: most rows a label (a few words without figures) beside a value
+/// that is no quantity ("RFQ Ref | EALS-26-014", "Vessels | Launches EA 11, EA 12 and EA
+/// 15"). A two-column item list gives quantities beside its names ("Nitrile gloves | 20
+/// pcs").
+pub(super) fn is_form(rows: &[Vec<String>]) -> bool {
+    let fields = rows
+        .iter()
+        .filter(|r| {
+            let filled: Vec<&str> = r.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+            matches!(filled.as_slice(), [label, value]
+                if label.split_whitespace().count() <= 4
+                    && !label.bytes().any(|b| b.is_ascii_digit())
+                    && quantity::cell(value).is_none())
+        })
+        .count();
+    rows.len() >= 2 && 5 * fields >= 3 * rows.len()
+}
+
 /// The items of a table with the evidence that it is an item list.
 pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     let joined = offset::joined(rows);
-    let rows: &[Vec<String>] = &joined;
+    let points = quantity::in_decimal_points(&joined);
+    let rows: &[Vec<String>] = points.as_deref().unwrap_or(&joined);
     if let Some(items) = record::items(rows) {
         return Some(TableItems { items, explicit: true });
     }

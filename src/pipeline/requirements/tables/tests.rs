@@ -591,3 +591,24 @@ fn quantities_written_in_the_description_cells() {
         ])
     );
 }
+
+#[test]
+fn a_form_of_labelled_fields_is_no_item_list() {
+    let rows = |cells: &[[&str; 2]]| -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    assert!(is_form(&rows(&[
+        ["RFQ Ref", "EALS-RFQ-26-014"],
+        ["Office", "+65 6545 1187"],
+        ["Deliver to", "Changi Point Ferry Terminal Store, Singapore 499172"],
+        ["Vessels", "Launches EA 11, EA 12 and EA 15"],
+    ])));
+    assert!(!is_form(&rows(&[
+        ["Nitrile gloves, size L", "20 boxes"],
+        ["Safety helmet", "12 pcs"],
+        ["Ear plugs", "200 pairs"],
+    ])));
+}
