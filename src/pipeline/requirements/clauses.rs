@@ -173,10 +173,13 @@ pub(super) fn read(line: &str) -> LineItems {
                 continue;
             }
         }
-        if let Some(found) = one(c)
-            .map(|r| (r, false))
-            .or_else(|| listed::weak_clause(c).map(|r| (r, true)))
-        {
+        if let Some(found) = one(c).map(|r| (r, false)).or_else(|| {
+            listed::weak_clause(c).map(|mut r| {
+                // whom or where it is for is no part of it ("… bins OT8 for the lift lobbies")
+                r.description = remarks::without_remark_in_description(&r.description).to_string();
+                (r, true)
+            })
+        }) {
             // ("… ladder, 6 steps" is a detail; "…, 1 Bosch GST 750 jigsaw" names an item)
             comma_weak |= found.1 && after_comma && found.0.description.split_whitespace().count() <= 2;
             read_parts.push(found);
@@ -220,7 +223,10 @@ pub(super) fn read(line: &str) -> LineItems {
         Some(w)
             if parts.len() >= 2
                 && !parts[0].1
-                && parts[1..].iter().all(|(p, _)| w.description.contains(&p.description))
+                && parts[1..].iter().all(|(p, _)| {
+                    w.description
+                        .contains(remarks::without_remark_in_description(&p.description))
+                })
                 && !parts.iter().any(|(p, _)| lines::attribute_only(&p.description))
                 && !comma_weak =>
         {
@@ -476,6 +482,16 @@ mod tests {
         assert_eq!(
             got,
             [("Bosch GSH 388 demolition hammers".into(), "6".into(), "units".into())]
+        );
+        let got = all(
+            "For the bin centre we need 5 of the 120L wheeled bins in blue, plus 3 stainless steel open top bins OT8 for the lift lobbies.",
+        );
+        assert_eq!(
+            got,
+            [
+                ("120L wheeled bins in blue".into(), "5".into(), "pcs".into()),
+                ("stainless steel open top bins OT8".into(), "3".into(), "pcs".into())
+            ]
         );
         let got = all("If you carry them, we would also like 20 sheets of 18mm marine plywood (4 x 8 ft).");
         assert_eq!(

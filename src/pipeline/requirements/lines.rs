@@ -228,9 +228,28 @@ fn item_as_written(text: &str) -> Option<Requirement> {
         .or_else(|| {
             let rest = ASK_IN_SENTENCE.replace(text, "");
             (rest.len() < text.len() && quantity::figures(&rest).starts_with(|c: char| c.is_ascii_digit()))
-                .then(|| item(&rest))
+                .then(|| item(&rest).or_else(|| requested_count(&rest)))
                 .flatten()
         })
+}
+
+/// What follows a request verb inside a sentence, its count first: the verb marks the figure
+/// as the quantity, so no unit need follow it ("for the bin centre we need 5 of the 120L
+/// wheeled bins", "our team would like 3 stainless steel open top bins").
+fn requested_count(rest: &str) -> Option<Requirement> {
+    static COUNT_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"(?i)^{NUM}\s*(?:{UNIT}(?:\s*[:\-–]\s*|\s+))?(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+|an?\s+)?(?P<d>.+?)\.?$"
+        ))
+        .expect("regex")
+    });
+    let text = quantity::figures(rest.trim());
+    let found = accept(&COUNT_FIRST.captures(&text)?, UnitRule::Optional)?;
+    let first = found
+        .description
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())?;
+    (!super::listed::counts_no_item(first)).then_some(found)
 }
 
 /// The line without its list marker ("1)", "•", "a.").

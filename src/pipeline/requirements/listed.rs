@@ -128,6 +128,13 @@ const NOT_ITEM_AFTER: &[&str] = &[
     "storeys",
 ];
 
+/// Whether a figure before `word` counts no item: a date, a time, a term, people or
+/// places ("3 months", "2 weeks'", "40 workers").
+pub(super) fn counts_no_item(word: &str) -> bool {
+    let word = word.to_ascii_lowercase();
+    NOT_ITEM_AFTER.contains(&word.as_str()) || lines::is_term(&word)
+}
+
 /// Words before a bare figure that make it a label's value, not a quantity: "Tel - 6778",
 /// "Level: 3", "Page 2", "Bay - 4".
 const NOT_ITEM_BEFORE: &[&str] = &[

@@ -87,6 +87,19 @@ const PLACE_WORDS: &[&str] = &[
     "kitchen",
     "pantry",
     "lobby",
+    "lane",
+    "deck",
+    "centre",
+    "center",
+    "corridor",
+    "entrance",
+    "reception",
+    "basement",
+    "rooftop",
+    "residents",
+    "tenants",
+    "estate",
+    "gym",
     "toilet",
     "toilets",
     "workshop",
@@ -164,7 +177,18 @@ fn is_prose(bracket: &str) -> bool {
 fn names_any(text: &str, words: &[&str]) -> bool {
     text.to_ascii_lowercase()
         .split(|ch: char| !ch.is_ascii_alphabetic())
-        .any(|w| words.contains(&w))
+        .any(|w| words.contains(&w) || singular(w).is_some_and(|s| words.contains(&s.as_str())))
+}
+
+/// An English plural's singular ("lobbies" → "lobby", "lanes" → "lane"); None for a word
+/// that is no plural.
+fn singular(word: &str) -> Option<String> {
+    if let Some(stem) = word.strip_suffix("ies") {
+        return Some(format!("{stem}y"));
+    }
+    word.strip_suffix('s')
+        .filter(|s| s.len() >= 3 && !s.ends_with('s'))
+        .map(str::to_string)
 }
 
 fn strip_remarks(text: &str, places_only: bool) -> &str {
@@ -261,6 +285,14 @@ mod tests {
         assert_eq!(
             without_remark_in_description("wet floor signs for the new site at Changi"),
             "wet floor signs"
+        );
+        assert_eq!(
+            without_remark_in_description("pressure washer for the back lanes"),
+            "pressure washer"
+        );
+        assert_eq!(
+            without_remark_in_description("open top bins for the lift lobbies"),
+            "open top bins"
         );
     }
 }

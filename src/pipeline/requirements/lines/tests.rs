@@ -96,6 +96,21 @@ fn asked_to_quote_inside_a_sentence() {
         clause("Can also add 1 unit makita angle grinder GA4030"),
         some("makita angle grinder GA4030", "1", "units")
     );
+    // the verb marks the figure: no unit needs to follow it
+    assert_eq!(
+        clause("For the bin centre we need 5 of the 120L wheeled bins with foot pedal WPB120CP in blue"),
+        some("120L wheeled bins with foot pedal WPB120CP in blue", "5", "pcs")
+    );
+    assert_eq!(
+        clause("Our stores team would like 3 stainless steel open top bins OT8 (dia 500 x 900mm)"),
+        some("stainless steel open top bins OT8 (dia 500 x 900mm)", "3", "pcs")
+    );
+    assert_eq!(
+        clause("The contractor needs 4 Bosch GBH 2-26 rotary hammers for the lift lobbies"),
+        some("Bosch GBH 2-26 rotary hammers", "4", "pcs")
+    );
+    // a figure after the verb that counts no product stays prose
+    assert_eq!(clause("For the delivery we need 2 weeks notice"), None);
 }
 
 /// What a buyer adds after the quantity is no part of the item: a remark in brackets, whom
