@@ -26,7 +26,9 @@ use crate::catalog::search::calibration::{self, Features};
 use crate::catalog::search::normalize;
 use crate::catalog::search::scoring::{self, ProductTerm, QueryScorer};
 use crate::catalog::synonyms::Synonyms;
-use crate::pipeline::matching::TIE_MARGIN;
+/// How far below the best score a product may be and still be put first by its calibrated
+/// confidence (see `rank_for`). Beyond it the score's order stands.
+const REORDER_WINDOW: f64 = 0.10;
 
 /// How many unknown-word readings are tried per word.
 const EXPANSIONS_PER_WORD: usize = 3;
@@ -498,14 +500,16 @@ impl CatalogIndex {
                 }
             })
             .collect();
-        // Of the products the score cannot tell apart (within the tie margin of the best), the
+        // Of the products close to the best (within `REORDER_WINDOW` of its score), the
         // calibrated confidence picks the first: for "AN 302-72", "AN 302-72" before "AN
-        // 302-42". Such a line goes to a person all the same (a tie); the others keep their
-        // order by score.
+        // 302-42"; for "… STANLEY STGS9100", the long name with "STGS9100-XD" before a short
+        // one without the code. One promoted so has a margin below the tie margin and goes to a
+        // person all the same, with the product the score preferred as an alternative; the
+        // others keep their order by score.
         let top = ranked.first().map_or(0.0, |r| r.score);
-        let tied = ranked.iter().take_while(|r| top - r.score < TIE_MARGIN).count();
+        let close = ranked.iter().take_while(|r| top - r.score < REORDER_WINDOW).count();
         if let Some(best) =
-            (0..tied).max_by(|a, b| ranked[*a].confidence.total_cmp(&ranked[*b].confidence).then(b.cmp(a)))
+            (0..close).max_by(|a, b| ranked[*a].confidence.total_cmp(&ranked[*b].confidence).then(b.cmp(a)))
         {
             ranked[..=best].rotate_right(1);
         }
@@ -619,6 +623,7 @@ pub async fn current_version(db: impl sqlx::PgExecutor<'_>) -> Result<i64, sqlx:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::matching::TIE_MARGIN;
 
     fn index(names: &[(&str, &str)], synonyms: Synonyms) -> CatalogIndex {
         CatalogIndex::build(

@@ -80,7 +80,10 @@ const STOP_WORDS: &[&str] = &[
 /// 15: "100 pairs per box" a count per pack as "100 prs/box" is; "not the set" negates "set".
 /// 16: the marks ™ ® © are dropped before compatibility normalisation spells them out
 /// ("ALLRIGHT™" is "allright", not "allrighttm").
-pub const VERSION: u8 = 16;
+/// 17: an inch fraction after a metric size is in inches ("10MM X 3/8" = 10 mm x 0.375 in);
+/// a roll's "500mmx50m" = "50mx500mm"; a shoe's size pair "41/42" = "SIZE 41/42" → "size41
+/// size42"; "W/OUT X" negates as "without X" does.
+pub const VERSION: u8 = 17;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -149,10 +152,11 @@ static RE_PER_ROLL: LazyLock<Regex> = LazyLock::new(|| {
 /// A percentage spelt out ("70 PERCENT" = "70%").
 static RE_PERCENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d)\s*(?:percent|per\s+cent|pct)\b").expect("regex"));
-/// "without X", "w/o X", "non-X", "not X": what the item is not (a bare "no" is too often
-/// "No. 5" or "NO BRAND" to tell).
+/// "without X", "w/o X", "w/out X", "non-X", "not X": what the item is not (a bare "no" is
+/// too often "No. 5" or "NO BRAND" to tell).
 static RE_NEGATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b(?:without|not|non)|\bw/o)[\s\-]*(?:\b(?:the|a|an|any)\s+)?\b([a-z]{3,})\b").expect("regex")
+    Regex::new(r"(?:\b(?:without|not|non)|\bw/o(?:ut)?)[\s\-]*(?:\b(?:the|a|an|any)\s+)?\b([a-z]{3,})\b")
+        .expect("regex")
 });
 /// Inch fractions spelt out: "half inch", "three-quarter inch", "one and a half inches".
 static RE_SPELT_INCH: LazyLock<Regex> = LazyLock::new(|| {
@@ -655,8 +659,20 @@ pub fn dimension_equivalents(t: &str) -> Vec<String> {
             .filter(|c| units::is_length(&c[2]))
             .map(|c| c[2].to_string())
     };
+    // a roll's width in millimetres by its length in metres either way round too: "500mmx50m"
+    // = "50mx500mm"
+    let metric = |u: &Option<String>| u.as_deref().is_some_and(|u| matches!(u, "mm" | "cm" | "m"));
     let swapped = match t.split('x').collect::<Vec<_>>()[..] {
-        [a, b] if a != b && unit(a).is_some_and(|u| u == "m") && unit(a) == unit(b) => Some(format!("{b}x{a}")),
+        [a, b]
+            if a != b
+                && metric(&unit(a))
+                && metric(&unit(b))
+                && (unit(a) == unit(b) && unit(a).is_some_and(|u| u == "m")
+                    || unit(a) != unit(b)
+                        && (unit(a).is_some_and(|u| u == "m") || unit(b).is_some_and(|u| u == "m"))) =>
+        {
+            Some(format!("{b}x{a}"))
+        }
         _ => None,
     };
     if let Some(bare) = bare_dimensions(t) {
@@ -797,13 +813,9 @@ fn canonical_dimensions(parts: &[&str]) -> Vec<String> {
                 .find_map(|(_, u)| *u)
                 .filter(|u| units::is_length(u))
                 .map(|u| if u == "m" { "mm" } else { u })
-                .or_else(|| {
-                    split[..i]
-                        .iter()
-                        .rev()
-                        .find_map(|(_, u)| *u)
-                        .filter(|u| *u == "in" && is_inch_fraction(&split[i].0))
-                })
+                // an inch fraction after the last unit is in inches ("4in x 5/8", "10mm x 3/8":
+                // fractions are no metric sizes)
+                .or_else(|| is_inch_fraction(&split[i].0).then_some("in"))
         })
         .collect();
     split

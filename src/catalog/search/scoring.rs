@@ -302,6 +302,25 @@ impl<'a> QueryScorer<'a> {
             .iter()
             .map(|t| self.credit(t, product).map(|(c, i)| (c, Some(i))))
             .collect();
+        // A model code the request writes closed and the product apart ("DOT4" against "DOT 4",
+        // read beside its runs "dot" and "4"): found, when the request has the code's every run
+        // ("kc" alone is not "KC06511") and the product each of them.
+        for k in 0..credits.len() {
+            if credits[k].is_none() && self.terms[k].code {
+                let runs: Vec<usize> = (0..credits.len())
+                    .filter(|&j| self.terms[j].part_of == Some(k))
+                    .collect();
+                let covered: usize = runs.iter().map(|&j| self.terms[j].chars).sum();
+                if runs.len() >= 2
+                    && covered == self.terms[k].chars
+                    && runs
+                        .iter()
+                        .all(|&j| credits[j].is_some_and(|(c, at)| c >= 1.0 && at.is_some()))
+                {
+                    credits[k] = Some((1.0, None));
+                }
+            }
+        }
         // A size that is a part of a dimension found is found with it (not of one read as a
         // misspelling of another dimension).
         for k in 0..credits.len() {
@@ -806,6 +825,39 @@ mod tests {
         assert!(score(&q, &tokens("FUJIDA AWS68"), &v, &HashMap::new()) > 0.99);
         assert!(is_run_of("aws", "aws68") && is_run_of("68", "aws68"));
         assert!(!is_run_of("ws", "aws68") && !is_run_of("6", "aws68"));
+    }
+
+    #[test]
+    fn a_code_written_apart_in_the_product_is_found_by_its_runs() {
+        let v = vocabulary_of(&[
+            "BL BRAKE OIL DOT 4 - 1L",
+            "CASTROL BRAKE FLUID (DOT4) 1L",
+            "BL BRAKE OIL DOT 3 - 1L",
+        ]);
+        let none = HashMap::new();
+        let missed = |query: &[&str], name: &str| {
+            let q: Vec<String> = query.iter().map(|t| t.to_string()).collect();
+            let scorer = QueryScorer::new(&q, &v, &none);
+            let product = tokens(name);
+            let classes: Vec<Option<String>> = product.iter().map(|t| attribute_class(t)).collect();
+            let terms: Vec<ProductTerm<'_>> = product
+                .iter()
+                .zip(&classes)
+                .map(|(t, c)| ProductTerm {
+                    text: t,
+                    idf: v.idf(t),
+                    class: c.as_deref(),
+                })
+                .collect();
+            scorer.parts(&terms).codes_missed
+        };
+        // "DOT 4" read as the catalog's code "dot4" beside its runs
+        let dot4 = ["brake", "oil", "dot4", "dot", "4", "bl"];
+        assert_eq!(missed(&dot4, "BL BRAKE OIL DOT 4 - 1L"), 0);
+        // not when a run is missing: DOT 3 is another fluid
+        assert!(missed(&dot4, "BL BRAKE OIL DOT 3 - 1L") >= 1);
+        // one run of a code is not the code
+        assert_eq!(missed(&["kc", "jumbo", "roll", "kc06511"], "KC JUMBO ROLL KC06514"), 1);
     }
 
     #[test]

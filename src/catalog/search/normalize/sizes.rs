@@ -59,6 +59,14 @@ static RE_BARE_SIZE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[\s,(/-])(xs|xl|xxl|xxxl|[2-5]xl)\b").expect("regex"));
 /// "size2xl" → "sizexxl": the same size.
 static RE_NUMBERED_XL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bsize([2-3])xl\b").expect("regex"));
+/// A shoe's two sizes written as a pair, labelled or not: EU and the next EU size ("SIZE
+/// 41/42", "OXYSAFE (BLACK) 41/42"), UK and EU ("SIZE:10/44", "08/42").
+static RE_SIZE_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?P<pre>^|[\s,(:])(?:(?:size|sz)\s*[:.]?\s*)?0*(?P<a>\d{1,2}(?:\.5)?)\s*/\s*(?P<b>\d{2})(?P<end>$|[\s,)])",
+    )
+    .expect("regex")
+});
 /// A size in numbers and letters: "SIZE 9/L", "SIZE:8/M" → both sizes.
 static RE_DUAL_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -149,6 +157,21 @@ pub(super) fn mark(text: &str) -> String {
                 }
                 Some(_) => c[0].to_string(),
                 None => format!("{word} size {} ", &c["s"]),
+            }
+        })
+        .into_owned();
+    // "size 41/42", "41/42", "10/44" → "size41 size42", "size10 size44"
+    let s = RE_SIZE_PAIR
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            let (a, b) = (&c["a"], &c["b"]);
+            let pair = match (a.parse::<f64>(), b.parse::<f64>()) {
+                (Ok(x), Ok(y)) => (34.0..=50.0).contains(&y) && (x == y - 1.0 || (1.0..=14.0).contains(&x)),
+                _ => false,
+            };
+            if pair {
+                format!("{} size{a} size{b} {}", &c["pre"], &c["end"])
+            } else {
+                c[0].to_string()
             }
         })
         .into_owned();

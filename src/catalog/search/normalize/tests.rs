@@ -440,6 +440,8 @@ fn a_percentage_spelt_out() {
 #[test]
 fn a_roll_written_length_by_width() {
     assert!(dimension_equivalents("1mx50m").contains(&"50mx1m".to_string()));
+    assert!(dimension_equivalents("500mmx50m").contains(&"50mx500mm".to_string()));
+    assert!(dimension_equivalents("50mx500mm").contains(&"500mmx50m".to_string()));
     assert!(!dimension_equivalents("4inx2.5mm").iter().any(|e| e.starts_with("2.5")));
     assert!(!dimension_equivalents("35cmx25cm").contains(&"25cmx35cm".to_string()));
 }
@@ -579,4 +581,32 @@ fn trade_marks_are_no_part_of_a_word() {
     assert_eq!(n("ALLRIGHT™ CUT OFF WHEEL"), "allright cut off wheel");
     assert_eq!(n("WEICONLOCK® AN 302-72"), n("WEICONLOCK AN 302-72"));
     assert_eq!(n("3M™ Scotch-Brite™"), n("3M Scotch-Brite"));
+}
+
+#[test]
+fn an_inch_fraction_after_a_metric_size_is_in_inches() {
+    // a push-in fitting for 10 mm tube with a 3/8" thread
+    let t = tokens("PUSH IN FITTING 10MM X 3/8 MALE STUD");
+    assert!(t.contains(&"0.375in".to_string()), "{t:?}");
+    assert!(t.contains(&"10mm".to_string()), "{t:?}");
+    assert_eq!(n("10mm x 3/8"), n("10MM X 3/8\""));
+}
+
+#[test]
+fn a_pair_of_shoe_sizes_reads_alike_labelled_or_not() {
+    assert_eq!(n("Oxysafe black size 41/42"), n("OXYSAFE BLACK 41/42"));
+    assert_eq!(n("boot SIZE:44/45"), n("boot 44/45"));
+    assert!(tokens("SAFETY SHOE (BLACK) 10/44").contains(&"size44".to_string()));
+    // not a fraction or a code
+    assert!(!tokens("SOCKET 5/16").iter().any(|t| t.starts_with("size")));
+    assert!(!tokens("PIPE 12/20").iter().any(|t| t.starts_with("size")));
+}
+
+#[test]
+fn w_out_negates_as_without() {
+    assert_eq!(
+        n("SWIVEL BRACKET 135 X 110 W/OUT BRAKE"),
+        n("swivel bracket 135 x 110 without brake")
+    );
+    assert!(tokens("castor w/out brake").contains(&"nonbrake".to_string()));
 }
