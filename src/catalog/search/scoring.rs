@@ -89,6 +89,14 @@ fn is_grit(n: u32) -> bool {
     (8..=5000).contains(&n) && (n < 100 || n.is_multiple_of(10))
 }
 
+/// "m5" → "5mm": an ISO metric thread names its nominal diameter in millimetres (a riveter
+/// or tap "M5" is the catalog's "5MM" one).
+fn thread_equivalent(t: &str) -> Option<String> {
+    let n = t.strip_prefix('m')?;
+    let value: u32 = n.parse().ok().filter(|_| !n.starts_with('0'))?;
+    (2..=64).contains(&value).then(|| format!("{value}mm"))
+}
+
 /// "70s" → "70pcs": a count as buyers write it without the apostrophe.
 fn count_equivalent(t: &str) -> Option<String> {
     let n = t.strip_suffix('s')?;
@@ -209,6 +217,7 @@ impl<'a> QueryScorer<'a> {
                     .into_iter()
                     // "70s" of wipes is a count: "70'S" = "70pcs"
                     .chain(count_equivalent(t))
+                    .chain(thread_equivalent(t))
                     .collect(),
                 Some("pcs") => t.strip_suffix("pcs").map(|n| format!("{n}s")).into_iter().collect(),
                 _ => Vec::new(),
@@ -825,6 +834,20 @@ mod tests {
         assert!(score(&q, &tokens("FUJIDA AWS68"), &v, &HashMap::new()) > 0.99);
         assert!(is_run_of("aws", "aws68") && is_run_of("68", "aws68"));
         assert!(!is_run_of("ws", "aws68") && !is_run_of("6", "aws68"));
+    }
+
+    #[test]
+    fn a_metric_thread_is_its_diameter() {
+        assert_eq!(thread_equivalent("m5").as_deref(), Some("5mm"));
+        assert_eq!(thread_equivalent("m12").as_deref(), Some("12mm"));
+        for t in ["m", "m05", "m1", "m100", "mx5", "m5a"] {
+            assert_eq!(thread_equivalent(t), None, "{t}");
+        }
+        let v = vocabulary_of(&["G-TECH AIR NUT RIVETER 5MM AN-800", "G-TECH AIR NUT RIVETER 6MM AN-800"]);
+        let q: Vec<String> = tokens("G-Tech air nut riveter M5 AN-800");
+        let five = score(&q, &tokens("G-TECH AIR NUT RIVETER 5MM AN-800"), &v, &HashMap::new());
+        let six = score(&q, &tokens("G-TECH AIR NUT RIVETER 6MM AN-800"), &v, &HashMap::new());
+        assert!(five > six, "{five} {six}");
     }
 
     #[test]
