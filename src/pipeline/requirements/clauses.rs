@@ -197,6 +197,21 @@ pub(super) fn read(line: &str) -> LineItems {
             last.description = format!("{}, {detail}", last.description);
             continue;
         }
+        // "… would like 3 stainless steel open top bins, 300mm dia x 760mm high for the lift
+        // lobbies": a clause after a comma that names no item, in no sentence's words once
+        // whom or where it is for is left out, goes on with the item's name (its size)
+        if previous.is_none()
+            && after_comma
+            && let Some((last, false)) = read_parts.last_mut()
+            && let detail = remarks::without_remark_in_description(c.trim_end_matches('.'))
+            && !detail.is_empty()
+            && detail.bytes().any(|b| b.is_ascii_digit())
+            && detail.split_whitespace().count() <= 8
+            && !is_prose(detail)
+        {
+            last.description = format!("{}, {detail}", last.description);
+            continue;
+        }
         // "48 cans of Weicon rust loosener and contact aerosol 400 mls": a short clause after
         // "and" that reads as no item and no prose goes on with the item's name
         if previous.is_none()
@@ -491,6 +506,25 @@ mod tests {
             [
                 ("120L wheeled bins in blue".into(), "5".into(), "pcs".into()),
                 ("stainless steel open top bins OT8".into(), "3".into(), "pcs".into())
+            ]
+        );
+        let got = all(
+            "Our cleaning team would like 3 stainless steel open top bins, 300mm dia x 760mm high for the lift lobbies.",
+        );
+        assert_eq!(
+            got,
+            [(
+                "stainless steel open top bins, 300mm dia x 760mm high".into(),
+                "3".into(),
+                "pcs".into()
+            )]
+        );
+        let got = all("Please also add disposable PE aprons - 5 packs, and Liao sponge pads (OCN-G130057), qty: 30.");
+        assert_eq!(
+            got,
+            [
+                ("disposable PE aprons".into(), "5".into(), "packs".into()),
+                ("Liao sponge pads (OCN-G130057)".into(), "30".into(), "pcs".into())
             ]
         );
         let got = all("If you carry them, we would also like 20 sheets of 18mm marine plywood (4 x 8 ft).");

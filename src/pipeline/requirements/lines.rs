@@ -227,9 +227,16 @@ fn item_as_written(text: &str) -> Option<Requirement> {
         })
         .or_else(|| {
             let rest = ASK_IN_SENTENCE.replace(text, "");
-            (rest.len() < text.len() && quantity::figures(&rest).starts_with(|c: char| c.is_ascii_digit()))
-                .then(|| item(&rest).or_else(|| requested_count(&rest)))
-                .flatten()
+            if rest.len() == text.len() {
+                return None;
+            }
+            // its count first ("… asked for 6 units of …", "… need 5 of the …"), or after it as
+            // an item line writes it ("please also add disposable PE aprons - 5 packs")
+            if quantity::figures(&rest).starts_with(|c: char| c.is_ascii_digit()) {
+                item(&rest).or_else(|| requested_count(&rest))
+            } else {
+                item(&rest)
+            }
         })
 }
 

@@ -227,12 +227,18 @@ static QUANTITY_OPENING: LazyLock<Regex> = LazyLock::new(|| {
 /// "24 pcs", "say 5 boxes", "We would take 24 bottles", "30 bottles please". The quantity as
 /// it can follow a description.
 pub(super) fn quantity_only(clause: &str) -> Option<&str> {
-    let t = without_remark(clause);
-    let t = match QUANTITY_OPENING.find(t) {
-        Some(m) => &t[m.end()..],
-        None => t,
+    static LABELLED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^\s*(?:qty|quantity)\s*[:.=]?\s*\d").expect("regex"));
+    let whole = without_remark(clause);
+    let t = match QUANTITY_OPENING.find(whole) {
+        Some(m) => &whole[m.end()..],
+        None => whole,
     };
     let t = t.trim().trim_end_matches(['.', '!']);
+    // "qty: 30": the label says it is the count, with or without a unit
+    if LABELLED.is_match(whole) && quantity::cell(t).is_some() {
+        return Some(whole.trim().trim_end_matches(['.', '!']));
+    }
     quantity::cell(t)
         .is_some_and(|(_, u)| u.is_some_and(|u| units::canonical(u).is_some()))
         .then_some(t)
@@ -251,6 +257,8 @@ mod tests {
         assert_eq!(quantity_only("any brand - 6 pcs"), Some("6 pcs"));
         assert_eq!(quantity_only("we need them by Friday"), None);
         assert_eq!(quantity_only("10 Bayfront Avenue"), None);
+        assert_eq!(quantity_only("qty: 30."), Some("qty: 30"));
+        assert_eq!(quantity_only("Level 30"), None);
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         | "gulung" => "rolls",
         "pair" | "pairs" | "pr" | "prs" | "paa" | "paar" | "pasang" | "paire" | "paires" | "pares" => "pairs",
         "pack" | "packs" | "pk" | "pak" | "pkt" | "pkts" | "packet" | "packets" => "packs",
-        "bottle" | "bottles" | "btl" | "btls" => "bottles",
+        "bottle" | "bottles" | "btl" | "btls" | "bt" => "bottles",
         "can" | "cans" => "cans",
         "tin" | "tins" => "tins",
         "drum" | "drums" => "drums",
@@ -103,6 +103,7 @@ mod tests {
         // SAP's units of measure
         assert_eq!(canonical("PAA"), Some("pairs"));
         assert_eq!(canonical("ROL"), Some("rolls"));
+        assert_eq!(canonical("BT"), Some("bottles"));
         assert_eq!(canonical("sleeves"), Some("sleeves"));
         assert_eq!(canonical("off"), Some("pcs"));
     }

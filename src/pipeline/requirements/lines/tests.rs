@@ -109,6 +109,11 @@ fn asked_to_quote_inside_a_sentence() {
         clause("The contractor needs 4 Bosch GBH 2-26 rotary hammers for the lift lobbies"),
         some("Bosch GBH 2-26 rotary hammers", "4", "pcs")
     );
+    // the count after the product, with its unit
+    assert_eq!(
+        clause("Please also add disposable PE aprons - 5 packs"),
+        some("disposable PE aprons", "5", "packs")
+    );
     // a figure after the verb that counts no product stays prose
     assert_eq!(clause("For the delivery we need 2 weeks notice"), None);
 }

@@ -63,7 +63,7 @@ static STOCK: LazyLock<Regex> = LazyLock::new(|| {
 /// "Colour", "Brand". (Of a table with no other description, a specification is the
 /// description: see `complete`.)
 static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:size|sizes|colou?rs?|brand|make|brand\s*/\s*make|preferred\s+brand|grade|finish|dimensions?|specs?\.?|specifications?|tech(?:nical)?\s+spec(?:ification)?s?|details)\s*$")
+    Regex::new(r"(?i)^\s*(?:size|sizes|(?:pack(?:ing)?|pkg|package|container)\s*(?:/\s*)?size|volume|capacity|colou?rs?|brand|make|brand\s*/\s*make|preferred\s+brand|grade|finish|dimensions?|specs?\.?|specifications?|tech(?:nical)?\s+spec(?:ification)?s?|details)\s*$")
         .expect("regex")
 });
 

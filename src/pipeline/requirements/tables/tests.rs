@@ -368,6 +368,19 @@ fn specification_size_colour_and_brand_columns_join_the_description() {
             one("Nitrile gloves size L Blue", "10", "pcs")
         ])
     );
+    // a pack size in a column of its own is the product's size, not the count
+    let got = t(&[
+        &["S/No", "Item Description", "Pack Size", "Qty", "UOM"],
+        &["1", "Consolidated Max D degreaser", "25 ltr", "4", "drum"],
+        &["2", "Orapi Easy-San food safe sanitiser", "5 L", "8", "can"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Consolidated Max D degreaser 25 ltr", "4", "drums"),
+            one("Orapi Easy-San food safe sanitiser 5 L", "8", "cans")
+        ])
+    );
 }
 
 /// A specification column alone is the description; two columns the header calls a
