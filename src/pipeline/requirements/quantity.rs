@@ -366,24 +366,25 @@ static COMMA_FIGURE: LazyLock<Regex> =
 
 /// The rows of a table written in decimal-comma notation (as ERP systems set to European
 /// number formats export them: "1.200,000" for 1200, "48,00" for 48), with its figures in
-/// decimal points; None when the table is not in that notation. A table is, when some of
-/// its figures can be read only so ("1.200,000", a price "0,61") and none only the other way
+/// decimal points; None when the table is not in that notation. A table is, when two or more
+/// of its figures can be read only so ("1.200,000", a price "0,61") and none only the other way
 /// ("1,200.00", "48.50"); then "25,000" is 25, not twenty-five thousand.
 pub(super) fn in_decimal_points(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>> {
     static ONLY_COMMA: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,\d{1,2})$").expect("regex"));
     static ONLY_POINT: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d{2})$").expect("regex"));
-    let (mut comma, mut point) = (false, false);
+    let (mut comma, mut point) = (0usize, false);
     for cell in rows.iter().flatten() {
         let t = cell.trim();
         if !t.starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
-        comma |= ONLY_COMMA.is_match(t);
+        comma += usize::from(ONLY_COMMA.is_match(t));
         point |= ONLY_POINT.is_match(t);
     }
-    if !comma || point {
+    // two such figures at least: one cell "5,10" (two sizes) says nothing of the table
+    if comma < 2 || point {
         return None;
     }
     let convert = |cell: &String| match COMMA_FIGURE.captures(cell.trim()) {
@@ -434,6 +435,12 @@ mod tests {
         ]);
         assert!(in_decimal_points(&t).is_none());
         let t = rows(&[&["Description", "Qty"], &["Gloves", "1,000"], &["Masks", "250"]]);
+        assert!(in_decimal_points(&t).is_none());
+        let t = rows(&[
+            &["Description", "Sizes", "Qty"],
+            &["Gloves", "8,9", "1,000"],
+            &["Masks", "", "250"],
+        ]);
         assert!(in_decimal_points(&t).is_none());
     }
 

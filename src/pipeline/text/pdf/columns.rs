@@ -170,7 +170,12 @@ impl Columns {
                 None => cells.push(c.clone()),
             }
         }
-        changed.then(|| Line { cells, ..line.clone() })
+        changed.then_some(Line {
+            page: line.page,
+            y: line.y,
+            height: line.height,
+            cells,
+        })
     }
 
     /// Whether `x1` is where a header cell ends (within half a line height).
