@@ -661,18 +661,12 @@ pub fn dimension_equivalents(t: &str) -> Vec<String> {
     };
     // a roll's width in millimetres by its length in metres either way round too: "500mmx50m"
     // = "50mx500mm"
-    let metric = |u: &Option<String>| u.as_deref().is_some_and(|u| matches!(u, "mm" | "cm" | "m"));
+    let metric = |p: &str| unit(p).filter(|u| matches!(u.as_str(), "mm" | "cm" | "m"));
     let swapped = match t.split('x').collect::<Vec<_>>()[..] {
-        [a, b]
-            if a != b
-                && metric(&unit(a))
-                && metric(&unit(b))
-                && (unit(a) == unit(b) && unit(a).is_some_and(|u| u == "m")
-                    || unit(a) != unit(b)
-                        && (unit(a).is_some_and(|u| u == "m") || unit(b).is_some_and(|u| u == "m"))) =>
-        {
-            Some(format!("{b}x{a}"))
-        }
+        [a, b] if a != b => match (metric(a), metric(b)) {
+            (Some(ua), Some(ub)) if ua == "m" || ub == "m" => Some(format!("{b}x{a}")),
+            _ => None,
+        },
         _ => None,
     };
     if let Some(bare) = bare_dimensions(t) {

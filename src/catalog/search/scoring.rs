@@ -589,8 +589,14 @@ pub fn score(
     expansions: &HashMap<String, Vec<String>>,
 ) -> f64 {
     let classes: Vec<Option<String>> = product.iter().map(|t| attribute_class(t)).collect();
-    let mut terms: Vec<ProductTerm<'_>> = Vec::with_capacity(product.len());
-    for (t, class) in product.iter().zip(&classes) {
+    QueryScorer::new(query, vocab, expansions).score(&product_terms(product, &classes, vocab))
+}
+
+/// A product's distinct terms with their weights and attribute classes (`classes[i]` is
+/// `attribute_class(product[i])`).
+fn product_terms<'a>(product: &'a [String], classes: &'a [Option<String>], vocab: &Vocabulary) -> Vec<ProductTerm<'a>> {
+    let mut terms: Vec<ProductTerm<'a>> = Vec::with_capacity(product.len());
+    for (t, class) in product.iter().zip(classes) {
         if terms.iter().any(|p| p.text == t.as_str()) {
             continue;
         }
@@ -600,7 +606,7 @@ pub fn score(
             class: class.as_deref(),
         });
     }
-    QueryScorer::new(query, vocab, expansions).score(&terms)
+    terms
 }
 
 /// Levenshtein distance ≤ 1, or one transposition of neighbours.
@@ -863,16 +869,7 @@ mod tests {
             let scorer = QueryScorer::new(&q, &v, &none);
             let product = tokens(name);
             let classes: Vec<Option<String>> = product.iter().map(|t| attribute_class(t)).collect();
-            let terms: Vec<ProductTerm<'_>> = product
-                .iter()
-                .zip(&classes)
-                .map(|(t, c)| ProductTerm {
-                    text: t,
-                    idf: v.idf(t),
-                    class: c.as_deref(),
-                })
-                .collect();
-            scorer.parts(&terms).codes_missed
+            scorer.parts(&product_terms(&product, &classes, &v)).codes_missed
         };
         // "DOT 4" read as the catalog's code "dot4" beside its runs
         let dot4 = ["brake", "oil", "dot4", "dot", "4", "bl"];

@@ -466,8 +466,8 @@ mod tests {
         assert_eq!(table(&blocks(g, &[]))[1], vec!["Gloves", "1,000", "pcs"]);
     }
 
-    #[test]
-    fn a_long_right_aligned_quantity_near_the_description_is_its_own_cell() {
+    /// A header whose "Qty" is narrower than its right-aligned figures, and a first row.
+    fn narrow_qty_header() -> Vec<Glyph> {
         let mut g = line(
             1,
             100.0,
@@ -484,6 +484,12 @@ mod tests {
                 (240.0, "PR"),
             ],
         ));
+        g
+    }
+
+    #[test]
+    fn a_long_right_aligned_quantity_near_the_description_is_its_own_cell() {
+        let mut g = narrow_qty_header();
         // "EP" ends at 160, the quantity starts 8 pt later (under a font size: one cell with
         // it), ending 2 pt short of "Qty"'s end
         g.extend(line(
@@ -513,22 +519,7 @@ mod tests {
 
     #[test]
     fn a_description_running_into_the_next_column_is_not_split_at_a_number_inside_it() {
-        let mut g = line(
-            1,
-            100.0,
-            &[(10.0, "Item"), (40.0, "Description"), (200.0, "Qty"), (240.0, "Un")],
-        );
-        g.extend(line(
-            1,
-            114.0,
-            &[
-                (10.0, "10"),
-                (40.0, "SAFETY"),
-                (75.0, "BOOT"),
-                (185.0, "24.000"),
-                (240.0, "PR"),
-            ],
-        ));
+        let mut g = narrow_qty_header();
         // the description's last word, a size, ends far from any header edge
         g.extend(line(
             1,
