@@ -597,7 +597,19 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
     // Beside columns per size, the quantity column is the one for products without sizes (a
     // "Total" column of counts), and there may be none.
     let by_size = roles.contains(&Some(Role::Size));
-    let named_qty = (0..width).find(|c| roles[*c] == Some(Role::Quantity));
+    // Several columns called quantities (per site under a merged "Quantity by Site", and
+    // "Total Qty"): the one adding the others up, else the first.
+    // (Unnamed columns of quantities right of a named one stand under its merged cell.)
+    let mut named: Vec<usize> = Vec::new();
+    for c in 0..width {
+        // (all quantities, but for the row naming them under the merged cell)
+        let quantities = profiles[c].quantities >= 2 && profiles[c].quantities + 1 >= profiles[c].filled;
+        let under_merged = named.last().is_some_and(|l| *l + 1 == c) && roles[c].is_none() && quantities;
+        if roles[c] == Some(Role::Quantity) || under_merged {
+            named.push(c);
+        }
+    }
+    let named_qty = columns::total_of(body, &named).or_else(|| named.first().copied());
     let qty = named_qty.or_else(|| {
         let counts = |c: &usize| profiles[*c].is_quantity() && profiles[*c].filled >= 1;
         let candidate = |c: &usize| matches!(roles[*c], None | Some(Role::Other)) && counts(c);
@@ -605,7 +617,12 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
         let total = |c: &usize| roles[*c] == Some(Role::Money) && counts(c);
         // quantities split over several columns (per site, per phase) and their "Total"
         let split = (desc + 1..width).filter(candidate).count() >= 2;
-        let total_first = split.then(|| (desc + 1..width).find(total)).flatten();
+        let total_first = split
+            .then(|| {
+                let summed: Vec<usize> = (desc + 1..width).filter(|c| candidate(c) || total(c)).collect();
+                columns::total_of(body, &summed).or_else(|| (desc + 1..width).find(total))
+            })
+            .flatten();
         // before the description, numbers counting up are its sections ("1.0 | ABRASIVES")
         total_first
             .or_else(|| (desc + 1..width).find(candidate))

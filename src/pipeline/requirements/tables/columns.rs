@@ -40,7 +40,8 @@ impl Profile {
         let mut last_outline: Option<Vec<u32>> = None;
         for row in rows {
             let cell = row.get(col).map(|c| c.trim()).unwrap_or("");
-            if cell.is_empty() {
+            // a dash says "none": as good as empty
+            if cell.chars().all(|c| matches!(c, '-' | '–' | '—')) {
                 continue;
             }
             p.filled += 1;
@@ -151,6 +152,53 @@ pub(super) fn internal_codes(rows: &[Vec<String>], col: usize) -> bool {
         filled += 1;
     }
     filled >= 2
+}
+
+/// Of quantity columns split per site, phase or month and their total, the total: the
+/// column whose figure is, on every row with figures (two rows at least), the sum of the
+/// others' (an empty cell or a dash is none). None when no column adds the others up.
+pub(super) fn total_of(rows: &[Vec<String>], cols: &[usize]) -> Option<usize> {
+    if cols.len() < 3 {
+        return None;
+    }
+    // a cell's figure: Some(None) when empty or a dash, None when it holds text
+    let value = |row: &Vec<String>, c: usize| -> Option<Option<rust_decimal::Decimal>> {
+        let cell = row.get(c).map(|s| s.trim()).unwrap_or("");
+        if cell.chars().all(|ch| matches!(ch, '-' | '–' | '—')) {
+            return Some(None);
+        }
+        quantity::cell(cell).map(|(q, _)| Some(q.value()))
+    };
+    cols.iter().copied().find(|&total| {
+        let mut rows_summed = 0usize;
+        for row in rows {
+            let figures: Vec<Option<Option<rust_decimal::Decimal>>> = cols.iter().map(|&c| value(row, c)).collect();
+            // a row of text (the sites' names under a merged header) adds nothing up
+            if figures.iter().all(|f| !matches!(f, Some(Some(_)))) {
+                continue;
+            }
+            if figures.iter().any(Option::is_none) {
+                return false;
+            }
+            let (mut sum, mut parts) = (rust_decimal::Decimal::ZERO, 0usize);
+            let mut t = None;
+            for (&c, f) in cols.iter().zip(&figures) {
+                match (c == total, f) {
+                    (true, Some(v)) => t = *v,
+                    (false, Some(Some(v))) => {
+                        sum += v;
+                        parts += 1;
+                    }
+                    _ => {}
+                }
+            }
+            match t {
+                Some(t) if parts > 0 && t == sum => rows_summed += 1,
+                _ => return false,
+            }
+        }
+        rows_summed >= 2
+    })
 }
 
 fn has_letters_and_digits(c: &str) -> bool {

@@ -581,6 +581,106 @@ fn quantities_per_site_are_ordered_by_their_total() {
     );
 }
 
+/// A merged "Quantity by Site" over the sites and a "Total Qty" beside them: every column
+/// is called a quantity, and the one adding the others up is the quantity ordered, wherever
+/// it stands.
+#[test]
+fn of_columns_all_called_quantities_the_total_is_ordered() {
+    let got = t(&[
+        &[
+            "S/No",
+            "Item Description",
+            "Unit",
+            "Qty by Site",
+            "Qty by Site",
+            "Total Qty",
+            "Remarks",
+        ],
+        &[
+            "S/No",
+            "Item Description",
+            "Unit",
+            "Tower A",
+            "Tower B",
+            "Total Qty",
+            "Remarks",
+        ],
+        &["1", "Floor stripper 20L", "pail", "2", "-", "2", ""],
+        &["2", "Glass cleaner 5L", "can", "3", "4", "7", "pantry"],
+        &["3", "Latex gloves size 8", "pr", "12", "6", "18", ""],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Floor stripper 20L", "2", "pails"),
+            one("Glass cleaner 5L", "7", "cans"),
+            one("Latex gloves size 8", "18", "pairs")
+        ])
+    );
+    // a merged header cell over the sites (blank to its right), the sites in the row below
+    let got = t(&[
+        &[
+            "S/No",
+            "Item Description",
+            "Unit",
+            "Quantity by Site",
+            "",
+            "",
+            "Total Qty",
+            "Remarks",
+        ],
+        &["", "", "", "HarbourFront", "Keppel Bay", "Telok Blangah", "", ""],
+        &["1", "Clorox bleach 4L", "btl", "4", "2", "2", "8", ""],
+        &["2", "Toilet bowl cleaner 5L", "can", "3", "-", "1", "4", ""],
+        &["3", "Dishwash liquid 5L", "can", "2", "2", "1", "5", "pantry"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Clorox bleach 4L", "8", "bottles"),
+            one("Toilet bowl cleaner 5L", "4", "cans"),
+            one("Dishwash liquid 5L", "5", "cans")
+        ])
+    );
+    let got = t(&[
+        &[
+            "No.",
+            "Description",
+            "Total quantity",
+            "Month 1 qty",
+            "Month 2 qty",
+            "Month 3 qty",
+        ],
+        &["1", "Mop head cotton 400g", "30", "10", "10", "10"],
+        &["2", "Trash bags 36 x 48", "25", "10", "5", "10"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Mop head cotton 400g", "30", "pcs"),
+            one("Trash bags 36 x 48", "25", "pcs")
+        ])
+    );
+}
+
+/// Columns of stock figures beside the order quantity add nothing up: the first quantity
+/// column stays the one ordered.
+#[test]
+fn quantity_columns_that_add_nothing_up_keep_the_first() {
+    let got = t(&[
+        &["No.", "Description", "Order Qty", "Stock Qty", "Min Qty"],
+        &["1", "Wire brush 4in", "12", "3", "5"],
+        &["2", "Flap disc 4in P80", "50", "10", "20"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Wire brush 4in", "12", "pcs"),
+            one("Flap disc 4in P80", "50", "pcs")
+        ])
+    );
+}
+
 /// A form without a quantity column whose description cells give the quantity, beside a
 /// column of remarks: every row is an item, remark or not.
 #[test]
