@@ -12,6 +12,7 @@ mod listed;
 mod quantity;
 mod remarks;
 mod sizes;
+mod splits;
 mod tables;
 pub mod units;
 mod wrapped;
@@ -205,6 +206,9 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
     // Weak items kept in `out` (a quantity without a unit, believed because of its list).
     let mut weak_kept = 0;
     let request = asks_for_quotation(docs);
+    // each item table's lines in `out` (a run's weak lines, removed when it ends, all stand
+    // after the last table read)
+    let mut table_lines: Vec<std::ops::Range<usize>> = Vec::new();
     for doc in docs {
         let mut pending: Option<String> = None;
         // The last line that named a product without a quantity: the parent of sub-items
@@ -321,7 +325,9 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                         Some(t) if !t.items.is_empty() => {
                             item_header = rows.first().filter(|h| h.len() >= 3).cloned();
                             if t.explicit {
+                                let from = out.len();
                                 out.extend(t.items);
+                                table_lines.push(from..out.len());
                             } else {
                                 implicit.extend(t.items);
                             }
@@ -439,6 +445,10 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
             }
         }
         run.end(&mut out, &mut weak_kept);
+    }
+    // sheets per month or site that add up to a summary sheet say how it is delivered
+    for i in splits::delivery_splits(&out, &table_lines).into_iter().rev() {
+        out.remove(i);
     }
     // Weak items alone count only where the documents ask for a quotation.
     if weak_kept > 0 && weak_kept == out.len() && !request {

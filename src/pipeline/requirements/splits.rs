@@ -1,0 +1,106 @@
+//! Delivery splits of a summary table. A workbook may give the items ordered on one sheet
+//! with their total quantities, and the same items again on a sheet per month, site or
+//! phase ("Summary", "Apr", "May", "Jun"): the other sheets say how the order is delivered,
+//! not more of it. A table is such a split when another table names every item it names,
+//! and the quantities of two or more such tables add up, item by item, to that table's.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+
+use super::Requirement;
+
+/// An item's description as compared between tables: case and spacing aside.
+fn key(description: &str) -> String {
+    description
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The quantity per item of one table's lines.
+fn totals(items: &[Requirement]) -> HashMap<String, Decimal> {
+    let mut out: HashMap<String, Decimal> = HashMap::new();
+    for r in items {
+        *out.entry(key(&r.description)).or_default() += r.quantity;
+    }
+    out
+}
+
+/// The lines (indices into `items`) of the tables that are delivery splits of another one,
+/// `tables` being each table's lines in `items`.
+pub(super) fn delivery_splits(items: &[Requirement], tables: &[Range<usize>]) -> Vec<usize> {
+    let sums: Vec<HashMap<String, Decimal>> = tables.iter().map(|r| totals(&items[r.clone()])).collect();
+    for (s, summary) in sums.iter().enumerate() {
+        let covered: Vec<usize> = (0..sums.len())
+            .filter(|&t| t != s && !sums[t].is_empty() && sums[t].keys().all(|k| summary.contains_key(k)))
+            .collect();
+        if covered.len() < 2 {
+            continue;
+        }
+        let adds_up = summary.iter().all(|(k, total)| {
+            covered
+                .iter()
+                .map(|&t| sums[t].get(k).copied().unwrap_or_default())
+                .sum::<Decimal>()
+                == *total
+        });
+        if adds_up {
+            return covered.iter().flat_map(|&t| tables[t].clone()).collect();
+        }
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(items: &[(&str, i64)]) -> Vec<Requirement> {
+        items
+            .iter()
+            .map(|(d, q)| Requirement {
+                description: (*d).into(),
+                quantity: Decimal::from(*q),
+                unit: "pcs".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn month_sheets_adding_up_to_the_summary_are_its_delivery_splits() {
+        let mut items = lines(&[
+            ("Pine disinfectant 5L", 28),
+            ("Bleach 5L", 18),
+            ("Floor stripper 20L", 2),
+        ]);
+        items.extend(lines(&[
+            ("Pine disinfectant 5L", 10),
+            ("Bleach 5L", 6),
+            ("Floor stripper 20L", 1),
+        ]));
+        items.extend(lines(&[("pine disinfectant  5l", 8), ("Bleach 5L", 6)]));
+        items.extend(lines(&[
+            ("Pine disinfectant 5L", 10),
+            ("Bleach 5L", 6),
+            ("Floor stripper 20L", 1),
+        ]));
+        let got = delivery_splits(&items, &[0..3, 3..6, 6..8, 8..11]);
+        assert_eq!(got, (3..11).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn sheets_that_do_not_add_up_are_orders_of_their_own() {
+        // one site's sheet, another site's sheet, and a third list: no table is the sum
+        let mut items = lines(&[("Mop head", 10), ("Gloves L", 5)]);
+        items.extend(lines(&[("Mop head", 4), ("Gloves L", 5)]));
+        items.extend(lines(&[("Mop head", 4)]));
+        assert!(delivery_splits(&items, &[0..2, 2..4, 4..5]).is_empty());
+        // a summary over one other sheet alone is not read as its split
+        let mut items = lines(&[("Mop head", 10)]);
+        items.extend(lines(&[("Mop head", 10)]));
+        assert!(delivery_splits(&items, &[0..1, 1..2]).is_empty());
+    }
+}
