@@ -44,6 +44,14 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "reel" | "reels" | "spool" | "spools" => "reels",
         "sack" | "sacks" => "bags",
         "bucket" | "buckets" => "buckets",
+        "container" | "containers" | "jerrycan" | "jerrycans" | "jerrican" | "jerricans" | "canister" | "canisters" => {
+            "containers"
+        }
+        // Malay and Indonesian counting words
+        "helai" | "lembar" | "lbr" => "sheets",
+        "batang" | "btg" => "lengths",
+        "karung" | "beg" => "bags",
+        "botol" => "bottles",
         "cylinder" | "cylinders" | "cyl" => "cylinders",
         "tank" | "tanks" => "tanks",
         "strip" | "strips" => "strips",

@@ -19,16 +19,9 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
     for child in &docx.document.children {
         match child {
             DocumentChild::Paragraph(p) => {
-                let text = clean(&p.raw_text());
-                if text.is_empty() {
-                    continue;
-                }
-                size += text.len();
-                blocks.push(if is_list_item(p) {
-                    Block::ListItem { text }
-                } else {
-                    Block::Line { text }
-                });
+                let from = blocks.len();
+                paragraph_blocks(p, &mut blocks);
+                size += blocks[from..].iter().map(block_len).sum::<usize>();
             }
             // a layout table (a form's frame holding the items table): its text and inner
             // tables in reading order
@@ -100,16 +93,7 @@ fn layout_blocks(table: &Table, out: &mut Vec<Block>) {
         for TableRowChild::TableCell(cell) in &row.cells {
             for content in &cell.children {
                 match content {
-                    TableCellContent::Paragraph(p) => {
-                        let text = clean(&p.raw_text());
-                        if !text.is_empty() {
-                            out.push(if is_list_item(p) {
-                                Block::ListItem { text }
-                            } else {
-                                Block::Line { text }
-                            });
-                        }
-                    }
+                    TableCellContent::Paragraph(p) => paragraph_blocks(p, out),
                     TableCellContent::Table(t) if holds_tables(t) => layout_blocks(t, out),
                     TableCellContent::Table(t) => out.push(Block::Table { rows: table_rows(t) }),
                     _ => {}
@@ -117,6 +101,26 @@ fn layout_blocks(table: &Table, out: &mut Vec<Block>) {
             }
         }
     }
+}
+
+/// A paragraph's blocks: a list item whole, another paragraph a line per manual line break
+/// (Shift+Enter: "Item 5: Hand cleaner, 5 litre" / "Quantity: 6 containers", an address
+/// over its phone line), as the writer set them.
+fn paragraph_blocks(p: &Paragraph, out: &mut Vec<Block>) {
+    let raw = p.raw_text();
+    if is_list_item(p) {
+        let text = clean(&raw);
+        if !text.is_empty() {
+            out.push(Block::ListItem { text });
+        }
+        return;
+    }
+    out.extend(
+        raw.split('\n')
+            .map(clean)
+            .filter(|t| !t.is_empty())
+            .map(|text| Block::Line { text }),
+    );
 }
 
 fn block_len(block: &Block) -> usize {
