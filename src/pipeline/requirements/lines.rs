@@ -71,7 +71,7 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         // "QTY 4 SETS: desc …": a labelled quantity that opens the line is the quantity, whatever
         // figures the description ends in ("… screwdriver set 10pcs")
         p(
-            format!(r"(?i)^(?:qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT})?\s*[:\-–]\s*(?P<d>.+?)\.?$"),
+            format!(r"(?i)^(?:qty|quantity|q'ty)\s*[:.=\-–]?\s*{NUM}\s*(?:{UNIT})?\s*[:\-–]\s*(?P<d>.+?)\.?$"),
             UnitRule::Optional,
         ),
         // "Item: desc; Qty: 20; Unit: pcs"
@@ -84,7 +84,7 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         // "desc (qty: 10 pcs)" / "desc [Qty 10]" / "desc (need 24)"
         p(
             format!(
-                r"(?i)^(?P<d>.+?)\s*[(\[]\s*(?:qty|quantity|q'ty|need|needs|needed|req(?:uired|'?d)?)\s*[:.=]?\s*{NUM}\s*(?:{UNIT})?\s*[)\]]\s*\.?$"
+                r"(?i)^(?P<d>.+?)\s*[(\[]\s*(?:qty|quantity|q'ty|need|needs|needed|req(?:uired|'?d)?)\s*[:.=\-–]?\s*{NUM}\s*(?:{UNIT})?\s*[)\]]\s*\.?$"
             ),
             UnitRule::OptionalWithMeasures,
         ),
@@ -96,7 +96,7 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         // "desc - Qty: 10 pcs" / "desc, quantity 10"
         p(
             format!(
-                r"(?i)^(?P<d>.+?)\s*[-–—,;:|]?\s*\b(?:qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}{PACK}?)?\s*\.?$"
+                r"(?i)^(?P<d>.+?)\s*[-–—,;:|]?\s*\b(?:qty|quantity|q'ty)\s*[:.=\-–]?\s*{NUM}\s*(?:{UNIT}{PACK}?)?\s*\.?$"
             ),
             UnitRule::OptionalWithMeasures,
         ),
@@ -123,7 +123,7 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
         // "Qty 20 pcs desc" / "need 20 pcs of desc" / "please also quote 20 units of the desc"
         p(
             format!(
-                r"(?i)^(?:(?:{FILLER}[,]?\s+)*(?:need|needs|require|requires|want|supply|send|quote|provide|order|buy|purchase|include|add)(?:\s+(?:us|me|for)){{0,2}}(?:\s+(?:a\s+)?(?:quotation|quote|price|prices|pricing)\s+(?:for|on))?|qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}(?:\s*[:\-–]\s*|\s+))?(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"
+                r"(?i)^(?:(?:{FILLER}[,]?\s+)*(?:need|needs|require|requires|want|supply|send|quote|provide|order|buy|purchase|include|add)(?:\s*(?:,|&|and)\s*(?:supply|deliver|install|provide|fix|commission))*(?:\s+(?:us|me|for)){{0,2}}(?:\s+(?:a\s+)?(?:quotation|quote|price|prices|pricing)\s+(?:for|on))?|qty|quantity|q'ty)\s*[:.=]?\s*{NUM}\s*(?:{UNIT}(?:\s*[:\-–]\s*|\s+))?(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+)?(?P<d>.+?)\.?$"
             ),
             UnitRule::Optional,
         ),
@@ -583,9 +583,22 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
         },
         (Some(w), _) => units::canonical(w).or_else(|| sold_per(d.as_str(), w))?,
         (None, UnitRule::Required) => return None,
+        // "25 x cut off wheel 355 x 3 x 25.4": the figure after the last "x" is a side of
+        // the dimension before it, not a count, when the line counts itself first, the
+        // dimension's sides are bare figures, or the figure is a fraction
+        (None, UnitRule::OptionalOrLength) if dimension_side(description, c.name("q")?.as_str()) => return None,
         (None, _) => "pcs",
     };
     Requirement::new(description::of_item(description)?, quantity, unit)
+}
+
+/// Whether a bare figure after "desc x" is the last side of a dimension: the description
+/// starts with its own count ("25 x …"), ends in bare sides ("… 355 x 3"), or the figure is no
+/// whole number ("… x 25.4").
+fn dimension_side(description: &str, figure: &str) -> bool {
+    static BARE_SIDES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d\s*[x×]\s*\d+(?:\.\d+)?$").expect("regex"));
+    static COUNTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,5}\s*[x×]\s").expect("regex"));
+    COUNTED.is_match(description) || BARE_SIDES.is_match(description.trim_end()) || figure.contains('.')
 }
 
 /// A length closing "desc x 100m": the metres ordered, when the description before the "x"

@@ -254,9 +254,33 @@ fn the_many_ways_of_writing_an_item() {
         some("allen keys (metric)", "3", "sets")
     );
     assert_eq!(r("And we need 4 units of ladder 6ft"), some("ladder 6ft", "4", "units"));
+    // a tender's schedule: "Supply and deliver Two (2) units of …"
+    assert_eq!(
+        r("Supply and deliver Two (2) units of pneumatic needle scaler"),
+        some("pneumatic needle scaler", "2", "units")
+    );
+    assert_eq!(
+        r("Supply & deliver 12 rolls of twin welding hose 8mm x 50m."),
+        some("twin welding hose 8mm x 50m", "12", "rolls")
+    );
     assert_eq!(r("Item: Mop head; Qty: 5; Unit: sets"), some("Mop head", "5", "sets"));
     assert_eq!(r("Hose reel 15M - Qty: 2 rolls"), some("Hose reel 15M", "2", "rolls"));
+    assert_eq!(
+        r("mirka gold velcro disc 5\" P320 qty-100"),
+        some("mirka gold velcro disc 5\" P320", "100", "pcs")
+    );
+    assert_eq!(r("QTY-12 NOS: cable tie 300mm"), some("cable tie 300mm", "12", "nos"));
     assert_eq!(r("20 x Gloves, nitrile"), some("Gloves, nitrile", "20", "pcs"));
+    // the last side of a dimension is no count
+    assert_eq!(
+        r("25 x Noritake cut off wheel 355 x 3 x 25.4"),
+        some("Noritake cut off wheel 355 x 3 x 25.4", "25", "pcs")
+    );
+    assert_eq!(r("Plywood sheet 1220 x 2440 x 18"), None);
+    assert_eq!(
+        r("Cable ties 4.8 x 300mm x 100"),
+        some("Cable ties 4.8 x 300mm", "100", "pcs")
+    );
     assert_eq!(r("Ear plugs 50 PRS"), some("Ear plugs", "50", "pairs"));
     assert_eq!(
         r("Item: Goo Gone automotive 16 oz                     Qty: 6"),
