@@ -39,6 +39,10 @@ fn clauses(line: &str) -> Vec<&str> {
     out
 }
 
+/// Units of things made of parts: a count after one, behind a comma and without a unit of
+/// its own, says what each is made of.
+const COLLECTIONS: [&str; 2] = ["sets", "kits"];
+
 /// A clause that only qualifies the item before it: a colour or size ("orange"), or a short
 /// phrase of what it comes with ("with reflective strips", "c/w charger").
 fn is_detail(clause: &str) -> bool {
@@ -180,8 +184,17 @@ pub(super) fn read(line: &str) -> LineItems {
                 (r, true)
             })
         }) {
-            // ("… ladder, 6 steps" is a detail; "…, 1 Bosch GST 750 jigsaw" names an item)
-            comma_weak |= found.1 && after_comma && found.0.description.split_whitespace().count() <= 2;
+            // ("… ladder, 6 steps" is a detail; "…, 1 Bosch GST 750 jigsaw" names an item; so
+            // is what a set ordered is made of: "2 sets trolley wheels, 2 swivel + 2 rigid")
+            // (parts named by no maker's model: "…, 1 Bosch GST 750 jigsaw" is an item)
+            let set_above = read_parts
+                .last()
+                .is_some_and(|(r, weak)| !weak && COLLECTIONS.contains(&r.unit.as_str()));
+            let parts = found.0.description.contains('+')
+                || (set_above
+                    && found.0.description.split_whitespace().count() <= 4
+                    && !found.0.description.bytes().any(|b| b.is_ascii_digit()));
+            comma_weak |= found.1 && after_comma && (found.0.description.split_whitespace().count() <= 2 || parts);
             read_parts.push(found);
             previous = None;
             continue;
@@ -434,6 +447,14 @@ mod tests {
             "{:?}",
             all("four (4) units of aluminium A-frame ladder, 6 steps")
         );
+        // what a set is made of
+        for line in [
+            "2 sets Prestar WR5 trolley wheels 300kg, 2 swivel w/o brake + 2 rigid",
+            "3 kits first aid box refill, 20 plasters assorted sizes",
+            "4 nos castor wheel 5in PU, 2 swivel + 2 fixed with brake",
+        ] {
+            assert_eq!(all(line).len(), 1, "{line}: {:?}", all(line));
+        }
     }
 
     #[test]
