@@ -3,6 +3,7 @@
 //! PostgreSQL, so that prices, stock and lead times are always current. Deciding the line's
 //! status is the matcher's job (`pipeline::matching`).
 
+pub mod bilingual;
 pub mod brands;
 pub mod calibration;
 pub mod compounds;
@@ -133,6 +134,8 @@ pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchP
     let one = |d: &&str| -> Searched {
         let d = specs::identity(d);
         let d = instructions::without_instructions(&d);
+        let d = bilingual::without_foreign_half(d, index);
+        let d = d.as_ref();
         let tokens = focus::focused(index.query_tokens(d));
         let expansions = index.expansions(&tokens);
         let host = host::of(d, index);

@@ -83,7 +83,9 @@ const STOP_WORDS: &[&str] = &[
 /// 17: an inch fraction after a metric size is in inches ("10MM X 3/8" = 10 mm x 0.375 in);
 /// a roll's "500mmx50m" = "50mx500mm"; a shoe's size pair "41/42" = "SIZE 41/42" → "size41
 /// size42"; "W/OUT X" negates as "without X" does.
-pub const VERSION: u8 = 17;
+/// 18: "no X" negates X as "without X" does ("unit only, no set", "NO SMOKING SIGN"); "no"
+/// before a figure is still a number ("No. 5").
+pub const VERSION: u8 = 18;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -155,7 +157,7 @@ static RE_PERCENT: LazyLock<Regex> =
 /// "without X", "w/o X", "w/out X", "non-X", "not X": what the item is not (a bare "no" is
 /// too often "No. 5" or "NO BRAND" to tell).
 static RE_NEGATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b(?:without|not|non)|\bw/o(?:ut)?)[\s\-]*(?:\b(?:the|a|an|any)\s+)?\b([a-z]{3,})\b")
+    Regex::new(r"(?:\b(?:without|not|non|no)|\bw/o(?:ut)?)[\s\-]*(?:\b(?:the|a|an|any)\s+)?\b([a-z]{3,})\b")
         .expect("regex")
 });
 /// Inch fractions spelt out: "half inch", "three-quarter inch", "one and a half inches".

@@ -105,16 +105,23 @@ pub(super) fn row_under(header: &[String], line: &str) -> Option<Requirement> {
 /// A form of labelled fields: most rows a label (a few words without figures) beside a value
 /// that is no quantity ("RFQ Ref | EALS-26-014", "Vessels | Launches EA 11, EA 12 and EA
 /// 15"). A two-column item list gives quantities beside its names ("Nitrile gloves | 20
-/// pcs").
+/// pcs"). A row may hold two such fields side by side ("Requested by | R. Kumar | Cost
+/// centre | TA-2026 / Unit 200").
 pub(super) fn is_form(rows: &[Vec<String>]) -> bool {
+    let field = |label: &str, value: &str| {
+        label.split_whitespace().count() <= 4
+            && !label.bytes().any(|b| b.is_ascii_digit())
+            && quantity::cell(value).is_none()
+    };
     let fields = rows
         .iter()
         .filter(|r| {
             let filled: Vec<&str> = r.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
-            matches!(filled.as_slice(), [label, value]
-                if label.split_whitespace().count() <= 4
-                    && !label.bytes().any(|b| b.is_ascii_digit())
-                    && quantity::cell(value).is_none())
+            match filled.as_slice() {
+                [label, value] => field(label, value),
+                [l1, v1, l2, v2] => field(l1, v1) && field(l2, v2),
+                _ => false,
+            }
         })
         .count();
     rows.len() >= 2 && 5 * fields >= 3 * rows.len()

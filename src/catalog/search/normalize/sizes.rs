@@ -96,13 +96,21 @@ fn continues_as_measure(rest: &str) -> bool {
 /// buyer's "coverall blu S", a catalog's "SPONGE MEDIUM" in the middle of a name).
 pub fn size_equivalents(t: &str) -> Vec<String> {
     const SPELT: &[(&str, &str)] = &[("s", "small"), ("m", "medium"), ("l", "large")];
+    let numeric =
+        |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0');
     if let Some(size) = t.strip_prefix("size") {
         let mut out = vec![size.to_string()];
         out.extend(SPELT.iter().filter(|(l, _)| *l == size).map(|(_, w)| w.to_string()));
+        // a glove's "S9" in a catalog's name
+        if numeric(size) {
+            out.push(format!("s{size}"));
+        }
         return out.into_iter().filter(|s| !s.is_empty()).collect();
     }
-    let numeric = !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0');
-    if numeric || is_letter_size(t) {
+    if let Some(size) = t.strip_prefix('s').filter(|s| numeric(s)) {
+        return vec![format!("size{size}")];
+    }
+    if numeric(t) || is_letter_size(t) {
         return vec![mark(&format!("size{t}")).trim().to_string()];
     }
     SPELT

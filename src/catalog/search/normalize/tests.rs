@@ -547,7 +547,9 @@ fn ranges_fractions_after_inches_and_replacement_notes() {
 
 #[test]
 fn the_other_spellings_of_a_size() {
-    assert_eq!(size_equivalents("size10"), ["10"]);
+    assert_eq!(size_equivalents("size10"), ["10", "s10"]);
+    assert_eq!(size_equivalents("s9"), ["size9"]);
+    assert!(size_equivalents("s100").is_empty());
     assert_eq!(size_equivalents("sizem"), ["m", "medium"]);
     assert_eq!(size_equivalents("41"), ["size41"]);
     assert_eq!(size_equivalents("medium"), ["sizem"]);
@@ -609,4 +611,13 @@ fn w_out_negates_as_without() {
         n("swivel bracket 135 x 110 without brake")
     );
     assert!(tokens("castor w/out brake").contains(&"nonbrake".to_string()));
+}
+
+#[test]
+fn no_before_a_word_negates_it() {
+    assert!(tokens("angle grinder GWS 7-100 (unit only, no set)").contains(&"nonset".to_string()));
+    assert_eq!(n("NO SMOKING SIGN"), n("no-smoking sign"));
+    // a number's label stays one
+    assert!(!tokens("Bill No. 5 item").iter().any(|t| t.starts_with("non")));
+    assert!(!tokens("size no 9").iter().any(|t| t.starts_with("non")));
 }

@@ -724,4 +724,25 @@ fn a_form_of_labelled_fields_is_no_item_list() {
         ["Safety helmet", "12 pcs"],
         ["Ear plugs", "200 pairs"],
     ])));
+    // two fields a row
+    let four = |cells: &[[&str; 4]]| -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    assert!(is_form(&four(&[
+        ["PR No.", "TLPE/PR/26/0733", "Date", "26/05/2026"],
+        [
+            "Requested by",
+            "Rajesh Kumar a/l Maniam",
+            "Cost centre",
+            "TA-2026 / Unit 200"
+        ],
+        ["Tel", "+60 7-257 8830", "Email", "rajesh.kumar@tlpe.com.my"],
+    ])));
+    assert!(!is_form(&four(&[
+        ["Nitrile gloves", "20 boxes", "Ear plugs", "200 pairs"],
+        ["Safety helmet", "12 pcs", "Face shield", "6 pcs"],
+    ])));
 }

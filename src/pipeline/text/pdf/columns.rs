@@ -493,6 +493,7 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
     let first_is_header = entries.first().is_none_or(is_header_like);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut prepend: Vec<Vec<(usize, String)>> = Vec::new();
+    let mut headings: Vec<Vec<(usize, String)>> = Vec::new();
     let mut appends: Vec<Vec<(usize, String)>> = Vec::new();
     let mut index_of_entry = vec![usize::MAX; entries.len()];
     for (i, e) in entries.iter().enumerate() {
@@ -500,6 +501,7 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
             index_of_entry[i] = rows.len();
             rows.push(cells.clone());
             prepend.push(Vec::new());
+            headings.push(Vec::new());
             appends.push(Vec::new());
         }
     }
@@ -526,7 +528,13 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
                 if (b.3 && dist(b) < 0.8 * dist(a))
                     || (a.0 < header_rows && dist(b).is_finite() && first_is_header) =>
             {
-                prepend[index_of_entry[b.0]].push((*col, text.clone()));
+                // a labelled line over a row is a heading of its own ("Site: Biopolis, 20
+                // Biopolis Way"), not the first line of the row's cell
+                if notes::is_labelled_note(text) {
+                    headings[index_of_entry[b.0]].push((*col, text.clone()));
+                } else {
+                    prepend[index_of_entry[b.0]].push((*col, text.clone()));
+                }
                 continue;
             }
             (Some(a), _) => a.0,
@@ -537,6 +545,11 @@ fn resolve(entries: Vec<Entry>, header_rows: usize) -> Vec<Vec<String>> {
     }
     let mut out = Vec::with_capacity(rows.len());
     for (r, mut row) in rows.into_iter().enumerate() {
+        for (col, text) in &headings[r] {
+            let mut cells = vec![String::new(); row.len()];
+            cells[*col].clone_from(text);
+            out.push(cells);
+        }
         for (col, text) in prepend[r].iter().rev() {
             row[*col] = join_wrapped(text, &row[*col]);
         }
