@@ -81,7 +81,7 @@ mod tests {
             Some(Host {
                 head: "bag".into(),
                 codes: vec!["gd930".into()],
-                words: ["nilfisk", "gd930", "pack", "10"].map(String::from).to_vec(),
+                words: ["nilfisk", "gd930", "10pcs"].map(String::from).to_vec(),
             })
         );
         assert_eq!(

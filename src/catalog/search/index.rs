@@ -312,7 +312,11 @@ impl CatalogIndex {
     pub fn expansions(&self, query: &[String]) -> HashMap<String, Vec<String>> {
         let mut out: HashMap<String, Vec<String>> = HashMap::new();
         for q in query {
-            if self.vocab.contains(q) || q.chars().count() < 4 || out.contains_key(q) {
+            if self.vocab.contains(q)
+                || q.chars().count() < 4
+                || out.contains_key(q)
+                || scoring::negation_only(q, &self.vocab)
+            {
                 continue;
             }
             // A dimension the catalog writes with (or without) units is no misspelling.

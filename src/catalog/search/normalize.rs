@@ -84,7 +84,8 @@ const STOP_WORDS: &[&str] = &[
 /// a roll's "500mmx50m" = "50mx500mm"; a shoe's size pair "41/42" = "SIZE 41/42" → "size41
 /// size42"; "W/OUT X" negates as "without X" does.
 /// 18: "no X" negates X as "without X" does ("unit only, no set", "NO SMOKING SIGN"); "no"
-/// before a figure is still a number ("No. 5").
+/// before a figure is still a number ("No. 5"); "50 pr/pkt" is "50PAIR/PKT"; "box/20", "box of
+/// 50" and "pack of 2" are counts per pack.
 pub const VERSION: u8 = 18;
 
 fn unit(s: &str) -> Option<&'static str> {
@@ -104,9 +105,10 @@ static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?P<n>\d)(?:\s+|\s*-\s*)?(?P<u>{spellings})(?P<t>x|\b)")).expect("regex")
 });
 /// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B", "12 rolls/pkt", "12PPP"
-/// (pieces per pack), "100 pairs per box" (not "10 per carton": what a carton of packs holds).
+/// (pieces per pack), "100 pairs per box" (not "10 per carton": what a carton of packs holds),
+/// "box/20", "box of 50", "pack of 2".
 static RE_PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(\d{1,5})\s*(?:pcs?|'s|'|pieces|nos|prs|pairs?|rolls?|sheets?|shts|btls?|bottles?|tubes?|cans?|sets?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)|(\d{1,3})s\s*/\s*(?:pkt|pkts|pack|packet|box|bag|roll|tin|tube)|(\d{1,4})\s*ppp|(\d{1,5})\s*(?:pcs?|pieces|nos|prs|pairs?|rolls?|sheets?|btls?|bottles?|tubes?|cans?)?\s+per\s+(?:box|pkt|pack|packet|bag|roll|tin|tube))\b")
+    Regex::new(r"\b(?:(\d{1,5})\s*(?:pcs?|'s|'|pieces|nos|prs?|pairs?|rolls?|sheets?|shts|btls?|bottles?|tubes?|cans?|sets?)?\s*/\s*(?:box|bx|b|pkt|pkts|pack|packet|bag|roll|ctn|carton|case|tin|btl|bottle|tube)|(\d{1,3})s\s*/\s*(?:pkt|pkts|pack|packet|box|bag|roll|tin|tube)|(\d{1,4})\s*ppp|(\d{1,5})\s*(?:pcs?|pieces|nos|prs?|pairs?|rolls?|sheets?|btls?|bottles?|tubes?|cans?)?\s+per\s+(?:box|pkt|pack|packet|bag|roll|tin|tube)|\b(?:box|bx|pkt|pack|packet|bag|tin|tube)\s*(?:/|of)\s*(\d{1,5})(?:\s*(?:pcs?|pieces|nos|prs?|pairs?|'s))?)\b")
         .expect("regex")
 });
 /// A count and the noun it qualifies, however joined: "3-PLY", "3 PLY", "3PLY"; "6-POINT",
@@ -365,7 +367,7 @@ fn prepare(text: &str) -> String {
         })
         .into_owned();
     // "500/box", "100PC/BOX", "24'S/PKT": a count per pack, not a model code
-    s = RE_PER_PACK.replace_all(&s, "${1}${2}${3}${4}pcs ").into_owned();
+    s = RE_PER_PACK.replace_all(&s, "${1}${2}${3}${4}${5}pcs ").into_owned();
     s = sizes::code_letter_size(&s);
     s = RE_COUNT_NOUN.replace_all(&s, "${1}${2}").into_owned();
     // 200 mls / 3/4-inch / 5 kgs → 200ml / 3/4in / 5kg

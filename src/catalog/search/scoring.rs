@@ -225,14 +225,18 @@ impl<'a> QueryScorer<'a> {
             .into_iter()
             .filter(|e| vocab.contains(e))
             .collect();
+            // "no set" asks for a product without a set, not for a word to find: it only
+            // conflicts with products that state the word (`negations`)
+            let constraint = negation_only(t, vocab);
+            let expansions = if constraint { &[][..] } else { expansions };
             terms.push(QueryTerm {
                 text: t,
-                weight: vocab.idf(t),
-                known: vocab.contains(t) || !expansions.is_empty() || !equivalents.is_empty(),
+                weight: if constraint { 0.0 } else { vocab.idf(t) },
+                known: constraint || vocab.contains(t) || !expansions.is_empty() || !equivalents.is_empty(),
                 equivalents,
                 part_of: None,
                 code: class.is_none() && t.bytes().any(|b| b.is_ascii_digit()),
-                fuzzy: chars >= 4 && class.is_none(),
+                fuzzy: chars >= 4 && class.is_none() && !constraint,
                 class,
                 chars,
                 expansions,
@@ -614,6 +618,13 @@ fn product_terms<'a>(product: &'a [String], classes: &'a [Option<String>], vocab
 /// misspelling is in the letters; "30272" against "30242", or "7009" against "7007" or
 /// "700", is another model. A word glued to more ("g120x50m" against "g120") keeps its
 /// reading.
+/// A negated word no product name holds as such ("nonset" of "no set"), whose word some
+/// product states: a condition on the product, not a word of its name.
+pub fn negation_only(t: &str, vocab: &Vocabulary) -> bool {
+    t.strip_prefix("non")
+        .is_some_and(|w| w.len() >= 3 && vocab.contains(w) && !vocab.contains(t))
+}
+
 pub fn same_digits(a: &str, b: &str) -> bool {
     fn figures(s: &str) -> impl Iterator<Item = u8> + '_ {
         s.bytes().filter(u8::is_ascii_digit)
@@ -775,6 +786,33 @@ mod tests {
             1
         );
         assert_eq!(parts(&plain, &tokens("NITTO KOHKI HI-COUPLER 30PH")).conflicts, 0);
+    }
+
+    /// "no set" is a condition, not a word: the plain product explains the whole request, the
+    /// set conflicts with it.
+    #[test]
+    fn a_negated_word_no_product_holds_is_a_condition() {
+        let names = ["KINGS FULL BODY HARNESS KB70P", "KINGS FULL BODY HARNESS SET KB70P"];
+        let v = vocabulary_of(&names);
+        let q = tokens("King's full body harness KB70P (no set)");
+        assert!(q.contains(&"nonset".to_string()), "{q:?}");
+        let parts = |p: &str| {
+            let p = tokens(p);
+            let terms: Vec<ProductTerm<'_>> = p
+                .iter()
+                .map(|t| ProductTerm {
+                    text: t,
+                    idf: v.idf(t),
+                    class: None,
+                })
+                .collect();
+            QueryScorer::new(&q, &v, &HashMap::new()).parts(&terms)
+        };
+        let plain = parts(names[0]);
+        assert!((plain.recall - 1.0).abs() < 1e-9, "{plain:?}");
+        assert_eq!(plain.conflicts, 0);
+        assert_eq!(parts(names[1]).conflicts, 1);
+        assert_eq!(QueryScorer::new(&q, &v, &HashMap::new()).unknown_share(), 0.0);
     }
 
     #[test]

@@ -414,6 +414,10 @@ fn counts_per_pack_with_a_bare_s_and_the_diameter_mark() {
     assert_eq!(n("CREPE BANDAGES -12PPP"), "crepe bandages 12pcs");
     assert_eq!(n("TISSUE 12ROLL/BOX"), "tissue 12pcs");
     assert_eq!(n("ear plugs, 100 pairs per box"), n("EAR PLUGS (100 PRS/BOX)"));
+    assert_eq!(n("vinyl glove (50 pr/pkt)"), n("VINYL GLOVE 50PAIR/PKT"));
+    assert_eq!(n("N95 respirator, box/20"), n("N95 RESPIRATOR 20PCS/BOX"));
+    assert_eq!(n("face mask (box of 50)"), n("FACE MASK 50'S/BOX"));
+    assert_eq!(n("paper roll (pack of 2)"), n("PAPER ROLL - 2PPP"));
     assert_eq!(n("wipes (10 per carton)"), "wipes 10 carton");
     // an article between the negation and its word
     assert_eq!(n("grinder (tool only, not the set)"), "grinder tool only nonset");
