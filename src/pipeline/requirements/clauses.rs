@@ -39,6 +39,11 @@ fn clauses(line: &str) -> Vec<&str> {
     out
 }
 
+/// What each pack holds: "50 bags per roll", "100 pcs/box", "12 in a carton".
+static PER_PACK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\d[\d,]*\s*[a-z']{0,10}\s*(?:per|/|in\s+(?:a|each|one)|each)\s*[a-z]{2,10}\.?$").expect("regex")
+});
+
 /// Units of things made of parts: a count after one, behind a comma and without a unit of
 /// its own, says what each is made of.
 const COLLECTIONS: [&str; 2] = ["sets", "kits"];
@@ -176,6 +181,15 @@ pub(super) fn read(line: &str) -> LineItems {
                 previous = None;
                 continue;
             }
+        }
+        // "…, 50 bags per roll": what each holds is the item's own, no order
+        if previous.is_none()
+            && after_comma
+            && PER_PACK.is_match(c)
+            && let Some((last, _)) = read_parts.last_mut()
+        {
+            last.description = format!("{}, {}", last.description, c.trim_end_matches('.'));
+            continue;
         }
         if let Some(found) = one(c).map(|r| (r, false)).or_else(|| {
             listed::weak_clause(c).map(|mut r| {
@@ -446,6 +460,15 @@ mod tests {
             1,
             "{:?}",
             all("four (4) units of aluminium A-frame ladder, 6 steps")
+        );
+        // what each pack holds
+        assert_eq!(
+            all("Supply & deliver twelve (12) rolls of clinical waste bags 660 x 915 mm, 50 bags per roll."),
+            vec![(
+                "clinical waste bags 660 x 915 mm, 50 bags per roll".into(),
+                "12".into(),
+                "rolls".into()
+            )]
         );
         // what a set is made of
         for line in [

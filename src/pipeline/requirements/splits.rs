@@ -29,9 +29,29 @@ fn totals(items: &[Requirement]) -> HashMap<String, Decimal> {
     out
 }
 
+/// A table's lines as the lists it holds: one list ends where an item it named comes again
+/// (a split printed page after page reads as one table continued).
+fn lists(items: &[Requirement], table: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = table.start;
+    let mut seen: Vec<String> = Vec::new();
+    for i in table.clone() {
+        let k = key(&items[i].description);
+        if seen.contains(&k) {
+            out.push(from..i);
+            from = i;
+            seen.clear();
+        }
+        seen.push(k);
+    }
+    out.push(from..table.end);
+    out
+}
+
 /// The lines (indices into `items`) of the tables that are delivery splits of another one,
 /// `tables` being each table's lines in `items`.
 pub(super) fn delivery_splits(items: &[Requirement], tables: &[Range<usize>]) -> Vec<usize> {
+    let tables: Vec<Range<usize>> = tables.iter().flat_map(|t| lists(items, t.clone())).collect();
     let sums: Vec<HashMap<String, Decimal>> = tables.iter().map(|r| totals(&items[r.clone()])).collect();
     for (s, summary) in sums.iter().enumerate() {
         let covered: Vec<usize> = (0..sums.len())
@@ -89,6 +109,15 @@ mod tests {
         ]));
         let got = delivery_splits(&items, &[0..3, 3..6, 6..8, 8..11]);
         assert_eq!(got, (3..11).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn splits_printed_one_after_another_are_lists_of_their_own() {
+        let mut items = lines(&[("Dust mop 100cm", 6), ("Spin mop set", 5)]);
+        items.extend(lines(&[("Dust mop 100cm", 3), ("Spin mop set", 2)]));
+        items.extend(lines(&[("Dust mop 100cm", 2), ("Spin mop set", 2)]));
+        items.extend(lines(&[("Dust mop 100cm", 1), ("Spin mop set", 1)]));
+        assert_eq!(delivery_splits(&items, &[0..2, 2..8]), (2..8).collect::<Vec<_>>());
     }
 
     #[test]

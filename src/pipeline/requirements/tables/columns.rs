@@ -40,8 +40,8 @@ impl Profile {
         let mut last_outline: Option<Vec<u32>> = None;
         for row in rows {
             let cell = row.get(col).map(|c| c.trim()).unwrap_or("");
-            // a dash says "none": as good as empty
-            if cell.chars().all(|c| matches!(c, '-' | '–' | '—')) {
+            // a dash or a zero says "none": as good as empty
+            if cell.chars().all(|c| matches!(c, '-' | '–' | '—')) || cell.bytes().all(|b| b == b'0') {
                 continue;
             }
             p.filled += 1;
@@ -164,7 +164,8 @@ pub(super) fn total_of(rows: &[Vec<String>], cols: &[usize]) -> Option<usize> {
     // a cell's figure: Some(None) when empty or a dash, None when it holds text
     let value = |row: &Vec<String>, c: usize| -> Option<Option<rust_decimal::Decimal>> {
         let cell = row.get(c).map(|s| s.trim()).unwrap_or("");
-        if cell.chars().all(|ch| matches!(ch, '-' | '–' | '—')) {
+        // (nothing for a site: a dash, or a zero, which is no quantity to order)
+        if cell.chars().all(|ch| matches!(ch, '-' | '–' | '—')) || cell.trim_start_matches('0').is_empty() {
             return Some(None);
         }
         quantity::cell(cell).map(|(q, _)| Some(q.value()))

@@ -631,7 +631,7 @@ fn of_columns_all_called_quantities_the_total_is_ordered() {
         ],
         &["", "", "", "HarbourFront", "Keppel Bay", "Telok Blangah", "", ""],
         &["1", "Clorox bleach 4L", "btl", "4", "2", "2", "8", ""],
-        &["2", "Toilet bowl cleaner 5L", "can", "3", "-", "1", "4", ""],
+        &["2", "Toilet bowl cleaner 5L", "can", "3", "0", "1", "4", ""],
         &["3", "Dishwash liquid 5L", "can", "2", "2", "1", "5", "pantry"],
     ]);
     assert_eq!(
