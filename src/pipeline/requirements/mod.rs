@@ -447,8 +447,13 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         run.end(&mut out, &mut weak_kept);
     }
     // sheets per month or site that add up to a summary sheet say how it is delivered
-    for i in splits::delivery_splits(&out, &table_lines).into_iter().rev() {
-        out.remove(i);
+    let splits: std::collections::HashSet<usize> = splits::delivery_splits(&out, &table_lines).into_iter().collect();
+    if !splits.is_empty() {
+        let mut i = 0;
+        out.retain(|_| {
+            i += 1;
+            !splits.contains(&(i - 1))
+        });
     }
     // Weak items alone count only where the documents ask for a quotation.
     if weak_kept > 0 && weak_kept == out.len() && !request {

@@ -4,12 +4,15 @@
 //! not more of it. A table is such a split when another table names every item it names,
 //! and the quantities of two or more such tables add up, item by item, to that table's.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use rust_decimal::Decimal;
 
 use super::Requirement;
+
+/// Lists a document may hold for splits to be looked for.
+const MAX_LISTS: usize = 64;
 
 /// An item's description as compared between tables: case and spacing aside.
 fn key(description: &str) -> String {
@@ -34,15 +37,18 @@ fn totals(items: &[Requirement]) -> HashMap<String, Decimal> {
 fn lists(items: &[Requirement], table: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut from = table.start;
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for i in table.clone() {
         let k = key(&items[i].description);
         if seen.contains(&k) {
             out.push(from..i);
             from = i;
             seen.clear();
+            if out.len() > MAX_LISTS {
+                break;
+            }
         }
-        seen.push(k);
+        seen.insert(k);
     }
     out.push(from..table.end);
     out
@@ -52,6 +58,11 @@ fn lists(items: &[Requirement], table: Range<usize>) -> Vec<Range<usize>> {
 /// `tables` being each table's lines in `items`.
 pub(super) fn delivery_splits(items: &[Requirement], tables: &[Range<usize>]) -> Vec<usize> {
     let tables: Vec<Range<usize>> = tables.iter().flat_map(|t| lists(items, t.clone())).collect();
+    // lists are compared pairwise: a document of more is no workbook of splits (a hostile
+    // one of a million rows of the same item must cost no more than reading it)
+    if tables.len() > MAX_LISTS {
+        return Vec::new();
+    }
     let sums: Vec<HashMap<String, Decimal>> = tables.iter().map(|r| totals(&items[r.clone()])).collect();
     for (s, summary) in sums.iter().enumerate() {
         let covered: Vec<usize> = (0..sums.len())
@@ -118,6 +129,13 @@ mod tests {
         items.extend(lines(&[("Dust mop 100cm", 2), ("Spin mop set", 2)]));
         items.extend(lines(&[("Dust mop 100cm", 1), ("Spin mop set", 1)]));
         assert_eq!(delivery_splits(&items, &[0..2, 2..8]), (2..8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_million_rows_of_one_item_are_no_splits_and_cost_no_more_than_reading() {
+        let items = lines(&vec![("ab", 1); 1_000_000]);
+        let whole = 0..items.len();
+        assert!(delivery_splits(&items, std::slice::from_ref(&whole)).is_empty());
     }
 
     #[test]
