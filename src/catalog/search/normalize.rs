@@ -85,7 +85,7 @@ const STOP_WORDS: &[&str] = &[
 /// size42"; "W/OUT X" negates as "without X" does.
 /// 18: "no X" negates X as "without X" does ("unit only, no set", "NO SMOKING SIGN"); "no"
 /// before a figure is still a number ("No. 5"); "50 pr/pkt" is "50PAIR/PKT"; "box/20", "box of
-/// 50" and "pack of 2" are counts per pack.
+/// 50" and "pack of 2" are counts per pack; "DIA300XH760MM" = "300mm dia x 760mm high".
 pub const VERSION: u8 = 18;
 
 fn unit(s: &str) -> Option<&'static str> {
@@ -130,9 +130,18 @@ static RE_MARKED_DIMS: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// The same, marked before the numbers: "W190XH255MM", "L600 x W400 x H850 mm".
 static RE_PREFIX_MARKED_DIMS: LazyLock<Regex> = LazyLock::new(|| {
-    let part = r"(?:w|d|h|ht|l|dp)\s?(\d+(?:\.\d+)?)";
+    let part = r"(?:dia|w|d|h|ht|l|dp)\s?(\d+(?:\.\d+)?)";
     Regex::new(&format!(
         r"\b{part}\s*[x×*]\s*{part}(?:\s*[x×*]\s*{part})?\s?(mm|cm|m|in)?\b"
+    ))
+    .expect("regex")
+});
+/// The same, marked by words after the numbers: "300mm dia x 760mm high", "600 wide x 900
+/// long mm" → "300x760mm".
+static RE_WORD_MARKED_DIMS: LazyLock<Regex> = LazyLock::new(|| {
+    let part = r"(\d+(?:\.\d+)?)\s?(mm|cm|in)?\s?(?:dia|diameter|high|height|long|length|wide|width|deep|depth)\b\.?";
+    Regex::new(&format!(
+        r"\b{part}\s*[x×*]\s*{part}(?:\s*[x×*]\s*{part})?(?:\s?(mm|cm|in)\b)?"
     ))
     .expect("regex")
 });
@@ -343,6 +352,13 @@ fn prepare(text: &str) -> String {
                 .filter_map(|i| c.get(i).map(|m| m.as_str()))
                 .collect::<Vec<_>>()
                 .join("x")
+        })
+        .into_owned();
+    s = RE_WORD_MARKED_DIMS
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            let parts: Vec<&str> = [1, 3, 5].iter().filter_map(|&i| c.get(i).map(|m| m.as_str())).collect();
+            let unit = [2, 4, 6, 7].iter().find_map(|&i| c.get(i)).map_or("", |m| m.as_str());
+            format!("{}{unit}", parts.join("x"))
         })
         .into_owned();
     s = RE_PREFIX_MARKED_DIMS

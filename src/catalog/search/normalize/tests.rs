@@ -625,3 +625,14 @@ fn no_before_a_word_negates_it() {
     assert!(!tokens("Bill No. 5 item").iter().any(|t| t.starts_with("non")));
     assert!(!tokens("size no 9").iter().any(|t| t.starts_with("non")));
 }
+
+#[test]
+fn a_diameter_and_height_marked_by_letters_or_words_is_one_dimension() {
+    assert_eq!(
+        n("stainless steel open top bin, 300mm dia x 760mm high"),
+        n("STAINLESS STEEL OPEN TOP BIN DIA300XH760MM")
+    );
+    assert_eq!(n("tray 600 wide x 400 deep mm"), n("TRAY W600 X D400MM"));
+    // a diameter alone stays a size
+    assert!(tokens("pipe 20mm dia").contains(&"20mm".to_string()));
+}
