@@ -198,9 +198,9 @@ pub(super) fn read(line: &str) -> LineItems {
                 (r, true)
             })
         }) {
-            // ("… ladder, 6 steps" is a detail; "…, 1 Bosch GST 750 jigsaw" names an item; so
-            // is what a set ordered is made of: "2 sets trolley wheels, 2 swivel + 2 rigid")
-            // (parts named by no maker's model: "…, 1 Bosch GST 750 jigsaw" is an item)
+            // ("… ladder, 6 steps" is a detail, and so is what a set is made of: "2 sets trolley
+            // wheels, 2 swivel + 2 rigid"; "…, 1 Bosch GST 750 jigsaw", a model's figures in it,
+            // names an item)
             let set_above = read_parts
                 .last()
                 .is_some_and(|(r, weak)| !weak && COLLECTIONS.contains(&r.unit.as_str()));

@@ -156,50 +156,48 @@ pub(super) fn internal_codes(rows: &[Vec<String>], col: usize) -> bool {
 
 /// Of quantity columns split per site, phase or month and their total, the total: the
 /// column whose figure is, on every row with figures (two rows at least), the sum of the
-/// others' (an empty cell or a dash is none). None when no column adds the others up.
+/// others' (an empty cell, a dash or a zero is none). None when no column adds the others up.
 pub(super) fn total_of(rows: &[Vec<String>], cols: &[usize]) -> Option<usize> {
+    use rust_decimal::Decimal;
     if cols.len() < 3 {
         return None;
     }
-    // a cell's figure: Some(None) when empty or a dash, None when it holds text
-    let value = |row: &Vec<String>, c: usize| -> Option<Option<rust_decimal::Decimal>> {
+    // a cell's figure: Some(None) when empty, a dash or a zero, None when it holds text
+    let value = |row: &Vec<String>, c: usize| -> Option<Option<Decimal>> {
         let cell = row.get(c).map(|s| s.trim()).unwrap_or("");
-        // (nothing for a site: a dash, or a zero, which is no quantity to order)
         if cell.chars().all(|ch| matches!(ch, '-' | '–' | '—')) || cell.trim_start_matches('0').is_empty() {
             return Some(None);
         }
         quantity::cell(cell).map(|(q, _)| Some(q.value()))
     };
-    cols.iter().copied().find(|&total| {
-        let mut rows_summed = 0usize;
-        for row in rows {
-            let figures: Vec<Option<Option<rust_decimal::Decimal>>> = cols.iter().map(|&c| value(row, c)).collect();
-            // a row of text (the sites' names under a merged header) adds nothing up
-            if figures.iter().all(|f| !matches!(f, Some(Some(_)))) {
-                continue;
-            }
+    // the figures of the rows that hold any, read once (a row of text, the sites' names
+    // under a merged header, adds nothing up)
+    let mut grid: Vec<Vec<Option<Option<Decimal>>>> = Vec::new();
+    for row in rows {
+        let figures: Vec<Option<Option<Decimal>>> = cols.iter().map(|&c| value(row, c)).collect();
+        if figures.iter().any(|f| matches!(f, Some(Some(_)))) {
             if figures.iter().any(Option::is_none) {
-                return false;
+                return None;
             }
-            let (mut sum, mut parts) = (rust_decimal::Decimal::ZERO, 0usize);
-            let mut t = None;
-            for (&c, f) in cols.iter().zip(&figures) {
-                match (c == total, f) {
-                    (true, Some(v)) => t = *v,
-                    (false, Some(Some(v))) => {
-                        sum += v;
-                        parts += 1;
-                    }
-                    _ => {}
-                }
-            }
-            match t {
-                Some(t) if parts > 0 && t == sum => rows_summed += 1,
-                _ => return false,
-            }
+            grid.push(figures);
         }
-        rows_summed >= 2
-    })
+    }
+    if grid.len() < 2 {
+        return None;
+    }
+    (0..cols.len())
+        .find(|&total| {
+            grid.iter().all(|figures| {
+                let parts = figures
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != total)
+                    .filter_map(|(_, f)| f.flatten());
+                let (count, sum) = parts.fold((0usize, Decimal::ZERO), |(n, s), v| (n + 1, s + v));
+                count > 0 && figures[total].flatten() == Some(sum)
+            })
+        })
+        .map(|k| cols[k])
 }
 
 fn has_letters_and_digits(c: &str) -> bool {
