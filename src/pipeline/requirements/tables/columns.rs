@@ -40,8 +40,7 @@ impl Profile {
         let mut last_outline: Option<Vec<u32>> = None;
         for row in rows {
             let cell = row.get(col).map(|c| c.trim()).unwrap_or("");
-            // a dash or a zero says "none": as good as empty
-            if cell.chars().all(|c| matches!(c, '-' | '–' | '—')) || cell.bytes().all(|b| b == b'0') {
+            if says_none(cell) {
                 continue;
             }
             p.filled += 1;
@@ -154,6 +153,11 @@ pub(super) fn internal_codes(rows: &[Vec<String>], col: usize) -> bool {
     filled >= 2
 }
 
+/// A cell that says "none": empty, a dash or a zero, as good as empty.
+fn says_none(cell: &str) -> bool {
+    cell.chars().all(|c| matches!(c, '-' | '–' | '—')) || cell.bytes().all(|b| b == b'0')
+}
+
 /// Of quantity columns split per site, phase or month and their total, the total: the
 /// column whose figure is, on every row with figures (two rows at least), the sum of the
 /// others' (an empty cell, a dash or a zero is none). None when no column adds the others up.
@@ -165,7 +169,7 @@ pub(super) fn total_of(rows: &[Vec<String>], cols: &[usize]) -> Option<usize> {
     // a cell's figure: Some(None) when empty, a dash or a zero, None when it holds text
     let value = |row: &Vec<String>, c: usize| -> Option<Option<Decimal>> {
         let cell = row.get(c).map(|s| s.trim()).unwrap_or("");
-        if cell.chars().all(|ch| matches!(ch, '-' | '–' | '—')) || cell.trim_start_matches('0').is_empty() {
+        if says_none(cell) {
             return Some(None);
         }
         quantity::cell(cell).map(|(q, _)| Some(q.value()))

@@ -707,12 +707,12 @@ fn quantities_written_in_the_description_cells() {
 
 #[test]
 fn a_form_of_labelled_fields_is_no_item_list() {
-    let rows = |cells: &[[&str; 2]]| -> Vec<Vec<String>> {
+    fn rows<const N: usize>(cells: &[[&str; N]]) -> Vec<Vec<String>> {
         cells
             .iter()
             .map(|r| r.iter().map(|c| c.to_string()).collect())
             .collect()
-    };
+    }
     assert!(is_form(&rows(&[
         ["RFQ Ref", "EALS-RFQ-26-014"],
         ["Office", "+65 6545 1187"],
@@ -725,13 +725,7 @@ fn a_form_of_labelled_fields_is_no_item_list() {
         ["Ear plugs", "200 pairs"],
     ])));
     // two fields a row
-    let four = |cells: &[[&str; 4]]| -> Vec<Vec<String>> {
-        cells
-            .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect()
-    };
-    assert!(is_form(&four(&[
+    assert!(is_form(&rows(&[
         ["PR No.", "TLPE/PR/26/0733", "Date", "26/05/2026"],
         [
             "Requested by",
@@ -741,7 +735,7 @@ fn a_form_of_labelled_fields_is_no_item_list() {
         ],
         ["Tel", "+60 7-257 8830", "Email", "rajesh.kumar@tlpe.com.my"],
     ])));
-    assert!(!is_form(&four(&[
+    assert!(!is_form(&rows(&[
         ["Nitrile gloves", "20 boxes", "Ear plugs", "200 pairs"],
         ["Safety helmet", "12 pcs", "Face shield", "6 pcs"],
     ])));
