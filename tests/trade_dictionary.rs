@@ -131,6 +131,24 @@ async fn buyers_wordings_find_the_catalog_product(pool: PgPool) {
         ("Selleys washing up liquid lemon 1L", "0553101012"),
         // fittings: one touch fitting = push in fitting
         ("one touch fitting 8mm male stud 1/4\"", "02000401212"),
+        // Malay and Indonesian: sarung tangan = glove, kulit = leather, saiz = size, kasut = shoe,
+        // topi keselamatan = safety helmet, kuning = yellow, batu potong = cut off wheel
+        ("Sarung tangan kulit rigger Prochoice saiz L", "2161401303"),
+        ("Kasut keselamatan King's KWS800 saiz 8", "21194WS80008"),
+        ("Topi keselamatan ACE kuning", "210001501"),
+        ("Batu potong Hawk 14\"", "015190202"),
+        // gerinda tangan = angle grinder; oli = oil, hidrolik = hydraulic; gris = grease,
+        // serba guna = multi purpose, merah = red
+        ("Mesin gerinda tangan Bosch GWS7-100", "091290212"),
+        ("Oli hidrolik Fujida AWS68 18L", "0400010141"),
+        ("Gris Fujida serba guna merah 2kg", "0400022013"),
+        // sabun cuci tangan = hand wash; jas hujan = raincoat; tong sampah = waste bin, bulat = round
+        ("Sabun cuci tangan Dettol original 250ml", "0500024243"),
+        ("Jas hujan PVC Redwheel kuning saiz XL", "2100018893"),
+        ("Tong sampah Inochi bulat 5L biru", "0500017151"),
+        // selang = hose, udara = air; injap bola = ball valve, gangsa = bronze
+        ("Selang udara kuning Togawa 3/8\"", "020001010"),
+        ("Injap bola gangsa Sunrise 1/2\"", "024850113"),
     ];
     let mut before = Vec::new();
     for (text, _) in cases {

@@ -42,6 +42,17 @@ const STOP_WORDS: &[&str] = &[
     "c/w",
     "w/",
     "w",
+    // Malay and Indonesian: for, with, or, and, brand, which
+    "untuk",
+    "utk",
+    "dengan",
+    "dgn",
+    "atau",
+    "dan",
+    "merk",
+    "merek",
+    "jenama",
+    "yang",
 ];
 
 /// Bumped whenever the tokens of a text change: stored tokens and correction keys made by an
@@ -85,8 +96,11 @@ const STOP_WORDS: &[&str] = &[
 /// size42"; "W/OUT X" negates as "without X" does.
 /// 18: "no X" negates X as "without X" does ("unit only, no set", "NO SMOKING SIGN"); "no"
 /// before a figure is still a number ("No. 5"); "50 pr/pkt" is "50PAIR/PKT"; "box/20", "box of
-/// 50" and "pack of 2" are counts per pack; "DIA300XH760MM" = "300mm dia x 760mm high".
-pub const VERSION: u8 = 18;
+/// 50" and "pack of 2" are counts per pack; "DIA300XH760MM" = "300mm dia x 760mm high". 19: a
+/// decimal comma only in a figure of its own ("0,5 KG", not "15W-40,18L" nor "8338,22KG");
+/// Malay and Indonesian function words ("untuk", "dengan", "merk") dropped like "for", "with",
+/// "brand"; "saiz" and "ukuran" are "size", "inci" inches.
+pub const VERSION: u8 = 19;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -155,8 +169,10 @@ static RE_WORD_DIMS: LazyLock<Regex> =
 /// (three letters at least: "SS316L" is a steel grade).
 static RE_WORD_CONTENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([a-z]{3,})(\d+(?:\.\d+)?)(l|lt|ltr|ml|kg)$").expect("regex"));
-static RE_DECIMAL_COMMA: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d),(\d{1,2})(\s*(?:ml|l|ltr|kg|g|mm|cm|m|in|oz)\b)").expect("regex"));
+static RE_FOREIGN_SIZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:saiz|ukuran)\b").expect("regex"));
+static RE_DECIMAL_COMMA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|[\s(\[/:])(\d{1,3}),(\d{1,2})(\s*(?:ml|l|ltr|kg|g|mm|cm|m|in|oz)\b)").expect("regex")
+});
 /// A length per roll ("100M/ROLL", "100MTR/ROLL"): the length, then the roll, never a part of
 /// a dimension ('3/8" X 100M/ROLL' is 3/8in x 100m).
 static RE_PER_ROLL: LazyLock<Regex> = LazyLock::new(|| {
@@ -327,6 +343,8 @@ fn prepare(text: &str) -> String {
         })
         .collect();
     s = strip_accents(&s);
+    // "saiz L", "ukuran 8": Malay and Indonesian for "size"
+    s = RE_FOREIGN_SIZE.replace_all(&s, "size").into_owned();
     s = RE_REPLACED.replace_all(&s, " ").into_owned();
     s = RE_NEGATION.replace_all(&s, " non${1} ").into_owned();
     s = RE_SPELT_INCH
@@ -371,7 +389,7 @@ fn prepare(text: &str) -> String {
     s = RE_PER_ROLL.replace_all(&s, "${1}${2} ${3}").into_owned();
     s = RE_PERCENT.replace_all(&s, "${1}%").into_owned();
     // "443,5 ML": a decimal comma before a unit (a thousands comma has three digits after it)
-    s = RE_DECIMAL_COMMA.replace_all(&s, "${1}.${2}${3}").into_owned();
+    s = RE_DECIMAL_COMMA.replace_all(&s, "${1}${2}.${3}${4}").into_owned();
     // 4" / 4'' / 4” → 4in
     s = RE_INCH_QUOTES.replace_all(&s, "${1}in ").into_owned();
     // "#120-BLUE", "# 80/…": a grit even when a word is joined to it ("#1110", "#11" are

@@ -41,6 +41,8 @@ const SPELLINGS: &[(&str, Measure)] = &[
     ("in", m("in", false)),
     ("inch", m("in", false)),
     ("inches", m("in", false)),
+    ("inci", m("in", false)),
+    ("inchi", m("in", false)),
     ("ft", m("ft", true)),
     ("feet", m("ft", true)),
     ("foot", m("ft", true)),

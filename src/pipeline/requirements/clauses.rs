@@ -98,6 +98,13 @@ static CHAT_STAMP: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
+/// A postal box in an address ("PO Box 38, Paterson NSW 2421", "Peti Surat 123"): the line is
+/// an address, its box number no quantity.
+static POSTAL_BOX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:p\.?\s?o\.?\s*box|post\s+office\s+box|g\.?p\.?o\.?\s*box|locked\s+bag|private\s+bag|peti\s+surat|kotak\s+pos)\s*\d+")
+        .expect("regex")
+});
+
 /// The line without the blanks it leaves to fill, and without a chat export's stamp.
 fn without_blanks(line: &str) -> &str {
     let line = match CHAT_STAMP.find(line) {
@@ -131,6 +138,9 @@ pub(super) fn items_in(line: &str) -> Vec<Requirement> {
 /// alone leaves it to the list around it.
 pub(super) fn read(line: &str) -> LineItems {
     let line = without_blanks(line);
+    if POSTAL_BOX.is_match(line) {
+        return LineItems::default();
+    }
     // one product in several sizes ("Coverall M-20, L-30, XL-10")
     if let Some(items) = sizes::breakdown(line) {
         return LineItems { items, weak: None };
@@ -592,6 +602,9 @@ mod tests {
             "We need delivery within 2 weeks and 3 days at most.",
             "Please quote: see the attached list.",
             "Dear Sir, we refer to our meeting of 12.03.2026 and your offer no. 4411.",
+            "ABN 41 086 552 913 | 1180 Paterson Road, Vacy NSW 2421 | PO Box 38, Paterson NSW 2421",
+            "Bulolo Highlands Gold Ltd | P.O. Box 1124, Lae 411, Morobe Province, PNG",
+            "Peti Surat 12, 88999 Kota Kinabalu",
         ] {
             assert!(all(line).is_empty(), "{line}: {:?}", all(line));
         }

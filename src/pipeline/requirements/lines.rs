@@ -589,7 +589,49 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
         (None, UnitRule::OptionalOrLength) if dimension_side(description, c.name("q")?.as_str()) => return None,
         (None, _) => "pcs",
     };
+    if is_street(description) {
+        return None;
+    }
     Requirement::new(description::of_item(description)?, quantity, unit)
+}
+
+/// A street's name, the figure before it its number ("18 Tin Hau Road", "Jalan Utas 15/7"):
+/// a name of four words at most ending in a street word after a capitalised one, or opening
+/// with "Jalan" or "Lorong".
+fn is_street(description: &str) -> bool {
+    const STREET: &[&str] = &[
+        "road",
+        "rd",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "lane",
+        "drive",
+        "highway",
+        "hwy",
+        "boulevard",
+        "blvd",
+        "crescent",
+        "terrace",
+        "parade",
+    ];
+    let words: Vec<&str> = description
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let opens = words
+        .first()
+        .is_some_and(|w| ["jalan", "jln", "jl.", "lorong", "lrg"].contains(&w.to_lowercase().as_str()));
+    let ends = match words.as_slice() {
+        [.., name, last] => {
+            STREET.contains(&last.trim_end_matches('.').to_lowercase().as_str())
+                && last.starts_with(|c: char| c.is_uppercase())
+                && name.starts_with(|c: char| c.is_uppercase())
+        }
+        _ => false,
+    };
+    words.len() <= 4 && (opens || ends)
 }
 
 /// Whether a bare figure after "desc x" is the last side of a dimension: the description

@@ -11,6 +11,7 @@ mod lines;
 mod listed;
 mod quantity;
 mod remarks;
+mod schedule;
 mod sizes;
 mod splits;
 mod tables;
@@ -237,6 +238,8 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         } else {
             std::borrow::Cow::Borrowed(doc.blocks.as_slice())
         };
+        // items defined in the text ("2.1 Item 1: …") that a price schedule names by number
+        let definitions = schedule::Definitions::of(&blocks);
         for (b, block) in blocks.iter().enumerate() {
             let item_above = line_item_above.take();
             let marked = marked_above.take();
@@ -321,7 +324,12 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     pending = None;
                     parent = None;
                     block_item = None;
-                    match tables::read(rows) {
+                    let read = tables::read(rows).filter(|t| !t.items.is_empty()).or_else(|| {
+                        definitions
+                            .described(rows)
+                            .and_then(|described| tables::read(&described))
+                    });
+                    match read {
                         Some(t) if !t.items.is_empty() => {
                             item_header = rows.first().filter(|h| h.len() >= 3).cloned();
                             if t.explicit {

@@ -367,11 +367,12 @@ static COMMA_FIGURE: LazyLock<Regex> =
 /// The rows of a table written in decimal-comma notation (as ERP systems set to European
 /// number formats export them: "1.200,000" for 1200, "48,00" for 48), with its figures in
 /// decimal points; None when the table is not in that notation. A table is, when two or more
-/// of its figures can be read only so ("1.200,000", a price "0,61") and none only the other way
-/// ("1,200.00", "48.50"); then "25,000" is 25, not twenty-five thousand.
+/// of its figures can be read only so (a price "0,61"), or one with thousands in points
+/// ("1.200,000"), and none only the other way ("1,200.00", "48.50"); then "25,000" is 25, not
+/// twenty-five thousand.
 pub(super) fn in_decimal_points(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>> {
-    static ONLY_COMMA: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,\d{1,2})$").expect("regex"));
+    static GROUPED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}(?:\.\d{3})+,\d+$").expect("regex"));
+    static ONLY_COMMA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+,\d{1,2}$").expect("regex"));
     static ONLY_POINT: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d{2})$").expect("regex"));
     let (mut comma, mut point) = (0usize, false);
@@ -380,7 +381,11 @@ pub(super) fn in_decimal_points(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>
         if !t.starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
-        comma += usize::from(ONLY_COMMA.is_match(t));
+        comma += if GROUPED.is_match(t) {
+            2
+        } else {
+            usize::from(ONLY_COMMA.is_match(t))
+        };
         point |= ONLY_POINT.is_match(t);
     }
     // two such figures at least: one cell "5,10" (two sizes) says nothing of the table
@@ -423,6 +428,22 @@ mod tests {
         assert_eq!(fixed[3][2], "6.000 EA");
         assert_eq!(fixed[3][4], "22.06.2026");
         assert_eq!(fixed[1][0], "00010");
+    }
+
+    #[test]
+    fn one_figure_with_thousands_in_points_is_enough() {
+        // an SAP export set to Indonesian figures: "40,000" is forty
+        let t = rows(&[
+            &["Item", "Deskripsi", "Jumlah", "Satuan", "Tgl. Kirim"],
+            &["00010", "3M 6003 CARTRIDGE", "40,000", "PR", "15.04.2026"],
+            &["00080", "MASKER N95", "1.200,000", "PC", "15.04.2026"],
+        ]);
+        let fixed = in_decimal_points(&t).expect("decimal commas");
+        assert_eq!(fixed[1][2], "40.000");
+        assert_eq!(fixed[2][2], "1200.000");
+        // a lone "0,61" says nothing yet: it may be two sizes
+        let t = rows(&[&["Item", "Qty"], &["Gloves", "1,000"], &["Shims", "0,61"]]);
+        assert!(in_decimal_points(&t).is_none());
     }
 
     #[test]

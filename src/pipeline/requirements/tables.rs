@@ -39,7 +39,7 @@ pub(super) enum Role {
 }
 
 static TOTAL_ROW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:add|less|plus)\s+)?(?:\d{1,2}(?:\.\d{1,2})?\s*%\s*)?(?:(?:sub|grand)[- ]?total|total|gst|vat|tax|sales tax|discount|freight|shipping|carriage|delivery charges?|rounding)\b")
+    Regex::new(r"(?i)^\s*(?:(?:add|less|plus)\s+)?(?:\d{1,2}(?:\.\d{1,2})?\s*%\s*)?(?:(?:sub|grand)[- ]?total|total|gst|vat|tax|sales tax|discount|freight|shipping|carriage|delivery charges?|rounding|jumlah|cukai|sst|ppn|diskaun|diskon|ongkos\s+kirim)\b")
         .expect("regex")
 });
 
@@ -605,18 +605,22 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
     // "Total" column of counts), and there may be none.
     let by_size = roles.contains(&Some(Role::Size));
     // Several columns called quantities (per site under a merged "Quantity by Site", and
-    // "Total Qty"): the one adding the others up, else the first.
+    // "Total Qty"): the one adding the others up, else the one with most figures (the first
+    // of those).
     // (Unnamed columns of quantities right of a named one stand under its merged cell.)
     let mut named: Vec<usize> = Vec::new();
     for c in 0..width {
         // (all quantities, but for the row naming them under the merged cell)
-        let quantities = profiles[c].quantities >= 2 && profiles[c].quantities + 1 >= profiles[c].filled;
+        // (a zone's column may be blank on most rows: one figure will do)
+        let quantities = profiles[c].quantities >= 1 && profiles[c].quantities + 1 >= profiles[c].filled;
         let under_merged = named.last().is_some_and(|l| *l + 1 == c) && roles[c].is_none() && quantities;
         if roles[c] == Some(Role::Quantity) || under_merged {
             named.push(c);
         }
     }
-    let named_qty = columns::total_of(body, &named).or_else(|| named.first().copied());
+    // without a total, the one with most figures (a first site's column may be all blank)
+    let most_figures = || named.iter().copied().rev().max_by_key(|c| profiles[*c].quantities);
+    let named_qty = columns::total_of(body, &named).or_else(most_figures);
     let qty = named_qty.or_else(|| {
         let counts = |c: &usize| profiles[*c].is_quantity() && profiles[*c].filled >= 1;
         let candidate = |c: &usize| matches!(roles[*c], None | Some(Role::Other)) && counts(c);

@@ -52,6 +52,14 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "batang" | "btg" => "lengths",
         "karung" | "beg" => "bags",
         "botol" => "bottles",
+        "kaleng" | "klg" => "cans",
+        "tabung" => "cylinders",
+        "dus" | "dos" => "boxes",
+        "bungkus" | "bks" | "pek" => "packs",
+        "keping" | "kpg" => "pcs",
+        "ikat" => "bundles",
+        "psg" => "pairs",
+        "tiub" => "tubes",
         "cylinder" | "cylinders" | "cyl" => "cylinders",
         "tank" | "tanks" => "tanks",
         "strip" | "strips" => "strips",
@@ -107,6 +115,11 @@ mod tests {
         assert_eq!(canonical_any("Mtrs"), Some("m"));
         assert_eq!(canonical("Stk"), Some("pcs"));
         assert_eq!(canonical("pasang"), Some("pairs"));
+        assert_eq!(canonical("klg"), Some("cans"));
+        assert_eq!(canonical("dus"), Some("boxes"));
+        // "tong sampah" is a waste bin, "baldi mop" a mop bucket: no units
+        assert_eq!(canonical("tong"), None);
+        assert_eq!(canonical("baldi"), None);
         assert_eq!(canonical("Rolle"), Some("rolls"));
         // SAP's units of measure
         assert_eq!(canonical("PAA"), Some("pairs"));

@@ -342,6 +342,26 @@ fn inches_in_decimals_and_a_decimal_comma() {
     assert_eq!(n("CASTOR SWIVEL 2-1/2\""), n("castor swivel 2.5\""));
     assert_eq!(n("nipple 3/4 inch"), "nipple 0.75in");
     assert_eq!(n("HAND CLEANER 443,5 ML"), n("hand cleaner 443.5ml"));
+    assert_eq!(n("WEICON HP 0,5 KG"), n("weicon hp 0.5kg"));
+    // a comma after a code or a grade parts two things
+    assert_eq!(n("ENGINE OIL RX 15W-40,18L"), n("engine oil rx 15w-40 18l"));
+    let nalco = n("NALCO 8338,22KG/PAIL INHIBITOR");
+    assert!(
+        nalco.split(' ').any(|t| t == "8338") && nalco.split(' ').any(|t| t == "22000g"),
+        "{nalco}"
+    );
+}
+
+#[test]
+fn malay_and_indonesian_function_words_are_dropped() {
+    assert_eq!(n("Masker 3M 8210 untuk area crusher"), n("masker 3m 8210 area crusher"));
+    assert_eq!(
+        n("sarung tangan katun dgn bintik PVC, merk bebas"),
+        n("sarung tangan katun bintik pvc bebas")
+    );
+    assert_eq!(n("kasut saiz 8"), n("kasut size 8"));
+    assert_eq!(n("sarung tangan saiz L kuning"), n("sarung tangan size L kuning"));
+    assert_eq!(n("batu potong 14 inci"), n("batu potong 14\""));
 }
 
 #[test]

@@ -160,7 +160,8 @@ fn says_none(cell: &str) -> bool {
 
 /// Of quantity columns split per site, phase or month and their total, the total: the
 /// column whose figure is, on every row with figures (two rows at least), the sum of the
-/// others' (an empty cell, a dash or a zero is none). None when no column adds the others up.
+/// others' (an empty cell, a dash or a zero is none), or the only figure (the split left
+/// blank; one row at least adds up). None when no column adds the others up.
 pub(super) fn total_of(rows: &[Vec<String>], cols: &[usize]) -> Option<usize> {
     use rust_decimal::Decimal;
     if cols.len() < 3 {
@@ -189,19 +190,26 @@ pub(super) fn total_of(rows: &[Vec<String>], cols: &[usize]) -> Option<usize> {
     if grid.len() < 2 {
         return None;
     }
-    (0..cols.len())
-        .find(|&total| {
-            grid.iter().all(|figures| {
-                let parts = figures
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| *k != total)
-                    .filter_map(|(_, f)| f.flatten());
-                let (count, sum) = parts.fold((0usize, Decimal::ZERO), |(n, s), v| (n + 1, s + v));
-                count > 0 && figures[total].flatten() == Some(sum)
-            })
-        })
-        .map(|k| cols[k])
+    // a row with the total alone has its split left blank; the other rows must add up, one
+    // at least
+    let adds_up = |total: usize| {
+        let mut summed = 0;
+        for figures in &grid {
+            let parts = figures
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != total)
+                .filter_map(|(_, f)| f.flatten());
+            let (count, sum) = parts.fold((0usize, Decimal::ZERO), |(n, s), v| (n + 1, s + v));
+            match (count, figures[total].flatten()) {
+                (0, Some(_)) => {}
+                (_, Some(t)) if t == sum => summed += 1,
+                _ => return false,
+            }
+        }
+        summed >= 1
+    };
+    (0..cols.len()).find(|&total| adds_up(total)).map(|k| cols[k])
 }
 
 fn has_letters_and_digits(c: &str) -> bool {

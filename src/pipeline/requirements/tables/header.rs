@@ -10,23 +10,23 @@ use super::super::sizes;
 use super::Role;
 
 static QTY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:total\s+|(?:re-?)?order(?:ed)?\s+|(?:suggested|purchase|proposed)\s+(?:order\s+)?|req(?:uired|\.|'?d)?\s+|requested\s+|est(?:imated|\.)?\s+)?(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|jumlah|bilangan)(?:\b|$)")
+    Regex::new(r"(?i)^\s*(?:total\s+|(?:re-?)?order(?:ed)?\s+|(?:suggested|purchase|proposed)\s+(?:order\s+)?|req(?:uired|\.|'?d)?\s+|requested\s+|est(?:imated|\.)?\s+)?(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|kuantitas|jumlah|jml\.?|bilangan|banyaknya)(?:\b|$)")
         .expect("regex")
 });
 static DESC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|specs?|details|name|article|requirement|service|scope|(?:short\s+|long\s+)?text|bezeichnung|artikelbezeichnung|beschreibung|artikel|descripci[óo]n|d[ée]signation|descrizione|articolo|keterangan|barang|perkara)\b")
+    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|specs?|details|name|article|requirement|service|scope|(?:short\s+|long\s+)?text|bezeichnung|artikelbezeichnung|beschreibung|artikel|descripci[óo]n|d[ée]signation|descrizione|articolo|keterangan|barang|perkara|uraian|nama\s+barang)\b")
         .expect("regex")
 });
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:unit(?:s)?|uom|u/m|u\.o\.m\.?|unit of (?:measure|issue)|pack(?:ing)?|measure|einheit|mengeneinheit|me|unidad|unit[ée]|unità|satuan|unit[ée] de mesure)\s*$")
+    Regex::new(r"(?i)^\s*(?:unit(?:s)?|uom|u/m|u\.o\.m\.?|unit of (?:measure|issue)|pack(?:ing)?|measure|einheit|mengeneinheit|me|unidad|unit[ée]|unità|satuan|sat\.?|unit[ée] de mesure|(?:order|issue|purchase|base)\s+unit|unit\s+of\s+measurement)\s*$")
         .expect("regex")
 });
 static SERIAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:s/?n|s\.\s*n\.?|sr\.?\s*(?:no\.?)?|sl\.?\s*(?:no\.?)?|s\.?\s*no\.?|no\.?|#|item\s*(?:no\.?|#|number)|line(?:\s*(?:no\.?|#))?|pos\.?|position|ln|nr\.?|lfd\.?\s*nr\.?)\s*$")
+    Regex::new(r"(?i)^\s*(?:s/?n|s\.\s*n\.?|sr\.?\s*(?:no\.?)?|sl\.?\s*(?:no\.?)?|s\.?\s*no\.?|no\.?|#|(?:item|line)\s*(?:no\.?|#|num(?:ber)?)|line|pos\.?|position|ln|nr\.?|lfd\.?\s*nr\.?|bil\.?|no\.?\s*urut)\s*$")
         .expect("regex")
 });
 static CODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:code|part\s*(?:no\.?|number|#)?|p/?n|sku|ref(?:erence)?|cat(?:alog(?:ue)?)?\.?\s*(?:no\.?|#)|art(?:icle|\.)?\s*(?:no\.?|#|nr\.?)|material\s*(?:no\.?|number|#)|stock\s*(?:no\.?|#)|barcode|upc|ean)\b")
+    Regex::new(r"(?i)\b(?:code|kod|kode|part\s*(?:no\.?|number|#)?|p/?n|sku|ref(?:erence)?|cat(?:alog(?:ue)?)?\.?\s*(?:no\.?|#)|art(?:icle|\.)?\s*(?:no\.?|#|nr\.?)|material\s*(?:no\.?|number|#)|stock\s*(?:no\.?|#)|barcode|upc|ean)\b")
         .expect("regex")
 });
 /// Header words of a column naming who makes the product and its model or part number
@@ -42,14 +42,14 @@ static MAKER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:price|rate|amount|total|cost|value|sgd|usd|eur|myr|s\$|\$)|\$").expect("regex")
+    Regex::new(r"(?i)\b(?:price|rate|amount|total|cost|value|harga|sgd|usd|eur|myr|s\$|\$)|\$").expect("regex")
 });
 /// Money words that make a "Qty"-like header a price ("Qty Price" is not a quantity; "Total
 /// Qty" is one).
 static PRICE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:price|rate|amount|cost|value)\b|\$").expect("regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:price|rate|amount|cost|value|harga)\b|\$").expect("regex"));
 static OTHER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|standard|e-?mail|address|tel(?:ephone)?|phone|fax|contact|attention|attn|currency|tax|plant|requester|requisitioner|buyer)\b")
+    Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|standard|e-?mail|address|tel(?:ephone)?|phone|fax|contact|attention|attn|currency|tax|plant|requester|requisitioner|buyer|tarikh|tanggal|tgl|catatan|lokasi|stasiun|gudang|pemohon|tapak|kegunaan|penggunaan)\b")
         .expect("regex")
 });
 /// Header words of a stock report's columns beside the quantity to order: what is on hand,
@@ -63,7 +63,7 @@ static STOCK: LazyLock<Regex> = LazyLock::new(|| {
 /// "Colour", "Brand". (Of a table with no other description, a specification is the
 /// description: see `complete`.)
 static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:size|sizes|(?:pack(?:ing)?|pkg|package|container)\s*(?:/\s*)?size|volume|capacity|colou?rs?|brand|make|brand\s*/\s*make|preferred\s+brand|grade|finish|dimensions?|specs?\.?|specifications?|tech(?:nical)?\s+spec(?:ification)?s?|details)\s*$")
+    Regex::new(r"(?i)^\s*(?:size|sizes|(?:pack(?:ing)?|pkg|package|container)\s*(?:/\s*)?size|volume|capacity|colou?rs?|brand|make|brand\s*/\s*make|preferred\s+brand|grade|finish|dimensions?|specs?\.?|specifications?|tech(?:nical)?\s+spec(?:ification)?s?|details|spesifikasi(?:\s+teknis)?|spek|merk|merek|jenama|ukuran|saiz|warna)\s*$")
         .expect("regex")
 });
 
@@ -73,7 +73,7 @@ static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn names_maker(cell: &str) -> bool {
     static BRAND: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)^\s*(?:brand|make|brand\s*/\s*make|preferred\s+brand)\s*$").expect("regex"));
-    let spaced = camel_spaced(&cell.trim().replace('_', " "));
+    let spaced = spaced(cell);
     BRAND.is_match(&spaced) || MAKER.is_match(&spaced)
 }
 
@@ -81,8 +81,9 @@ pub(super) fn names_maker(cell: &str) -> bool {
 /// word that names none of the columns we read.
 pub(super) fn role(cell: &str) -> Option<Role> {
     // ERP exports join header words with underscores ("ITEM_DESC", "LINE_NO", "UNIT_PRICE")
-    // or write them in camel case ("ItemCode", "UnitAmount", "PONumber").
-    let spaced = camel_spaced(&cell.trim().replace('_', " "));
+    // or write them in camel case ("ItemCode", "UnitAmount", "PONumber") or glued
+    // ("ORDERQTY", "ITEMNUM").
+    let spaced = spaced(cell);
     let c = spaced.as_str();
     if c.is_empty() {
         return None;
@@ -121,6 +122,145 @@ fn attribute_parts(cell: &str) -> bool {
             .all(|p| ATTRIBUTE.is_match(p) || MAKER.is_match(p) || p.eq_ignore_ascii_case("make"))
 }
 
+/// Words an export's field names are glued from ("ORDERQTY", "ITEMNUM", "PRLINENUM",
+/// "UNITCOST", "STORELOC").
+const FIELD_WORDS: &[&str] = &[
+    "order",
+    "ordered",
+    "qty",
+    "quantity",
+    "item",
+    "items",
+    "num",
+    "number",
+    "no",
+    "line",
+    "unit",
+    "units",
+    "uom",
+    "cost",
+    "price",
+    "amount",
+    "total",
+    "value",
+    "desc",
+    "description",
+    "code",
+    "part",
+    "material",
+    "mat",
+    "store",
+    "loc",
+    "location",
+    "required",
+    "requested",
+    "req",
+    "date",
+    "by",
+    "vendor",
+    "supplier",
+    "remark",
+    "remarks",
+    "account",
+    "acct",
+    "debit",
+    "credit",
+    "gl",
+    "pr",
+    "po",
+    "stock",
+    "on",
+    "hand",
+    "name",
+    "product",
+    "text",
+    "short",
+    "long",
+    "brand",
+    "make",
+    "model",
+    "size",
+    "delivery",
+    "due",
+    "site",
+    "dept",
+    "tax",
+    "net",
+    "ext",
+    "extended",
+    "issue",
+    "purchase",
+    "request",
+    "requisition",
+    "buyer",
+    "plant",
+    "ref",
+    "sku",
+    "mfr",
+    "pos",
+    "seq",
+    "bin",
+    "lead",
+    "time",
+    "currency",
+    "ship",
+    "need",
+    "notes",
+    "note",
+    "comment",
+    "comments",
+    "spec",
+    "status",
+    "type",
+    "group",
+    "class",
+    "category",
+    "id",
+];
+
+/// An export's field name of glued words, spaced ("ORDERQTY" → "ORDER QTY", "ITEMNUM" →
+/// "ITEM NUM"), when the whole name splits into field words, two or more; None otherwise.
+fn glued_spaced(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    if lower.len() < 5 || lower.len() > 24 || !lower.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    // fewest words covering text[..i]: (count, start of the last word)
+    let n = lower.len();
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for end in 1..=n {
+        for w in FIELD_WORDS {
+            if let Some(start) = end.checked_sub(w.len())
+                && &lower[start..end] == *w
+                && let Some((count, _)) = best[start]
+                && best[end].is_none_or(|(c, _)| count + 1 < c)
+            {
+                best[end] = Some((count + 1, start));
+            }
+        }
+    }
+    let (count, _) = best[n]?;
+    if count < 2 {
+        return None;
+    }
+    let mut words = Vec::with_capacity(count);
+    let mut end = n;
+    while end > 0 {
+        let (_, start) = best[end]?;
+        words.push(&text[start..end]);
+        end = start;
+    }
+    words.reverse();
+    Some(words.join(" "))
+}
+
+/// A header cell with its words apart: underscores, camel case, glued field words.
+fn spaced(cell: &str) -> String {
+    let spaced = camel_spaced(&cell.trim().replace('_', " "));
+    glued_spaced(&spaced).unwrap_or(spaced)
+}
+
 /// "ItemCode" → "Item Code", "PONumber" → "PO Number"; other text as it is.
 fn camel_spaced(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
@@ -148,7 +288,7 @@ pub(super) fn is_header_word(cell: &str) -> bool {
         && !c.contains(' ')
         && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
         && c.starts_with(|ch: char| ch.is_ascii_alphabetic());
-    let spaced = camel_spaced(&c.replace('_', " "));
+    let spaced = spaced(c);
     // "Material Request: GWD-MR-1147", "Date: 02-Oct-2025": a field and its value above the
     // table, not a column's name
     let labelled_value = c.split_once(':').is_some_and(|(_, v)| !v.trim().is_empty());
@@ -271,6 +411,26 @@ mod tests {
         assert_eq!(role("ItemCode"), Some(Role::Code));
         assert_eq!(role("Stock Code"), Some(Role::Code));
         assert_eq!(role("stock_code"), Some(Role::Code));
+        // a maintenance system's glued field names
+        assert_eq!(role("ORDERQTY"), Some(Role::Quantity));
+        assert_eq!(role("ITEMNUM"), Some(Role::Serial));
+        assert_eq!(role("UNITCOST"), Some(Role::Money));
+        assert_eq!(role("ORDERUNIT"), Some(Role::Unit));
+        assert_eq!(role("STORELOC"), Some(Role::Other));
+        assert_eq!(glued_spaced("PRLINENUM").as_deref(), Some("PR LINE NUM"));
+        assert_eq!(glued_spaced("Quantity"), None);
+        assert_eq!(glued_spaced("Wheelbarrow"), None);
+        // Malay and Indonesian forms
+        assert_eq!(role("Bil"), Some(Role::Serial));
+        assert_eq!(role("Kuantiti"), Some(Role::Quantity));
+        assert_eq!(role("Jml"), Some(Role::Quantity));
+        assert_eq!(role("Sat"), Some(Role::Unit));
+        assert_eq!(role("Uraian Barang"), Some(Role::Description));
+        assert_eq!(role("Kode Material"), Some(Role::Code));
+        assert_eq!(role("Spesifikasi / Merk"), Some(Role::Attribute));
+        assert_eq!(role("Harga Satuan"), Some(Role::Money));
+        assert_eq!(role("Jumlah Harga"), Some(Role::Money));
+        assert_eq!(role("Tarikh"), Some(Role::Other));
         // who makes it and its model: the product's identity, read with the description
         assert!(names_maker("mfr_part_no") && names_maker("Brand") && !names_maker("Size"));
         assert_eq!(role("Part No."), Some(Role::Code));

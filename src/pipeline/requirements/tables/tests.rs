@@ -617,6 +617,49 @@ fn of_columns_all_called_quantities_the_total_is_ordered() {
             one("Latex gloves size 8", "18", "pairs")
         ])
     );
+    // the split left blank on some rows: the total alone is the quantity
+    let got = t(&[
+        &[
+            "Item Code",
+            "Description",
+            "Unit",
+            "QUANTITY BY ZONE",
+            "",
+            "",
+            "TOTAL QTY",
+            "Remarks",
+        ],
+        &["", "", "", "L5", "L6-L8", "L9-L12", "", ""],
+        &[
+            "E-01",
+            "Cordless cable cutter 18V",
+            "unit",
+            "",
+            "",
+            "",
+            "1",
+            "site tools",
+        ],
+        &[
+            "E-02",
+            "Wire pulling lubricant gel (1 gal)",
+            "gal",
+            "1",
+            "1",
+            "2",
+            "4",
+            "",
+        ],
+        &["E-03", "Knee pads", "pair", "", "", "", "10", "any brand"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Cordless cable cutter 18V", "1", "units"),
+            one("Wire pulling lubricant gel (1 gal)", "4", "gal"),
+            one("Knee pads", "10", "pairs")
+        ])
+    );
     // a merged header cell over the sites (blank to its right), the sites in the row below
     let got = t(&[
         &[
