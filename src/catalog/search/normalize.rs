@@ -99,7 +99,7 @@ const STOP_WORDS: &[&str] = &[
 /// 50" and "pack of 2" are counts per pack; "DIA300XH760MM" = "300mm dia x 760mm high". 19: a
 /// decimal comma only in a figure of its own ("0,5 KG", not "15W-40,18L" nor "8338,22KG");
 /// Malay and Indonesian function words ("untuk", "dengan", "merk") dropped like "for", "with",
-/// "brand"; "saiz" and "ukuran" are "size", "inci" inches.
+/// "brand"; "saiz" and "ukuran" are "size", "inci" inches; "1/2DR" is "1/2 DR".
 pub const VERSION: u8 = 19;
 
 fn unit(s: &str) -> Option<&'static str> {
@@ -170,6 +170,7 @@ static RE_WORD_DIMS: LazyLock<Regex> =
 static RE_WORD_CONTENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([a-z]{3,})(\d+(?:\.\d+)?)(l|lt|ltr|ml|kg)$").expect("regex"));
 static RE_FOREIGN_SIZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:saiz|ukuran)\b").expect("regex"));
+static RE_FRACTION_DRIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2}/\d{1,2})dr\b").expect("regex"));
 static RE_DECIMAL_COMMA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(^|[\s(\[/:])(\d{1,3}),(\d{1,2})(\s*(?:ml|l|ltr|kg|g|mm|cm|m|in|oz)\b)").expect("regex")
 });
@@ -345,6 +346,8 @@ fn prepare(text: &str) -> String {
     s = strip_accents(&s);
     // "saiz L", "ukuran 8": Malay and Indonesian for "size"
     s = RE_FOREIGN_SIZE.replace_all(&s, "size").into_owned();
+    // "1/2DR": a drive's size glued to "dr"
+    s = RE_FRACTION_DRIVE.replace_all(&s, "${1} dr").into_owned();
     s = RE_REPLACED.replace_all(&s, " ").into_owned();
     s = RE_NEGATION.replace_all(&s, " non${1} ").into_owned();
     s = RE_SPELT_INCH

@@ -538,14 +538,18 @@ impl<'a> QueryScorer<'a> {
     /// `found`: per request term, whether the product states it (or its dimension).
     /// Whether the product is a pack of several ("MAMA LEMON + REFILL (2 X 1L)": "2x1000ml")
     /// where the request states the size of one and no pack ("Mama Lemon 1L"): it holds twice
-    /// what was asked for, however well the words agree.
+    /// what was asked for, however well the words agree. Batteries counted by their voltage
+    /// or capacity ("2X20V 4.0AH & CHARGER") come with one tool: the tool's 20V is the 20V
+    /// asked for.
     fn multipack_unasked(&self, product: &[ProductTerm<'_>]) -> bool {
         product.iter().filter(|p| p.class == Some("dims2")).any(|p| {
             p.text.split_once('x').is_some_and(|(count, size)| {
                 count.bytes().all(|b| b.is_ascii_digit())
                     && !self.terms.iter().any(|q| q.text == p.text)
-                    && attribute_class(size)
-                        .is_some_and(|c| self.terms.iter().any(|q| q.class.as_deref() == Some(c.as_str())))
+                    && attribute_class(size).is_some_and(|c| {
+                        !matches!(c.as_str(), "v" | "ah" | "mah" | "w" | "kw")
+                            && self.terms.iter().any(|q| q.class.as_deref() == Some(c.as_str()))
+                    })
             })
         })
     }
@@ -703,6 +707,12 @@ mod tests {
             score(&pack, &twin, &v, &HashMap::new()),
         );
         assert!(p2 > p1, "{p1} {p2}");
+        // two batteries of a cordless tool are no pack of tools
+        let parts = parts_of(
+            "ingco ctli2002 20v crimping tool",
+            "INGCO 20V HYDRAULIC CRIMPING TOOL, 2X20V 4.0AH & CHARGER CTLI2002",
+        );
+        assert_eq!(parts.conflicts, 0, "{parts:?}");
     }
 
     fn parts_of(q: &str, p: &str) -> Parts {

@@ -597,8 +597,18 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
 
 /// A street's name, the figure before it its number ("18 Tin Hau Road", "Jalan Utas 15/7"):
 /// a name of four words at most ending in a street word after a capitalised one, or opening
-/// with "Jalan" or "Lorong".
+/// with "Jalan" or "Lorong"; the places after it in capitals too ("18 Tin Hau Road, Tuen Mun,
+/// New Territories").
 fn is_street(description: &str) -> bool {
+    if let Some((street, places)) = description.split_once(',')
+        && places
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()))
+        && is_street(street)
+    {
+        return true;
+    }
     const STREET: &[&str] = &[
         "road",
         "rd",
@@ -616,10 +626,7 @@ fn is_street(description: &str) -> bool {
         "terrace",
         "parade",
     ];
-    let words: Vec<&str> = description
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = description.split_whitespace().collect();
     let opens = words
         .first()
         .is_some_and(|w| ["jalan", "jln", "jl.", "lorong", "lrg"].contains(&w.to_lowercase().as_str()));

@@ -210,6 +210,8 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
     // each item table's lines in `out` (a run's weak lines, removed when it ends, all stand
     // after the last table read)
     let mut table_lines: Vec<std::ops::Range<usize>> = Vec::new();
+    // the definitions of the documents whose price schedule named its items by them
+    let mut scheduled: Vec<schedule::Definitions> = Vec::new();
     for doc in docs {
         let mut pending: Option<String> = None;
         // The last line that named a product without a quantity: the parent of sub-items
@@ -240,6 +242,7 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
         };
         // items defined in the text ("2.1 Item 1: …") that a price schedule names by number
         let definitions = schedule::Definitions::of(&blocks);
+        let mut schedule_read = false;
         for (b, block) in blocks.iter().enumerate() {
             let item_above = line_item_above.take();
             let marked = marked_above.take();
@@ -325,9 +328,9 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
                     parent = None;
                     block_item = None;
                     let read = tables::read(rows).filter(|t| !t.items.is_empty()).or_else(|| {
-                        definitions
-                            .described(rows)
-                            .and_then(|described| tables::read(&described))
+                        let t = tables::read(&definitions.described(rows)?)?;
+                        schedule_read = true;
+                        Some(t)
                     });
                     match read {
                         Some(t) if !t.items.is_empty() => {
@@ -453,6 +456,9 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
             }
         }
         run.end(&mut out, &mut weak_kept);
+        if schedule_read {
+            scheduled.push(definitions);
+        }
     }
     // sheets per month or site that add up to a summary sheet say how it is delivered
     let splits: std::collections::HashSet<usize> = splits::delivery_splits(&out, &table_lines).into_iter().collect();
@@ -462,6 +468,13 @@ pub fn extract_rules(docs: &[ExtractedDocument]) -> Result<Vec<Requirement>, Ext
             i += 1;
             !splits.contains(&(i - 1))
         });
+    }
+    // the lines defining the items of a price schedule ("Item 3: Zeca hose reel … x 24 m") are
+    // no items beside the schedule's
+    if !scheduled.is_empty() {
+        let defined = |r: &Requirement| scheduled.iter().any(|d| d.defines(&r.description));
+        out.retain(|r| !defined(r));
+        implicit.retain(|r| !defined(r));
     }
     // Weak items alone count only where the documents ask for a quotation.
     if weak_kept > 0 && weak_kept == out.len() && !request {

@@ -13,31 +13,46 @@ use crate::pipeline::text::Block;
 /// A line defining an item: its clause number, if any, then "Item N" and the description
 /// ("2.1  Item 1: Combination safety shower …", "Item 3 - Chemical spill kit").
 static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?P<clause>\d{1,2}(?:\.\d{1,2}){1,2})\.?\s+)?(?:item|line)\s*(?:no\.?\s*)?(?P<n>\d{1,3})\s*[:.)\-–]\s*(?P<d>[^\s\d].{3,})$")
+    Regex::new(r"(?i)^\s*(?:(?P<clause>\d{1,2}(?:\.\d{1,2}){1,2})\.?\s+)?(?:item|line)\s*(?:no\.?\s*)?(?P<n>\d{1,3})\s*[:.)\-–]\s*(?P<d>\S.{3,})$")
         .expect("regex")
 });
 
-/// The items the document's lines define: by "item:N" and by "clause:2.1".
+/// A clause's number opening a line ("2.1.2 Supplied with …").
+static CLAUSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s").expect("regex"));
+
+/// The items the document's lines define: by "item:N" and by "clause:2.1"; and the text of
+/// their definitions and sub-clauses.
 #[derive(Debug, Default)]
-pub(super) struct Definitions(HashMap<String, String>);
+pub(super) struct Definitions(HashMap<String, String>, Vec<String>);
 
 impl Definitions {
     pub(super) fn of(blocks: &[Block]) -> Self {
         let mut map = HashMap::new();
+        let mut texts = Vec::new();
+        let mut clauses: Vec<String> = Vec::new();
         for block in blocks {
             let (Block::Line { text } | Block::ListItem { text }) = block else {
                 continue;
             };
+            // a sub-clause of a definition ("2.1.2 Supplied with 1 no. 5 m suction hose")
+            if let Some(c) = CLAUSE.captures(text)
+                && clauses.iter().any(|k| c[1].starts_with(&format!("{k}.")))
+            {
+                texts.push(text.clone());
+                continue;
+            }
             let Some(c) = DEFINITION.captures(text) else {
                 continue;
             };
+            texts.push(text.clone());
             let description = c["d"].trim().trim_end_matches('.').to_string();
             if let Some(clause) = c.name("clause") {
                 map.insert(format!("clause:{}", clause.as_str()), description.clone());
+                clauses.push(clause.as_str().to_string());
             }
             map.insert(format!("item:{}", c["n"].trim_start_matches('0')), description);
         }
-        Self(map)
+        Self(map, texts)
     }
 
     fn get(&self, cell: &str) -> Option<&String> {
@@ -49,6 +64,20 @@ impl Definitions {
         }
     }
 
+    /// Whether an item read from a line is the definition of one of these items ("Item 3:
+    /// Zeca hose reel, 10 mm ID x 24 m" read as 24 m): the schedule gives its quantity.
+    pub(super) fn defines(&self, description: &str) -> bool {
+        let d = description.trim();
+        // the schedule's own rows carry the definitions' descriptions
+        if self.0.values().any(|v| v == d) {
+            return false;
+        }
+        DEFINITION
+            .captures(d)
+            .is_some_and(|c| self.0.contains_key(&format!("item:{}", c["n"].trim_start_matches('0'))))
+            || (d.len() >= 4 && self.1.iter().any(|t| t.contains(d)))
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -58,7 +87,12 @@ impl Definitions {
     /// rows at least); None otherwise.
     pub(super) fn described(&self, rows: &[Vec<String>]) -> Option<Vec<Vec<String>>> {
         let (header, body) = rows.split_first()?;
-        let body: Vec<&Vec<String>> = body.iter().filter(|r| r.iter().any(|c| !c.trim().is_empty())).collect();
+        // rows with a figure (a "Total (SGD)" row has none)
+        let figure = |c: &String| {
+            let c = c.trim();
+            !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        };
+        let body: Vec<&Vec<String>> = body.iter().filter(|r| r.iter().any(figure)).collect();
         if body.len() < 2 || self.is_empty() {
             return None;
         }
@@ -114,6 +148,7 @@ mod tests {
             line("2.1  Item 1: Combination safety shower and eye wash (Terysafe SS-S250 or equivalent)"),
             line("2.1.1  Floor-mounted, SS304 construction."),
             line("2.2  Item 2: Flammable liquid safety cabinet, 30 gallon"),
+            line("2.3  Item 3: 3M 6800 full facepiece respirator, medium"),
         ]);
         let table = rows(&[
             &["Item", "Ref. clause", "Qty", "Unit", "Unit Price (S$)"],
@@ -131,8 +166,20 @@ mod tests {
             Some("Flammable liquid safety cabinet, 30 gallon")
         );
         // by item number alone
-        let table = rows(&[&["No.", "Qty", "UOM"], &["1", "1", "set"], &["2", "3", "units"]]);
-        assert!(defs.described(&table).is_some());
+        let table = rows(&[
+            &["No.", "Qty", "UOM", "Total"],
+            &["1", "1", "set", ""],
+            &["2", "3", "units", ""],
+            &["3", "6", "pcs", ""],
+            &["", "", "Total (SGD)", ""],
+        ]);
+        assert_eq!(defs.described(&table).map(|t| t.len()), Some(4));
+        // the definition read as an item line is the schedule's
+        assert!(defs.defines("Item 2: Flammable liquid safety cabinet, 30 gallon"));
+        assert!(!defs.defines("Item 9: Ear plugs x 20"));
+        // and so are its sub-clauses' figures
+        assert!(defs.defines("Floor-mounted, SS304 construction"));
+        assert!(!defs.defines("Flammable liquid safety cabinet, 30 gallon"));
     }
 
     #[test]

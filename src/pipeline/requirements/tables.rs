@@ -620,7 +620,18 @@ fn complete(body: &[Vec<String>], named: Vec<Option<Role>>, width: usize) -> Opt
     }
     // without a total, the one with most figures (a first site's column may be all blank)
     let most_figures = || named.iter().copied().rev().max_by_key(|c| profiles[*c].quantities);
-    let named_qty = columns::total_of(body, &named).or_else(most_figures);
+    // a "Total" of counts beside them ("Quantity per Level | … | Total") adds them up too
+    let with_totals: Vec<usize> = (0..width)
+        .filter(|c| {
+            named.contains(c)
+                || (roles[*c] == Some(Role::Money) && profiles[*c].is_quantity() && profiles[*c].filled >= 1)
+        })
+        .collect();
+    let named_qty = (named.len() >= 2)
+        .then(|| columns::total_of(body, &with_totals))
+        .flatten()
+        .or_else(|| columns::total_of(body, &named))
+        .or_else(most_figures);
     let qty = named_qty.or_else(|| {
         let counts = |c: &usize| profiles[*c].is_quantity() && profiles[*c].filled >= 1;
         let candidate = |c: &usize| matches!(roles[*c], None | Some(Role::Other)) && counts(c);

@@ -52,11 +52,13 @@ pub(super) fn extract(name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<B
 }
 
 /// The delimiter that splits the first lines into the most consistent number of fields:
-/// the most lines agreeing on one non-zero count wins. Title lines above the header ("ACME
-/// Pte Ltd - Request for Quotation, ref …") have their own commas and do not decide.
+/// the most lines agreeing on one non-zero count, weighed by the fields they make, wins.
+/// Title lines above the header ("ACME Pte Ltd - Request for Quotation, ref …") have their
+/// own commas and do not decide, nor does one decimal comma per line of a semicolon export
+/// ("…;1.200,000;PC;…").
 fn sniff_delimiter(text: &str) -> u8 {
     let sample: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
-    let mut best = (b',', 0usize);
+    let mut best = (b',', (0usize, 0usize));
     for d in [b',', b';', b'\t', b'|'] {
         let counts: Vec<usize> = sample.iter().map(|l| count_outside_quotes(l, d)).collect();
         let mut tally: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
@@ -66,7 +68,7 @@ fn sniff_delimiter(text: &str) -> u8 {
         let Some((fields, agreeing)) = tally.into_iter().max_by_key(|(c, n)| (*n, *c)) else {
             continue;
         };
-        let score = agreeing * 100 + fields;
+        let score = (agreeing * (fields + 1), fields);
         if score > best.1 {
             best = (d, score);
         }
@@ -118,6 +120,14 @@ mod tests {
             b"ACME Pte Ltd, Request for Quotation, ref Q-1\nBy: Tan, Purchasing\nNo;Item;Qty\n1;Gloves, nitrile;20\n2;Mop;3\n",
         );
         assert_eq!(r[3], vec!["1", "Gloves, nitrile", "20"]);
+    }
+
+    #[test]
+    fn decimal_commas_in_a_semicolon_export_do_not_decide_the_delimiter() {
+        let r = rows(
+            b"Daftar Permintaan Pembelian\nPT Batam, Gudang GD01\nPemohon: Hendra (h@b.co.id, +62 778)\nNo. PR;Item;Deskripsi;Jumlah;Satuan\n1005;00010;BATU POTONG 9IN;1.200,000;PC\n1005;00020;HELM SAFETY;60,000;PC\n",
+        );
+        assert_eq!(r[4], vec!["1005", "00010", "BATU POTONG 9IN", "1.200,000", "PC"]);
     }
 
     #[test]

@@ -44,17 +44,14 @@ pub fn lines(text: &str) -> Vec<Block> {
         // centred under it is no wrapped cell)
         // and begins at its first line with them, apart from columns above it
         let last = run.iter().rev().find(|l| !is_rule(l));
-        let in_bars = last.is_some_and(|l| pipe_cells(l).is_some());
-        let bars = pipe_cells(line).is_some();
+        let in_bars = last.is_some_and(|l| delimited(l).is_some());
+        let bars = delimited(line).is_some();
         if (in_bars && !bars && !is_rule(line)) || (last.is_some() && !in_bars && bars) {
             flush(&mut run, &mut blocks);
         }
         if line.trim().is_empty() {
             flush(&mut run, &mut blocks);
-        } else if spans(line).len() >= 3
-            || pipe_cells(line).is_some()
-            || (!run.is_empty() && (is_rule(line) || is_continuation(line)))
-        {
+        } else if spans(line).len() >= 3 || bars || (!run.is_empty() && (is_rule(line) || is_continuation(line))) {
             run.push(line);
         } else {
             flush(&mut run, &mut blocks);
@@ -94,6 +91,18 @@ fn pipe_cells(line: &str) -> Option<Vec<String>> {
     Some(inner.split('|').map(|c| c.trim().to_string()).collect())
 }
 
+/// The cells of a row of an export pasted as text, separated by semicolons ("10052731;00010;
+/// RO-AB-0320;AMPLAS WATERPROOF …;1.500,000;LBR"): three semicolons at least.
+fn semicolon_cells(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    (t.matches(';').count() >= 3).then(|| t.split(';').map(|c| c.trim().to_string()).collect())
+}
+
+/// The cells of a row drawn with bars or separated by semicolons.
+fn delimited(line: &str) -> Option<Vec<String>> {
+    pipe_cells(line).or_else(|| semicolon_cells(line))
+}
+
 /// Cells of a line: (first char index, end char index, text), split at tabs and runs of
 /// two or more spaces.
 fn spans(line: &str) -> Vec<(usize, usize, String)> {
@@ -123,9 +132,9 @@ fn spans(line: &str) -> Vec<(usize, usize, String)> {
 /// else as lines.
 fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
     let lines: Vec<&str> = run.drain(..).filter(|l| !is_rule(l)).collect();
-    // A table drawn with bars: its cells are between them.
-    if lines.len() >= 2 && lines.iter().all(|l| pipe_cells(l).is_some()) {
-        let rows: Vec<Vec<String>> = lines.iter().filter_map(|l| pipe_cells(l)).collect();
+    // A table drawn with bars (or separated by semicolons): its cells are between them.
+    if lines.len() >= 2 && lines.iter().all(|l| delimited(l).is_some()) {
+        let rows: Vec<Vec<String>> = lines.iter().filter_map(|l| delimited(l)).collect();
         blocks.push(Block::Table { rows });
         return;
     }
@@ -410,6 +419,17 @@ mod tests {
                 line("colron scratch cover 6 btl"),
                 line("Note: 10:30 delivery")
             ]
+        );
+    }
+
+    #[test]
+    fn semicolon_separated_lines_too() {
+        let b = lines(
+            "Permintaan Pembelian 10052731\n\nNo. PR;Item;Deskripsi;Jumlah;Satuan\n1005;00010;AMPLAS HAWK #320;1.500,000;LBR\n1005;00020;SEMPROTAN SILIKON 400ML;24,000;KLG\n",
+        );
+        assert!(
+            matches!(&b[1], Block::Table { rows } if rows[1] == vec!["1005", "00010", "AMPLAS HAWK #320", "1.500,000", "LBR"]),
+            "{b:?}"
         );
     }
 

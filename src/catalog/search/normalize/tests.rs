@@ -365,6 +365,11 @@ fn malay_and_indonesian_function_words_are_dropped() {
 }
 
 #[test]
+fn a_drive_glued_to_its_fraction() {
+    assert_eq!(n("WRENCH IMPACT 1/2DR 18V"), n("wrench impact 1/2\" dr 18v"));
+}
+
+#[test]
 fn a_roll_width_before_its_length_in_metres_is_in_millimetres() {
     assert_eq!(n("SANDPAPER ROLL, 100*50M*G120"), n("sandpaper roll 100mm x 50m, G120"));
     assert_eq!(n("ABRASIVE PAPER 93MMXGRIT:180"), "abrasive paper 93mm g180");

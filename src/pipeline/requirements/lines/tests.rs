@@ -579,6 +579,7 @@ fn a_street_number_is_no_quantity() {
     assert_eq!(r("18 Tin Hau Road"), None);
     assert_eq!(r("Unit 1203, 12/F, Nan Fung Industrial City, 18 Tin Hau Road"), None);
     assert_eq!(r("12 Jalan Utas"), None);
+    assert_eq!(r("18 Tin Hau Road, Tuen Mun, New Territories, Hong Kong"), None);
     // a product's name ending in a street word is still one
     assert_eq!(r("6 tins road marking paint"), some("road marking paint", "6", "tins"));
 }

@@ -660,6 +660,31 @@ fn of_columns_all_called_quantities_the_total_is_ordered() {
             one("Knee pads", "10", "pairs")
         ])
     );
+    // and under a plain "Total", a word of money
+    let got = t(&[
+        &[
+            "S/N",
+            "Description",
+            "UOM",
+            "Quantity per Level",
+            "",
+            "",
+            "Total",
+            "Remarks",
+        ],
+        &["", "", "", "B1", "L1", "Roof", "", ""],
+        &["1", "Safety helmet, blue", "pcs", "", "", "", "30", "new workers"],
+        &["2", "Zebra tape 2 inch", "rolls", "10", "10", "5", "25", ""],
+        &["3", "Clear silicone sealant", "tubes", "", "12", "", "12", ""],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Safety helmet, blue", "30", "pcs"),
+            one("Zebra tape 2 inch", "25", "rolls"),
+            one("Clear silicone sealant", "12", "tubes")
+        ])
+    );
     // a merged header cell over the sites (blank to its right), the sites in the row below
     let got = t(&[
         &[
