@@ -594,6 +594,15 @@ pub fn asks_for_quotation(docs: &[ExtractedDocument]) -> bool {
     })
 }
 
+/// A table's rows from string literals, for the tests of this module and its children.
+#[cfg(test)]
+pub(super) fn grid(cells: &[&[&str]]) -> Vec<Vec<String>> {
+    cells
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -717,9 +726,7 @@ mod tests {
     }
 
     fn table(rows: &[&[&str]]) -> Block {
-        Block::Table {
-            rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect(),
-        }
+        Block::Table { rows: grid(rows) }
     }
 
     #[test]

@@ -405,13 +405,7 @@ pub(super) fn in_decimal_points(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
-        cells
-            .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect()
-    }
+    use crate::pipeline::requirements::grid as rows;
 
     #[test]
     fn a_table_in_decimal_commas_reads_its_figures_so() {

@@ -23,7 +23,12 @@ static CLAUSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d{1,2}(?:\.
 /// The items the document's lines define: by "item:N" and by "clause:2.1"; and the text of
 /// their definitions and sub-clauses.
 #[derive(Debug, Default)]
-pub(super) struct Definitions(HashMap<String, String>, Vec<String>);
+pub(super) struct Definitions {
+    /// Descriptions by "item:N" and "clause:2.1".
+    by_ref: HashMap<String, String>,
+    /// The definitions' lines and their sub-clauses, as written.
+    texts: Vec<String>,
+}
 
 impl Definitions {
     pub(super) fn of(blocks: &[Block]) -> Self {
@@ -52,15 +57,15 @@ impl Definitions {
             }
             map.insert(format!("item:{}", c["n"].trim_start_matches('0')), description);
         }
-        Self(map, texts)
+        Self { by_ref: map, texts }
     }
 
     fn get(&self, cell: &str) -> Option<&String> {
         let cell = cell.trim().trim_end_matches('.');
         if cell.contains('.') {
-            self.0.get(&format!("clause:{cell}"))
+            self.by_ref.get(&format!("clause:{cell}"))
         } else {
-            self.0.get(&format!("item:{}", cell.trim_start_matches('0')))
+            self.by_ref.get(&format!("item:{}", cell.trim_start_matches('0')))
         }
     }
 
@@ -69,17 +74,17 @@ impl Definitions {
     pub(super) fn defines(&self, description: &str) -> bool {
         let d = description.trim();
         // the schedule's own rows carry the definitions' descriptions
-        if self.0.values().any(|v| v == d) {
+        if self.by_ref.values().any(|v| v == d) {
             return false;
         }
-        DEFINITION
-            .captures(d)
-            .is_some_and(|c| self.0.contains_key(&format!("item:{}", c["n"].trim_start_matches('0'))))
-            || (d.len() >= 4 && self.1.iter().any(|t| t.contains(d)))
+        DEFINITION.captures(d).is_some_and(|c| {
+            self.by_ref
+                .contains_key(&format!("item:{}", c["n"].trim_start_matches('0')))
+        }) || (d.len() >= 4 && self.texts.iter().any(|t| t.contains(d)))
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.by_ref.is_empty()
     }
 
     /// The table with a "Description" column from the definitions its rows refer to, when
@@ -129,16 +134,10 @@ impl Definitions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::requirements::grid as rows;
 
     fn line(t: &str) -> Block {
         Block::Line { text: t.to_string() }
-    }
-
-    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
-        cells
-            .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect()
     }
 
     #[test]

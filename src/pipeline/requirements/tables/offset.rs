@@ -67,10 +67,7 @@ pub(super) fn joined(rows: &[Vec<String>]) -> Cow<'_, [Vec<String>]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
-        r.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
-    }
+    use crate::pipeline::requirements::grid as rows;
 
     #[test]
     fn a_header_beside_its_right_aligned_figures_heads_them() {

@@ -152,10 +152,7 @@ fn is_prose_specification(label: &str, value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
-        r.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
-    }
+    use crate::pipeline::requirements::grid as rows;
 
     #[test]
     fn a_specification_sheet_is_one_item() {
