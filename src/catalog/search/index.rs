@@ -10,7 +10,7 @@
 //! reads prices and stock from PostgreSQL again.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use futures::TryStreamExt;
 use sqlx::PgPool;
@@ -287,7 +287,38 @@ impl CatalogIndex {
             .zip(in_phrase)
             .map(|(t, phrase)| if phrase { t } else { self.known_number(t) })
             .collect();
-        compounds::rewrite(self.with_synonyms(tokens), self)
+        self.without_foreign(&description, compounds::rewrite(self.with_synonyms(tokens), self))
+    }
+
+    /// The request's words without those of another language that no product and no
+    /// synonym knows: a bilingual description's other half ("Máy mài góc Makita 9556HN /
+    /// Angle grinder", "Khẩu trang than hoạt tính 3M 8247 / R95 carbon mask") says nothing the
+    /// catalog can find, and would only count as words the product lacks. Such words are told
+    /// by their letters (the normaliser folds "máy" to "may"): a word with a letter outside
+    /// ASCII, and the unknown words of a half (" / ") that has one; never a code with figures
+    /// ("9556HN"). A request of such words alone keeps them.
+    fn without_foreign(&self, description: &str, tokens: Vec<String>) -> Vec<String> {
+        let accented = |w: &str| w.chars().any(|c| c.is_alphabetic() && !c.is_ascii());
+        let halves: Vec<&str> = description.split(" / ").collect();
+        let mut foreign: HashSet<String> = HashSet::new();
+        for half in &halves {
+            if !half.split_whitespace().any(accented) {
+                continue;
+            }
+            for word in half.split_whitespace().filter(|w| halves.len() > 1 || accented(w)) {
+                foreign.extend(normalize::tokens(word));
+            }
+        }
+        let unknown = |t: &str| {
+            foreign.contains(t)
+                && t.chars().all(char::is_alphabetic)
+                && !self.vocab.contains(t)
+                && !self.synonyms.rewrites_word(t)
+        };
+        if foreign.is_empty() || tokens.iter().all(|t| unknown(t)) {
+            return tokens;
+        }
+        tokens.into_iter().filter(|t| !unknown(t)).collect()
     }
 
     /// Tokens with the synonyms applied, and a negation before an abbreviation the synonyms
@@ -476,6 +507,21 @@ impl CatalogIndex {
                     idf: self.term_idf[*t as usize],
                     class: self.term_class[*t as usize].as_deref(),
                 }));
+                // A maker's word the request names and the product's brand column holds, but
+                // not its name ("NITTO KOHKI" for "NITTO HI-COUPLER 20PH"), is the product's
+                // word all the same.
+                for (w, id) in &named {
+                    if let Some(id) = *id
+                        && doc.terms.binary_search(&id).is_err()
+                        && self.brands.of(d as usize).iter().any(|b| b.as_ref() == *w)
+                    {
+                        terms.push(ProductTerm {
+                            text: self.vocab.term(id),
+                            idf: self.term_idf[id as usize],
+                            class: None,
+                        });
+                    }
+                }
                 let mut parts = scorer.parts(&terms);
                 if !named.is_empty() && !self.carries_brand(d, &named) {
                     parts = parts.with_conflict();
@@ -673,6 +719,19 @@ mod tests {
     }
 
     #[test]
+    fn words_of_another_language_no_product_knows_are_left_out() {
+        let idx = index(NAMES, Synonyms::default());
+        let q = idx.query_tokens("Máy mài góc / angle grinder 4 inch");
+        assert_eq!(q, idx.query_tokens("angle grinder 4 inch"));
+        // a code in the other language's half stays
+        let q = idx.query_tokens("Máy mài góc Makita 9556HN / Angle grinder");
+        assert!(q.iter().any(|t| t == "9556hn"), "{q:?}");
+        assert_eq!(best(&idx, "Máy mài góc / angle grinder 4 inch").as_deref(), Some("G1"));
+        // a request of such words alone keeps them (and finds nothing)
+        assert!(!idx.query_tokens("Máy mài góc").is_empty());
+    }
+
+    #[test]
     fn finds_by_name_code_size_and_typo() {
         let idx = index(NAMES, Synonyms::default());
         assert_eq!(
@@ -684,6 +743,26 @@ mod tests {
         assert_eq!(best(&idx, "angle ginder 4 inch").as_deref(), Some("G1"));
         assert_eq!(best(&idx, "nitrile glove").as_deref(), Some("N1"));
         assert_eq!(best(&idx, "laptop computer"), None);
+    }
+
+    #[test]
+    fn a_makers_word_in_the_brand_column_is_the_products_word() {
+        // the brand column says "NITTO KOHKI" for both; the plain coupler's name says "NITTO"
+        let names = [
+            ("P", "NITTO HI-COUPLER 20PH", "NITTO KOHKI"),
+            ("S", "NITTO KOHKI HI-COUPLER PLUG 20PH 1/4\" SUS304", "NITTO KOHKI"),
+        ];
+        let idx = CatalogIndex::build_with_brands(
+            names
+                .iter()
+                .map(|(s, n, b)| (s.to_string(), normalize::tokens(n), Some(b.to_string()))),
+            Synonyms::default(),
+            1,
+        );
+        let q = idx.query_tokens("HI-COUPLER 20PH NITTO KOHKI");
+        let ranked = idx.rank(&q, &HashMap::new(), 5);
+        assert_eq!(ranked[0].sku, "P", "{ranked:?}");
+        assert!((ranked[0].features.recall - 1.0).abs() < 1e-9, "{ranked:?}");
     }
 
     #[test]

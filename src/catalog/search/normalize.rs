@@ -99,8 +99,10 @@ const STOP_WORDS: &[&str] = &[
 /// 50" and "pack of 2" are counts per pack; "DIA300XH760MM" = "300mm dia x 760mm high". 19: a
 /// decimal comma only in a figure of its own ("0,5 KG", not "15W-40,18L" nor "8338,22KG");
 /// Malay and Indonesian function words ("untuk", "dengan", "merk") dropped like "for", "with",
-/// "brand"; "saiz" and "ukuran" are "size", "inci" inches; "1/2DR" is "1/2 DR".
-pub const VERSION: u8 = 19;
+/// "brand"; "saiz" and "ukuran" are "size", "inci" inches; "1/2DR" is "1/2 DR". 20: a hyphen
+/// with a space before it parts a figure from a letter ("EXTRA 75 - L" is size L, not 75
+/// litres); "feets" are feet; yards a length ("2\" x 36 yd" = "2''X 36YD").
+pub const VERSION: u8 = 20;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -116,7 +118,7 @@ static RE_HASH_GRIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#\s*(\d{2,4
 /// "5 kgs"; a unit glued to a following "x" ("11-inchx") counts too.
 static RE_NUMBER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     let spellings = units::spellings_longest_first().join("|");
-    Regex::new(&format!(r"(?P<n>\d)(?:\s+|\s*-\s*)?(?P<u>{spellings})(?P<t>x|\b)")).expect("regex")
+    Regex::new(&format!(r"(?P<n>\d)(?:\s+|-\s*)?(?P<u>{spellings})(?P<t>x|\b)")).expect("regex")
 });
 /// A count per pack: "500/box", "100 pcs/box", "24's/pkt", "100/B", "12 rolls/pkt", "12PPP"
 /// (pieces per pack), "100 pairs per box" (not "10 per carton": what a carton of packs holds),

@@ -46,6 +46,12 @@ const SPELLINGS: &[(&str, Measure)] = &[
     ("ft", m("ft", true)),
     ("feet", m("ft", true)),
     ("foot", m("ft", true)),
+    ("feets", m("ft", true)),
+    ("fts", m("ft", true)),
+    ("yd", m("yd", true)),
+    ("yds", m("yd", true)),
+    ("yard", m("yd", true)),
+    ("yards", m("yd", true)),
     ("ml", m("ml", true)),
     ("mls", m("ml", true)),
     ("millilitre", m("ml", true)),
@@ -142,7 +148,7 @@ pub fn spellings_longest_first() -> Vec<&'static str> {
 
 /// Units of length: the ones a dimension's parts share ("9x11in").
 pub fn is_length(symbol: &str) -> bool {
-    matches!(symbol, "mm" | "cm" | "m" | "in" | "ft")
+    matches!(symbol, "mm" | "cm" | "m" | "in" | "ft" | "yd")
 }
 
 /// Metric units written in their base unit, so that every spelling of one size is one token:

@@ -85,13 +85,18 @@ static CELL: LazyLock<Regex> = LazyLock::new(|| {
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^\s*[-•*]?\s*
+        # the label in another language first, as bilingual forms write it: 'SL / Qty:'
+        (?:(?:[^\W\d_]{1,12}\.?\s+){0,2}[^\W\d_]{1,12}\.?\s*/\s*)?
         (?:(?:required|requested|order(?:ed)?|total)\s+)?
         (?:qty|q'ty|qnty|quantity|quantities|nos\s+required|no\.\s+of\s+(?:units|pcs|pieces))
         (?:\s+(?:required|req'?d|reqd|needed|requested|ordered|wanted))?
+        # or after it: 'Qty / Jumlah:'
+        (?:\s*/\s*[^\W\d_]{1,12}\.?)?
         \s*(?:\((?P<u1>[a-z]{1,8})\))?
         \s*[:.=\-–]?\s*
         (?P<q>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
-        \s*(?P<u>[a-z]{1,10}\.?)?\s*\.?
+        # the unit, or the unit in another language with its English in brackets: '120 đôi (pairs)'
+        \s*(?:(?P<u>[a-z]{1,10}\.?)|[^\W\d_]{1,10}\s*\((?P<u2>[a-z]{1,10})\.?\))?\s*\.?
         # another field of the record on the same line: 'Quantity: 6.000 EA  Need by: 16/12'
         (?:\s*[,;|]?\s+(?P<next>[a-z][a-z.'/]*(?:\s+[a-z][a-z.'/]*){0,3})\s*:.*)?
         \s*$",
@@ -165,10 +170,22 @@ fn counted(text: &str) -> Cow<'_, str> {
 /// "two sets of" → "2 sets of", "two dozen" → "24 pcs". Other number words ("one-way valve")
 /// stay.
 pub(super) fn figures(text: &str) -> Cow<'_, str> {
-    match counted(text) {
+    let step = match counted(text) {
         Cow::Borrowed(_) => spelled(text),
         Cow::Owned(s) => Cow::Owned(spelled(&s).into_owned()),
+    };
+    match step {
+        Cow::Borrowed(_) => lakhs(text),
+        Cow::Owned(s) => Cow::Owned(lakhs(&s).into_owned()),
     }
+}
+
+/// Figures grouped the Indian way, in lakhs and crores ("1,00,000", "12,50,000.00"),
+/// written plain ("100000"). A group of two digits tells them from thousands grouped in
+/// threes.
+fn lakhs(text: &str) -> Cow<'_, str> {
+    static INDIAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d{1,2}(?:,\d{2})+,\d{3}\b").expect("regex"));
+    INDIAN.replace_all(text, |c: &regex::Captures<'_>| c[0].replace(',', ""))
 }
 
 /// `figures` but for dozens.
@@ -309,7 +326,7 @@ pub(super) fn labelled(text: &str) -> Option<(Quantity, Option<&'static str>)> {
         return None;
     }
     let q = Quantity::parse(&c["q"]).ok()?;
-    let unit = match c.name("u").or_else(|| c.name("u1")) {
+    let unit = match c.name("u").or_else(|| c.name("u2")).or_else(|| c.name("u1")) {
         Some(u) => Some(units::canonical_any(u.as_str())?),
         None => None,
     };
@@ -406,6 +423,22 @@ pub(super) fn in_decimal_points(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>
 mod tests {
     use super::*;
     use crate::pipeline::requirements::grid as rows;
+
+    #[test]
+    fn figures_grouped_in_lakhs_are_read_whole() {
+        let (q, unit) = cell("1,00,000").expect("a quantity");
+        assert_eq!(q, Quantity::parse("100000").expect("q"));
+        assert_eq!(unit, None);
+        let (q, unit) = cell("12,50,000 Nos.").expect("a quantity");
+        assert_eq!(q, Quantity::parse("1250000").expect("q"));
+        assert_eq!(unit, Some("nos"));
+        // thousands in threes and plain figures stay as they are
+        assert_eq!(cell("100,000").map(|c| c.0), Quantity::parse("100000").ok());
+        assert_eq!(
+            figures("Rs. 19,79,494.00 for 2,000 pairs"),
+            "Rs. 1979494.00 for 2,000 pairs"
+        );
+    }
 
     #[test]
     fn a_table_in_decimal_commas_reads_its_figures_so() {
@@ -572,6 +605,11 @@ mod tests {
             l("Quantity: 60.000 PAK  Need by: 27/12/2026"),
             Some(("60".into(), Some("packs")))
         );
+        // bilingual labels and units: the English unit in brackets is the one read
+        assert_eq!(l("SL / Qty: 120 đôi (pairs)"), Some(("120".into(), Some("pairs"))));
+        assert_eq!(l("Số lượng / Qty: 60 cái (pcs)"), Some(("60".into(), Some("pcs"))));
+        assert_eq!(l("Qty / Jumlah: 24 unit"), Some(("24".into(), Some("units"))));
+        assert_eq!(l("Kuantiti/Qty: 10 helai (pcs)"), Some(("10".into(), Some("pcs"))));
     }
 
     #[test]

@@ -51,7 +51,11 @@ pub fn lines(text: &str) -> Vec<Block> {
         }
         if line.trim().is_empty() {
             flush(&mut run, &mut blocks);
-        } else if spans(line).len() >= 3 || bars || (!run.is_empty() && (is_rule(line) || is_continuation(line))) {
+        } else if spans(line).len() >= 3
+            || bars
+            || (!run.is_empty() && (is_rule(line) || is_continuation(line)))
+            || is_header_rest(&run, line)
+        {
             run.push(line);
         } else {
             flush(&mut run, &mut blocks);
@@ -69,6 +73,26 @@ pub fn lines(text: &str) -> Vec<Block> {
 fn is_continuation(line: &str) -> bool {
     let indent = line.chars().take_while(|c| *c == ' ' || *c == '\t').count();
     indent >= 4 && (1..=2).contains(&spans(line).len())
+}
+
+/// A header's second line under its first, the run's only line so far: "No." under "Sl.",
+/// "Reqd." under "Qty." — one or two short words without figures, each under a cell of the
+/// line above.
+fn is_header_rest(run: &[&str], line: &str) -> bool {
+    let mut above = run.iter().filter(|l| !is_rule(l));
+    let (Some(head), None) = (above.next(), above.next()) else {
+        return false;
+    };
+    let cells = spans(head);
+    let words = spans(line);
+    cells.len() >= 3
+        && (1..=2).contains(&words.len())
+        && words.iter().all(|(s, e, t)| {
+            t.chars().count() <= 12
+                && t.chars().any(char::is_alphabetic)
+                && !t.chars().any(|c| c.is_ascii_digit())
+                && cells.iter().any(|(cs, ce, _)| *s < ce + 1 && cs < &(e + 1))
+        })
 }
 
 /// A separator line such as "----  ------  ---", "+----+----+" or "|:---|---:|".
@@ -131,7 +155,13 @@ fn spans(line: &str) -> Vec<(usize, usize, String)> {
 /// Emits a run as a table when it looks like one (two or more lines, numbers in a column),
 /// else as lines.
 fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
-    let lines: Vec<&str> = run.drain(..).filter(|l| !is_rule(l)).collect();
+    let mut lines: Vec<&str> = run.drain(..).filter(|l| !is_rule(l)).collect();
+    // a header's second line ("No." under "Sl."): its words join the header cells above them
+    let header_rest = if lines.len() >= 3 && is_header_rest(&lines[..1], lines[1]) {
+        Some(lines.remove(1))
+    } else {
+        None
+    };
     // A table drawn with bars (or separated by semicolons): its cells are between them.
     if lines.len() >= 2 && lines.iter().all(|l| delimited(l).is_some()) {
         let rows: Vec<Vec<String>> = lines.iter().filter_map(|l| delimited(l)).collect();
@@ -172,15 +202,15 @@ fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
         blocks.push(Block::Table { rows });
         return;
     }
-    let header = spans(lines[0]);
-    let gutters = column_starts(&lines);
+    let header = header_spans(lines[0], &lines[1..]);
+    let gutters = column_starts(&header, &lines[1..]);
     let starts: Vec<usize> = if gutters.len() >= header.len() {
         gutters
     } else {
         header.iter().map(|(s, _, _)| *s).collect()
     };
     let mut first = vec![String::new(); starts.len()];
-    for (s, e, text) in header {
+    for (s, e, text) in header.into_iter().chain(header_rest.map(spans).unwrap_or_default()) {
         let col = column_of(&starts, s, e);
         if !first[col].is_empty() {
             first[col].push(' ');
@@ -217,9 +247,23 @@ fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
 /// cell covers, between gutters that every line leaves blank. Figures aligned to the right
 /// ("4", "12", "120") fall into one column whatever their width, which the first line's cells
 /// alone cannot tell when it holds the narrowest. Wrapped cells' rests are left out.
-fn column_starts(lines: &[&str]) -> Vec<usize> {
+fn column_starts(header: &[(usize, usize, String)], body: &[&str]) -> Vec<usize> {
+    let mut covered = body_cover(body);
+    for (s, e, _) in header {
+        if covered.len() < *e {
+            covered.resize(*e, false);
+        }
+        covered[*s..*e].fill(true);
+    }
+    (0..covered.len())
+        .filter(|i| covered[*i] && (*i == 0 || !covered[*i - 1]))
+        .collect()
+}
+
+/// Which character positions some body line's cell covers (wrapped cells' rests left out).
+fn body_cover(body: &[&str]) -> Vec<bool> {
     let mut covered: Vec<bool> = Vec::new();
-    for line in lines.iter().filter(|l| !is_continuation(l)) {
+    for line in body.iter().filter(|l| !is_continuation(l)) {
         for (s, e, _) in spans(line) {
             if covered.len() < e {
                 covered.resize(e, false);
@@ -227,9 +271,89 @@ fn column_starts(lines: &[&str]) -> Vec<usize> {
             covered[s..e].fill(true);
         }
     }
-    (0..covered.len())
-        .filter(|i| covered[*i] && (*i == 0 || !covered[*i - 1]))
-        .collect()
+    covered
+}
+
+/// The header line's cells, a cell split where its words stand over different columns of
+/// the rows below with a gutter between them: a report's "ROP ORDER QTY" (one space apart)
+/// over "6      12" is two headers, "ROP" and "ORDER QTY". A word over a gutter ("ORDER"
+/// beside right-aligned figures) belongs with the column of the next word that stands over
+/// one, so "UNIT PRICE" over "12.50" stays one cell.
+fn header_spans(header: &str, body: &[&str]) -> Vec<(usize, usize, String)> {
+    let covered = body_cover(body);
+    let is_covered = |i: usize| covered.get(i).copied().unwrap_or(false);
+    // the body's column stretches, as (start, end)
+    let mut stretches: Vec<(usize, usize)> = Vec::new();
+    for i in 0..covered.len() {
+        if covered[i] && (i == 0 || !covered[i - 1]) {
+            stretches.push((i, i));
+        }
+        if covered[i]
+            && let Some(last) = stretches.last_mut()
+        {
+            last.1 = i + 1;
+        }
+    }
+    let chars: Vec<char> = header.chars().collect();
+    let mut out = Vec::new();
+    for (s, e, text) in spans(header) {
+        // the cell's words, as (start, end)
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut i = s;
+        while i < e {
+            if chars[i].is_whitespace() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < e && !chars[i].is_whitespace() {
+                i += 1;
+            }
+            words.push((start, i));
+        }
+        let over: Vec<Option<usize>> = words
+            .iter()
+            .map(|(ws, we)| {
+                stretches
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (lo, hi))| (k, (*we).min(*hi).saturating_sub((*ws).max(*lo))))
+                    .filter(|(_, overlap)| *overlap > 0)
+                    .max_by_key(|(_, overlap)| *overlap)
+                    .map(|(k, _)| k)
+            })
+            .collect();
+        let column: Vec<Option<usize>> = (0..words.len())
+            .map(|w| {
+                over[w..]
+                    .iter()
+                    .flatten()
+                    .next()
+                    .or_else(|| over[..w].iter().rev().flatten().next())
+                    .copied()
+            })
+            .collect();
+        let mut from = 0;
+        for w in 1..=words.len() {
+            let split = w == words.len()
+                || (column[w] != column[w - 1] && (words[w - 1].1..words[w].0).all(|i| !is_covered(i)));
+            if split {
+                let (cs, ce) = (words[from].0, words[w - 1].1);
+                let cell: String = chars[cs..ce].iter().collect();
+                out.push((
+                    cs,
+                    ce,
+                    if from == 0 && w == words.len() {
+                        text.clone()
+                    } else {
+                        cell
+                    },
+                ));
+                from = w;
+            }
+        }
+    }
+    out
 }
 
 /// The column a cell [s, e) overlaps most; column i spans [starts[i], starts[i+1]).
@@ -330,6 +454,42 @@ mod tests {
                 ]
             }]
         );
+    }
+
+    #[test]
+    fn header_words_one_space_apart_over_two_columns_are_two_headers() {
+        // a stock report: "ROP" over the reorder point, "ORDER QTY" over what to order; the
+        // "UNIT PRICE" over right-aligned figures stays one header
+        let text = "ITEM    DESCRIPTION            CUR BAL    ROP ORDER QTY  UNIT PRICE\n\
+                    100238  Pneuma-lube spray 400ml      2      6        12       9.50\n\
+                    100241  Allround spray 400ml         5     12        24      11.20\n";
+        let Block::Table { rows } = &lines(text)[0] else {
+            panic!("a table: {:?}", lines(text))
+        };
+        assert_eq!(
+            rows[0],
+            ["ITEM", "DESCRIPTION", "CUR BAL", "ROP", "ORDER QTY", "UNIT PRICE"]
+        );
+        assert_eq!(rows[1], ["100238", "Pneuma-lube spray 400ml", "2", "6", "12", "9.50"]);
+        assert_eq!(rows[2], ["100241", "Allround spray 400ml", "5", "12", "24", "11.20"]);
+    }
+
+    #[test]
+    fn a_header_on_two_lines_is_one_header() {
+        let text = "Sl.  Description                   Make          UOM     Qty. Reqd.\n\
+                    No.\n\
+                    ---------------------------------------------------------------------\n\
+                    1.   Cutting Wheel 100 x 2 x 16mm  Sharpstone    Nos            200\n\
+                    2.   Flap Disc 4\" Zirconia        BCL           Nos            100\n";
+        let Block::Table { rows } = &lines(text)[0] else {
+            panic!("a table: {:?}", lines(text))
+        };
+        assert_eq!(rows[0], ["Sl. No.", "Description", "Make", "UOM", "Qty. Reqd."]);
+        assert_eq!(
+            rows[1],
+            ["1.", "Cutting Wheel 100 x 2 x 16mm", "Sharpstone", "Nos", "200"]
+        );
+        assert_eq!(rows.len(), 3);
     }
 
     #[test]

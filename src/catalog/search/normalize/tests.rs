@@ -155,6 +155,15 @@ fn letter_sizes_and_sizes_hyphened_to_a_word() {
     assert_eq!(n("raincoat, size XL"), "raincoat sizexl");
     assert_eq!(n("RAIN COAT SIZE:XL"), "rain coat sizexl");
     assert_eq!(n("GLOVES SIZE M"), "gloves sizem");
+    // a spaced hyphen parts a model's figure from the size after it; a hyphen glued to the
+    // figure still joins a unit
+    assert_eq!(
+        n("ANSELL RUBBER GLOVE 87950 BLACK - EXTRA 75 - L"),
+        "ansell rubber glove 87950 black extra 75 sizel"
+    );
+    assert_eq!(n("OIL 5-L CAN"), "oil 5000ml");
+    assert_eq!(n("ROLL 750MM X 150FEETS"), n("roll 750mm x 150ft"));
+    assert_eq!(n("TAPE 766 2’’X 36YD"), n("tape 766, 2\" x 36 yd"));
     assert_eq!(
         n("SAFETY BOOT STEEL TOE CAP & MIDSOLE-10 (YELLOW)"),
         "safety boot steel toe cap midsole size10 yellow"

@@ -101,7 +101,11 @@ pub(in crate::pipeline::requirements) fn context(line: &str) -> Context {
     let text = text.trim();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let words = text.split_whitespace().count();
-    if letters < 3 || text.len() > 160 || words > 16 || text.ends_with([':', ',', '?', '!']) {
+    // a numbered line is a list's item: its description may be long, written in two
+    // languages ("1. Găng tay chống cắt cấp 5, phủ nitrile / Cut resistant gloves level 5,
+    // nitrile coated, size 9")
+    let (most_chars, most_words) = if begins_item(line) { (240, 28) } else { (160, 16) };
+    if letters < 3 || text.len() > most_chars || words > most_words || text.ends_with([':', ',', '?', '!']) {
         return Context::Other;
     }
     Context::Description(text.to_string())

@@ -533,6 +533,9 @@ fn a_quantity_on_the_next_line() {
     assert_eq!(context("Ship to: Tuas store, 8 Tuas Ave 2"), Context::Attribute(None));
     assert_eq!(context("Remarks: urgent"), Context::Attribute(None));
     assert_eq!(context("Dear Sir,"), Context::Other);
+    // a numbered item written in two languages is long, and still a description
+    let bilingual = "1. Găng tay chống cắt cấp 5, phủ nitrile / Cut resistant gloves level 5, nitrile coated, size 9";
+    assert!(matches!(context(bilingual), Context::Description(_)));
     let joined = with_labelled_quantity("Face shield.", "Quantity: 60 pcs").expect("item");
     assert_eq!(
         (

@@ -10,7 +10,7 @@ use super::super::sizes;
 use super::Role;
 
 static QTY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:total\s+|(?:re-?)?order(?:ed)?\s+|(?:suggested|purchase|proposed)\s+(?:order\s+)?|req(?:uired|\.|'?d)?\s+|requested\s+|est(?:imated|\.)?\s+)?(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|kuantitas|jumlah|jml\.?|bilangan|banyaknya)(?:\b|$)")
+    Regex::new(r"(?i)^\s*(?:total\s+|(?:re-?)?order(?:ed)?\s+|(?:sugg(?:ested|\.)?|purchase|proposed|approved|indent(?:ed)?)\s+(?:order\s+)?|req(?:uired|\.|'?d)?\s+|requested\s+|est(?:imated|\.)?\s+)?(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|kuantitas|jumlah|jml\.?|bilangan|banyaknya)(?:\b|$)")
         .expect("regex")
 });
 static DESC: LazyLock<Regex> = LazyLock::new(|| {
@@ -56,7 +56,7 @@ static OTHER: LazyLock<Regex> = LazyLock::new(|| {
 /// the minimum and maximum, the reorder level ("On Hand | Min | Reorder Qty", "QTY ON HAND",
 /// "R/LEVEL"). They are quantities, but not the ones asked for.
 static STOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:q'?ty|quantity)\s+)?(?:on[\s-]*hand|in\s+stock|available|avail\.?|balance|min(?:imum)?\.?|max(?:imum)?\.?|(?:re-?order|r/)\s*(?:level|point|lvl)|par(?:\s+level)?|consumption|issued|received|used|soh)(?:\s+(?:q'?ty|quantity|stock|level))?\s*$")
+    Regex::new(r"(?i)^\s*(?:(?:q'?ty|quantity)\s+)?(?:on[\s-]*hand|in\s+stock|available|avail\.?|(?:cur(?:rent|r?\.)?\s+)?(?:bal(?:ance)?\.?|stock|inventory)|min(?:imum)?\.?|max(?:imum)?\.?|(?:re-?order|r/)\s*(?:level|point|lvl)|rop|rol|par(?:\s+level)?|safety\s+stock|on\s+order|open\s+po|in\s+transit|allocated|reserved|committed|consumption|(?:avg\.?|average|monthly)\s+(?:usage|consumption)|issued|received|used|soh)(?:\s+(?:q'?ty|quantity|stock|level))?\s*$")
         .expect("regex")
 });
 /// Header words of a column that qualifies the description: "Specification", "Size",
@@ -394,8 +394,24 @@ mod tests {
             "Reorder Level",
             "Qty Available",
             "SOH",
+            "CUR BAL",
+            "Current Stock",
+            "Bal.",
+            "ROP",
+            "Safety Stock",
+            "On Order",
+            "Avg Usage",
         ] {
             assert_eq!(role(stock), Some(Role::Other), "{stock}");
+        }
+        for to_order in [
+            "Sugg. Order Qty",
+            "Suggested Qty",
+            "Approved Qty",
+            "ORDER QTY",
+            "Indent Qty",
+        ] {
+            assert_eq!(role(to_order), Some(Role::Quantity), "{to_order}");
         }
         assert_eq!(role("Total (SGD)"), Some(Role::Money));
         assert_eq!(role("S/N"), Some(Role::Serial));
