@@ -105,7 +105,7 @@ pub(in crate::pipeline::requirements) fn context(line: &str) -> Context {
     // languages ("1. Găng tay chống cắt cấp 5, phủ nitrile / Cut resistant gloves level 5,
     // nitrile coated, size 9")
     let (most_chars, most_words) = if begins_item(line) { (240, 28) } else { (160, 16) };
-    if letters < 3 || text.len() > most_chars || words > most_words || text.ends_with([':', ',', '?', '!']) {
+    if letters < 3 || text.chars().count() > most_chars || words > most_words || text.ends_with([':', ',', '?', '!']) {
         return Context::Other;
     }
     Context::Description(text.to_string())

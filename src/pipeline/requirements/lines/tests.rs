@@ -536,6 +536,9 @@ fn a_quantity_on_the_next_line() {
     // a numbered item written in two languages is long, and still a description
     let bilingual = "1. Găng tay chống cắt cấp 5, phủ nitrile / Cut resistant gloves level 5, nitrile coated, size 9";
     assert!(matches!(context(bilingual), Context::Description(_)));
+    // its length counted in letters, not bytes (a Thai letter is three)
+    let thai = "7. เครื่องตรวจวัดก๊าซไฮโดรเจนซัลไฟด์ (H2S) แบบพกพา ชนิดก๊าซเดียว / Personal single-gas H2S detector with vibration alarm, 2-year life, with calibration certificate and clip";
+    assert!(matches!(context(thai), Context::Description(_)));
     let joined = with_labelled_quantity("Face shield.", "Quantity: 60 pcs").expect("item");
     assert_eq!(
         (
