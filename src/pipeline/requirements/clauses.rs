@@ -29,7 +29,11 @@ fn clauses(line: &str) -> Vec<&str> {
             _ => d,
         });
         counted = m.start();
-        if m.start() >= from && depth == 0 && !after_abbreviation(line, m.start(), m.as_str()) {
+        if m.start() >= from
+            && depth == 0
+            && !after_abbreviation(line, m.start(), m.as_str())
+            && !(m.as_str().starts_with('.') && is_count_opening(&line[from..m.start()]))
+        {
             out.push(line[from..m.start()].trim());
             from = m.end();
         }
@@ -66,11 +70,24 @@ fn is_prose(clause: &str) -> bool {
         .any(|w| WORDS.contains(&w.to_ascii_lowercase().as_str()))
 }
 
+/// A clause so far that ends in a count and its unit, abbreviated, opening it or after a
+/// request verb ("200 prs", "pls. include 20 gal"): the full stop after it closes the
+/// abbreviation, and what follows is what is counted ("… and 200 prs. Ear plugs w/ cord").
+fn is_count_opening(so_far: &str) -> bool {
+    static COUNT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:^|\b(?:include|add|quote|need|supply|and|also|plus)\s+)\d[\d,]*\s*(?P<u>[a-z]{1,5})$")
+            .expect("regex")
+    });
+    COUNT
+        .captures(so_far.trim())
+        .is_some_and(|c| super::units::canonical_any(&c["u"]).is_some())
+}
+
 /// Whether a full stop at `at` closes an abbreviation, not a sentence: "3/8\" dr. Stanley",
 /// "approx. 2.2m", "No. 5".
 fn after_abbreviation(line: &str, at: usize, brk: &str) -> bool {
-    const ABBREVIATIONS: [&str; 12] = [
-        "dr", "approx", "dia", "max", "min", "std", "ref", "mfr", "mfg", "vol", "temp", "ext",
+    const ABBREVIATIONS: [&str; 14] = [
+        "dr", "approx", "dia", "max", "min", "std", "ref", "mfr", "mfg", "vol", "temp", "ext", "pls", "plz",
     ];
     if !brk.starts_with('.') {
         return false;
@@ -520,6 +537,13 @@ mod tests {
             got[0],
             ("air ratchet 3/8\" dr. Stanley".into(), "3".into(), "pcs".into())
         );
+        // nor one after a count's unit that opens its clause
+        let got = all(
+            "Also pls. include 20 gal. of Isopropyl alcohol 70% solution if available, and 200 prs. Ear plugs w/ cord, disposable foam type (any brand is ok).",
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1].1, "200", "{got:?}");
+        assert!(got[1].0.starts_with("Ear plugs w/ cord"), "{got:?}");
         let got = all("Pls supply 2 pcs hammer, 4 pcs chisel 25mm; 1 set spanner");
         assert_eq!(got.len(), 3, "{got:?}");
         assert_eq!(got[1], ("chisel 25mm".into(), "4".into(), "pcs".into()));

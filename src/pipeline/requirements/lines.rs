@@ -19,7 +19,7 @@ const NUM: &str = r"(?P<q>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)";
 /// Words a request sentence puts before its verb: "please also", "we would like to", "and".
 const FILLER: &str = r"(?:also|and|plus|additionally|in\s+addition|further(?:more)?|then|we|i|will|would|like\s+to|please|kindly|pls|could\s+you|can\s+you|to)";
 /// A unit word (checked against the unit table afterwards).
-const UNIT: &str = r"(?P<u>[A-Za-z]{1,8}\.?)";
+const UNIT: &str = r"(?P<u>[A-Za-z]{1,10}\.?)";
 /// What a pack after its unit holds: "10 boxes of 20", "2 ctn x 12 btl", "1 ctn (12 btl)".
 /// The quantity is the packs.
 const PACK: &str = r"(?:\s*(?:of|x)\s*\d[\d,]*(?:\s*(?:pcs|pc|pieces|nos|'s|btls?|bottles?|pairs?|prs|sheets?|shts|rolls?|cans?|tubes?|sets?|units?|ea)\b)?|\s*[(\[]\s*\d[\d,]*\s*[A-Za-z'.]+(?:\s*/\s*[A-Za-z]+)?\s*[)\]])";
@@ -132,7 +132,7 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
             format!(
                 r"(?i)^(?:(?:and|also|plus|then)[,]?\s+)?{NUM}\s*{UNIT}(?:{PACK}\s)?\s*(?:of\s+|x\s+|[-–:]\s*)?(?:the\s+|an?\s+)?(?P<d>.+?)\.?$"
             ),
-            UnitRule::Required,
+            UnitRule::RequiredOrBulk,
         ),
         // "20 x desc"
         p(format!(r"(?i)^{NUM}\s*[x×]\s+(?P<d>.+)$"), UnitRule::Optional),
@@ -151,6 +151,10 @@ enum UnitRule {
     /// unless it is a dimension's last side ("tape 24mm x 25m") or the line starts with its
     /// own quantity ("10 rolls tape x 25m").
     OptionalOrLength,
+    /// As `Required`, the count opening the line; a bulk measure set apart from its figure
+    /// too ("20 kg Shell grease", "12 gal. Clorox bleach 4L"), where a figure glued to it
+    /// ("5L bleach") is the product's size.
+    RequiredOrBulk,
 }
 
 /// A greeting and a request's lead-in before the first item on the same line: "Hi, please
@@ -186,7 +190,7 @@ pub(super) static JOINERS: LazyLock<Regex> = LazyLock::new(|| {
 /// item as it stands; what follows must still read as an item with its quantity first.
 static ASK_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^[^\d:]{0,60}?\b(?:need|needs|require|requires|want|wants|(?:would|'d|’d)\s+(?:also\s+)?like(?:\s+(?:you|u)\s+to\s+(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?)?|(?:could|can|would)\s+(?:you|u)\s+(?:please\s+|pls\s+|also\s+)*(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?|(?:has|have)\s+(?:also\s+)?asked\s+for|asked\s+for|(?:please|pls|plz|kindly)\s+(?:also\s+)?(?:quote|include|supply|add)|(?:can|could|pls|please)\s+(?:you\s+|u\s+)?(?:also\s+)?(?:add|include))\s+(?:us\s+|me\s+)?",
+        r"(?i)^[^\d:]{0,60}?\b(?:need|needs|require|requires|want|wants|(?:would|'d|’d)\s+(?:also\s+)?like(?:\s+(?:you|u)\s+to\s+(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?)?|(?:could|can|would)\s+(?:you|u)\s+(?:please\s+|pls\s+|also\s+)*(?:quote|supply|provide)(?:\s+(?:us|me))?(?:\s+for)?|(?:has|have)\s+(?:also\s+)?asked\s+for|asked\s+for|(?:please|pls\.?|plz\.?|kindly)\s+(?:also\s+)?(?:quote|include|supply|add)|(?:can|could|pls|please)\s+(?:you\s+|u\s+)?(?:also\s+)?(?:add|include))\s+(?:us\s+|me\s+)?",
     )
     .expect("regex")
 });
@@ -581,8 +585,14 @@ fn accept(c: &Captures<'_>, rule: UnitRule) -> Option<Requirement> {
             }
             None => return None,
         },
+        (Some(w), UnitRule::RequiredOrBulk) => {
+            units::canonical(w).or_else(|| sold_per(d.as_str(), w)).or_else(|| {
+                let apart = u.is_some_and(|u| c.name("q").is_some_and(|q| q.end() < u.start()));
+                units::canonical_measure(w).filter(|m| apart && matches!(*m, "kg" | "l" | "gal" | "lb"))
+            })?
+        }
         (Some(w), _) => units::canonical(w).or_else(|| sold_per(d.as_str(), w))?,
-        (None, UnitRule::Required) => return None,
+        (None, UnitRule::Required | UnitRule::RequiredOrBulk) => return None,
         // "25 x cut off wheel 355 x 3 x 25.4": the figure after the last "x" is a side of
         // the dimension before it, not a count, when the line counts itself first, the
         // dimension's sides are bare figures, or the figure is a fraction

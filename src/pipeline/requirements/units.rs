@@ -19,7 +19,7 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "roll" | "rolls" | "rl" | "rol" | "rolle" | "rollen" | "rouleau" | "rouleaux" | "rollo" | "rollos"
         | "gulung" => "rolls",
         "pair" | "pairs" | "pr" | "prs" | "paa" | "paar" | "pasang" | "paire" | "paires" | "pares" => "pairs",
-        "pack" | "packs" | "pk" | "pak" | "pkt" | "pkts" | "packet" | "packets" => "packs",
+        "pack" | "packs" | "pk" | "pks" | "pak" | "pkt" | "pkts" | "packet" | "packets" => "packs",
         "bottle" | "bottles" | "btl" | "btls" | "bt" => "bottles",
         "can" | "cans" => "cans",
         "tin" | "tins" => "tins",

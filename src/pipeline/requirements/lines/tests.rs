@@ -589,3 +589,31 @@ fn a_street_number_is_no_quantity() {
     // a product's name ending in a street word is still one
     assert_eq!(r("6 tins road marking paint"), some("road marking paint", "6", "tins"));
 }
+
+#[test]
+fn long_unit_words_close_the_line() {
+    assert_eq!(
+        r("Zappy all natural food contact wipes, canister of 70 - 24 canisters"),
+        some(
+            "Zappy all natural food contact wipes, canister of 70",
+            "24",
+            "containers"
+        )
+    );
+    assert_eq!(
+        r("Latex glove 9\" clean room -- 30 pks"),
+        some("Latex glove 9\" clean room", "30", "packs")
+    );
+}
+
+#[test]
+fn a_bulk_measure_set_apart_opens_the_line() {
+    assert_eq!(
+        r("12 gal. Clorox original bleach 4L"),
+        some("Clorox original bleach 4L", "12", "gal")
+    );
+    assert_eq!(r("20 kg Shell Gadus grease"), some("Shell Gadus grease", "20", "kg"));
+    // glued to its figure, or a length, it is the product's size
+    assert_eq!(r("5L Clorox bleach"), None);
+    assert_eq!(r("10 mm drill bit"), None);
+}
