@@ -8,6 +8,7 @@ pub mod brands;
 pub mod calibration;
 pub mod compounds;
 pub mod focus;
+pub mod head;
 pub mod host;
 pub mod index;
 pub mod instructions;
@@ -140,6 +141,19 @@ pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchP
         let expansions = index.expansions(&tokens);
         let host = host::of(d, index);
         let mut ranked = index.rank_for(&tokens, host.as_ref(), &expansions, CANDIDATES);
+        // nothing worth offering for the whole line: what its name alone finds, for a person
+        if ranked.first().is_none_or(|r| r.score < policy.unmatched_threshold)
+            && let Some(name) = head::of(d)
+        {
+            let name_tokens = focus::focused(index.query_tokens(name));
+            let mut by_name = index.rank_for(&name_tokens, None, &index.expansions(&name_tokens), CANDIDATES);
+            if by_name.first().is_some_and(|r| r.score >= policy.unmatched_threshold) {
+                for r in &mut by_name {
+                    r.confidence = 0.0;
+                }
+                ranked = by_name;
+            }
+        }
         ranked.truncate(keep);
         (tokens, expansions, ranked)
     };
@@ -220,4 +234,35 @@ pub async fn products(pool: &PgPool, skus: &[String]) -> Result<HashMap<String, 
             (p.sku.clone(), p)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::synonyms::Synonyms;
+
+    #[test]
+    fn a_line_whose_specification_outweighs_its_name_is_offered_what_the_name_finds() {
+        let names = [
+            ("F1", "FACE SHIELD FCM8"),
+            ("F2", "SPLASH PROTECTION FULL FACE SAFETY FACE SHIELD ANTI FOG"),
+            ("G1", "NITRILE GLOVE SIZE L"),
+        ];
+        let index = CatalogIndex::build_with_brands(
+            names.iter().map(|(s, n)| (s.to_string(), normalize::tokens(n), None)),
+            Synonyms::default(),
+            1,
+        );
+        let policy = MatchPolicy {
+            review_threshold: 0.84,
+            unmatched_threshold: 0.35,
+            max_alternatives: 3,
+        };
+        let line = "face shields (polycarbonate visor, ratchet headgear, EN166 marked, chin guard, replaceable)";
+        let searched = search_lines(&index, &[line], &policy);
+        let ranked = &searched[0].2;
+        assert!(ranked.first().is_some_and(|r| r.sku.starts_with('F')), "{ranked:?}");
+        // offered to a person, never quoted
+        assert!(ranked.iter().all(|r| r.confidence == 0.0), "{ranked:?}");
+    }
 }
