@@ -72,6 +72,10 @@ const MAX_WORDS: usize = 14;
 
 /// A sentence break inside a description ("… loading bay 2. Contact Mr Rajan").
 pub(super) static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?]\s+[A-Z]").expect("regex"));
+/// A finite verb: what follows a weak count is a sentence about things ("Six trolleys are due
+/// for wheel replacement"), not a product's name.
+static FINITE_VERB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:are|is|was|were|will|have|has|had)\b").expect("regex"));
 
 /// Words after a number that make it a date, a time, an address or a term, not an item.
 const NOT_ITEM_AFTER: &[&str] = &[
@@ -225,7 +229,11 @@ fn weak(text: &str, whole_line: bool) -> Option<Requirement> {
         .or_else(|| figure_last(text))
         .or_else(|| lines::bracketed_count(text))
         .or_else(|| whole_line.then(|| bare_last(text)).flatten())
-        .filter(|r| r.description.split_whitespace().count() <= MAX_WORDS && !SENTENCE_BREAK.is_match(&r.description))
+        .filter(|r| {
+            r.description.split_whitespace().count() <= MAX_WORDS
+                && !SENTENCE_BREAK.is_match(&r.description)
+                && !FINITE_VERB.is_match(&r.description)
+        })
 }
 
 /// Whether the line's count closes it ("SKK ball castor TG-50B (12)", "floor squeegee 22\" -
@@ -347,6 +355,13 @@ mod tests {
 
     fn some(d: &str, q: &str) -> Option<(String, String)> {
         Some((d.into(), q.into()))
+    }
+
+    #[test]
+    fn a_count_before_a_sentence_about_things_is_no_item() {
+        assert_eq!(w("Six trolleys are due for wheel replacement."), None);
+        assert_eq!(w("3 pallets were damaged in transit"), None);
+        assert_eq!(w("six trolley wheels 200mm"), some("trolley wheels 200mm", "6"));
     }
 
     #[test]
