@@ -101,7 +101,7 @@ const STOP_WORDS: &[&str] = &[
 /// Malay and Indonesian function words ("untuk", "dengan", "merk") dropped like "for", "with",
 /// "brand"; "saiz" and "ukuran" are "size", "inci" inches; "1/2DR" is "1/2 DR". 20: a hyphen
 /// with a space before it parts a figure from a letter ("EXTRA 75 - L" is size L, not 75
-/// litres); "feets" are feet; yards a length ("2\" x 36 yd" = "2''X 36YD").
+/// litres); "feets" are feet; yards a length ("2\" x 36 yd" = "2''X 36YD"); "2-piece" = "2PC".
 pub const VERSION: u8 = 20;
 
 fn unit(s: &str) -> Option<&'static str> {

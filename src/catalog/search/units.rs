@@ -119,6 +119,7 @@ const SPELLINGS: &[(&str, Measure)] = &[
     ("pc", m("pcs", false)),
     ("pcs", m("pcs", false)),
     ("'s", m("pcs", false)),
+    ("piece", m("pcs", false)),
     ("pieces", m("pcs", false)),
     ("sheets", m("pcs", false)),
     ("pulls", m("pcs", false)),

@@ -164,6 +164,7 @@ fn letter_sizes_and_sizes_hyphened_to_a_word() {
     assert_eq!(n("OIL 5-L CAN"), "oil 5000ml");
     assert_eq!(n("ROLL 750MM X 150FEETS"), n("roll 750mm x 150ft"));
     assert_eq!(n("TAPE 766 2’’X 36YD"), n("tape 766, 2\" x 36 yd"));
+    assert_eq!(n("PVC 2PC RAINCOAT YELLOW - XL"), n("PVC 2-piece raincoat yellow - XL"));
     assert_eq!(
         n("SAFETY BOOT STEEL TOE CAP & MIDSOLE-10 (YELLOW)"),
         "safety boot steel toe cap midsole size10 yellow"
