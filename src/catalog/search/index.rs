@@ -745,6 +745,17 @@ mod tests {
         assert_eq!(best(&idx, "laptop computer"), None);
     }
 
+    /// An index of (sku, name, brand column) rows.
+    fn with_brands(names: &[(&str, &str, &str)]) -> CatalogIndex {
+        CatalogIndex::build_with_brands(
+            names
+                .iter()
+                .map(|(s, n, b)| (s.to_string(), normalize::tokens(n), Some(b.to_string()))),
+            Synonyms::default(),
+            1,
+        )
+    }
+
     #[test]
     fn a_makers_word_in_the_brand_column_is_the_products_word() {
         // the brand column says "NITTO KOHKI" for both; the plain coupler's name says "NITTO"
@@ -752,13 +763,7 @@ mod tests {
             ("P", "NITTO HI-COUPLER 20PH", "NITTO KOHKI"),
             ("S", "NITTO KOHKI HI-COUPLER PLUG 20PH 1/4\" SUS304", "NITTO KOHKI"),
         ];
-        let idx = CatalogIndex::build_with_brands(
-            names
-                .iter()
-                .map(|(s, n, b)| (s.to_string(), normalize::tokens(n), Some(b.to_string()))),
-            Synonyms::default(),
-            1,
-        );
+        let idx = with_brands(&names);
         let q = idx.query_tokens("HI-COUPLER 20PH NITTO KOHKI");
         let ranked = idx.rank(&q, &HashMap::new(), 5);
         assert_eq!(ranked[0].sku, "P", "{ranked:?}");
@@ -775,13 +780,7 @@ mod tests {
             ("S", "SAFETY SHOE BLACK SIZE 9", "NO BRAND"),
             ("H", "SAFETY HELMET WHITE", "NO BRAND"),
         ];
-        let idx = CatalogIndex::build_with_brands(
-            names
-                .iter()
-                .map(|(s, n, b)| (s.to_string(), normalize::tokens(n), Some(b.to_string()))),
-            Synonyms::default(),
-            1,
-        );
+        let idx = with_brands(&names);
         assert_eq!(best(&idx, "Mckenic alkaline coil cleaner 5L").as_deref(), Some("M"));
         assert_eq!(best(&idx, "alkaline coil cleaner 5L").as_deref(), Some("E"));
         // "safety" names no maker: SAFETY JOGGER's word is in other products' names
