@@ -14,8 +14,8 @@ use super::units;
 
 mod inches;
 mod sizes;
-pub use inches::nominal_equivalent;
 use inches::{inch_fraction_value, is_inch_fraction};
+pub use inches::{nominal_equivalent, rounded_inch_mm};
 pub use sizes::{is_letter_size, size_equivalents};
 
 /// Words that say nothing about the product ("… or equivalent").
@@ -102,7 +102,8 @@ const STOP_WORDS: &[&str] = &[
 /// "brand"; "saiz" and "ukuran" are "size", "inci" inches; "1/2DR" is "1/2 DR". 20: a hyphen
 /// with a space before it parts a figure from a letter ("EXTRA 75 - L" is size L, not 75
 /// litres); "feets" are feet; yards a length ("2\" x 36 yd" = "2''X 36YD"); "2-piece" = "2PC".
-pub const VERSION: u8 = 20;
+/// 21: a glove's size in numbers and letters without its label ("black 9/L" = "SIZE 9/L").
+pub const VERSION: u8 = 21;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -694,6 +695,24 @@ pub fn bare_dimensions(t: &str) -> Option<String> {
 /// units, the bare numbers ("200mmx20mmx32mm" → "200x20x32"); bare, in millimetres and in
 /// inches ("200x20x32" → "200mmx20mmx32mm", "200inx20inx32in"). Empty for other tokens.
 pub fn dimension_equivalents(t: &str) -> Vec<String> {
+    let mut out = written_equivalents(t);
+    // a part converted from inches as a catalog rounds it: "115mmx2.5mmx22.23mm" =
+    // "115mmx2.5mmx22mm"
+    let parts: Vec<String> = t
+        .split('x')
+        .map(|p| inches::rounded_inch_mm(p).unwrap_or_else(|| p.to_string()))
+        .collect();
+    let rounded = parts.join("x");
+    if rounded != t {
+        out.extend(written_equivalents(&rounded));
+        out.push(rounded);
+    }
+    out.dedup();
+    out
+}
+
+/// The other ways to write a dimension, its parts as written.
+fn written_equivalents(t: &str) -> Vec<String> {
     // a roll written width by length or length by width: "1mx50m" = "50mx1m" (both parts in
     // metres; a disc's "100mmx6mm" or a sign's "35cmx25cm" has an order)
     let unit = |p: &str| {

@@ -204,7 +204,10 @@ impl<'a> QueryScorer<'a> {
             let expansions = expansions.get(t).map_or(&[][..], Vec::as_slice);
             let equivalents: Vec<String> = match class.as_deref() {
                 Some(c) if c.starts_with("dims") => normalize::dimension_equivalents(t),
-                Some("in" | "mm") => normalize::nominal_equivalent(t).into_iter().collect(),
+                Some("in" | "mm") => normalize::nominal_equivalent(t)
+                    .into_iter()
+                    .chain(normalize::rounded_inch_mm(t))
+                    .collect(),
                 // "150G" on sandpaper is its grit, not 150 grams
                 Some("g") => t
                     .strip_suffix('g')

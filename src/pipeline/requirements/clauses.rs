@@ -99,6 +99,19 @@ fn after_abbreviation(line: &str, at: usize, brk: &str) -> bool {
         .to_ascii_lowercase();
     ABBREVIATIONS.contains(&word.as_str())
         || (word == "no" && line[at + brk.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        || shouted_abbreviation(line, &word)
+}
+
+/// A short word cut by a full stop in a line written in capitals ("MOLYKOTE 111 SIL. GREASE",
+/// "RETAINING COMPD. 50 ML", "BOLT GALV. M12"): requisitions typed in capitals abbreviate
+/// freely, and a capital after the stop tells nothing. A unit of count ("… 4 PCS. EAR PLUGS")
+/// still ends its item.
+fn shouted_abbreviation(line: &str, word: &str) -> bool {
+    (2..=5).contains(&word.len())
+        && word.chars().all(|c| c.is_ascii_alphabetic())
+        && super::units::canonical_any(word).is_none()
+        && line.chars().any(|c| c.is_ascii_uppercase())
+        && !line.chars().any(char::is_lowercase)
 }
 
 /// Blanks left at the end of a line for the supplier to fill (a bill's rate and amount:
@@ -427,6 +440,19 @@ mod tests {
             got,
             [("Magiclean floor cleaner 2L".into(), "30".into(), "bottles".into())]
         );
+    }
+
+    #[test]
+    fn a_short_word_cut_short_in_capitals_is_an_abbreviation() {
+        assert_eq!(
+            clauses("3) MOLYKOTE 111 SIL. GREASE 100GR X 6 TUBES"),
+            vec!["3) MOLYKOTE 111 SIL. GREASE 100GR X 6 TUBES"]
+        );
+        assert_eq!(
+            clauses("SAFETY HELMET WHITE X 10 PCS. EAR PLUG X 5 BOX"),
+            vec!["SAFETY HELMET WHITE X 10 PCS", "EAR PLUG X 5 BOX"]
+        );
+        assert_eq!(clauses("Silicone sil. Grease x 6"), vec!["Silicone sil", "Grease x 6"]);
     }
 
     #[test]

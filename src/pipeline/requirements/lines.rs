@@ -110,9 +110,9 @@ static PATTERNS: LazyLock<Vec<(Regex, UnitRule)>> = LazyLock::new(|| {
             format!(r"(?i)^(?P<d>.+?)\s*(?:\s[-–—]|[,:])?\s+{NUM}\s*[x×]\s*\.?$"),
             UnitRule::Optional,
         ),
-        // "desc - 100 sets" / "desc: 100 sets" / "desc .... 100 sets"
+        // "desc - 100 sets" / "desc: 100 sets" / "desc .... 100 sets" / "desc -- 100 sets"
         p(
-            format!(r"(?i)^(?P<d>.+?)\s*(?:\s[-–—=]|:|\.{{2,}}|\t)\s*{NUM}\s*{UNIT}{PACK}?\s*\.?$"),
+            format!(r"(?i)^(?P<d>.+?)\s*(?:\s(?:[-–—=]{{1,3}}>?|→)|:|\.{{2,}}|\t)\s*{NUM}\s*{UNIT}{PACK}?\s*\.?$"),
             UnitRule::Required,
         ),
         // "desc 20 pcs"
@@ -351,7 +351,15 @@ pub(super) fn item(line: &str) -> Option<Requirement> {
     /// "[5 btl] thread locker …", "(4 pcs) epoxy …": the quantity and its unit in brackets first.
     static BRACKETED_FIRST: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^[\[(]\s*(?P<q>\d[\d,.]*\s*[A-Za-z.]{1,8})\s*[\])]\s*").expect("regex"));
+    /// "- (3) Makita drill kit": a count in brackets after a bullet (an outline's "(3)" has no
+    /// bullet before it).
+    static BULLETED_COUNT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[-–•*·▪◦►]\s*\(\s*(?P<q>\d{1,4})\s*\)\s+(?P<d>[A-Za-z].*)$").expect("regex"));
     let spelled = quantity::figures(line.trim());
+    let bulleted = BULLETED_COUNT
+        .captures(&spelled)
+        .map(|c| format!("{} x {}", &c["q"], &c["d"]));
+    let spelled = bulleted.map_or(spelled, std::borrow::Cow::Owned);
     let text = MARKER.replace(&spelled, "");
     let text = without_leading_code(text);
     let text = match BRACKETED_FIRST.captures(text.trim()) {

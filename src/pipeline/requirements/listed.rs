@@ -47,9 +47,11 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 static FIGURE_FIRST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?P<q>\d{1,3}(?:,\d{3})*)\s+(?P<d>\S.*?)\.?$").expect("regex"));
 
-/// A bare figure after the description, set apart by a dash, a colon, dot leaders or a tab.
+/// A bare figure after the description, set apart by a dash ("-", "--", "->"), a colon, dot
+/// leaders or a tab.
 static FIGURE_LAST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<d>.*?[A-Za-z].*?)\s*(?:\s[-–—=]|:|\.{2,}|\t)\s*(?P<q>\d{1,3}(?:,\d{3})*)\s*\.?$").expect("regex")
+    Regex::new(r"^(?P<d>.*?[A-Za-z].*?)\s*(?:\s(?:[-–—=]{1,3}>?|→)|:|\.{2,}|\t)\s*(?P<q>\d{1,3}(?:,\d{3})*)\s*\.?$")
+        .expect("regex")
 });
 
 /// A bare figure ending the line after a space only: "ace helmet yellow 30", "3m foam earplug
@@ -398,6 +400,14 @@ mod tests {
         assert_eq!(
             w("twenty 3M 1110 corded earplugs"),
             some("3M 1110 corded earplugs", "20")
+        );
+        assert_eq!(
+            w("Haws 7500 portable eyewash -- 2"),
+            some("Haws 7500 portable eyewash", "2")
+        );
+        assert_eq!(
+            w("N95 disposable respirators --> 300"),
+            some("N95 disposable respirators", "300")
         );
         assert_eq!(w("ace helmet yellow 30"), some("ace helmet yellow", "30"));
         assert_eq!(w("3m foam earplug 1100 200"), some("3m foam earplug 1100", "200"));

@@ -97,6 +97,8 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
         (?P<q>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
         # the unit, or the unit in another language with its English in brackets: '120 đôi (pairs)'
         \s*(?:(?P<u>[a-z]{1,10}\.?)|[^\W\d_]{1,10}\s*\((?P<u2>[a-z]{1,10})\.?\))?\s*\.?
+        # a remark of words in brackets: 'Qty: 2 EA  (one each for the HS and MS shops)'
+        (?:\s*\([^()\s]{1,40}\s[^()]{1,80}\))?
         # another field of the record on the same line: 'Quantity: 6.000 EA  Need by: 16/12'
         (?:\s*[,;|]?\s+(?P<next>[a-z][a-z.'/]*(?:\s+[a-z][a-z.'/]*){0,3})\s*:.*)?
         \s*$",
@@ -419,10 +421,83 @@ pub(super) fn in_decimal_points(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>
     Some(rows.iter().map(|r| r.iter().map(convert).collect()).collect())
 }
 
+/// The rows with thousands grouped by points read whole in a column of whole numbers: "1.000"
+/// among "500", "100", "50" is a thousand (Indonesian and European forms), where an ERP's
+/// column of "6.000", "12.000" is of quantities with three decimals. None when no column is
+/// so.
+pub(super) fn thousands_in_points(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>> {
+    static GROUPED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?P<n>\d{1,3}(?:\.\d{3})+)(?P<rest>\s*[A-Za-z]{1,10}\.?)?$").expect("regex"));
+    static WHOLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}(?:\s*[A-Za-z]{1,10}\.?)?$").expect("regex"));
+    static OTHER_DECIMAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+[.,]\d+").expect("regex"));
+    let width = rows.iter().map(Vec::len).max()?;
+    let columns: Vec<usize> = (0..width)
+        .filter(|&c| {
+            let cells = || rows.iter().filter_map(|r| r.get(c)).map(|t| t.trim());
+            let grouped = cells().filter(|t| GROUPED.is_match(t)).count();
+            let whole = cells().filter(|t| WHOLE.is_match(t)).count();
+            let other = cells()
+                .filter(|t| !GROUPED.is_match(t) && OTHER_DECIMAL.is_match(t))
+                .count();
+            grouped >= 1 && whole >= 2 * grouped && whole >= 3 && other == 0
+        })
+        .collect();
+    if columns.is_empty() {
+        return None;
+    }
+    Some(
+        rows.iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(c, cell)| match GROUPED.captures(cell.trim()) {
+                        Some(g) if columns.contains(&c) => {
+                            format!(
+                                "{}{}",
+                                g["n"].replace('.', ""),
+                                g.name("rest").map_or("", |m| m.as_str())
+                            )
+                        }
+                        _ => cell.clone(),
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::pipeline::requirements::grid as rows;
+
+    #[test]
+    fn thousands_grouped_by_points_among_whole_numbers() {
+        let table = rows(&[
+            &["1", "Batu potong 4\"", "500", "PCS"],
+            &["2", "Batu potong 14\"", "100", "PCS"],
+            &["3", "Batu potong 105x1.2x16", "1.000", "PCS"],
+            &["4", "Kawat las RB26 3.2MM", "200", "KG"],
+        ]);
+        let read = thousands_in_points(&table).expect("a column of whole numbers");
+        assert_eq!(read[2][2], "1000");
+        assert_eq!(read[2][1], "Batu potong 105x1.2x16");
+        // an ERP's quantities with three decimals stay as they are
+        let erp = rows(&[
+            &["1", "Gloves", "6.000"],
+            &["2", "Helmet", "12.000"],
+            &["3", "Boots", "1.000"],
+        ]);
+        assert_eq!(thousands_in_points(&erp), None);
+        let mixed = rows(&[
+            &["1", "A", "2"],
+            &["2", "B", "3"],
+            &["3", "C", "4"],
+            &["4", "D", "1.500"],
+            &["5", "E", "2.5"],
+        ]);
+        assert_eq!(thousands_in_points(&mixed), None);
+    }
 
     #[test]
     fn figures_grouped_in_lakhs_are_read_whole() {
@@ -587,6 +662,15 @@ mod tests {
         assert_eq!(l("Quantity (pairs): 30"), Some(("30".into(), Some("pairs"))));
         assert_eq!(l("Required quantity = 1,200"), Some(("1200".into(), None)));
         assert_eq!(l("Quantity: twelve (12) units"), Some(("12".into(), Some("units"))));
+        // a remark in brackets after it
+        assert_eq!(
+            l("Qty: 2 EA  (one each for the HS and MS custodial shops)"),
+            Some(("2".into(), Some("ea")))
+        );
+        assert_eq!(
+            l("Quantity: 500 pairs (individually wrapped preferred)"),
+            Some(("500".into(), Some("pairs")))
+        );
         assert_eq!(l("Quantity of gloves: 5"), None);
         assert_eq!(l("Qty: 5 days"), None);
         // the record's next field on the same line

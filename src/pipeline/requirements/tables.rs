@@ -2,12 +2,14 @@
 //! of every column from its header word and from its cells (serial number, item code,
 //! description, quantity with or without its unit, unit, money), then each row read as an
 //! item. Section rows, repeated headers and TOTAL rows are skipped; a description wrapped onto
-//! a row of its own is joined to its item.
+//! a row of its own is joined to its item. A list printed in columns side by side is read one
+//! column group after the other.
 
 mod columns;
 mod header;
 mod offset;
 mod record;
+mod side_by_side;
 
 use std::sync::LazyLock;
 
@@ -132,6 +134,10 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
     let joined = offset::joined(rows);
     let points = quantity::in_decimal_points(&joined);
     let rows: &[Vec<String>] = points.as_deref().unwrap_or(&joined);
+    let thousands = quantity::thousands_in_points(rows);
+    let rows: &[Vec<String>] = thousands.as_deref().unwrap_or(rows);
+    let stacked = side_by_side::stacked(rows);
+    let rows: &[Vec<String>] = stacked.as_deref().unwrap_or(rows);
     if let Some(items) = record::items(rows) {
         return Some(TableItems { items, explicit: true });
     }

@@ -9,17 +9,19 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         // engineering English: "200 off" is two hundred pieces
         "off" => "pcs",
         // Pieces as other languages write them (de, fr, es, it, ms).
-        "stk" | "stck" | "stück" | "pièce" | "pièces" | "pza" | "pzas" | "pieza" | "piezas" | "pezzi" | "biji"
-        | "buah" => "pcs",
+        "stk" | "stck" | "stück" | "stuk" | "stuks" | "pièce" | "pièces" | "pza" | "pzas" | "pieza" | "piezas"
+        | "pezzi" | "biji" | "buah" => "pcs",
         "no" | "nos" | "nr" | "nrs" | "number" | "numbers" => "nos",
         "ea" | "each" => "ea",
-        "unit" | "units" | "unidad" | "unidades" | "uds" | "unité" | "unités" => "units",
+        "unit" | "units" | "unidad" | "unidades" | "uds" | "un" | "und" | "unid" | "unids" | "unidade" | "unité"
+        | "unités" => "units",
         "set" | "sets" | "satz" => "sets",
         "box" | "boxes" | "bx" | "kotak" | "caja" | "cajas" | "boîte" | "boîtes" => "boxes",
         "roll" | "rolls" | "rl" | "rol" | "rolle" | "rollen" | "rouleau" | "rouleaux" | "rollo" | "rollos"
         | "gulung" => "rolls",
         "pair" | "pairs" | "pr" | "prs" | "paa" | "paar" | "pasang" | "paire" | "paires" | "pares" => "pairs",
-        "pack" | "packs" | "pk" | "pks" | "pak" | "pkt" | "pkts" | "packet" | "packets" => "packs",
+        "pack" | "packs" | "pk" | "pks" | "pak" | "pkt" | "pkts" | "packet" | "packets" | "paquete" | "paquetes"
+        | "pacote" | "pacotes" => "packs",
         "bottle" | "bottles" | "btl" | "btls" | "bt" => "bottles",
         "can" | "cans" => "cans",
         "tin" | "tins" => "tins",

@@ -75,6 +75,16 @@ fn is_continuation(line: &str) -> bool {
     indent >= 4 && (1..=2).contains(&spans(line).len())
 }
 
+/// An indented note under a row ("     Comment: for hot work permit kit"): a row of its own,
+/// which the item reader leaves out, not the rest of the description above.
+fn is_note(line: &str) -> bool {
+    static NOTE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:comments?|notes?|remarks?|reason|purpose|justification|n\.?b\.?)\s*[:：]")
+            .expect("regex")
+    });
+    NOTE.is_match(line)
+}
+
 /// A header's second line under its first, the run's only line so far: "No." under "Sl.",
 /// "Reqd." under "Qty." — one or two short words without figures, each under a cell of the
 /// line above.
@@ -221,8 +231,10 @@ fn flush(run: &mut Vec<&str>, blocks: &mut Vec<Block>) {
     for line in &lines[1..] {
         let cells = spans(line);
         // a wrapped cell's rest, under a column other than the first, joins the row above
-        let wrapped =
-            rows.len() > 1 && is_continuation(line) && cells.iter().all(|(s, e, _)| column_of(&starts, *s, *e) > 0);
+        let wrapped = rows.len() > 1
+            && is_continuation(line)
+            && !is_note(line)
+            && cells.iter().all(|(s, e, _)| column_of(&starts, *s, *e) > 0);
         let mut row = vec![String::new(); starts.len()];
         let target = if wrapped {
             rows.last_mut().expect("a row above")
@@ -418,6 +430,20 @@ mod tests {
             rows[3],
             ["3", "BL522605", "Laminate trimmer 550 W Stanley ST55", "6 UNIT"]
         );
+    }
+
+    #[test]
+    fn an_indented_note_under_a_row_is_a_row_of_its_own() {
+        let text = "Pos  Part no   Description                         ROB    Req.  Unit\n\
+                    1    330743    DRY POWDER EXTINGUISHER 9KG           6      2  PCS\n\
+                    \x20    Comment: replace units due for hydrotest\n\
+                    2    330612    FIRE HOSE WHITE 2\" X 20M             10      2  LEN\n";
+        let Block::Table { rows } = &lines(text)[0] else {
+            panic!("a table: {:?}", lines(text));
+        };
+        assert_eq!(rows.len(), 4, "{rows:?}");
+        assert_eq!(rows[1][2], "DRY POWDER EXTINGUISHER 9KG");
+        assert!(rows[2].iter().any(|c| c.starts_with("Comment:")), "{rows:?}");
     }
 
     #[test]

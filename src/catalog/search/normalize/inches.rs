@@ -48,6 +48,22 @@ const NOMINAL_INCH_MM: &[(&str, &str)] = &[
     ("16", "400"),
 ];
 
+/// A length in millimetres converted exactly from inches, as catalogs round it to the
+/// millimetre: "22.23mm" (7/8", a disc's bore) → "22mm", "15.88mm" (5/8") → "16mm",
+/// "25.4mm" → "25mm". Only whole sixteenths of an inch from 10 mm up: "10.3mm" (a hole) and
+/// "2.5mm" (a disc's thickness) are sizes of their own.
+pub fn rounded_inch_mm(t: &str) -> Option<String> {
+    let n: Decimal = t.strip_suffix("mm")?.parse().ok()?;
+    if n < Decimal::TEN || n.fract().is_zero() {
+        return None;
+    }
+    let sixteenths = n * Decimal::from(16) / Decimal::new(254, 1);
+    if (sixteenths - sixteenths.round()).abs() > Decimal::new(2, 2) {
+        return None;
+    }
+    Some(format!("{}mm", n.round()))
+}
+
 /// The same nominal length in the other system: "4in" → "100mm", "230mm" → "9in".
 pub fn nominal_equivalent(t: &str) -> Option<String> {
     if let Some(n) = t.strip_suffix("in") {
@@ -61,4 +77,20 @@ pub fn nominal_equivalent(t: &str) -> Option<String> {
         .iter()
         .find(|(_, mm)| *mm == n)
         .map(|(i, _)| format!("{i}in"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn millimetres_converted_from_inches_are_rounded_as_catalogs_write_them() {
+        assert_eq!(rounded_inch_mm("22.23mm").as_deref(), Some("22mm"));
+        assert_eq!(rounded_inch_mm("15.88mm").as_deref(), Some("16mm"));
+        assert_eq!(rounded_inch_mm("25.4mm").as_deref(), Some("25mm"));
+        assert_eq!(rounded_inch_mm("10.3mm"), None);
+        assert_eq!(rounded_inch_mm("2.5mm"), None);
+        assert_eq!(rounded_inch_mm("22mm"), None);
+        assert_eq!(rounded_inch_mm("22.23in"), None);
+    }
 }

@@ -67,10 +67,11 @@ static RE_SIZE_PAIR: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("regex")
 });
-/// A size in numbers and letters: "SIZE 9/L", "SIZE:8/M" → both sizes.
+/// A size in numbers and letters: "SIZE 9/L", "SIZE:8/M" → both sizes; unlabelled too where
+/// the number is a glove's (5 to 12): "impact glove black 9/L".
 static RE_DUAL_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:size|sz)\s*[:.]?\s*0*(\d{{1,2}})\s*/\s*({LETTER_SIZES})\b"
+        r"\b(?:(?:size|sz)\s*[:.]?\s*0*(?P<n>\d{{1,2}})|(?P<g>[5-9]|1[0-2]))\s*/\s*(?P<l>{LETTER_SIZES})\b"
     ))
     .expect("regex")
 });
@@ -183,8 +184,13 @@ pub(super) fn mark(text: &str) -> String {
             }
         })
         .into_owned();
-    // "size 9/L" → "size9 sizel"
-    let s = RE_DUAL_SIZE.replace_all(&s, " size${1} size${2} ").into_owned();
+    // "size 9/L", "9/L" → "size9 sizel"
+    let s = RE_DUAL_SIZE
+        .replace_all(&s, |c: &regex::Captures<'_>| {
+            let n = c.name("n").or_else(|| c.name("g")).map_or("", |m| m.as_str());
+            format!(" size{n} size{} ", &c["l"])
+        })
+        .into_owned();
     // "size:08", "size uk-8", "uk-8" → "size8"; not a measure labelled size ("HOLE
     // SIZE:10.3MM", "SIZE: 12MM"), which stays a measure.
     let s = RE_SIZE

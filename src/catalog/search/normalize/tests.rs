@@ -186,6 +186,10 @@ fn the_other_spellings_of_a_dimension_when_one_side_states_no_unit() {
     let wheel = dimension_equivalents("355x3x25.4");
     assert!(wheel.contains(&"355mmx25.4mmx3mm".to_string()), "{wheel:?}");
     assert!(wheel.contains(&"355x25.4x3".to_string()), "{wheel:?}");
+    // a bore converted from inches, as the catalog rounds it (22.23 mm = 7/8")
+    let disc = dimension_equivalents("115mmx2.5mmx22.23mm");
+    assert!(disc.contains(&"115mmx2.5mmx22mm".to_string()), "{disc:?}");
+    assert!(disc.contains(&"115x2.5x22".to_string()), "{disc:?}");
     assert!(dimension_equivalents("200ml").is_empty());
     assert!(dimension_equivalents("9inx11inxg360").is_empty());
 }
@@ -199,6 +203,8 @@ fn with_written_short_is_noise() {
 #[test]
 fn a_size_in_numbers_and_letters_is_both() {
     assert_eq!(n("FOAM COATED GLOVE (SIZE 9/L)"), "foam coated glove size9 sizel");
+    assert_eq!(n("impact glove black 9/L"), "impact glove black size9 sizel");
+    assert_eq!(n("hose 1/2 l"), n("hose 1/2 l"));
     assert_eq!(n("GRIP GLOVE SIZE:8/M"), "grip glove size8 sizem");
 }
 

@@ -239,6 +239,18 @@ fn the_many_ways_of_writing_an_item() {
         some("SPRAY CAN WSD 400", "100", "sets")
     );
     assert_eq!(
+        r("- (3) Makita 18V brushless driver drill kit, DDF486RTE"),
+        some("Makita 18V brushless driver drill kit, DDF486RTE", "3", "pcs")
+    );
+    assert_eq!(
+        r("5. 3M 6003 cartridges OV/acid gas (pair) -- 40 pairs"),
+        some("3M 6003 cartridges OV/acid gas (pair)", "40", "pairs")
+    );
+    assert_eq!(
+        r("Jabón líquido para manos 500 ml 24 un"),
+        some("Jabón líquido para manos 500 ml", "24", "units")
+    );
+    assert_eq!(
         r("18. crack testing agent 500ml - 1,000 nos"),
         some("crack testing agent 500ml", "1000", "nos")
     );

@@ -10,15 +10,19 @@ use super::super::sizes;
 use super::Role;
 
 static QTY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:total\s+|(?:re-?)?order(?:ed)?\s+|(?:sugg(?:ested|\.)?|purchase|proposed|approved|indent(?:ed)?)\s+(?:order\s+)?|req(?:uired|\.|'?d)?\s+|requested\s+|est(?:imated|\.)?\s+)?(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|count|menge|anzahl|cantidad|quantit[ée]|qt[ée]|quantità|kuantiti|kuantitas|jumlah|jml\.?|bilangan|banyaknya)(?:\b|$)")
+    Regex::new(r"(?i)^\s*(?:total\s+|(?:re-?)?order(?:ed)?\s+|(?:sugg(?:ested|\.)?|purchase|proposed|approved|indent(?:ed)?)\s+(?:order\s+)?|req(?:uired|'?d)?(?:\.\s*|\s+)|requested\s+|est(?:imated)?(?:\.\s*|\s+))?(?:q'?ty|qnty|qtty|quantity|quantities|qty\.|no\.?s\.?|nos\.?|no\.? of (?:units|pcs|pieces|items)|pcs|count|menge|anzahl|cantidad|cant\.|quantidade|qtde\.?|quantit[ée]|qt[ée]|quantità|kuantiti|kuantitas|jumlah|jml\.?|bilangan|banyaknya|aantal|hoeveelheid|antal|ilość)(?:\b|$)")
         .expect("regex")
 });
+/// A quantity header of one word that says the figure is asked for: "Req.", "Req'd",
+/// "Required", "Ordered" (a ship's requisition beside its "ROB" column).
+static ASKED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:req(?:uired|uested|'?d)?|ordered|to\s+order)\s*\.?\s*$").expect("regex"));
 static DESC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|specs?|details|name|article|requirement|service|scope|(?:short\s+|long\s+)?text|bezeichnung|artikelbezeichnung|beschreibung|artikel|descripci[óo]n|d[ée]signation|descrizione|articolo|keterangan|barang|perkara|uraian|nama\s+barang)\b")
+    Regex::new(r"(?i)\b(?:description|desc\.?|item(?:s)?(?: name| description)?|product(?:s)?(?: name| description)?|particulars|material(?:s)?|goods|specification|specs?|details|name|article|requirement|service|scope|(?:short\s+|long\s+)?text|bezeichnung|artikelbezeichnung|beschreibung|artikel|descripci[óo]n|descri[çc][ãa]o|omschrijving|artikelomschrijving|d[ée]signation|descrizione|articolo|keterangan|barang|perkara|uraian|nama\s+barang)\b")
         .expect("regex")
 });
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:unit(?:s)?|uom|u/m|u\.o\.m\.?|unit of (?:measure|issue)|pack(?:ing)?|measure|einheit|mengeneinheit|me|unidad|unit[ée]|unità|satuan|sat\.?|unit[ée] de mesure|(?:order|issue|purchase|base)\s+unit|unit\s+of\s+measurement)\s*$")
+    Regex::new(r"(?i)^\s*(?:unit(?:s)?|uom|u/m|u\.o\.m\.?|unit of (?:measure|issue)|pack(?:ing)?|measure|einheit|mengeneinheit|me|unidad|unit[ée]|unità|unidade|eenheid|satuan|sat\.?|unit[ée] de mesure|(?:order|issue|purchase|base)\s+unit|unit\s+of\s+measurement)\s*$")
         .expect("regex")
 });
 static SERIAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -26,7 +30,7 @@ static SERIAL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 static CODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:code|kod|kode|part\s*(?:no\.?|number|#)?|p/?n|sku|ref(?:erence)?|cat(?:alog(?:ue)?)?\.?\s*(?:no\.?|#)|art(?:icle|\.)?\s*(?:no\.?|#|nr\.?)|material\s*(?:no\.?|number|#)|stock\s*(?:no\.?|#)|barcode|upc|ean)\b")
+    Regex::new(r"(?i)\b(?:code|kod|kode|part\s*(?:no\.?|number|#)?|p/?n|sku|ref(?:erence)?|cat(?:alog(?:ue)?)?\.?\s*(?:no\.?|#)|art(?:icle|\.)?\s*(?:no\.?|#|nr\.?)|material\s*(?:no\.?|number|#)|stock\s*(?:no\.?|#)|barcode|upc|ean|impa|issa)\b")
         .expect("regex")
 });
 /// Header words of a column naming who makes the product and its model or part number
@@ -49,14 +53,14 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
 static PRICE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:price|rate|amount|cost|value|harga)\b|\$").expect("regex"));
 static OTHER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|standard|e-?mail|address|tel(?:ephone)?|phone|fax|contact|attention|attn|currency|tax|plant|requester|requisitioner|buyer|tarikh|tanggal|tgl|catatan|lokasi|stasiun|gudang|pemohon|tapak|kegunaan|penggunaan)\b")
+    Regex::new(r"(?i)\b(?:remarks?|notes?|comments?|lead|delivery|date|origin|supplier|vendor|location|site|dept|department|cost cent(?:er|re)|account|budget|stock|availability|weight|standard|e-?mail|address|tel(?:ephone)?|phone|fax|contact|attention|attn|currency|tax|plant|requester|requisitioner|buyer|tarikh|tanggal|tgl|catatan|lokasi|stasiun|gudang|pemohon|tapak|kegunaan|penggunaan|opmerkingen|opmerking|observaciones|observa[çc][õo]es)\b")
         .expect("regex")
 });
 /// Header words of a stock report's columns beside the quantity to order: what is on hand,
 /// the minimum and maximum, the reorder level ("On Hand | Min | Reorder Qty", "QTY ON HAND",
 /// "R/LEVEL"). They are quantities, but not the ones asked for.
 static STOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:q'?ty|quantity)\s+)?(?:on[\s-]*hand|in\s+stock|available|avail\.?|(?:cur(?:rent|r?\.)?\s+)?(?:bal(?:ance)?\.?|stock|inventory)|min(?:imum)?\.?|max(?:imum)?\.?|(?:re-?order|r/)\s*(?:level|point|lvl)|rop|rol|par(?:\s+level)?|safety\s+stock|on\s+order|open\s+po|in\s+transit|allocated|reserved|committed|consumption|(?:avg\.?|average|monthly)\s+(?:usage|consumption)|issued|received|used|soh)(?:\s+(?:q'?ty|quantity|stock|level))?\s*$")
+    Regex::new(r"(?i)^\s*(?:(?:q'?ty|quantity)\s+)?(?:on[\s-]*hand|in\s+stock|available|avail\.?|(?:cur(?:rent|r?\.)?\s+)?(?:bal(?:ance)?\.?|stock|inventory)|min(?:imum)?\.?|max(?:imum)?\.?|(?:re-?order|r/)\s*(?:level|point|lvl)|rop|rol|par(?:\s+level)?|safety\s+stock|on\s+order|open\s+po|in\s+transit|allocated|reserved|committed|consumption|(?:avg\.?|average|monthly)\s+(?:usage|consumption)|issued|received|used|soh|rob|remaining(?:\s+on\s+board)?|on\s+board)(?:\s+(?:q'?ty|quantity|stock|level))?\s*$")
         .expect("regex")
 });
 /// Header words of a column that qualifies the description: "Specification", "Size",
@@ -95,7 +99,7 @@ pub(super) fn role(cell: &str) -> Option<Role> {
         Role::Other
     } else if SERIAL.is_match(c) {
         Role::Serial
-    } else if QTY.is_match(c) && !PRICE.is_match(c) {
+    } else if (QTY.is_match(c) || ASKED.is_match(c)) && !PRICE.is_match(c) {
         Role::Quantity
     } else if MONEY.is_match(c) {
         Role::Money
@@ -294,7 +298,8 @@ pub(super) fn is_header_word(cell: &str) -> bool {
     let labelled_value = c.split_once(':').is_some_and(|(_, v)| !v.trim().is_empty());
     c.len() <= 40
         && !labelled_value
-        && (field_name || role(c).is_some_and(|r| r != Role::Other || OTHER.is_match(&spaced)))
+        && (field_name
+            || role(c).is_some_and(|r| r != Role::Other || OTHER.is_match(&spaced) || STOCK.is_match(&spaced)))
 }
 
 /// The column roles of a one-row header.
@@ -401,6 +406,8 @@ mod tests {
             "Safety Stock",
             "On Order",
             "Avg Usage",
+            "ROB",
+            "Remaining on board",
         ] {
             assert_eq!(role(stock), Some(Role::Other), "{stock}");
         }
@@ -410,6 +417,11 @@ mod tests {
             "Approved Qty",
             "ORDER QTY",
             "Indent Qty",
+            "REQ.QTY",
+            "Req.",
+            "Req'd",
+            "Aantal",
+            "Quantidade",
         ] {
             assert_eq!(role(to_order), Some(Role::Quantity), "{to_order}");
         }
@@ -447,6 +459,12 @@ mod tests {
         assert_eq!(role("Harga Satuan"), Some(Role::Money));
         assert_eq!(role("Jumlah Harga"), Some(Role::Money));
         assert_eq!(role("Tarikh"), Some(Role::Other));
+        // Dutch and Portuguese forms; a ship's IMPA code
+        assert_eq!(role("Omschrijving"), Some(Role::Description));
+        assert_eq!(role("Eenheid"), Some(Role::Unit));
+        assert_eq!(role("Opmerking"), Some(Role::Other));
+        assert_eq!(role("Descrição"), Some(Role::Description));
+        assert_eq!(role("IMPA"), Some(Role::Code));
         // who makes it and its model: the product's identity, read with the description
         assert!(names_maker("mfr_part_no") && names_maker("Brand") && !names_maker("Size"));
         assert_eq!(role("Part No."), Some(Role::Code));
