@@ -5,11 +5,11 @@
 
 use super::index::CatalogIndex;
 
-/// The request's tokens some product uses, when at least two are and some are not.
+/// The request's tokens some product uses, when some are and some are not.
 pub fn words(tokens: &[String], index: &CatalogIndex) -> Option<Vec<String>> {
     let vocab = index.vocabulary();
     let known: Vec<String> = tokens.iter().filter(|t| vocab.contains(t)).cloned().collect();
-    (known.len() >= 2 && known.len() < tokens.len()).then_some(known)
+    (!known.is_empty() && known.len() < tokens.len()).then_some(known)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! PostgreSQL, so that prices, stock and lead times are always current. Deciding the line's
 //! status is the matcher's job (`pipeline::matching`).
 
+pub mod abbreviations;
 pub mod bilingual;
 pub mod brands;
 pub mod calibration;
@@ -139,7 +140,10 @@ pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchP
         let d = bilingual::without_foreign_half(d, index);
         let d = d.as_ref();
         let tokens = focus::focused(index.query_tokens(d));
-        let expansions = index.expansions(&tokens);
+        let mut expansions = index.expansions(&tokens);
+        for (cut, words) in abbreviations::expansions(d, &tokens, index.vocabulary()) {
+            expansions.entry(cut).or_default().extend(words);
+        }
         let host = host::of(d, index);
         let mut ranked = index.rank_for(&tokens, host.as_ref(), &expansions, CANDIDATES);
         // nothing worth offering for the whole line: what its name alone finds, for a person

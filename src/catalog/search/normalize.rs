@@ -53,6 +53,26 @@ const STOP_WORDS: &[&str] = &[
     "merek",
     "jenama",
     "yang",
+    // Spanish, Portuguese and Dutch: of, with, for, the, by ("sin", "sem" and "zonder",
+    // without, are no filler)
+    "de",
+    "del",
+    "con",
+    "para",
+    "la",
+    "el",
+    "los",
+    "las",
+    "por",
+    "com",
+    "da",
+    "dos",
+    "das",
+    "met",
+    "voor",
+    "van",
+    "het",
+    "een",
 ];
 
 /// Bumped whenever the tokens of a text change: stored tokens and correction keys made by an
@@ -102,7 +122,9 @@ const STOP_WORDS: &[&str] = &[
 /// "brand"; "saiz" and "ukuran" are "size", "inci" inches; "1/2DR" is "1/2 DR". 20: a hyphen
 /// with a space before it parts a figure from a letter ("EXTRA 75 - L" is size L, not 75
 /// litres); "feets" are feet; yards a length ("2\" x 36 yd" = "2''X 36YD"); "2-piece" = "2PC".
-/// 21: a glove's size in numbers and letters without its label ("black 9/L" = "SIZE 9/L").
+/// 21: a glove's size in numbers and letters without its label ("black 9/L" = "SIZE 9/L");
+/// Spanish, Portuguese and Dutch function words ("de", "con", "para", "met") dropped like "for";
+/// a decimal comma in a dimension's middle part ("115 x 2,5 x 22 mm").
 pub const VERSION: u8 = 21;
 
 fn unit(s: &str) -> Option<&'static str> {
@@ -177,6 +199,9 @@ static RE_FRACTION_DRIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{
 static RE_DECIMAL_COMMA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(^|[\s(\[/:])(\d{1,3}),(\d{1,2})(\s*(?:ml|l|ltr|kg|g|mm|cm|m|in|oz)\b)").expect("regex")
 });
+/// A decimal comma in a dimension's middle part: "115 x 2,5 x 22 mm".
+static RE_DECIMAL_COMMA_DIM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(x\s*)(\d{1,3}),(\d{1,2})(\s*(?:mm|cm|m|in)?\s*x)").expect("regex"));
 /// A length per roll ("100M/ROLL", "100MTR/ROLL"): the length, then the roll, never a part of
 /// a dimension ('3/8" X 100M/ROLL' is 3/8in x 100m).
 static RE_PER_ROLL: LazyLock<Regex> = LazyLock::new(|| {
@@ -396,6 +421,7 @@ fn prepare(text: &str) -> String {
     s = RE_PERCENT.replace_all(&s, "${1}%").into_owned();
     // "443,5 ML": a decimal comma before a unit (a thousands comma has three digits after it)
     s = RE_DECIMAL_COMMA.replace_all(&s, "${1}${2}.${3}${4}").into_owned();
+    s = RE_DECIMAL_COMMA_DIM.replace_all(&s, "${1}${2}.${3}${4}").into_owned();
     // 4" / 4'' / 4” → 4in
     s = RE_INCH_QUOTES.replace_all(&s, "${1}in ").into_owned();
     // "#120-BLUE", "# 80/…": a grit even when a word is joined to it ("#1110", "#11" are

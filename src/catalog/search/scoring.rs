@@ -194,6 +194,7 @@ impl<'a> QueryScorer<'a> {
     pub fn new(query: &'a [String], vocab: &Vocabulary, expansions: &'a HashMap<String, Vec<String>>) -> Self {
         let mut seen: Vec<&str> = Vec::with_capacity(query.len());
         let mut terms = Vec::with_capacity(query.len());
+        let partner = dual_size(query);
         for t in query {
             if seen.contains(&t.as_str()) {
                 continue;
@@ -218,6 +219,12 @@ impl<'a> QueryScorer<'a> {
                     .collect(),
                 Some("size") | None => normalize::size_equivalents(t)
                     .into_iter()
+                    // a glove's "9/L": a product stating either size states the one asked
+                    .chain(partner(t).into_iter().flat_map(|p| {
+                        let mut also = normalize::size_equivalents(&p);
+                        also.push(p);
+                        also
+                    }))
                     // "70s" of wipes is a count: "70'S" = "70pcs"
                     .chain(count_equivalent(t))
                     .chain(thread_equivalent(t))
@@ -592,6 +599,36 @@ impl<'a> QueryScorer<'a> {
     }
 }
 
+/// A request's one size in numbers and letters ("9/L" → "size9", "sizel"): for either of the
+/// two, the other.
+fn dual_size(query: &[String]) -> impl Fn(&str) -> Option<String> + '_ {
+    let size = |letters: bool| {
+        let mut found = query.iter().filter(move |t| {
+            t.strip_prefix("size").is_some_and(|s| {
+                !s.is_empty()
+                    && if letters {
+                        normalize::is_letter_size(s)
+                    } else {
+                        s.bytes().all(|b| b.is_ascii_digit())
+                    }
+            })
+        });
+        let first = found.next();
+        first.filter(|_| found.next().is_none())
+    };
+    let pair = size(false).zip(size(true));
+    move |t: &str| {
+        let (n, l) = pair?;
+        if t == n {
+            Some(l.clone())
+        } else if t == l {
+            Some(n.clone())
+        } else {
+            None
+        }
+    }
+}
+
 /// How well `product` answers `query` (both normalised tokens), in 0..=1.
 pub fn score(
     query: &[String],
@@ -690,6 +727,26 @@ mod tests {
         let s400 = score(&q, &tokens("WEICON SPRAY 400ML"), &v, &HashMap::new());
         let s200 = score(&q, &tokens("WEICON SPRAY 200ML"), &v, &HashMap::new());
         assert!(s400 > 0.9 && s200 < 0.5 * s400 + 1e-9, "{s400} {s200}");
+    }
+
+    #[test]
+    fn a_glove_size_in_numbers_and_letters_is_one_size() {
+        let v = Vocabulary::new(
+            [("superpro", 3), ("glove", 3), ("9", 1), ("10", 1), ("sizel", 1)]
+                .into_iter()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect(),
+            3,
+        );
+        let q = tokens("superpro glove 9/L");
+        let s = |p: &str| score(&q, &tokens(p), &v, &HashMap::new());
+        let (nine, large, ten) = (
+            s("SUPERPRO GLOVE # 9"),
+            s("SUPERPRO GLOVE SIZE:L"),
+            s("SUPERPRO GLOVE # 10"),
+        );
+        assert!(nine > 0.9 && large > 0.9, "{nine} {large}");
+        assert!(ten < 0.5 * nine, "{ten} {nine}");
     }
 
     /// A pack of two litres is not the litre asked for, unless the request asks for the pack.

@@ -41,7 +41,7 @@ pub(super) enum Role {
 }
 
 static TOTAL_ROW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:add|less|plus)\s+)?(?:\d{1,2}(?:\.\d{1,2})?\s*%\s*)?(?:(?:sub|grand)[- ]?total|total|gst|vat|tax|sales tax|discount|freight|shipping|carriage|delivery charges?|rounding|jumlah|cukai|sst|ppn|diskaun|diskon|ongkos\s+kirim)\b")
+    Regex::new(r"(?i)^\s*(?:(?:add|less|plus)\s+)?(?:\d{1,2}(?:\.\d{1,2})?\s*%\s*)?(?:(?:sub|grand)[- ]?total|total|gst|vat|tax|sales tax|discount|freight|shipping|carriage|delivery charges?|rounding|jumlah|cukai|sst|ppn|diskaun|diskon|ongkos\s+kirim|totaal|totale|gesamt|summe|btw|iva)\b")
         .expect("regex")
 });
 

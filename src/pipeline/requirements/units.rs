@@ -15,11 +15,11 @@ pub fn canonical(word: &str) -> Option<&'static str> {
         "ea" | "each" => "ea",
         "unit" | "units" | "unidad" | "unidades" | "uds" | "un" | "und" | "unid" | "unids" | "unidade" | "unité"
         | "unités" => "units",
-        "set" | "sets" | "satz" => "sets",
+        "set" | "sets" | "satz" | "jgo" | "juego" | "juegos" | "jogo" | "jogos" => "sets",
         "box" | "boxes" | "bx" | "kotak" | "caja" | "cajas" | "boîte" | "boîtes" => "boxes",
         "roll" | "rolls" | "rl" | "rol" | "rolle" | "rollen" | "rouleau" | "rouleaux" | "rollo" | "rollos"
         | "gulung" => "rolls",
-        "pair" | "pairs" | "pr" | "prs" | "paa" | "paar" | "pasang" | "paire" | "paires" | "pares" => "pairs",
+        "pair" | "pairs" | "pr" | "prs" | "paa" | "paar" | "pasang" | "paire" | "paires" | "par" | "pares" => "pairs",
         "pack" | "packs" | "pk" | "pks" | "pak" | "pkt" | "pkts" | "packet" | "packets" | "paquete" | "paquetes"
         | "pacote" | "pacotes" => "packs",
         "bottle" | "bottles" | "btl" | "btls" | "bt" => "bottles",

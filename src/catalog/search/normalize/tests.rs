@@ -186,6 +186,8 @@ fn the_other_spellings_of_a_dimension_when_one_side_states_no_unit() {
     let wheel = dimension_equivalents("355x3x25.4");
     assert!(wheel.contains(&"355mmx25.4mmx3mm".to_string()), "{wheel:?}");
     assert!(wheel.contains(&"355x25.4x3".to_string()), "{wheel:?}");
+    // a decimal comma inside a dimension
+    assert_eq!(n("disc 115 x 2,5 x 22 mm"), n("DISC 115 X 2.5 X 22MM"));
     // a bore converted from inches, as the catalog rounds it (22.23 mm = 7/8")
     let disc = dimension_equivalents("115mmx2.5mmx22.23mm");
     assert!(disc.contains(&"115mmx2.5mmx22mm".to_string()), "{disc:?}");

@@ -15,12 +15,12 @@ pub(super) fn stacked(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>> {
         let (width, gutter, groups) = repeated_group(&rows[at])?;
         let stride = width + gutter;
         let mut out: Vec<Vec<String>> = rows[..at].to_vec();
-        out.push(rows[at][..width].to_vec());
+        out.push(rows[at][..width].iter().map(|c| bare(c).to_string()).collect());
         for g in 0..groups {
             let from = g * stride;
             for row in &rows[at + 1..] {
                 let part: Vec<String> = (from..from + width)
-                    .map(|c| row.get(c).cloned().unwrap_or_default())
+                    .map(|c| row.get(c).map_or("", |t| bare(t)).to_string())
                     .collect();
                 if part.iter().any(|c| !c.trim().is_empty()) {
                     out.push(part);
@@ -34,7 +34,7 @@ pub(super) fn stacked(rows: &[Vec<String>]) -> Option<Vec<Vec<String>>> {
 /// A header row made of one group of cells repeated: the group's width, the gutter's width
 /// (0 or 1 cells that are empty or a rule) and how many groups.
 fn repeated_group(row: &[String]) -> Option<(usize, usize, usize)> {
-    let cells: Vec<&str> = row.iter().map(|c| c.trim()).collect();
+    let cells: Vec<&str> = row.iter().map(|c| bare(c)).collect();
     let last = cells.iter().rposition(|c| !c.is_empty())?;
     let cells = &cells[..=last];
     for width in 2..=cells.len() / 2 {
@@ -66,9 +66,18 @@ fn repeated_group(row: &[String]) -> Option<(usize, usize, usize)> {
     None
 }
 
+/// A cell without the rule of a gutter drawn against it ("| ITEM").
+fn bare(cell: &str) -> &str {
+    cell.trim().trim_matches(is_rule_char).trim()
+}
+
+fn is_rule_char(c: char) -> bool {
+    matches!(c, '|' | '¦' | '│')
+}
+
 /// A gutter cell: empty or a drawn rule ("|", "||", "¦").
 fn is_rule(cell: &str) -> bool {
-    cell.chars().all(|c| matches!(c, '|' | '¦' | '│' | ':' | ' '))
+    cell.chars().all(|c| is_rule_char(c) || c == ' ')
 }
 
 #[cfg(test)]
@@ -93,6 +102,24 @@ mod tests {
                 &["Mop c/w handle #270", "10 pcs"],
                 &["Mosquito coil (box)", "20 box"],
                 &["Plastic pail 2 gal", "10 pcs"],
+            ]))
+        );
+        // the gutter's rule read into the next cell
+        let table = rows(&[
+            &["ITEM", "QTY", "| ITEM", "QTY"],
+            &[
+                "Weicon W44T multi-spray 400ml",
+                "24 cans",
+                "| Ear muffs, headband type",
+                "20 pcs",
+            ],
+        ]);
+        assert_eq!(
+            stacked(&table),
+            Some(rows(&[
+                &["ITEM", "QTY"],
+                &["Weicon W44T multi-spray 400ml", "24 cans"],
+                &["Ear muffs, headband type", "20 pcs"],
             ]))
         );
         // no gutter, a title row above
