@@ -13,7 +13,6 @@ pub mod head;
 pub mod host;
 pub mod index;
 pub mod instructions;
-pub mod known;
 pub mod logistic;
 pub mod normalize;
 pub mod pairs;
@@ -157,18 +156,6 @@ pub fn search_lines(index: &CatalogIndex, descriptions: &[&str], policy: &MatchP
                     r.confidence = 0.0;
                 }
                 ranked = by_name;
-            }
-        }
-        // words no product uses outweigh the known ones: what the known words find, for a person
-        if ranked.first().is_none_or(|r| r.score < policy.unmatched_threshold)
-            && let Some(known) = known::words(&tokens, index)
-        {
-            let mut by_known = index.rank_for(&known, host.as_ref(), &index.expansions(&known), CANDIDATES);
-            if by_known.first().is_some_and(|r| r.score >= policy.unmatched_threshold) {
-                for r in &mut by_known {
-                    r.confidence = 0.0;
-                }
-                ranked = by_known;
             }
         }
         ranked.truncate(keep);
