@@ -124,8 +124,9 @@ const STOP_WORDS: &[&str] = &[
 /// litres); "feets" are feet; yards a length ("2\" x 36 yd" = "2''X 36YD"); "2-piece" = "2PC".
 /// 21: a glove's size in numbers and letters without its label ("black 9/L" = "SIZE 9/L");
 /// Spanish, Portuguese and Dutch function words ("de", "con", "para", "met") dropped like "for";
-/// a decimal comma in a dimension's middle part ("115 x 2,5 x 22 mm").
-pub const VERSION: u8 = 21;
+/// a decimal comma in a dimension's middle part ("115 x 2,5 x 22 mm"). 22: a round figure of
+/// four digits before a lone "W" is watts ("2300 W"), not a model number and a letter.
+pub const VERSION: u8 = 22;
 
 fn unit(s: &str) -> Option<&'static str> {
     units::measure(s).map(|m| m.symbol)
@@ -271,14 +272,17 @@ pub fn tokens(text: &str) -> Vec<String> {
 /// Whether `before` ends in a number that, with the one-letter unit after it, is a model
 /// number and a size or a variant, not a measure: "PAIL 7009 L", "COVERALL 8805 - M",
 /// "S60801-L". Four digits or more before a lone "L", "M" or "G" are never litres, metres or
-/// grams in a hardware catalog (a 1000 L tank is written with its three zeros).
+/// grams in a hardware catalog (a 1000 L tank is written with its three zeros); a round
+/// figure before "W" is watts ("chop saw 2300 W").
 fn is_model_number(before: &str, unit: &str) -> bool {
     if unit.chars().count() != 1 {
         return false;
     }
     let rest = before.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = &before[rest.len()..];
-    digits.len() >= 4 && !rest.ends_with(['.', ',', '/']) && digits.parse::<u64>().is_ok_and(|v| v > 1000)
+    // "2300 W", "1400 W": a power tool's watts are round; a model before a lone "W" is not
+    let watts = unit.eq_ignore_ascii_case("w") && digits.ends_with('0');
+    digits.len() >= 4 && !watts && !rest.ends_with(['.', ',', '/']) && digits.parse::<u64>().is_ok_and(|v| v > 1000)
 }
 
 /// How a volume or weight is packed: "15kg pail", "500ml spray", "1 litre bottle".

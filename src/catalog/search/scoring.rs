@@ -208,6 +208,7 @@ impl<'a> QueryScorer<'a> {
                 Some("in" | "mm") => normalize::nominal_equivalent(t)
                     .into_iter()
                     .chain(normalize::rounded_inch_mm(t))
+                    .chain(measure_partner(query, t))
                     .collect(),
                 // "150G" on sandpaper is its grit, not 150 grams
                 Some("g") => t
@@ -629,6 +630,28 @@ fn dual_size(query: &[String]) -> impl Fn(&str) -> Option<String> + '_ {
     }
 }
 
+/// A length the request gives in both systems side by side ("16 mm (5/8\")", "14\" (355mm)",
+/// "5/8\" 16mm"): for either, the other, when they name the same length within 4 % (a
+/// converted size is rounded); a product stating either states the size asked.
+fn measure_partner(query: &[String], t: &str) -> Option<String> {
+    fn mm(t: &str) -> Option<f64> {
+        match attribute_class(t)?.as_str() {
+            "mm" => t.strip_suffix("mm")?.parse().ok(),
+            "in" => t.strip_suffix("in")?.parse::<f64>().ok().map(|i| i * 25.4),
+            _ => None,
+        }
+    }
+    let i = query.iter().position(|q| q == t)?;
+    let here = mm(t)?;
+    let class = attribute_class(t);
+    [i.checked_sub(1), Some(i + 1)]
+        .into_iter()
+        .flatten()
+        .filter_map(|j| query.get(j))
+        .find(|n| attribute_class(n) != class && mm(n).is_some_and(|v| (v - here).abs() <= 0.04 * here.max(v)))
+        .cloned()
+}
+
 /// How well `product` answers `query` (both normalised tokens), in 0..=1.
 pub fn score(
     query: &[String],
@@ -727,6 +750,26 @@ mod tests {
         let s400 = score(&q, &tokens("WEICON SPRAY 400ML"), &v, &HashMap::new());
         let s200 = score(&q, &tokens("WEICON SPRAY 200ML"), &v, &HashMap::new());
         assert!(s400 > 0.9 && s200 < 0.5 * s400 + 1e-9, "{s400} {s200}");
+    }
+
+    /// "16 mm (5/8\")": one length in two systems; the product stating either has it.
+    #[test]
+    fn a_length_in_both_systems_is_one_size() {
+        let q = |s: &str| normalize::tokens(s);
+        let query = q("hammer drill 16 mm (5/8\")");
+        let partner = |t: &str| measure_partner(&query, t);
+        assert_eq!(partner("16mm").as_deref(), Some("0.625in"));
+        assert_eq!(partner("0.625in").as_deref(), Some("16mm"));
+        let query = q("cut off wheel 14\" 355mm");
+        assert_eq!(measure_partner(&query, "14in").as_deref(), Some("355mm"));
+        // two lengths of different sizes are two sizes
+        let query = q("hose 1/2\" 20mm");
+        assert_eq!(measure_partner(&query, "0.5in"), None);
+        let names = ["MAKITA 5/8\" HAMMER DRILL M0801G", "MAKITA HAMMER DRILL 13MM M0801B"];
+        let v = vocabulary_of(&names);
+        let query = q("makita hammer drill 16 mm (5/8\") m0801g");
+        let s = |p: &str| score(&query, &q(p), &v, &HashMap::new());
+        assert!(s(names[0]) > 0.95, "{}", s(names[0]));
     }
 
     #[test]

@@ -126,7 +126,7 @@ fn is_size_word(word: &str) -> bool {
 /// The description without the buyer's own item or material code written before or after
 /// it ("MAT-100234 Hex bolt M10", "Hex bolt M10 4000123456"): such codes mean nothing to the
 /// catalog. Model numbers ("DVC151LZ", "W3000-10") have fewer digits and stay, and so does a
-/// maker's code at the end ("… jumbo roll tissue KC06511").
+/// maker's code at the end ("… jumbo roll tissue KC06511", "… WypAll X60 93495").
 pub(super) fn without_item_codes(description: &str) -> &str {
     let mut d = description.trim();
     let words = |s: &str| {

@@ -33,10 +33,11 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
             \(\d{1,3}\) |
             \(?[a-h][.)] |
             \(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)] |
-            (?:item|line|s/?n|no\.?)\s*\#?\s*\d{1,3}(?:\.\d{1,3})?\s*[:.)-] |
+            # Item 3:, Line 2), No. 4 -, Pos. 1: (a position, as continental orders say)
+            (?:item|line|s/?n|no\.?|pos(?:ition)?\.?)\s*\#?\s*\d{1,3}(?:\.\d{1,3})?\s*[:.)-] |
             # Item 3.2.1, or Item 4 set apart by two spaces or a tab
-            (?:item|line)\s*\#?\s*\d{1,3}(?:\.\d{1,3}){1,3}[:.)-]? |
-            (?:item|line)\s*\#?\s*\d{1,3}[\t\x20] |
+            (?:item|line|pos(?:ition)?\.?)\s*\#?\s*\d{1,3}(?:\.\d{1,3}){1,3}[:.)-]? |
+            (?:item|line|pos(?:ition)?\.?)\s*\#?\s*\d{1,3}[\t\x20] |
             # a bill's item reference set apart by two spaces or a tab: A1, B12, C2.1
             [a-z]{1,2}\d{1,2}(?:\.\d{1,2})?[\t\x20]
         )\s+",

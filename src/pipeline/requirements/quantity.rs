@@ -352,11 +352,15 @@ pub(super) fn is_item_code(token: &str) -> bool {
 /// Parts of an outline number: "1.2" → [1, 2]; None when it is not one.
 /// A buyer's item code written after the description: as [`is_item_code`], but letters glued
 /// to the digits ("KC06511", "RH150038") are the maker's model code, which buyers copy at the
-/// end of a line; the buyer's own codes there are figures or have a separator ("4000123456",
-/// "MAT-100234").
+/// end of a line, and so are five or six figures alone (Kimberly-Clark's "93495", 3M's
+/// "95412", Ansell's "56411"); the buyer's own codes there are longer runs of figures or
+/// have a separator ("4000123456", "MAT-100234").
 pub(super) fn is_trailing_item_code(token: &str) -> bool {
     let t = token.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ',' | ';'));
-    is_item_code(t) && (!t.starts_with(|c: char| c.is_ascii_alphabetic()) || t.contains(['-', '/', '.']))
+    let catalog_number = t.len() <= 6 && t.bytes().all(|b| b.is_ascii_digit());
+    is_item_code(t)
+        && !catalog_number
+        && (!t.starts_with(|c: char| c.is_ascii_alphabetic()) || t.contains(['-', '/', '.']))
 }
 
 /// Parts of an outline number: "1.2" → [1, 2]; None when it is not one.
@@ -717,7 +721,7 @@ mod tests {
             assert!(is_trailing_item_code(s), "{s}");
         }
         // a maker's code copied at the end of the line
-        for s in ["KC06511", "RH150038", "(KC70260)"] {
+        for s in ["KC06511", "RH150038", "(KC70260)", "93495", "(956412)"] {
             assert!(is_item_code(s) && !is_trailing_item_code(s), "{s}");
         }
     }

@@ -195,7 +195,12 @@ pub(super) fn read(rows: &[Vec<String>]) -> Option<TableItems> {
             parent = None;
             continue;
         }
-        let qty_cell = qty_col.map_or("", cell);
+        let qty_cell = match (qty_col.map(cell), unit_col.map(cell)) {
+            // a right-aligned figure with its unit printed across the column line ("Qty | Unit"
+            // over "   | 40 Box"): the quantity is in the unit's cell
+            (Some(""), Some(u)) if quantity::column_cell(u).is_some_and(|(_, unit)| unit.is_some()) => u,
+            (q, _) => q.unwrap_or(""),
+        };
         let read = quantity::column_cell(qty_cell).or_else(|| {
             layout
                 .named_quantity

@@ -426,6 +426,7 @@ fn a_model_number_before_a_lone_letter_is_no_measure() {
     assert_eq!(n("bin 120 L"), "bin 120000ml");
     assert_eq!(n("hose 1500 mm"), n("hose 1500mm"));
     assert_eq!(n("oil 1.5 L"), n("oil 1.5L"));
+    assert_eq!(n("chop saw (2300 W)"), n("CHOP SAW 2300W"));
 }
 
 #[test]

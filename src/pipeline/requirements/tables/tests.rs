@@ -43,6 +43,26 @@ fn quantity_cells_with_their_unit() {
     assert_eq!(got, Some(vec![one("Gloves", "24", "pcs"), one("Mop", "3", "sets")]));
 }
 
+/// A right-aligned figure printed across the line between "Qty" and "Unit" lands in the
+/// unit's cell when it is short ("40 Box"), in the quantity's when it is long ("1,000 Pair").
+#[test]
+fn a_quantity_spilt_into_the_unit_column() {
+    let got = t(&[
+        &["SL", "Item Description", "Brand", "Qty", "Unit", "Remarks"],
+        &["01", "Wypall X70 wiper", "Kimberly-Clark", "", "40 Box", ""],
+        &["02", "Foam ear plug", "3M", "1,000 Pair", "", ""],
+        &["03", "Blow gun L-300", "Taiwan", "", "20 Pcs", "workshop"],
+    ]);
+    assert_eq!(
+        got,
+        Some(vec![
+            one("Wypall X70 wiper Kimberly-Clark", "40", "boxes"),
+            one("Foam ear plug 3M", "1000", "pairs"),
+            one("Blow gun L-300 Taiwan", "20", "pcs"),
+        ])
+    );
+}
+
 #[test]
 fn price_and_number_columns_are_not_quantities() {
     let got = t(&[
